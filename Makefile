@@ -1,0 +1,97 @@
+# mongoway: build, test, demo and install.
+#
+#   make            build build/mongoway (installs missing build dependencies first)
+#   make test       build, then run all tests against a private local server
+#                   (or against MONGOWAY_TEST_URI when that is set)
+#   make demo       build, start the default local server and migrate migrations/ into it
+#   make install    build, then install into $(DESTDIR)$(PREFIX)
+#   make clean      remove the build directory
+#
+# Every target works as the first command on a fresh Debian machine: missing
+# packages (and FerretDB, for the tests) are installed by scripts/install-deps.
+
+BUILD_DIR ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+JOBS ?= 2
+CMAKE_BUILD_TYPE ?= RelWithDebInfo
+# Warnings are errors in CI (CI is set there); override with MONGOWAY_WERROR=ON|OFF.
+MONGOWAY_WERROR ?= $(if $(strip $(CI)),ON,OFF)
+# Extra arguments: for the CMake configure step, and for ctest (e.g. CTEST_ARGS="-L unit").
+CMAKE_ARGS ?=
+CTEST_ARGS ?=
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+MAKEFLAGS += --no-print-directory
+.DEFAULT_GOAL := build
+
+MONGOWAY := $(BUILD_DIR)/mongoway
+CONFIGURE_ARGS := -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DMONGOWAY_WERROR=$(MONGOWAY_WERROR) $(CMAKE_ARGS)
+
+.PHONY: build configure deps test demo install clean help
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+deps:
+	@scripts/install-deps
+
+# Configures only when the build directory is new or its settings changed;
+# otherwise `cmake --build` re-runs CMake by itself when CMakeLists.txt changes.
+configure:
+	@scripts/install-deps --no-ferretdb
+	@cache="$(BUILD_DIR)/CMakeCache.txt"; \
+	if [[ ! -f $$cache ]]; then \
+	  echo "==> configuring $(BUILD_DIR) ($(CMAKE_BUILD_TYPE), warnings as errors: $(MONGOWAY_WERROR))"; \
+	  cmake -S . -B "$(BUILD_DIR)" -G Ninja $(CONFIGURE_ARGS); \
+	elif [[ ! -f "$(BUILD_DIR)/build.ninja" && ! -f "$(BUILD_DIR)/Makefile" ]] || \
+	     ! grep -qx 'CMAKE_BUILD_TYPE:[A-Z]*=$(CMAKE_BUILD_TYPE)' "$$cache" || \
+	     ! grep -qx 'MONGOWAY_WERROR:BOOL=$(MONGOWAY_WERROR)' "$$cache" || \
+	     [[ -n "$(strip $(CMAKE_ARGS))" ]]; then \
+	  echo "==> reconfiguring $(BUILD_DIR) ($(CMAKE_BUILD_TYPE), warnings as errors: $(MONGOWAY_WERROR))"; \
+	  cmake -S . -B "$(BUILD_DIR)" $(CONFIGURE_ARGS); \
+	fi
+
+build: configure
+	@echo "==> building $(MONGOWAY)"
+	@cmake --build "$(BUILD_DIR)" -j $(JOBS)
+
+test: build
+	@if [[ -z "$${MONGOWAY_TEST_URI:-}" ]] && ! command -v mongod >/dev/null; then scripts/install-deps --ferretdb-only; fi
+	@echo "==> running the tests"
+	@scripts/run-tests "$(BUILD_DIR)" -- $(CTEST_ARGS)
+
+demo: build
+	@echo "==> starting the local server"
+	@uri=$$(scripts/local-server start | tail -n 1); \
+	mw="$(MONGOWAY)"; [[ $$mw == */* ]] || mw="./$$mw"; \
+	echo "==> $$mw -u $$uri -d mongoway_demo -l migrations migrate"; \
+	"$$mw" -u "$$uri" -d mongoway_demo -l migrations migrate; \
+	echo; \
+	echo "==> $$mw -u $$uri -d mongoway_demo -l migrations info"; \
+	"$$mw" -u "$$uri" -d mongoway_demo -l migrations info; \
+	echo; \
+	echo "The local server keeps running at $$uri"; \
+	echo; \
+	echo "Use mongoway against it:"; \
+	echo "  $$mw -u $$uri -d mongoway_demo -l migrations info"; \
+	echo; \
+	echo "Stop it (this also deletes its data):"; \
+	echo "  scripts/local-server stop"; \
+	echo; \
+	echo "Point mongoway at your own MongoDB instead:"; \
+	echo "  export MONGOWAY_URI='mongodb://user:password@host:27017/'"; \
+	echo "  $$mw -d mydb -l migrations info"
+
+install: build
+	@echo "==> installing into $(DESTDIR)$(PREFIX)"
+	@DESTDIR="$(DESTDIR)" cmake --install "$(BUILD_DIR)" --prefix "$(PREFIX)"
+
+clean:
+	@dir="$(BUILD_DIR)"; \
+	case "$$(cd "$${dir:-.}" 2>/dev/null && pwd -P || echo "$$dir")" in \
+	  "" | / | "$$(pwd -P)" | "$(HOME)") echo "refusing to delete BUILD_DIR=$$dir" >&2; exit 1 ;; \
+	esac; \
+	if [[ -d $$dir/test-server ]]; then scripts/local-server stop --data "$$dir/test-server"; fi; \
+	if [[ -e $$dir ]]; then echo "==> removing $$dir"; rm -rf -- "$$dir"; fi

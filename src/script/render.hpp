@@ -1,0 +1,43 @@
+#pragma once
+// Turns a validated Command into the exact server command document(s).
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bson/document.hpp"
+#include "script/script.hpp"
+
+namespace mongoway::script {
+
+struct RenderContext {
+  std::string database;  // the target database
+  std::map<std::string, std::string> placeholders;  // ${name} -> value in string values
+};
+
+// How the executor runs a ServerCommand and reads its reply.
+enum class ReplyKind {
+  plain,      // run, check ok
+  write,      // insert/update/delete: check writeErrors and writeConcernError, read counts
+  aggregate,  // run, then drain the cursor
+};
+
+struct ServerCommand {
+  std::string database;    // where to run it: the target database, or "admin"
+  bson::Document command;  // the complete command document sent to the server
+  ReplyKind reply = ReplyKind::plain;
+  // Inserts: the documents are not in `command` but sent by the executor in
+  // batches (maxWriteBatchSize and at most 8 MiB each): inline documents
+  // here, or streamed from `documents_file`.
+  bool is_insert = false;
+  std::vector<bson::Document> documents;
+  std::optional<std::string> documents_file;
+};
+
+// Throws mongoway::Error(ExitCode::invalid) naming the file, command index and
+// placeholder when a ${name} is not defined.
+std::vector<ServerCommand> render(const Script& script, const Command& command,
+                                  const RenderContext& context);
+
+}  // namespace mongoway::script
