@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bson/document.hpp"
@@ -54,8 +55,11 @@ struct Command {
   int column = 0;
   std::string comment;  // the optional "comment" field (never sent)
   bson::Document spec;  // the command object as written (Extended JSON parsed), without "comment"
-  // insertOne/insertMany with "documentsFile": the resolved path of that file.
+  // insertOne/insertMany with "documentsFile": the resolved path of that file
+  // (the migration file's directory joined with the relative path).
   std::optional<std::string> documents_file;
+  // The number of documents in documents_file, counted while validating it.
+  std::optional<uint64_t> documents_count;
 };
 
 struct Script {
@@ -87,6 +91,11 @@ struct LoadResult {
   std::vector<Diagnostic> diagnostics;
   bool has_errors() const;
 };
+
+// load_script on text already in memory (for tests and the fuzzer): `file`
+// names it in diagnostics and anchors relative documentsFile paths.
+std::optional<Script> parse_script(std::string_view content, const DiscoveredFile& file,
+                                   std::vector<Diagnostic>& diagnostics);
 
 // discover + load_script for every file + pairing of V and U files.
 LoadResult load_all(const std::vector<std::string>& locations, const LoadOptions& options);

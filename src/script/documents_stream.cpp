@@ -1,0 +1,239 @@
+#include "script/documents_stream.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "mongoway/error.hpp"
+#include "script/extjson.hpp"
+#include "util/files.hpp"
+
+namespace mongoway::script {
+
+DocumentStream::DocumentStream(size_t chunk_size) : m_chunk_size(chunk_size == 0 ? 1 : chunk_size) {}
+
+void DocumentStream::open(const std::string& path, const std::string& display_path) {
+  m_display = display_path.empty() ? path : display_path;
+  m_buffer.clear();
+  m_begin = 0;
+  m_eof = false;
+  m_where = json::Location{};
+  m_after_cr = false;
+  m_count = 0;
+  m_mode = Mode::start;
+  if (auto error = m_file.open(path); !error.empty()) {
+    Diagnostic d;
+    d.file = m_display;
+    d.message = "cannot read documentsFile: " + error;
+    throw Error(ExitCode::invalid, d.to_string(), {d});
+  }
+}
+
+void DocumentStream::fail(const json::Location& where, const std::string& message) const {
+  Diagnostic d;
+  d.file = m_display;
+  d.line = where.line;
+  d.column = where.column;
+  d.message = message;
+  throw Error(ExitCode::invalid, d.to_string(), {d});
+}
+
+bool DocumentStream::fill() {
+  if (m_eof) return false;
+  if (m_begin > 0 && m_begin * 2 >= m_buffer.size()) {
+    m_buffer.erase(0, m_begin);
+    m_begin = 0;
+  }
+  const size_t old_size = m_buffer.size();
+  m_buffer.resize(old_size + m_chunk_size);
+  size_t n = 0;
+  try {
+    n = m_file.read(m_buffer.data() + old_size, m_chunk_size);
+  } catch (const std::runtime_error& e) {
+    m_buffer.resize(old_size);
+    fail(m_where, std::string("cannot read documentsFile: ") + e.what());
+  }
+  m_buffer.resize(old_size + n);
+  if (n == 0) {
+    m_eof = true;
+    m_file.close();
+    return false;
+  }
+  if (m_checksum) m_checksum->add(std::string_view(m_buffer).substr(old_size, n));
+  return true;
+}
+
+bool DocumentStream::at_end() {
+  while (m_begin >= m_buffer.size()) {
+    if (!fill()) return true;
+  }
+  return false;
+}
+
+void DocumentStream::advance(size_t count) {
+  const size_t end = m_begin + count;
+  for (size_t i = m_begin; i < end; ++i) {
+    const char c = m_buffer[i];
+    if (c == '\n' && m_after_cr) {
+      m_after_cr = false;
+    } else if (c == '\n' || c == '\r') {
+      ++m_where.line;
+      m_where.column = 1;
+      m_after_cr = c == '\r';
+    } else {
+      m_after_cr = false;
+      if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++m_where.column;
+    }
+  }
+  m_where.offset += count;
+  m_begin = end;
+}
+
+void DocumentStream::skip_whitespace(bool* saw_newline) {
+  while (!at_end()) {
+    const char c = static_cast<char>(peek());
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
+    if (saw_newline && (c == '\n' || c == '\r')) *saw_newline = true;
+    advance(1);
+  }
+}
+
+std::string DocumentStream::found() {
+  if (at_end()) return "end of file";
+  const unsigned char c = peek();
+  if (c >= 0x20 && c < 0x7F) return fmt::format("'{}'", static_cast<char>(c));
+  return fmt::format("byte 0x{:02X}", c);
+}
+
+void DocumentStream::start() {
+  while (m_buffer.size() - m_begin < 3 && fill()) {
+  }
+  if (std::string_view(m_buffer).substr(m_begin, 3) == "\xEF\xBB\xBF") {
+    fail(m_where, "the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without a BOM");
+  }
+  skip_whitespace();
+  if (at_end()) {
+    m_mode = Mode::finished;
+  } else if (peek() == '[') {
+    advance(1);
+    m_mode = Mode::array;
+    skip_whitespace();
+    if (!at_end() && peek() == ']') {
+      advance(1);
+      expect_end();
+    }
+  } else if (peek() == '{') {
+    m_mode = Mode::lines;
+  } else {
+    fail(m_where, "expected a JSON array of documents or one document per line, found " + found());
+  }
+}
+
+void DocumentStream::expect_end() {
+  skip_whitespace();
+  if (!at_end()) fail(m_where, "expected the end of the file after the array of documents, found " + found());
+  m_mode = Mode::finished;
+}
+
+bool DocumentStream::next(bson::Document& out) {
+  if (m_mode == Mode::start) start();
+  if (m_mode == Mode::finished) return false;
+  if (m_mode == Mode::array) {
+    skip_whitespace();
+    if (at_end()) fail(m_where, "unterminated array of documents (missing ']')");
+    if (peek() != '{') fail(m_where, "expected a document (an object), found " + found());
+    read_object(out);
+    after_array_element();
+    return true;
+  }
+  bool newline = false;
+  skip_whitespace(&newline);
+  if (at_end()) {
+    m_mode = Mode::finished;
+    return false;
+  }
+  if (m_count > 0 && !newline) fail(m_where, "expected one document per line, found " + found() + " after a document");
+  if (peek() != '{') fail(m_where, "expected a document (an object) at the start of a line, found " + found());
+  read_object(out);
+  return true;
+}
+
+void DocumentStream::after_array_element() {
+  skip_whitespace();
+  if (at_end()) fail(m_where, "unterminated array of documents (missing ']')");
+  if (peek() == ']') {
+    advance(1);
+    expect_end();
+    return;
+  }
+  if (peek() != ',') fail(m_where, "expected ',' or ']' after a document, found " + found());
+  const json::Location comma = m_where;
+  advance(1);
+  skip_whitespace();
+  if (!at_end() && peek() == ']') fail(comma, "trailing comma before ']'");
+}
+
+// Length of the object that starts at m_begin: strings, escapes and depth are
+// tracked so that only the top-level braces count. A raw line break inside a
+// string ends the scan (the strict parser then reports the unterminated string).
+size_t DocumentStream::scan_object() {
+  size_t length = 0;
+  int depth = 0;
+  bool in_string = false;
+  bool escape = false;
+  for (;;) {
+    if (m_begin + length >= m_buffer.size()) {
+      if (!fill()) return length;  // unterminated: the parser says where
+      continue;
+    }
+    if (length > kMaxDocumentText) {
+      fail(m_where, fmt::format("document larger than {} of JSON text", util::human_size(kMaxDocumentText)));
+    }
+    const char c = m_buffer[m_begin + length];
+    ++length;
+    if (in_string) {
+      if (escape) {
+        escape = false;
+      } else if (c == '\\') {
+        escape = true;
+      } else if (c == '"') {
+        in_string = false;
+      } else if (c == '\n' || c == '\r') {
+        return length;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) return length;
+    }
+  }
+}
+
+void DocumentStream::read_object(bson::Document& out) {
+  const size_t length = scan_object();
+  const std::string_view slice = std::string_view(m_buffer).substr(m_begin, length);
+  json::ParseError error;
+  json::ParseOptions options;
+  options.build_dom = false;
+  if (!json::parse(slice, error, options)) fail(json::rebase(error.where, m_where), error.message);
+  std::string message;
+  auto doc = bson::Document::from_json(slice, &message);
+  if (!doc) {
+    json::Location where = m_where;
+    if (auto dom = json::parse(slice, error)) {
+      ConversionError conversion;
+      if (!convert_object(slice, *dom, conversion)) {
+        where = json::rebase(conversion.where, m_where);
+        message = conversion.message;
+      }
+    }
+    fail(where, "invalid Extended JSON: " + message);
+  }
+  out = std::move(*doc);
+  advance(length);
+  ++m_count;
+}
+
+}  // namespace mongoway::script

@@ -1,0 +1,70 @@
+#pragma once
+// Streams the documents of a documentsFile: a JSON array of documents, or one
+// Extended-JSON document per line (NDJSON). Memory stays bounded by the chunk
+// size plus the largest document, whatever the file size.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "bson/document.hpp"
+#include "script/checksum.hpp"
+#include "script/json.hpp"
+#include "util/files.hpp"
+
+namespace mongoway::script {
+
+class DocumentStream {
+ public:
+  static constexpr size_t kDefaultChunkSize = 256 * 1024;
+  // Longest JSON text of one document (BSON documents are at most 16 MiB).
+  static constexpr size_t kMaxDocumentText = 64 * 1024 * 1024;
+
+  explicit DocumentStream(size_t chunk_size = kDefaultChunkSize);
+
+  // Opens `path`; errors name `display_path` (default: `path`). Throws
+  // mongoway::Error(ExitCode::invalid) when the file cannot be read.
+  void open(const std::string& path, const std::string& display_path = {});
+
+  // Reads the next document into `out`; false at the end of the file. Throws
+  // mongoway::Error(ExitCode::invalid), with a Diagnostic at file:line:col,
+  // when the content is not valid.
+  bool next(bson::Document& out);
+
+  // Documents returned so far.
+  uint64_t count() const { return m_count; }
+  // Bytes held in memory (for tests of the memory bound).
+  size_t buffer_capacity() const { return m_buffer.capacity(); }
+  // Every byte read is also fed to `checksum` (may be nullptr).
+  void set_checksum(ChecksumBuilder* checksum) { m_checksum = checksum; }
+
+ private:
+  enum class Mode { start, array, lines, finished };
+
+  void start();
+  bool fill();
+  bool at_end();
+  unsigned char peek() const { return static_cast<unsigned char>(m_buffer[m_begin]); }
+  void advance(size_t count);
+  void skip_whitespace(bool* saw_newline = nullptr);
+  size_t scan_object();
+  void read_object(bson::Document& out);
+  void after_array_element();
+  void expect_end();
+  std::string found();
+  [[noreturn]] void fail(const json::Location& where, const std::string& message) const;
+
+  size_t m_chunk_size;
+  util::InputFile m_file;
+  std::string m_display;
+  std::string m_buffer;
+  size_t m_begin = 0;  // first unconsumed byte of m_buffer
+  bool m_eof = false;
+  Mode m_mode = Mode::finished;
+  json::Location m_where;  // location of m_buffer[m_begin] in the file
+  bool m_after_cr = false;
+  uint64_t m_count = 0;
+  ChecksumBuilder* m_checksum = nullptr;
+};
+
+}  // namespace mongoway::script

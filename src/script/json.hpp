@@ -1,0 +1,73 @@
+#pragma once
+// A strict JSON reader (RFC 8259 and nothing more) that remembers where every
+// value is. mongoway validates migration files with it and reports problems as
+// line:column; libbson then turns the exact byte ranges into BSON.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mongoway::script::json {
+
+struct Location {
+  size_t offset = 0;  // byte offset in the parsed text
+  int line = 1;       // 1-based
+  int column = 1;     // 1-based, in code points
+};
+
+enum class Kind { null, boolean, number, string, array, object };
+
+struct Member;
+
+struct Value {
+  Kind kind = Kind::null;
+  Location begin;   // first byte of the value
+  size_t end = 0;   // one past its last byte
+  bool boolean = false;
+  std::string text;  // strings: the decoded value; numbers: as written
+  std::vector<Value> items;     // arrays
+  std::vector<Member> members;  // objects, in the order written
+
+  // The member value named `key`, or nullptr.
+  const Value* find(std::string_view key) const;
+  const Member* find_member(std::string_view key) const;
+  std::string_view slice(std::string_view whole_text) const {
+    return whole_text.substr(begin.offset, end - begin.offset);
+  }
+};
+
+struct Member {
+  std::string key;
+  Location key_begin;  // the opening quote of the key
+  Value value;
+};
+
+struct ParseError {
+  Location where;
+  std::string message;
+};
+
+struct ParseOptions {
+  int max_depth = 100;
+  // false: validate only (no items/members/text kept), for streaming large files.
+  bool build_dom = true;
+};
+
+// Parses `text`, which must hold exactly one JSON value (whitespace around it
+// allowed). Rejects a BOM, malformed UTF-8, raw control characters, duplicate
+// keys, nesting deeper than max_depth, integers outside int64, numbers outside
+// the double range, lone surrogates and anything after the value.
+std::optional<Value> parse(std::string_view text, ParseError& error, const ParseOptions& options = {});
+
+// "a string", "an object", … for messages.
+std::string_view kind_name(Kind kind);
+
+// Line and column of a byte offset (linear; for error paths).
+Location locate(std::string_view text, size_t offset);
+
+// Shifts a location found inside a slice that starts at `base` in a larger text.
+Location rebase(const Location& inner, const Location& base);
+
+}  // namespace mongoway::script::json

@@ -1,0 +1,300 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <system_error>
+
+#include "script/bson_util.hpp"
+#include "script/checksum.hpp"
+#include "script/commands.hpp"
+#include "script/documents_stream.hpp"
+#include "script/extjson.hpp"
+#include "script/json.hpp"
+#include "script/script.hpp"
+#include "script/validate.hpp"
+#include "util/files.hpp"
+#include "util/suggest.hpp"
+
+namespace mongoway::script {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+size_t count_errors(const std::vector<Diagnostic>& diagnostics) {
+  return static_cast<size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
+                                           [](const Diagnostic& d) { return d.is_error(); }));
+}
+
+class FileParser {
+ public:
+  FileParser(std::string_view content, const DiscoveredFile& file, std::vector<Diagnostic>& diagnostics)
+      : m_content(content), m_file(file), m_diagnostics(diagnostics) {}
+
+  std::optional<Script> run() {
+    const size_t errors_before = count_errors(m_diagnostics);
+    m_checksum.add(m_content);
+    if (m_content.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+      add(json::Location{}, "the file is empty; expected an array of commands or an object with \"commands\"");
+      return std::nullopt;
+    }
+    json::ParseError error;
+    auto root = json::parse(m_content, error);
+    if (!root) {
+      add(error.where, error.message);
+      return std::nullopt;
+    }
+    m_script.file = m_file;
+    const json::Value* commands = top_level(*root);
+    if (commands) {
+      if (commands->items.empty()) add(commands->begin, "no commands: a migration file needs at least one command");
+      int index = 0;
+      for (const auto& item : commands->items) parse_command(item, ++index);
+    }
+    m_script.checksum = m_checksum.finish();
+    if (count_errors(m_diagnostics) > errors_before) return std::nullopt;
+    return std::move(m_script);
+  }
+
+ private:
+  void add(const json::Location& where, const std::string& message) {
+    Diagnostic d;
+    d.file = m_file.path;
+    d.line = where.line;
+    d.column = where.column;
+    d.message = message;
+    m_diagnostics.push_back(std::move(d));
+  }
+
+  // The command list of the file, or nullptr (with diagnostics).
+  const json::Value* top_level(const json::Value& root) {
+    if (root.kind == json::Kind::array) return &root;
+    if (root.kind != json::Kind::object) {
+      add(root.begin, fmt::format("expected an array of commands or an object with \"commands\", got {}",
+                                  json::kind_name(root.kind)));
+      return nullptr;
+    }
+    const json::Value* commands = nullptr;
+    static const std::vector<std::string> keys = {"commands", "transaction", "comment"};
+    for (const auto& member : root.members) {
+      const json::Value& value = member.value;
+      if (member.key == "commands") {
+        if (value.kind == json::Kind::array) {
+          commands = &value;
+        } else {
+          add(value.begin, fmt::format("field \"commands\": expected an array of commands, got {}",
+                                       json::kind_name(value.kind)));
+        }
+      } else if (member.key == "transaction") {
+        if (value.kind == json::Kind::boolean) {
+          m_script.transaction = value.boolean;
+        } else {
+          add(value.begin, fmt::format("field \"transaction\": expected a boolean, got {}", json::kind_name(value.kind)));
+        }
+      } else if (member.key == "comment") {
+        if (value.kind != json::Kind::string) {
+          add(value.begin, fmt::format("field \"comment\": expected a string, got {}", json::kind_name(value.kind)));
+        }
+      } else {
+        std::string hint = util::did_you_mean(member.key, keys);
+        if (hint.empty()) hint = "; allowed: \"commands\", \"transaction\", \"comment\"";
+        add(member.key_begin, fmt::format("unknown top-level field \"{}\"{}", member.key, hint));
+      }
+    }
+    if (!root.find("commands")) {
+      add(root.begin, "missing field \"commands\": a migration file is an array of commands or an object "
+                      "{\"commands\": [...]}");
+    }
+    return commands;
+  }
+
+  void parse_command(const json::Value& item, int index) {
+    if (item.kind != json::Kind::object) {
+      add(item.begin, fmt::format("command {}: expected an object whose first key names the command, got {}", index,
+                                  json::kind_name(item.kind)));
+      return;
+    }
+    if (item.members.empty()) {
+      add(item.begin, fmt::format("command {}: empty object; its first key must name the command (e.g. "
+                                  "\"createIndex\")",
+                                  index));
+      return;
+    }
+    const json::Member& first = item.members.front();
+    if (first.key == "comment") {
+      add(first.key_begin, fmt::format("command {}: the first key must name the command, not \"comment\"; move "
+                                       "\"comment\" after it",
+                                       index));
+      return;
+    }
+    const CommandSpec* spec = find_command(first.key);
+    if (!spec) {
+      std::string hint = util::did_you_mean(first.key, command_names());
+      if (hint.empty()) hint = "; known commands: " + fmt::format("{}", fmt::join(command_names(), ", "));
+      add(first.key_begin, fmt::format("command {}: unknown command \"{}\"{}", index, first.key, hint));
+      return;
+    }
+    ConversionError conversion;
+    auto doc = convert_object(m_content, item, conversion);
+    if (!doc) {
+      add(conversion.where, fmt::format("command {} ({}): invalid Extended JSON: {}", index, first.key,
+                                        conversion.message));
+      return;
+    }
+    const size_t errors_before = count_errors(m_diagnostics);
+    validate_command(*spec, *doc, CommandSite{m_file.path, &item, index, spec->name}, m_diagnostics);
+    if (count_errors(m_diagnostics) > errors_before) return;
+
+    Command command;
+    command.name = first.key;
+    command.index = index;
+    command.line = item.begin.line;
+    command.column = item.begin.column;
+    bson_iter_t it;
+    bson_iter_init(&it, doc->get());
+    while (bson_iter_next(&it)) {
+      if (iter_key(it) == "comment") {
+        command.comment = iter_string(it);
+      } else {
+        append_value(command.spec, iter_key(it), it);
+      }
+    }
+    if (const json::Value* file_value = item.find("documentsFile")) {
+      if (!read_documents_file(command, *file_value)) return;
+    }
+    m_script.commands.push_back(std::move(command));
+  }
+
+  void add_field_error(const Command& command, const json::Location& where, const std::string& message) {
+    add(where, fmt::format("command {} ({}): field \"documentsFile\": {}", command.index, command.name, message));
+  }
+
+  // Resolves, checks and reads the documentsFile of `command` once (count and checksum).
+  bool read_documents_file(Command& command, const json::Value& value) {
+    const std::string& relative = value.text;
+    const fs::path directory = fs::path(m_file.path).parent_path().empty() ? fs::path(".")
+                                                                            : fs::path(m_file.path).parent_path();
+    const fs::path location = m_file.location.empty() ? directory : fs::path(m_file.location);
+    if (fs::path(relative).is_absolute()) {
+      add_field_error(command, value.begin, "must be a path relative to the migration file's directory");
+      return false;
+    }
+    const fs::path joined = (directory / relative).lexically_normal();
+    if (fs::path(relative).lexically_normal().begin()->string() == "..") {
+      add_field_error(command, value.begin,
+                      fmt::format("\"{}\" is outside the migration location; keep seed files in the location or "
+                                  "below it",
+                                  relative));
+      return false;
+    }
+    if (!util::is_within(directory / relative, location)) {
+      std::error_code ec;
+      const fs::path target = fs::weakly_canonical(directory / relative, ec);
+      add_field_error(command, value.begin,
+                      fmt::format("\"{}\" resolves to {}, outside the migration location {} (through a symlink); "
+                                  "keep seed files in the location or below it",
+                                  relative, target.string(), location.string()));
+      return false;
+    }
+    std::error_code ec;
+    if (!fs::exists(joined, ec)) {
+      add_field_error(command, value.begin, fmt::format("file {} not found", joined.string()));
+      return false;
+    }
+    if (!fs::is_regular_file(joined, ec)) {
+      add_field_error(command, value.begin, fmt::format("{} is not a regular file", joined.string()));
+      return false;
+    }
+    m_checksum.start_part(relative);
+    DocumentStream stream;
+    stream.set_checksum(&m_checksum);
+    try {
+      stream.open(joined.string());
+      bson::Document doc;
+      while (stream.next(doc)) {
+      }
+    } catch (const Error& e) {
+      for (const auto& d : e.diagnostics()) m_diagnostics.push_back(d);
+      if (e.diagnostics().empty()) add_field_error(command, value.begin, e.what());
+      return false;
+    }
+    if (stream.count() == 0) {
+      add_field_error(command, value.begin, fmt::format("{} holds no documents", joined.string()));
+      return false;
+    }
+    if (command.name == "insertOne" && stream.count() != 1) {
+      add_field_error(command, value.begin,
+                      fmt::format("insertOne takes one document, but {} holds {}; use insertMany", joined.string(),
+                                  stream.count()));
+      return false;
+    }
+    command.documents_file = joined.string();
+    command.documents_count = stream.count();
+    return true;
+  }
+
+  std::string_view m_content;
+  const DiscoveredFile& m_file;
+  std::vector<Diagnostic>& m_diagnostics;
+  ChecksumBuilder m_checksum;
+  Script m_script;
+};
+
+}  // namespace
+
+std::optional<Script> parse_script(std::string_view content, const DiscoveredFile& file,
+                                   std::vector<Diagnostic>& diagnostics) {
+  return FileParser(content, file, diagnostics).run();
+}
+
+std::optional<Script> load_script(const DiscoveredFile& file, const LoadOptions& options,
+                                  std::vector<Diagnostic>& diagnostics) {
+  const auto fail = [&](const std::string& message) {
+    Diagnostic d;
+    d.file = file.path;
+    d.message = message;
+    diagnostics.push_back(std::move(d));
+    return std::nullopt;
+  };
+  std::error_code ec;
+  if (fs::is_symlink(file.path, ec)) {
+    const fs::path location = file.location.empty() ? fs::path(file.path).parent_path() : fs::path(file.location);
+    if (!util::is_within(file.path, location.empty() ? fs::path(".") : location)) {
+      return fail(fmt::format("the migration file is a symlink to {}, outside its location; copy the file into "
+                              "the location instead",
+                              fs::weakly_canonical(file.path, ec).string()));
+    }
+  }
+  std::string content;
+  if (auto error = util::read_file_limited(file.path, options.max_file_size, content); !error.empty()) {
+    return fail(error);
+  }
+  return parse_script(content, file, diagnostics);
+}
+
+bool LoadResult::has_errors() const {
+  return std::any_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) { return d.is_error(); });
+}
+
+LoadResult load_all(const std::vector<std::string>& locations, const LoadOptions& options) {
+  LoadResult result;
+  Discovery discovery = discover(locations);
+  result.diagnostics = std::move(discovery.diagnostics);
+  std::map<int64_t, Script> ups;
+  std::map<int64_t, Script> undos;
+  for (const auto& file : discovery.files) {
+    auto script = load_script(file, options, result.diagnostics);
+    if (!script) continue;
+    auto& target = file.name.kind == FileKind::migrate ? ups : undos;
+    target.emplace(file.name.version, std::move(*script));
+  }
+  for (auto& [version, up] : ups) {
+    Migration migration{std::move(up), std::nullopt};
+    if (auto undo = undos.find(version); undo != undos.end()) migration.undo = std::move(undo->second);
+    result.migrations.push_back(std::move(migration));
+  }
+  return result;
+}
+
+}  // namespace mongoway::script

@@ -1,0 +1,144 @@
+#include "script/placeholders.hpp"
+
+#include <fmt/format.h>
+
+#include "script/bson_util.hpp"
+
+namespace mongoway::script {
+
+namespace {
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+         c == '-';
+}
+
+// Calls on_text(literal) and on_name(name) for the parts of `text`.
+template <typename OnText, typename OnName>
+bool scan(std::string_view text, OnText on_text, OnName on_name) {
+  size_t pos = 0;
+  for (;;) {
+    const size_t start = text.find("${", pos);
+    if (start == std::string_view::npos) break;
+    size_t end = start + 2;
+    while (end < text.size() && is_name_char(text[end])) ++end;
+    if (end == start + 2 || end >= text.size() || text[end] != '}') {
+      on_text(text.substr(pos, start + 2 - pos));
+      pos = start + 2;
+      continue;
+    }
+    on_text(text.substr(pos, start - pos));
+    if (!on_name(std::string(text.substr(start + 2, end - start - 2)))) return false;
+    pos = end + 1;
+  }
+  on_text(text.substr(pos));
+  return true;
+}
+
+void collect_in(const bson::Document& doc, std::set<std::string>& names) {
+  bson_iter_t it;
+  if (!bson_iter_init(&it, doc.get())) return;
+  while (bson_iter_next(&it)) {
+    const bson_type_t type = bson_iter_type(&it);
+    if (type == BSON_TYPE_UTF8) {
+      collect_placeholders(iter_string(it), names);
+    } else if (type == BSON_TYPE_DOCUMENT || type == BSON_TYPE_ARRAY) {
+      collect_in(iter_document(it), names);
+    }
+  }
+}
+
+}  // namespace
+
+void collect_placeholders(std::string_view text, std::set<std::string>& names) {
+  scan(
+      text, [](std::string_view) {},
+      [&](const std::string& name) {
+        names.insert(name);
+        return true;
+      });
+}
+
+std::optional<std::string> replace_placeholders(std::string_view text,
+                                                const std::map<std::string, std::string>& values,
+                                                std::string* unknown) {
+  std::string out;
+  const bool ok = scan(
+      text, [&](std::string_view literal) { out += literal; },
+      [&](const std::string& name) {
+        auto it = values.find(name);
+        if (it == values.end()) {
+          if (unknown) *unknown = name;
+          return false;
+        }
+        out += it->second;
+        return true;
+      });
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::optional<bson::Document> substitute_placeholders(const bson::Document& doc,
+                                                      const std::map<std::string, std::string>& values,
+                                                      std::string* unknown) {
+  bson::Document out;
+  bson_iter_t it;
+  if (!bson_iter_init(&it, doc.get())) return out;
+  while (bson_iter_next(&it)) {
+    const std::string_view key = iter_key(it);
+    const bson_type_t type = bson_iter_type(&it);
+    if (type == BSON_TYPE_UTF8) {
+      auto replaced = replace_placeholders(iter_string(it), values, unknown);
+      if (!replaced) return std::nullopt;
+      append_string(out, key, *replaced);
+    } else if (type == BSON_TYPE_DOCUMENT || type == BSON_TYPE_ARRAY) {
+      auto inner = substitute_placeholders(iter_document(it), values, unknown);
+      if (!inner) return std::nullopt;
+      if (type == BSON_TYPE_DOCUMENT) {
+        append_document(out, key, *inner);
+      } else {
+        append_array_document(out, key, *inner);
+      }
+    } else {
+      append_value(out, key, it);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> placeholders_used(const Command& command) {
+  std::set<std::string> names;
+  collect_in(command.spec, names);
+  return {names.begin(), names.end()};
+}
+
+std::vector<std::string> placeholders_used(const Script& script) {
+  std::set<std::string> names;
+  for (const auto& command : script.commands) collect_in(command.spec, names);
+  return {names.begin(), names.end()};
+}
+
+std::string unknown_placeholder_message(const Command& command, const std::string& name) {
+  return fmt::format(
+      "command {} ({}): unknown placeholder ${{{}}}; define it with --placeholder {}=VALUE or placeholder.{} in "
+      "the config file",
+      command.index, command.name, name, name, name);
+}
+
+std::vector<Diagnostic> check_placeholders(const Script& script, const std::map<std::string, std::string>& values) {
+  std::vector<Diagnostic> out;
+  for (const auto& command : script.commands) {
+    for (const auto& name : placeholders_used(command)) {
+      if (values.count(name)) continue;
+      Diagnostic d;
+      d.file = script.file.path;
+      d.line = command.line;
+      d.column = command.column;
+      d.message = unknown_placeholder_message(command, name);
+      out.push_back(std::move(d));
+    }
+  }
+  return out;
+}
+
+}  // namespace mongoway::script

@@ -1,0 +1,42 @@
+#pragma once
+// ${name} placeholders in string values, replaced at render time.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bson/document.hpp"
+#include "mongoway/error.hpp"
+#include "script/script.hpp"
+
+namespace mongoway::script {
+
+// Names of the ${name} placeholders in `text` (name: letters, digits, '_', '.', '-').
+void collect_placeholders(std::string_view text, std::set<std::string>& names);
+
+// `text` with every placeholder replaced; nullopt when one is not defined
+// (its name is then stored in `unknown`).
+std::optional<std::string> replace_placeholders(std::string_view text,
+                                                const std::map<std::string, std::string>& values,
+                                                std::string* unknown);
+
+// `doc` with placeholders replaced in every string value (keys are left alone).
+std::optional<bson::Document> substitute_placeholders(const bson::Document& doc,
+                                                      const std::map<std::string, std::string>& values,
+                                                      std::string* unknown);
+
+// Every placeholder used by the commands of `script`, sorted.
+std::vector<std::string> placeholders_used(const Script& script);
+std::vector<std::string> placeholders_used(const Command& command);
+
+// One error per command that uses a placeholder missing from `values`, so the
+// engine can refuse a run before sending anything.
+std::vector<Diagnostic> check_placeholders(const Script& script, const std::map<std::string, std::string>& values);
+
+// "command N (name): unknown placeholder ${x}; define it with …"
+std::string unknown_placeholder_message(const Command& command, const std::string& name);
+
+}  // namespace mongoway::script

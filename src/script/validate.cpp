@@ -1,0 +1,376 @@
+#include "script/validate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "script/bson_util.hpp"
+#include "util/suggest.hpp"
+
+namespace mongoway::script {
+
+namespace {
+
+using Path = std::vector<std::string>;
+
+std::string path_text(const Path& path) {
+  std::string out;
+  for (const auto& part : path) {
+    if (!out.empty()) out += '.';
+    out += part;
+  }
+  return out;
+}
+
+Path child(const Path& path, std::string_view part) {
+  Path out = path;
+  out.emplace_back(part);
+  return out;
+}
+
+class Reporter {
+ public:
+  Reporter(const CommandSite& site, std::vector<Diagnostic>& out) : m_site(site), m_out(out) {}
+
+  void at_value(const Path& path, const std::string& message) { add(locate(path, false), message); }
+  void at_key(const Path& path, const std::string& message) { add(locate(path, true), message); }
+  void at_command(const std::string& message) { add(m_site.object->begin, message); }
+  // "field \"a.b\": " + message, at the value.
+  void field(const Path& path, const std::string& message) {
+    at_value(path, fmt::format("field \"{}\": {}", path_text(path), message));
+  }
+
+ private:
+  // The position of the value (or key) at `path`, or of the deepest part of it that exists.
+  json::Location locate(const Path& path, bool key) const {
+    const json::Value* value = m_site.object;
+    json::Location where = value->begin;
+    for (const auto& part : path) {
+      if (value->kind == json::Kind::object) {
+        const json::Member* member = value->find_member(part);
+        if (!member) break;
+        value = &member->value;
+        where = key ? member->key_begin : value->begin;
+      } else if (value->kind == json::Kind::array) {
+        size_t index = 0;
+        auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
+        if (ec != std::errc() || index >= value->items.size()) break;
+        value = &value->items[index];
+        where = value->begin;
+      } else {
+        break;
+      }
+    }
+    return where;
+  }
+
+  void add(const json::Location& where, const std::string& message) {
+    Diagnostic d;
+    d.file = std::string(m_site.file);
+    d.line = where.line;
+    d.column = where.column;
+    d.message = fmt::format("command {} ({}): {}", m_site.index, m_site.name, message);
+    m_out.push_back(std::move(d));
+  }
+
+  const CommandSite& m_site;
+  std::vector<Diagnostic>& m_out;
+};
+
+unsigned type_bit(bson_type_t type) {
+  if (type == BSON_TYPE_UTF8) return types::string;
+  if (type == BSON_TYPE_BOOL) return types::boolean;
+  if (is_number(type)) return types::number;
+  if (type == BSON_TYPE_DOCUMENT) return types::document;
+  if (type == BSON_TYPE_ARRAY) return types::array;
+  return 0;
+}
+
+bool is_zero(const bson_iter_t& it) {
+  switch (bson_iter_type(&it)) {
+    case BSON_TYPE_INT32: return bson_iter_int32(&it) == 0;
+    case BSON_TYPE_INT64: return bson_iter_int64(&it) == 0;
+    case BSON_TYPE_DOUBLE: return bson_iter_double(&it) == 0;
+    default: return false;
+  }
+}
+
+bool is_empty_value(const bson_iter_t& it) {
+  switch (bson_iter_type(&it)) {
+    case BSON_TYPE_UTF8: return iter_string(it).empty();
+    case BSON_TYPE_DOCUMENT:
+    case BSON_TYPE_ARRAY: return iter_document(it).empty();
+    default: return false;
+  }
+}
+
+std::string quoted_list(const std::vector<std::string_view>& names, std::string_view last_joiner) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? last_joiner : ", ";
+    out += fmt::format("\"{}\"", names[i]);
+  }
+  return out;
+}
+
+class Validator {
+ public:
+  explicit Validator(Reporter& reporter) : m_report(reporter) {}
+
+  // Checks the fields of `doc` (the command itself when `path` is empty).
+  void check_object(const bson::Document& doc, const std::vector<FieldSpec>& fields,
+                    const std::vector<std::vector<std::string_view>>& exactly_one_of, const Path& path,
+                    bool is_command) {
+    bson_iter_t it;
+    if (!bson_iter_init(&it, doc.get())) return;
+    std::vector<std::string> seen;
+    bool first = true;
+    while (bson_iter_next(&it)) {
+      const std::string key(iter_key(it));
+      const Path field_path = child(path, key);
+      if (is_command && first) {
+        first = false;
+        continue;
+      }
+      seen.push_back(key);
+      if (is_command && key == "comment") {
+        if (bson_iter_type(&it) != BSON_TYPE_UTF8) {
+          m_report.field(field_path, fmt::format("expected a string, got {}", type_phrase(bson_iter_type(&it))));
+        }
+        continue;
+      }
+      auto spec = std::find_if(fields.begin(), fields.end(), [&](const FieldSpec& f) { return f.name == key; });
+      if (spec == fields.end()) {
+        unknown_field(fields, field_path, key, is_command);
+        continue;
+      }
+      if (!(spec->types & type_bit(bson_iter_type(&it)))) {
+        m_report.field(field_path, fmt::format("expected {}, got {}", expected_phrase(spec->types),
+                                               type_phrase(bson_iter_type(&it))));
+        continue;
+      }
+      check_shape(*spec, it, field_path);
+    }
+    const auto present = [&](std::string_view name) { return std::find(seen.begin(), seen.end(), name) != seen.end(); };
+    for (const auto& spec : fields) {
+      if (spec.required && !present(spec.name)) missing(path, fmt::format("missing required field \"{}\"", path_text(child(path, spec.name))));
+    }
+    for (const auto& group : exactly_one_of) {
+      std::vector<std::string_view> given;
+      for (auto name : group) {
+        if (present(name)) given.push_back(name);
+      }
+      if (given.empty()) {
+        missing(path, fmt::format("{}one of the fields {} is required", path.empty() ? "" : fmt::format("field \"{}\": ", path_text(path)),
+                                  quoted_list(group, " or ")));
+      } else if (given.size() > 1) {
+        m_report.at_key(child(path, given[1]),
+                        fmt::format("{}fields {} cannot be used together; give only one",
+                                    path.empty() ? "" : fmt::format("field \"{}\": ", path_text(path)),
+                                    quoted_list(given, " and ")));
+      }
+    }
+  }
+
+ private:
+  void missing(const Path& path, const std::string& message) {
+    if (path.empty()) {
+      m_report.at_command(message);
+    } else {
+      m_report.at_value(path, message);
+    }
+  }
+
+  void unknown_field(const std::vector<FieldSpec>& fields, const Path& path, const std::string& key, bool is_command) {
+    std::vector<std::string> names;
+    for (const auto& f : fields) names.emplace_back(f.name);
+    if (is_command) names.emplace_back("comment");
+    std::string hint = util::did_you_mean(key, names);
+    if (hint.empty()) {
+      if (fields.empty()) {
+        hint = is_command ? "; this command takes no fields but \"comment\"" : "; no fields are allowed here";
+      } else {
+        std::vector<std::string_view> views(names.begin(), names.end());
+        hint = "; allowed fields: " + quoted_list(views, ", ");
+      }
+    }
+    m_report.at_key(path, fmt::format("unknown field \"{}\"{}", path_text(path), hint));
+  }
+
+  void check_shape(const FieldSpec& spec, const bson_iter_t& it, const Path& path) {
+    switch (spec.check) {
+      case Check::none: return;
+      case Check::non_empty:
+      case Check::documents_file:
+      case Check::command_document:
+        if (is_empty_value(it)) m_report.field(path, "must not be empty");
+        return;
+      case Check::one_of_values: return check_one_of(spec, it, path);
+      case Check::index_key: return check_index_key(it, path);
+      case Check::index_specs: return check_index_specs(it, path);
+      case Check::collmod_index:
+        return check_object(iter_document(it), collmod_index_fields(), {{"name", "keyPattern"}}, path, false);
+      case Check::pipeline: return check_pipeline(it, path);
+      case Check::update: return check_update(it, path);
+      case Check::replacement: return check_replacement(it, path);
+      case Check::documents: return check_documents(it, path);
+    }
+  }
+
+  void check_one_of(const FieldSpec& spec, const bson_iter_t& it, const Path& path) {
+    const std::string value = iter_string(it);
+    if (value.find("${") != std::string::npos) return;  // a placeholder, known at render time
+    if (std::find(spec.values.begin(), spec.values.end(), value) != spec.values.end()) return;
+    m_report.field(path, fmt::format("expected one of {}, got \"{}\"", quoted_list(spec.values, " or "), value));
+  }
+
+  void check_index_key(const bson_iter_t& it, const Path& path) {
+    bson_iter_t child_it;
+    if (!bson_iter_recurse(&it, &child_it)) return;
+    bool any = false;
+    while (bson_iter_next(&child_it)) {
+      any = true;
+      const bson_type_t type = bson_iter_type(&child_it);
+      const Path element = child(path, iter_key(child_it));
+      if (is_number(type) && !is_zero(child_it)) continue;
+      if (type == BSON_TYPE_UTF8 && !iter_string(child_it).empty()) continue;
+      const std::string got = is_number(type) ? "0" : std::string(type_phrase(type));
+      m_report.field(element, fmt::format("expected 1, -1 or an index type such as \"text\", got {}", got));
+    }
+    if (!any) m_report.field(path, "the index key must name at least one field");
+  }
+
+  void check_index_specs(const bson_iter_t& it, const Path& path) {
+    bson_iter_t child_it;
+    if (!bson_iter_recurse(&it, &child_it)) return;
+    bool any = false;
+    while (bson_iter_next(&child_it)) {
+      any = true;
+      const Path element = child(path, iter_key(child_it));
+      if (bson_iter_type(&child_it) != BSON_TYPE_DOCUMENT) {
+        m_report.field(element, fmt::format("expected a document (an index specification), got {}",
+                                            type_phrase(bson_iter_type(&child_it))));
+        continue;
+      }
+      check_object(iter_document(child_it), index_fields(), {}, element, false);
+    }
+    if (!any) m_report.field(path, "must not be empty");
+  }
+
+  void check_pipeline(const bson_iter_t& it, const Path& path) {
+    bson_iter_t stage;
+    if (!bson_iter_recurse(&it, &stage)) return;
+    while (bson_iter_next(&stage)) {
+      const Path element = child(path, iter_key(stage));
+      if (bson_iter_type(&stage) != BSON_TYPE_DOCUMENT) {
+        m_report.field(element, fmt::format("expected a document (a pipeline stage), got {}",
+                                            type_phrase(bson_iter_type(&stage))));
+        continue;
+      }
+      const bson::Document doc = iter_document(stage);
+      bson_iter_t key;
+      const bool one_key = bson_iter_init(&key, doc.get()) && bson_iter_next(&key) &&
+                           iter_key(key).starts_with("$") && !bson_iter_next(&key);
+      if (!one_key) {
+        m_report.field(element, "a pipeline stage is a document with one key naming the stage, such as \"$match\"");
+      }
+    }
+  }
+
+  void check_update(const bson_iter_t& it, const Path& path) {
+    if (bson_iter_type(&it) == BSON_TYPE_ARRAY) {
+      if (is_empty_value(it)) m_report.field(path, "must not be empty");
+      return check_pipeline(it, path);
+    }
+    bson_iter_t op;
+    if (!bson_iter_recurse(&it, &op)) return;
+    bool any = false;
+    while (bson_iter_next(&op)) {
+      any = true;
+      const std::string_view key = iter_key(op);
+      if (key.starts_with("$")) continue;
+      m_report.at_key(child(path, key),
+                      fmt::format("field \"{}\": \"{}\" is not an update operator; use {{\"$set\": {{...}}}} to "
+                                  "change fields, or replaceOne to replace whole documents",
+                                  path_text(path), key));
+      return;
+    }
+    if (!any) m_report.field(path, "must not be empty; use update operators such as {\"$set\": {...}}");
+  }
+
+  void check_replacement(const bson_iter_t& it, const Path& path) {
+    bson_iter_t field;
+    if (!bson_iter_recurse(&it, &field)) return;
+    while (bson_iter_next(&field)) {
+      const std::string_view key = iter_key(field);
+      if (!key.starts_with("$")) continue;
+      m_report.at_key(child(path, key),
+                      fmt::format("field \"{}\": \"{}\" is an update operator; a replacement is a whole document "
+                                  "(use updateOne or updateMany for operators)",
+                                  path_text(path), key));
+      return;
+    }
+  }
+
+  void check_documents(const bson_iter_t& it, const Path& path) {
+    bson_iter_t element;
+    if (!bson_iter_recurse(&it, &element)) return;
+    bool any = false;
+    while (bson_iter_next(&element)) {
+      any = true;
+      if (bson_iter_type(&element) == BSON_TYPE_DOCUMENT) continue;
+      m_report.field(child(path, iter_key(element)),
+                     fmt::format("expected a document, got {}", type_phrase(bson_iter_type(&element))));
+    }
+    if (!any) m_report.field(path, "must not be empty");
+  }
+
+  Reporter& m_report;
+};
+
+void check_target(const CommandSpec& spec, const bson::Document& command, Reporter& report) {
+  bson_iter_t it;
+  if (!bson_iter_init(&it, command.get()) || !bson_iter_next(&it)) return;
+  const Path path{std::string(spec.name)};
+  const bson_type_t type = bson_iter_type(&it);
+  if (spec.target == "command") {
+    if (type != BSON_TYPE_DOCUMENT) {
+      report.field(path, fmt::format("expected a document (the command to run, e.g. {{\"ping\": 1}}), got {}",
+                                     type_phrase(type)));
+    } else if (is_empty_value(it)) {
+      report.field(path, "the command document must not be empty");
+    }
+    return;
+  }
+  if (type != BSON_TYPE_UTF8) {
+    report.field(path, fmt::format("expected a string (the {} name), got {}", spec.target, type_phrase(type)));
+  } else if (is_empty_value(it)) {
+    report.field(path, fmt::format("the {} name must not be empty", spec.target));
+  }
+}
+
+}  // namespace
+
+void validate_command(const CommandSpec& spec, const bson::Document& command, const CommandSite& site,
+                      std::vector<Diagnostic>& out) {
+  Reporter report(site, out);
+  check_target(spec, command, report);
+  Validator validator(report);
+  validator.check_object(command, spec.fields, spec.exactly_one_of, {}, true);
+  if (spec.needs_a_field) {
+    bson_iter_t it;
+    int options = 0;
+    if (bson_iter_init(&it, command.get()) && bson_iter_next(&it)) {
+      while (bson_iter_next(&it)) {
+        if (iter_key(it) != "comment") ++options;
+      }
+    }
+    if (options == 0) {
+      report.at_command(fmt::format("no options given; {} needs at least one field such as \"{}\"", spec.name,
+                                    spec.fields.empty() ? "" : spec.fields.front().name));
+    }
+  }
+}
+
+}  // namespace mongoway::script

@@ -1,0 +1,112 @@
+#include "util/files.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+
+namespace mongoway::util {
+
+InputFile::~InputFile() { close(); }
+
+InputFile::InputFile(InputFile&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+
+InputFile& InputFile::operator=(InputFile&& other) noexcept {
+  if (this != &other) {
+    close();
+    m_fd = other.m_fd;
+    other.m_fd = -1;
+  }
+  return *this;
+}
+
+std::string InputFile::open(const std::string& path) {
+  close();
+  m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (m_fd < 0) return std::strerror(errno);
+  struct stat st {};
+  if (::fstat(m_fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    close();
+    return "is a directory";
+  }
+  return {};
+}
+
+uint64_t InputFile::size() const {
+  struct stat st {};
+  if (m_fd < 0 || ::fstat(m_fd, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  return static_cast<uint64_t>(st.st_size);
+}
+
+bool InputFile::is_regular() const {
+  struct stat st {};
+  return m_fd >= 0 && ::fstat(m_fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+size_t InputFile::read(char* buffer, size_t capacity) {
+  for (;;) {
+    ssize_t n = ::read(m_fd, buffer, capacity);
+    if (n >= 0) return static_cast<size_t>(n);
+    if (errno != EINTR) throw std::runtime_error(std::strerror(errno));
+  }
+}
+
+void InputFile::close() {
+  if (m_fd >= 0) ::close(m_fd);
+  m_fd = -1;
+}
+
+std::string read_file_limited(const std::string& path, uint64_t max_size, std::string& out) {
+  InputFile file;
+  if (auto error = file.open(path); !error.empty()) return "cannot read file: " + error;
+  const uint64_t size = file.size();
+  if (size > max_size) {
+    return fmt::format("file is {}, over the limit of {}; split it, or move seed data to a documentsFile",
+                       human_size(size), human_size(max_size));
+  }
+  out.clear();
+  out.reserve(static_cast<size_t>(size));
+  char buffer[64 * 1024];
+  try {
+    for (;;) {
+      size_t n = file.read(buffer, sizeof buffer);
+      if (n == 0) break;
+      if (out.size() + n > max_size) {
+        return fmt::format("file is over the limit of {}; split it, or move seed data to a documentsFile",
+                           human_size(max_size));
+      }
+      out.append(buffer, n);
+    }
+  } catch (const std::runtime_error& e) {
+    return std::string("cannot read file: ") + e.what();
+  }
+  return {};
+}
+
+bool is_within(const std::filesystem::path& path, const std::filesystem::path& dir) {
+  std::error_code ec;
+  auto resolved = std::filesystem::weakly_canonical(path, ec);
+  if (ec) return false;
+  auto base = std::filesystem::weakly_canonical(dir, ec);
+  if (ec) return false;
+  auto p = resolved.begin();
+  for (auto b = base.begin(); b != base.end(); ++b, ++p) {
+    if (b->empty()) continue;  // trailing separator
+    if (p == resolved.end() || *p != *b) return false;
+  }
+  return true;
+}
+
+std::string human_size(uint64_t bytes) {
+  if (bytes >= 1024ull * 1024 * 1024) return fmt::format("{:.1f} GiB", bytes / (1024.0 * 1024 * 1024));
+  if (bytes >= 1024ull * 1024) return fmt::format("{:.1f} MiB", bytes / (1024.0 * 1024));
+  if (bytes >= 1024) return fmt::format("{:.1f} KiB", bytes / 1024.0);
+  return fmt::format("{} bytes", bytes);
+}
+
+}  // namespace mongoway::util

@@ -1,0 +1,26 @@
+#pragma once
+// UTF-8 helpers for the strict JSON reader.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace mongoway::util {
+
+// Length (1-4) of the well-formed UTF-8 sequence starting at text[pos], or 0
+// when the bytes there are not well-formed UTF-8 (overlong forms, surrogates
+// and code points above U+10FFFF are rejected). `code_point` receives the value.
+size_t utf8_sequence(std::string_view text, size_t pos, uint32_t* code_point = nullptr);
+
+// Appends the UTF-8 encoding of `code_point` (must be a valid scalar value).
+void append_utf8(std::string& out, uint32_t code_point);
+
+// Number of code points in `text`, counting every byte that is not a
+// continuation byte (so malformed input still gives a sensible column).
+size_t count_code_points(std::string_view text);
+
+// "U+00E9" style name of a code point.
+std::string code_point_name(uint32_t code_point);
+
+}  // namespace mongoway::util

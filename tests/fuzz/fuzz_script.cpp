@@ -1,0 +1,111 @@
+// libFuzzer target over the migration file reader: strict JSON, command
+// validation, rendering, checksums, and the documentsFile stream, with
+// differential checks between modes that must agree.
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "script/checksum.hpp"
+#include "script/documents_stream.hpp"
+#include "script/json.hpp"
+#include "script/placeholders.hpp"
+#include "script/render.hpp"
+#include "script/script.hpp"
+
+using namespace mongoway;
+using namespace mongoway::script;
+
+namespace {
+
+const DiscoveredFile& fuzz_file() {
+  static const DiscoveredFile file = [] {
+    DiscoveredFile f;
+    f.location = "/nonexistent-mongoway-fuzz";
+    f.file_name = "V1__fuzz.json";
+    f.path = f.location + "/" + f.file_name;
+    f.name.version = 1;
+    return f;
+  }();
+  return file;
+}
+
+void check(bool condition) {
+  if (!condition) __builtin_trap();
+}
+
+// Streams `path` and returns "<count>" or the error text.
+std::string stream_outcome(const std::string& path, size_t chunk) {
+  DocumentStream stream(chunk);
+  try {
+    stream.open(path);
+    bson::Document doc;
+    while (stream.next(doc)) check(doc.size_bytes() >= 5);
+    return std::to_string(stream.count());
+  } catch (const Error& e) {
+    return e.what();
+  }
+}
+
+void fuzz_documents_stream(std::string_view text) {
+  static const std::string path = "/tmp/mongoway-fuzz-" + std::to_string(getpid()) + ".ndjson";
+  if (FILE* f = std::fopen(path.c_str(), "wb")) {
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  } else {
+    return;
+  }
+  // Chunk boundaries must never change the outcome.
+  check(stream_outcome(path, 7) == stream_outcome(path, DocumentStream::kDefaultChunkSize));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+
+  // The validate-only parser agrees with the DOM parser.
+  json::ParseError dom_error;
+  json::ParseError flat_error;
+  json::ParseOptions flat;
+  flat.build_dom = false;
+  const bool dom_ok = json::parse(text, dom_error).has_value();
+  const bool flat_ok = json::parse(text, flat_error, flat).has_value();
+  check(dom_ok == flat_ok);
+  if (!dom_ok) check(dom_error.message == flat_error.message && dom_error.where.offset == flat_error.where.offset);
+
+  // Checksums do not depend on how the text is split.
+  ChecksumBuilder split;
+  split.add(text.substr(0, size / 2));
+  split.add(text.substr(size / 2));
+  check(split.finish() == checksum_of_text(text));
+
+  std::vector<Diagnostic> diagnostics;
+  auto script = parse_script(text, fuzz_file(), diagnostics);
+  bool has_error = false;
+  for (const auto& d : diagnostics) {
+    has_error = has_error || d.is_error();
+    check(!d.to_string().empty());
+  }
+  check(script.has_value() != has_error);
+  if (script) {
+    check(!script->commands.empty());
+    RenderContext context;
+    context.database = "fuzz";
+    context.placeholders = {{"a", "b"}};
+    for (const auto& command : script->commands) {
+      (void)placeholders_used(command);
+      try {
+        for (const auto& server : render(*script, command, context)) check(!server.database.empty());
+      } catch (const Error&) {
+        // unknown placeholders
+      }
+    }
+  }
+  fuzz_documents_stream(text);
+  return 0;
+}

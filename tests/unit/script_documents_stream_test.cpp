@@ -1,0 +1,200 @@
+// documentsFile streaming: both forms, exact errors, containment checks, and a
+// large file read with bounded memory.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "script/documents_stream.hpp"
+#include "script_test_helpers.hpp"
+
+namespace mongoway::script {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::diagnostics_text;
+using testing::TempDir;
+
+std::vector<std::string> read_all(const std::string& path, size_t chunk = DocumentStream::kDefaultChunkSize) {
+  DocumentStream stream(chunk);
+  stream.open(path, "seed");
+  std::vector<std::string> out;
+  bson::Document doc;
+  while (stream.next(doc)) out.push_back(doc.to_json(bson::JsonMode::canonical));
+  EXPECT_EQ(stream.count(), out.size());
+  EXPECT_FALSE(stream.next(doc));  // stays at the end
+  return out;
+}
+
+std::string stream_error(const std::string& content, size_t chunk = DocumentStream::kDefaultChunkSize) {
+  TempDir dir;
+  const std::string path = dir.write("seed", content);
+  try {
+    read_all(path, chunk);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::invalid);
+    EXPECT_EQ(e.diagnostics().size(), 1u);
+    return e.what();
+  }
+  return "<no error>";
+}
+
+TEST(ScriptDocumentsStream, ArrayAndLinesGiveTheSameDocuments) {
+  TempDir dir;
+  const std::string array = dir.write("a.json", "[\n {\"n\": 1, \"at\": {\"$date\": \"2024-01-01T00:00:00Z\"}},\n"
+                                                " {\"s\": \"} ] { [ \\\" \"}\n]\n");
+  const std::string lines = dir.write("b.ndjson", "{\"n\": 1, \"at\": {\"$date\": \"2024-01-01T00:00:00Z\"}}\r\n\n"
+                                                  "   {\"s\": \"} ] { [ \\\" \"}");
+  const auto expected = std::vector<std::string>{
+      testing::canonical(R"({"n": 1, "at": {"$date": "2024-01-01T00:00:00Z"}})"),
+      testing::canonical(R"({"s": "} ] { [ \" "})")};
+  for (size_t chunk : {size_t{1}, size_t{3}, size_t{7}, DocumentStream::kDefaultChunkSize}) {
+    EXPECT_EQ(read_all(array, chunk), expected) << "chunk " << chunk;
+    EXPECT_EQ(read_all(lines, chunk), expected) << "chunk " << chunk;
+  }
+}
+
+TEST(ScriptDocumentsStream, EmptyInputs) {
+  TempDir dir;
+  EXPECT_TRUE(read_all(dir.write("empty", "")).empty());
+  EXPECT_TRUE(read_all(dir.write("blank", " \n\r\n")).empty());
+  EXPECT_TRUE(read_all(dir.write("array", " [ ] \n")).empty());
+}
+
+TEST(ScriptDocumentsStream, ErrorsNameLineAndColumn) {
+  EXPECT_EQ(stream_error("{\"a\": 1}\n{\"a\": 2,}\n"), "seed:2:8: error: trailing comma before '}'");
+  EXPECT_EQ(stream_error("{\"a\": 1}\n{\"a\": 2,}\n", 2), "seed:2:8: error: trailing comma before '}'");
+  EXPECT_EQ(stream_error("{\"a\": 1} {\"b\": 2}\n"), "seed:1:10: error: expected one document per line, found '{' after a document");
+  EXPECT_EQ(stream_error("[{\"a\": 1}\n {\"b\": 2}]"), "seed:2:2: error: expected ',' or ']' after a document, found '{'");
+  EXPECT_EQ(stream_error("[{\"a\": 1},]"), "seed:1:10: error: trailing comma before ']'");
+  EXPECT_EQ(stream_error("[{\"a\": 1}"), "seed:1:10: error: unterminated array of documents (missing ']')");
+  EXPECT_EQ(stream_error("[{\"a\": 1}] x"), "seed:1:12: error: expected the end of the file after the array of documents, found 'x'");
+  EXPECT_EQ(stream_error("[1]"), "seed:1:2: error: expected a document (an object), found '1'");
+  EXPECT_EQ(stream_error("\"x\""), "seed:1:1: error: expected a JSON array of documents or one document per line, found '\"'");
+  EXPECT_EQ(stream_error("{\"a\": 1}\nnull\n"), "seed:2:1: error: expected a document (an object) at the start of a line, found 'n'");
+  EXPECT_EQ(stream_error("{\"a\": \"x\n\"}"), "seed:1:7: error: unterminated string (line break before the closing quote)");
+  EXPECT_EQ(stream_error("{\"a\": {\"b\": 1}"), "seed:1:15: error: expected ',' or '}' after a value in an object, found end of file");
+  EXPECT_EQ(stream_error("\xEF\xBB\xBF{}"), "seed:1:1: error: the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without a BOM");
+  EXPECT_EQ(stream_error("{}\n{\"\xC3\xA9\": 1, \"t\": {\"$oid\": \"zz\"}}"),
+            "seed:2:15: error: invalid Extended JSON: Invalid input string \"zz\", looking for OID");
+  EXPECT_EQ(stream_error("{\"a\": 1, \"a\": 2}"), "seed:1:10: error: duplicate key \"a\" (first at line 1, column 2)");
+}
+
+TEST(ScriptDocumentsStream, MissingFileIsAnError) {
+  DocumentStream stream;
+  try {
+    stream.open("/nonexistent/seed.ndjson");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "/nonexistent/seed.ndjson: error: cannot read documentsFile: No such file or directory");
+  }
+}
+
+TEST(ScriptDocumentsStream, ChecksumSeesEveryByte) {
+  TempDir dir;
+  const std::string content = "{\"a\": 1}\r\n{\"a\": 2}\r\n";
+  const std::string path = dir.write("seed", content);
+  ChecksumBuilder streamed;
+  DocumentStream stream(4);
+  stream.set_checksum(&streamed);
+  stream.open(path);
+  bson::Document doc;
+  while (stream.next(doc)) {
+  }
+  EXPECT_EQ(streamed.finish(), checksum_of_text(content));
+}
+
+void expect_load_error(const TempDir& dir, const std::string& expected) {
+  LoadResult result = load_all({(dir.path() / "migrations").string()}, LoadOptions{});
+  ASSERT_EQ(result.diagnostics.size(), 1u) << diagnostics_text(result.diagnostics);
+  EXPECT_EQ(result.diagnostics[0].to_string(), expected);
+}
+
+TEST(ScriptDocumentsStream, EscapeWithDotDotIsRefused) {
+  TempDir dir;
+  dir.write("seed.ndjson", "{\"a\": 1}\n");
+  dir.write("migrations/V1__seed.json", R"([{"insertMany": "a", "documentsFile": "data/../../seed.ndjson"}])");
+  expect_load_error(dir, dir.str() + "/migrations/V1__seed.json:1:39: error: command 1 (insertMany): field "
+                                     "\"documentsFile\": \"data/../../seed.ndjson\" is outside the migration "
+                                     "location; keep seed files in the location or below it");
+}
+
+TEST(ScriptDocumentsStream, SymlinkOutsideIsRefused) {
+  TempDir outside;
+  TempDir dir;
+  const std::string target = outside.write("seed.ndjson", "{\"a\": 1}\n");
+  dir.write("migrations/V1__seed.json", R"([{"insertMany": "a", "documentsFile": "data/seed.ndjson"}])");
+  fs::create_directories(dir.path() / "migrations" / "data");
+  fs::create_symlink(target, dir.path() / "migrations" / "data" / "seed.ndjson");
+  const std::string location = (dir.path() / "migrations").string();
+  expect_load_error(dir, location + "/V1__seed.json:1:39: error: command 1 (insertMany): field \"documentsFile\": "
+                                    "\"data/seed.ndjson\" resolves to " + fs::canonical(target).string() +
+                             ", outside the migration location " + location +
+                             " (through a symlink); keep seed files in the location or below it");
+}
+
+TEST(ScriptDocumentsStream, SymlinkedDirectoryOutsideIsRefused) {
+  TempDir outside;
+  TempDir dir;
+  outside.write("seed.ndjson", "{\"a\": 1}\n");
+  dir.write("migrations/V1__seed.json", R"([{"insertMany": "a", "documentsFile": "data/seed.ndjson"}])");
+  fs::create_directory_symlink(outside.path(), dir.path() / "migrations" / "data");
+  LoadResult result = load_all({(dir.path() / "migrations").string()}, LoadOptions{});
+  ASSERT_EQ(result.diagnostics.size(), 1u);
+  EXPECT_NE(result.diagnostics[0].message.find("(through a symlink)"), std::string::npos);
+}
+
+TEST(ScriptDocumentsStream, SymlinkInsideIsAccepted) {
+  TempDir dir;
+  dir.write("migrations/data/real.ndjson", "{\"a\": 1}\n{\"a\": 2}\n");
+  dir.write("migrations/V1__seed.json", R"([{"insertMany": "a", "documentsFile": "seed.ndjson"}])");
+  fs::create_symlink(dir.path() / "migrations" / "data" / "real.ndjson", dir.path() / "migrations" / "seed.ndjson");
+  LoadResult result = load_all({(dir.path() / "migrations").string()}, LoadOptions{});
+  EXPECT_FALSE(result.has_errors()) << diagnostics_text(result.diagnostics);
+  ASSERT_EQ(result.migrations.size(), 1u);
+  EXPECT_EQ(result.migrations[0].up.commands[0].documents_count, std::optional<uint64_t>(2));
+}
+
+TEST(ScriptDocumentsStream, LargeFileIsStreamed) {
+  TempDir dir;
+  const std::string path = (dir.path() / "big.ndjson").string();
+  uint64_t written = 0;
+  uint64_t bytes = 0;
+  {
+    std::ofstream out(path, std::ios::binary);
+    std::string line;
+    const std::string bio(160, 'x');
+    while (bytes < 20u * 1024 * 1024) {
+      line = "{\"_id\": {\"$numberLong\": \"" + std::to_string(written) +
+             "\"}, \"name\": \"user " + std::to_string(written) + "\", \"bio\": \"" + bio + "\", \"tags\": [\"a\", \"b\"], \"active\": true}\n";
+      out << line;
+      bytes += line.size();
+      ++written;
+    }
+  }
+  const auto start = std::chrono::steady_clock::now();
+  DocumentStream stream;
+  stream.open(path);
+  bson::Document doc;
+  uint64_t seen = 0;
+  int64_t last_id = -1;
+  while (stream.next(doc)) {
+    ++seen;
+    bson_iter_t it;
+    ASSERT_TRUE(bson_iter_init_find(&it, doc.get(), "_id"));
+    ASSERT_EQ(bson_iter_type(&it), BSON_TYPE_INT64);
+    last_id = bson_iter_int64(&it);
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(seen, written);
+  EXPECT_EQ(stream.count(), written);
+  EXPECT_EQ(last_id, static_cast<int64_t>(written) - 1);
+  EXPECT_GT(bytes, 20u * 1024 * 1024);
+  EXPECT_LT(stream.buffer_capacity(), 4u * DocumentStream::kDefaultChunkSize);  // bounded, not the file size
+  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), 10000);
+}
+
+}  // namespace
+}  // namespace mongoway::script

@@ -1,0 +1,56 @@
+// ${name} placeholders: syntax, listing, checking before a run, replacement.
+
+#include <gtest/gtest.h>
+
+#include "script/placeholders.hpp"
+#include "script_test_helpers.hpp"
+
+namespace mongoway::script {
+namespace {
+
+TEST(ScriptPlaceholders, Syntax) {
+  std::set<std::string> names;
+  collect_placeholders("${a}-${b.c}${d_e-f} $ {x} ${} ${ y} ${z", names);
+  EXPECT_EQ(names, (std::set<std::string>{"a", "b.c", "d_e-f"}));
+  const std::map<std::string, std::string> values{{"a", "1"}, {"b.c", "${a}"}, {"d_e-f", ""}};
+  EXPECT_EQ(replace_placeholders("${a}-${b.c}${d_e-f} ${} $x", values, nullptr),
+            std::optional<std::string>("1-${a} ${} $x"));  // values are not expanded again
+  std::string unknown;
+  EXPECT_FALSE(replace_placeholders("x${nope}y", values, &unknown));
+  EXPECT_EQ(unknown, "nope");
+}
+
+TEST(ScriptPlaceholders, ListedAndCheckedPerScript) {
+  std::vector<Diagnostic> diagnostics;
+  auto script = testing::parse_text(R"([
+  {"createCollection": "${prefix}users"},
+  {"insertOne": "${prefix}users", "document": {"env": "${env}", "keys": {"${not_a_value}": 1}}}
+])",
+                                    diagnostics);
+  ASSERT_TRUE(script) << testing::diagnostics_text(diagnostics);
+  EXPECT_EQ(placeholders_used(*script), (std::vector<std::string>{"env", "prefix"}));
+  EXPECT_EQ(placeholders_used(script->commands[0]), (std::vector<std::string>{"prefix"}));
+  auto problems = check_placeholders(*script, {{"prefix", "t_"}});
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].to_string(),
+            "migrations/V1__test.json:3:3: error: command 2 (insertOne): unknown placeholder ${env}; define it with "
+            "--placeholder env=VALUE or placeholder.env in the config file");
+  EXPECT_TRUE(check_placeholders(*script, {{"prefix", "t_"}, {"env", "prod"}}).empty());
+}
+
+TEST(ScriptPlaceholders, DocumentsAreRebuiltWithTypesKept) {
+  auto doc = bson::Document::from_json(
+      R"({"s": "${a}", "n": 1, "d": {"x": ["${a}", 2, {"$date": "2024-01-01T00:00:00Z"}]}, "${a}": "k"})");
+  ASSERT_TRUE(doc);
+  std::string unknown;
+  auto out = substitute_placeholders(*doc, {{"a", "A"}}, &unknown);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->to_json(bson::JsonMode::canonical),
+            testing::canonical(R"({"s": "A", "n": 1, "d": {"x": ["A", 2, {"$date": "2024-01-01T00:00:00Z"}]},
+                                   "${a}": "k"})"));
+  EXPECT_FALSE(substitute_placeholders(*doc, {}, &unknown));
+  EXPECT_EQ(unknown, "a");
+}
+
+}  // namespace
+}  // namespace mongoway::script
