@@ -1,0 +1,158 @@
+#include "exec/executor.hpp"
+
+#include <mongoc/mongoc.h>
+
+#include "script/documents_stream.hpp"
+
+namespace mongoway::exec {
+namespace {
+
+constexpr uint32_t kMaxBatchBytes = 8u * 1024 * 1024;
+
+std::string first_key(const bson::Document& doc) {
+  bson_iter_t it;
+  if (bson_iter_init(&it, doc.get()) && bson_iter_next(&it)) return bson_iter_key(&it);
+  return {};
+}
+
+int64_t get_int(const bson_t* doc, const char* key) {
+  bson_iter_t it;
+  return bson_iter_init_find(&it, doc, key) && BSON_ITER_HOLDS_NUMBER(&it) ? bson_iter_as_int64(&it) : 0;
+}
+
+// Builds {insert: coll, ordered: true, documents: [...]} batches and sends them.
+class InsertBatcher {
+ public:
+  InsertBatcher(mongo::Client& client, const script::ServerCommand& command, std::optional<uint64_t> total,
+                const Progress& progress)
+      : m_client(client), m_command(command), m_total(total), m_progress(progress) {
+    const auto& info = client.server_info();
+    m_max_count = static_cast<uint32_t>(std::max(1, info.max_write_batch_size));
+    m_max_bytes = std::min<uint32_t>(kMaxBatchBytes, static_cast<uint32_t>(info.max_bson_object_size));
+  }
+
+  void add(const bson_t* doc) {
+    if (m_count > 0 && (m_count >= m_max_count || m_bytes + doc->len + 16 > m_max_bytes)) flush();
+    if (m_count == 0) begin();
+    char key[16];
+    const char* key_ptr = nullptr;
+    size_t key_len = bson_uint32_to_string(m_count, &key_ptr, key, sizeof key);
+    bson_append_document(&m_array, key_ptr, static_cast<int>(key_len), doc);
+    m_bytes += doc->len + 16;
+    ++m_count;
+  }
+
+  WriteCounts finish() {
+    if (m_count > 0) flush();
+    return m_counts;
+  }
+
+ private:
+  void begin() {
+    m_batch = bson::Document::copy_of(m_command.command.get());
+    bson_append_array_begin(m_batch.mut(), "documents", -1, &m_array);
+    m_bytes = m_batch.size_bytes();
+  }
+
+  void flush() {
+    bson_append_array_end(m_batch.mut(), &m_array);
+    auto reply = m_client.run_write(m_command.database, m_batch);
+    m_counts.inserted += get_int(reply.get(), "n");
+    m_done += m_count;
+    m_count = 0;
+    if (m_progress) m_progress(m_done, m_total);
+  }
+
+  mongo::Client& m_client;
+  const script::ServerCommand& m_command;
+  std::optional<uint64_t> m_total;
+  const Progress& m_progress;
+  uint32_t m_max_count = 100000;
+  uint32_t m_max_bytes = kMaxBatchBytes;
+  bson::Document m_batch;
+  bson_t m_array;  // child of m_batch while a batch is open (not owned)
+  uint32_t m_count = 0;
+  uint32_t m_bytes = 0;
+  uint64_t m_done = 0;
+  WriteCounts m_counts;
+};
+
+}  // namespace
+
+WriteCounts counts_of_reply(const std::string& name, const bson::Document& reply) {
+  WriteCounts c;
+  const bson_t* r = reply.get();
+  if (name == "insert") {
+    c.inserted = get_int(r, "n");
+  } else if (name == "update") {
+    bson_iter_t it;
+    int64_t upserted = 0;
+    if (bson_iter_init_find(&it, r, "upserted") && BSON_ITER_HOLDS_ARRAY(&it)) {
+      bson_iter_t child;
+      if (bson_iter_recurse(&it, &child)) {
+        while (bson_iter_next(&child)) ++upserted;
+      }
+    }
+    c.upserted = upserted;
+    c.matched = get_int(r, "n") - upserted;
+    c.modified = get_int(r, "nModified");
+  } else if (name == "delete") {
+    c.deleted = get_int(r, "n");
+  }
+  return c;
+}
+
+WriteCounts run_server_command(mongo::Client& client, const script::ServerCommand& command,
+                               std::optional<uint64_t> documents_total, const Progress& progress) {
+  if (command.is_insert) {
+    InsertBatcher batcher(client, command, documents_total, progress);
+    if (command.documents_file) {
+      script::DocumentStream stream;
+      stream.open(*command.documents_file);
+      bson::Document doc;
+      while (stream.next(doc)) batcher.add(doc.get());
+    } else {
+      for (const auto& doc : command.documents) batcher.add(doc.get());
+    }
+    return batcher.finish();
+  }
+  switch (command.reply) {
+    case script::ReplyKind::write:
+      return counts_of_reply(first_key(command.command), client.run_write(command.database, command.command));
+    case script::ReplyKind::aggregate:
+      client.run_cursor(command.database, command.command);
+      return {};
+    case script::ReplyKind::plain:
+      client.run(command.database, command.command);
+      return {};
+  }
+  return {};
+}
+
+PlannedCommand describe(const script::Command& command, const script::ServerCommand& server) {
+  PlannedCommand p;
+  p.index = command.index;
+  p.name = command.name;
+  p.comment = command.comment;
+  p.database = server.database;
+  if (server.is_insert && !server.documents_file) {
+    auto full = bson::Document::copy_of(server.command.get());
+    bson_t array;
+    bson_append_array_begin(full.mut(), "documents", -1, &array);
+    for (uint32_t i = 0; i < server.documents.size(); ++i) {
+      bson_append_document(&array, std::to_string(i).c_str(), -1, server.documents[i].get());
+    }
+    bson_append_array_end(full.mut(), &array);
+    p.command_json = full.to_json(bson::JsonMode::canonical);
+    p.documents = server.documents.size();
+  } else {
+    p.command_json = server.command.to_json(bson::JsonMode::canonical);
+  }
+  if (server.documents_file) {
+    p.documents_file = server.documents_file;
+    p.documents = command.documents_count;
+  }
+  return p;
+}
+
+}  // namespace mongoway::exec

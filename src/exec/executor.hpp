@@ -1,0 +1,26 @@
+#pragma once
+// Runs the server commands of a step and reads their counts.
+
+#include <functional>
+#include <optional>
+
+#include "mongo/client.hpp"
+#include "mongoway/migrator.hpp"
+#include "script/render.hpp"
+
+namespace mongoway::exec {
+
+using Progress = std::function<void(uint64_t done, std::optional<uint64_t> total)>;
+
+// Runs one server command; inserts go in batches within the server's
+// maxWriteBatchSize and at most 8 MiB each. Throws mongo::ServerError or Error.
+WriteCounts run_server_command(mongo::Client& client, const script::ServerCommand& command,
+                               std::optional<uint64_t> documents_total, const Progress& progress);
+
+// Counts of a write command's reply.
+WriteCounts counts_of_reply(const std::string& command_name, const bson::Document& reply);
+
+// The command as the dry run and the logs show it.
+PlannedCommand describe(const script::Command& command, const script::ServerCommand& server);
+
+}  // namespace mongoway::exec

@@ -1,0 +1,333 @@
+#include "mongo/client.hpp"
+
+#include <fmt/format.h>
+#include <mongoc/mongoc.h>
+
+#include <mutex>
+
+#include "util/redact.hpp"
+
+namespace mongoway::mongo {
+namespace {
+
+std::mutex g_sink_mutex;
+std::function<void(const std::string&)> g_sink;
+
+void log_handler(mongoc_log_level_t level, const char* domain, const char* message, void*) {
+  if (level > MONGOC_LOG_LEVEL_INFO) return;  // debug and trace are noise
+  std::lock_guard lock(g_sink_mutex);
+  if (g_sink) g_sink(fmt::format("{}: {}: {}", mongoc_log_level_str(level), domain, message));
+}
+
+// mongoc_init once per process, mongoc_cleanup at exit.
+struct Driver {
+  Driver() {
+    mongoc_log_set_handler(log_handler, nullptr);
+    mongoc_init();
+  }
+  ~Driver() { mongoc_cleanup(); }
+};
+
+void ensure_driver() { static Driver driver; }
+
+bool is_connection_error(const bson_error_t& e) {
+  switch (e.domain) {
+    case MONGOC_ERROR_STREAM:
+    case MONGOC_ERROR_SERVER_SELECTION:
+    case MONGOC_ERROR_SASL:
+      return true;
+    case MONGOC_ERROR_CLIENT:
+      return e.code == MONGOC_ERROR_CLIENT_AUTHENTICATE || e.code == MONGOC_ERROR_CLIENT_NO_ACCEPTABLE_PEER;
+    default:
+      return false;
+  }
+}
+
+bool is_auth_error(const bson_error_t& e) {
+  return (e.domain == MONGOC_ERROR_CLIENT && e.code == MONGOC_ERROR_CLIENT_AUTHENTICATE) ||
+         e.domain == MONGOC_ERROR_SASL || (e.domain == MONGOC_ERROR_SERVER && e.code == 18);
+}
+
+int32_t get_int32(const bson_t* doc, const char* key, int32_t fallback) {
+  bson_iter_t it;
+  if (bson_iter_init_find(&it, doc, key) && BSON_ITER_HOLDS_NUMBER(&it)) {
+    return static_cast<int32_t>(bson_iter_as_int64(&it));
+  }
+  return fallback;
+}
+
+}  // namespace
+
+void set_driver_log_sink(std::function<void(const std::string&)> sink) {
+  std::lock_guard lock(g_sink_mutex);
+  g_sink = std::move(sink);
+}
+
+void Client::UriDeleter::operator()(mongoc_uri_t* p) const { mongoc_uri_destroy(p); }
+void Client::ClientDeleter::operator()(mongoc_client_t* p) const { mongoc_client_destroy(p); }
+
+Client::Client(const ClientOptions& options)
+    : m_redacted_uri(redact_uri(options.uri)), m_secrets(uri_secrets(options.uri)) {
+  ensure_driver();
+  bson_error_t error;
+  m_uri.reset(mongoc_uri_new_with_error(options.uri.c_str(), &error));
+  if (!m_uri) {
+    throw Error(ExitCode::usage, fmt::format("invalid connection URI {}: {}", m_redacted_uri,
+                                             redact(error.message)));
+  }
+  auto set_default = [&](const char* option, int32_t value) {
+    if (!mongoc_uri_has_option(m_uri.get(), option)) mongoc_uri_set_option_as_int32(m_uri.get(), option, value);
+  };
+  set_default(MONGOC_URI_SERVERSELECTIONTIMEOUTMS, static_cast<int32_t>(options.server_selection_timeout.count()));
+  set_default(MONGOC_URI_CONNECTTIMEOUTMS, static_cast<int32_t>(options.server_selection_timeout.count()));
+  set_default(MONGOC_URI_SOCKETTIMEOUTMS, static_cast<int32_t>(options.socket_timeout.count()));
+  if (!mongoc_uri_has_option(m_uri.get(), MONGOC_URI_APPNAME)) {
+    mongoc_uri_set_option_as_utf8(m_uri.get(), MONGOC_URI_APPNAME, "mongoway");
+  }
+  m_client.reset(mongoc_client_new_from_uri_with_error(m_uri.get(), &error));
+  if (!m_client) {
+    throw Error(ExitCode::usage, fmt::format("cannot use connection URI {}: {}", m_redacted_uri,
+                                             redact(error.message)));
+  }
+  mongoc_client_set_error_api(m_client.get(), MONGOC_ERROR_API_VERSION_2);
+}
+
+struct ClientApm {
+  static void started(const mongoc_apm_command_started_t* event) {
+    auto* self = static_cast<Client*>(mongoc_apm_command_started_get_context(event));
+    if (self && self->m_observer) {
+      self->m_observer(mongoc_apm_command_started_get_command_name(event),
+                       mongoc_apm_command_started_get_database_name(event));
+    }
+  }
+};
+
+namespace {
+struct ApmDeleter {
+  void operator()(mongoc_apm_callbacks_t* p) const { mongoc_apm_callbacks_destroy(p); }
+};
+}  // namespace
+
+void Client::set_command_observer(std::function<void(const std::string&, const std::string&)> observer) {
+  m_observer = std::move(observer);
+  std::unique_ptr<mongoc_apm_callbacks_t, ApmDeleter> callbacks(mongoc_apm_callbacks_new());
+  mongoc_apm_set_command_started_cb(callbacks.get(), &ClientApm::started);
+  mongoc_client_set_apm_callbacks(m_client.get(), callbacks.get(), this);
+}
+
+Client::~Client() {
+  // The driver sends endSessions while it is destroyed: stop observing first.
+  if (m_client && m_observer) mongoc_client_set_apm_callbacks(m_client.get(), nullptr, nullptr);
+  m_client.reset();
+}
+
+std::string Client::redact(const std::string& text) const { return redact_secrets(text, m_secrets); }
+
+void Client::fail(const char* what, const bson_error_t& error, const bson::Document* reply) {
+  std::string message = redact(error.message);
+  if (is_connection_error(error)) {
+    if (is_auth_error(error)) {
+      throw Error(ExitCode::connection,
+                  fmt::format("cannot authenticate to {}: {}; check the user name, password and authSource",
+                              m_redacted_uri, message));
+    }
+    throw Error(ExitCode::connection, fmt::format("cannot reach the server at {}: {}", m_redacted_uri, message));
+  }
+  int code = static_cast<int>(error.code);
+  if (reply && error.domain == MONGOC_ERROR_SERVER) {
+    code = get_int32(reply->get(), "code", code);
+  }
+  throw ServerError(code, fmt::format("{} failed: {} (code {})", what, message, code));
+}
+
+bson::Document Client::run_raw(const std::string& database, const bson::Document& command) {
+  bson::Document opts;
+  bson_error_t error;
+  if (m_session && !mongoc_client_session_append(m_session, opts.mut(), &error)) {
+    fail("attaching the transaction", error, nullptr);
+  }
+  bson::Document reply;
+  bson_destroy(reply.mut());  // mongoc_client_command_with_opts initialises the reply itself
+  bool ok = mongoc_client_command_with_opts(m_client.get(), database.c_str(), command.get(), nullptr,
+                                            opts.get(), reply.mut(), &error);
+  if (!ok) {
+    const char* name = "command";
+    bson_iter_t it;
+    if (bson_iter_init(&it, command.get()) && bson_iter_next(&it)) name = bson_iter_key(&it);
+    if (error.domain == MONGOC_ERROR_STREAM) {
+      // A server that drops the connection on purpose (FerretDB does so for BSON
+      // types it cannot store, such as Decimal128) still answers a new ping.
+      bson::Document ping;
+      BSON_APPEND_INT32(ping.mut(), "ping", 1);
+      bson::Document ping_reply;
+      bson_destroy(ping_reply.mut());
+      bson_error_t ping_error;
+      if (mongoc_client_command_simple(m_client.get(), "admin", ping.get(), nullptr, ping_reply.mut(),
+                                       &ping_error)) {
+        throw ServerError(0, fmt::format("{} failed: the server closed the connection while running it "
+                                         "(it may not support a value or option in the command)",
+                                         name));
+      }
+    }
+    fail(name, error, &reply);
+  }
+  return reply;
+}
+
+bson::Document Client::run(const std::string& database, const bson::Document& command) {
+  return run_raw(database, command);
+}
+
+bson::Document Client::run_write(const std::string& database, const bson::Document& command) {
+  bson::Document reply = run_raw(database, command);
+  bson_iter_t it, child;
+  const char* name = "write";
+  if (bson_iter_init(&it, command.get()) && bson_iter_next(&it)) name = bson_iter_key(&it);
+  if (bson_iter_init_find(&it, reply.get(), "writeErrors") && BSON_ITER_HOLDS_ARRAY(&it) &&
+      bson_iter_recurse(&it, &child) && bson_iter_next(&child) && BSON_ITER_HOLDS_DOCUMENT(&child)) {
+    uint32_t len = 0;
+    const uint8_t* data = nullptr;
+    bson_iter_document(&child, &len, &data);
+    auto err = bson::Document::from_data(data, len);
+    bson_iter_t f;
+    int code = get_int32(err.get(), "code", 0);
+    std::string msg = bson_iter_init_find(&f, err.get(), "errmsg") && BSON_ITER_HOLDS_UTF8(&f)
+                          ? bson_iter_utf8(&f, nullptr)
+                          : "write error";
+    int index = get_int32(err.get(), "index", 0);
+    throw ServerError(code, fmt::format("{} failed: {} (code {}, at write {})", name, redact(msg), code, index));
+  }
+  if (bson_iter_init_find(&it, reply.get(), "writeConcernError") && BSON_ITER_HOLDS_DOCUMENT(&it)) {
+    uint32_t len = 0;
+    const uint8_t* data = nullptr;
+    bson_iter_document(&it, &len, &data);
+    auto err = bson::Document::from_data(data, len);
+    bson_iter_t f;
+    int code = get_int32(err.get(), "code", 0);
+    std::string msg = bson_iter_init_find(&f, err.get(), "errmsg") && BSON_ITER_HOLDS_UTF8(&f)
+                          ? bson_iter_utf8(&f, nullptr)
+                          : "write concern error";
+    throw ServerError(code, fmt::format("{} failed: write concern error: {} (code {})", name, redact(msg), code));
+  }
+  return reply;
+}
+
+std::vector<bson::Document> Client::run_cursor(const std::string& database, const bson::Document& command) {
+  std::vector<bson::Document> out;
+  bson::Document reply = run_raw(database, command);
+  const char* batch_key = "firstBatch";
+  for (;;) {
+    bson_iter_t it, cursor, batch;
+    if (!bson_iter_init_find(&it, reply.get(), "cursor") || !BSON_ITER_HOLDS_DOCUMENT(&it) ||
+        !bson_iter_recurse(&it, &cursor)) {
+      throw ServerError(0, "the server's reply has no cursor");
+    }
+    int64_t id = 0;
+    std::string ns;
+    while (bson_iter_next(&cursor)) {
+      const char* key = bson_iter_key(&cursor);
+      if (strcmp(key, "id") == 0) {
+        id = bson_iter_as_int64(&cursor);
+      } else if (strcmp(key, "ns") == 0 && BSON_ITER_HOLDS_UTF8(&cursor)) {
+        ns = bson_iter_utf8(&cursor, nullptr);
+      } else if (strcmp(key, batch_key) == 0 && BSON_ITER_HOLDS_ARRAY(&cursor) &&
+                 bson_iter_recurse(&cursor, &batch)) {
+        while (bson_iter_next(&batch)) {
+          if (!BSON_ITER_HOLDS_DOCUMENT(&batch)) continue;
+          uint32_t len = 0;
+          const uint8_t* data = nullptr;
+          bson_iter_document(&batch, &len, &data);
+          out.push_back(bson::Document::from_data(data, len));
+        }
+      }
+    }
+    if (id == 0) break;
+    auto dot = ns.find('.');
+    bson::Document more;
+    BSON_APPEND_INT64(more.mut(), "getMore", id);
+    BSON_APPEND_UTF8(more.mut(), "collection", dot == std::string::npos ? ns.c_str() : ns.c_str() + dot + 1);
+    reply = run_raw(database, more);
+    batch_key = "nextBatch";
+  }
+  return out;
+}
+
+const ServerInfo& Client::server_info() {
+  if (m_info) return *m_info;
+  auto info = std::make_unique<ServerInfo>();
+  bson::Document hello;
+  BSON_APPEND_INT32(hello.mut(), "hello", 1);
+  auto reply = run("admin", hello);
+  bson_iter_t it;
+  const bool replica_set = bson_iter_init_find(&it, reply.get(), "setName");
+  const bool mongos = bson_iter_init_find(&it, reply.get(), "msg") && BSON_ITER_HOLDS_UTF8(&it) &&
+                      strcmp(bson_iter_utf8(&it, nullptr), "isdbgrid") == 0;
+  info->max_write_batch_size = get_int32(reply.get(), "maxWriteBatchSize", info->max_write_batch_size);
+  info->max_bson_object_size = get_int32(reply.get(), "maxBsonObjectSize", info->max_bson_object_size);
+  info->max_message_size = get_int32(reply.get(), "maxMessageSizeBytes", info->max_message_size);
+  bson::Document build;
+  BSON_APPEND_INT32(build.mut(), "buildInfo", 1);
+  auto build_reply = run("admin", build);
+  info->ferretdb = bson_iter_init_find(&it, build_reply.get(), "ferretdbVersion");
+  if (bson_iter_init_find(&it, build_reply.get(), "version") && BSON_ITER_HOLDS_UTF8(&it)) {
+    info->version = bson_iter_utf8(&it, nullptr);
+  }
+  info->supports_transactions = (replica_set || mongos) && !info->ferretdb;
+  m_info = std::move(info);
+  return *m_info;
+}
+
+int64_t Client::server_time_ms() {
+  bson::Document hello;
+  BSON_APPEND_INT32(hello.mut(), "hello", 1);
+  auto reply = run("admin", hello);
+  bson_iter_t it;
+  if (bson_iter_init_find(&it, reply.get(), "localTime") && BSON_ITER_HOLDS_DATE_TIME(&it)) {
+    return bson_iter_date_time(&it);
+  }
+  throw ServerError(0, "the server's hello reply has no localTime");
+}
+
+namespace {
+struct TransactionContext {
+  const std::function<void()>* body;
+  std::exception_ptr failure;
+};
+
+bool transaction_callback(mongoc_client_session_t*, void* ctx, bson_t**, bson_error_t* error) {
+  auto* context = static_cast<TransactionContext*>(ctx);
+  try {
+    (*context->body)();
+    return true;
+  } catch (...) {
+    context->failure = std::current_exception();
+    bson_set_error(error, MONGOC_ERROR_TRANSACTION, MONGOC_ERROR_TRANSACTION_INVALID_STATE,
+                   "a command of the transaction failed");
+    return false;
+  }
+}
+
+struct SessionDeleter {
+  void operator()(mongoc_client_session_t* p) const { mongoc_client_session_destroy(p); }
+};
+}  // namespace
+
+void Client::with_transaction(const std::function<void()>& body) {
+  if (!server_info().supports_transactions) {
+    throw Error(ExitCode::usage, "the server does not support transactions (it needs a replica set or a "
+                                 "sharded cluster)");
+  }
+  bson_error_t error;
+  std::unique_ptr<mongoc_client_session_t, SessionDeleter> session(
+      mongoc_client_start_session(m_client.get(), nullptr, &error));
+  if (!session) fail("starting a session", error, nullptr);
+  TransactionContext context{&body, nullptr};
+  m_session = session.get();
+  bool ok = mongoc_client_session_with_transaction(session.get(), transaction_callback, nullptr, &context,
+                                                   nullptr, &error);
+  m_session = nullptr;
+  if (context.failure) std::rethrow_exception(context.failure);
+  if (!ok) fail("transaction", error, nullptr);
+}
+
+}  // namespace mongoway::mongo

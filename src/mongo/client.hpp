@@ -1,0 +1,108 @@
+#pragma once
+// The driver side: the only place (with the other files of src/mongo) that
+// includes <mongoc/mongoc.h>. Owns every mongoc handle through RAII.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bson/document.hpp"
+#include "mongoway/error.hpp"
+
+typedef struct _mongoc_client_t mongoc_client_t;
+typedef struct _mongoc_uri_t mongoc_uri_t;
+typedef struct _mongoc_client_session_t mongoc_client_session_t;
+
+namespace mongoway::mongo {
+
+// A command the server refused (ok:0, writeErrors, writeConcernError). It is an
+// Error with ExitCode::migration_failed; server_code() is the server's code.
+class ServerError : public Error {
+ public:
+  ServerError(int server_code, const std::string& message)
+      : Error(ExitCode::migration_failed, message), m_server_code(server_code) {}
+  int server_code() const noexcept { return m_server_code; }
+
+ private:
+  int m_server_code;
+};
+
+constexpr int kDuplicateKey = 11000;
+
+struct ClientOptions {
+  std::string uri;
+  std::chrono::milliseconds server_selection_timeout{5000};
+  std::chrono::milliseconds socket_timeout{300000};
+};
+
+// What `hello` and `buildInfo` say about the server, read once per client.
+struct ServerInfo {
+  bool ferretdb = false;
+  bool supports_transactions = false;  // replica set or sharded cluster, and not FerretDB
+  std::string version;
+  int max_write_batch_size = 100000;
+  int max_bson_object_size = 16 * 1024 * 1024;
+  int max_message_size = 48000000;
+};
+
+// Driver log lines (redacted) go to this sink; by default they are dropped.
+void set_driver_log_sink(std::function<void(const std::string&)> sink);
+
+class Client {
+ public:
+  // Parses the URI (no I/O). A bad URI is a usage error with the password masked.
+  explicit Client(const ClientOptions& options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Runs a command and returns the server's reply. Throws ServerError when the
+  // server refuses it, Error(connection) when the server cannot be reached.
+  bson::Document run(const std::string& database, const bson::Document& command);
+  // Runs a command that answers with a cursor and returns every document.
+  std::vector<bson::Document> run_cursor(const std::string& database, const bson::Document& command);
+  // Runs a write command; writeErrors and writeConcernError are failures.
+  bson::Document run_write(const std::string& database, const bson::Document& command);
+
+  const ServerInfo& server_info();
+  // The server's clock, from `hello`'s localTime (milliseconds since the epoch).
+  int64_t server_time_ms();
+
+  const std::string& redacted_uri() const { return m_redacted_uri; }
+  const std::vector<std::string>& secrets() const { return m_secrets; }
+  // Removes the URI's secrets from a message.
+  std::string redact(const std::string& text) const;
+
+  // Called with the name and database of every command sent to the server
+  // (the driver's command monitoring): `-v` shows them, benchmarks count them.
+  void set_command_observer(std::function<void(const std::string& name, const std::string& database)> observer);
+
+  // Transactions: `with_transaction` runs `body` inside one transaction
+  // (retrying on transient errors); commands run by `body` go through
+  // run/run_write, which attach the session while it is active.
+  void with_transaction(const std::function<void()>& body);
+
+ private:
+  bson::Document run_raw(const std::string& database, const bson::Document& command);
+  [[noreturn]] void fail(const char* what, const struct _bson_error_t& error, const bson::Document* reply);
+
+  struct UriDeleter {
+    void operator()(mongoc_uri_t* p) const;
+  };
+  struct ClientDeleter {
+    void operator()(mongoc_client_t* p) const;
+  };
+  std::unique_ptr<mongoc_uri_t, UriDeleter> m_uri;
+  std::unique_ptr<mongoc_client_t, ClientDeleter> m_client;
+  std::string m_redacted_uri;
+  std::vector<std::string> m_secrets;
+  std::unique_ptr<ServerInfo> m_info;
+  mongoc_client_session_t* m_session = nullptr;  // borrowed during with_transaction
+  std::function<void(const std::string&, const std::string&)> m_observer;
+
+  friend struct ClientApm;
+};
+
+}  // namespace mongoway::mongo

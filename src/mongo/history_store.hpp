@@ -1,0 +1,37 @@
+#pragma once
+// The history collection: a log with one document per action.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/history.hpp"
+#include "mongo/client.hpp"
+
+namespace mongoway::mongo {
+
+class HistoryStore {
+ public:
+  HistoryStore(Client& client, std::string database, std::string collection);
+
+  // Every entry, ascending by rank, in one query.
+  std::vector<model::HistoryEntry> read_all();
+  // Creates the indexes the log needs; called once, before its first entry.
+  void ensure_indexes();
+  void insert(const model::HistoryEntry& entry);
+  // Records how the action of entry `rank` ended.
+  void finish(int64_t rank, bool success, int64_t execution_time_ms, const std::string& error);
+  void mark_repaired(const std::vector<int64_t>& ranks);
+
+  const std::string& collection() const { return m_collection; }
+
+  static bson::Document to_document(const model::HistoryEntry& entry);
+  static model::HistoryEntry from_document(const bson::Document& doc);
+
+ private:
+  Client& m_client;
+  std::string m_database;
+  std::string m_collection;
+};
+
+}  // namespace mongoway::mongo

@@ -1,0 +1,259 @@
+#include "mongo/lease_lock.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <mongoc/mongoc.h>
+#include <openssl/rand.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <random>
+
+namespace mongoway::mongo {
+namespace {
+
+int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string random_token() {
+  unsigned char bytes[8];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    std::random_device rd;
+    for (auto& b : bytes) b = static_cast<unsigned char>(rd());
+  }
+  std::string out;
+  for (unsigned char b : bytes) out += fmt::format("{:02x}", b);
+  return out;
+}
+
+std::string format_time(int64_t ms) {
+  auto tp = std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(tp));
+}
+
+std::string describe(const Lease& lease) {
+  return fmt::format("{} since {} (lease {}, expires {})", lease.owner, format_time(lease.acquired_ms), lease.id,
+                     format_time(lease.expires_ms));
+}
+
+void set_expiry(Client& client, const std::string& database, const std::string& collection, int64_t id,
+                int64_t expires_ms) {
+  bson::Document cmd;
+  bson_t updates, update, q, u, set;
+  BSON_APPEND_UTF8(cmd.mut(), "update", collection.c_str());
+  BSON_APPEND_ARRAY_BEGIN(cmd.mut(), "updates", &updates);
+  BSON_APPEND_DOCUMENT_BEGIN(&updates, "0", &update);
+  BSON_APPEND_DOCUMENT_BEGIN(&update, "q", &q);
+  BSON_APPEND_INT64(&q, "_id", id);
+  bson_append_document_end(&update, &q);
+  BSON_APPEND_DOCUMENT_BEGIN(&update, "u", &u);
+  BSON_APPEND_DOCUMENT_BEGIN(&u, "$set", &set);
+  BSON_APPEND_DATE_TIME(&set, "expires_at", expires_ms);
+  bson_append_document_end(&u, &set);
+  bson_append_document_end(&update, &u);
+  bson_append_document_end(&updates, &update);
+  bson_append_array_end(cmd.mut(), &updates);
+  client.run_write(database, cmd);
+}
+
+bool newer_lease_exists(Client& client, const std::string& database, const std::string& collection, int64_t id) {
+  bson::Document cmd;
+  bson_t filter, gt, projection;
+  BSON_APPEND_UTF8(cmd.mut(), "find", collection.c_str());
+  BSON_APPEND_DOCUMENT_BEGIN(cmd.mut(), "filter", &filter);
+  BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &gt);
+  BSON_APPEND_INT64(&gt, "$gt", id);
+  bson_append_document_end(&filter, &gt);
+  bson_append_document_end(cmd.mut(), &filter);
+  BSON_APPEND_DOCUMENT_BEGIN(cmd.mut(), "projection", &projection);
+  BSON_APPEND_INT32(&projection, "_id", 1);
+  bson_append_document_end(cmd.mut(), &projection);
+  BSON_APPEND_INT32(cmd.mut(), "limit", 1);
+  return !client.run_cursor(database, cmd).empty();
+}
+
+}  // namespace
+
+std::string process_owner() {
+  char host[256] = "localhost";
+  gethostname(host, sizeof host - 1);
+  std::string user = "unknown";
+  if (const passwd* pw = getpwuid(geteuid())) user = pw->pw_name;
+  return fmt::format("{}@{}:{}", user, host, getpid());
+}
+
+std::optional<Lease> read_newest_lease(Client& client, const std::string& database, const std::string& collection) {
+  bson::Document cmd;
+  bson_t sort;
+  BSON_APPEND_UTF8(cmd.mut(), "find", collection.c_str());
+  BSON_APPEND_DOCUMENT_BEGIN(cmd.mut(), "sort", &sort);
+  BSON_APPEND_INT32(&sort, "_id", -1);
+  bson_append_document_end(cmd.mut(), &sort);
+  BSON_APPEND_INT32(cmd.mut(), "limit", 1);
+  auto docs = client.run_cursor(database, cmd);
+  if (docs.empty()) return std::nullopt;
+  Lease lease;
+  bson_iter_t it;
+  bson_iter_init(&it, docs.front().get());
+  while (bson_iter_next(&it)) {
+    std::string_view key = bson_iter_key(&it);
+    if (key == "_id") lease.id = bson_iter_as_int64(&it);
+    else if (key == "owner" && BSON_ITER_HOLDS_UTF8(&it)) lease.owner = bson_iter_utf8(&it, nullptr);
+    else if (key == "token" && BSON_ITER_HOLDS_UTF8(&it)) lease.token = bson_iter_utf8(&it, nullptr);
+    else if (key == "acquired_at" && BSON_ITER_HOLDS_DATE_TIME(&it)) lease.acquired_ms = bson_iter_date_time(&it);
+    else if (key == "expires_at" && BSON_ITER_HOLDS_DATE_TIME(&it)) lease.expires_ms = bson_iter_date_time(&it);
+    else if (key == "released") lease.released = bson_iter_as_bool(&it);
+  }
+  return lease;
+}
+
+void release_lease(Client& client, const std::string& database, const std::string& collection, int64_t id) {
+  bson::Document cmd;
+  bson_t updates, update, q, u, set;
+  BSON_APPEND_UTF8(cmd.mut(), "update", collection.c_str());
+  BSON_APPEND_ARRAY_BEGIN(cmd.mut(), "updates", &updates);
+  BSON_APPEND_DOCUMENT_BEGIN(&updates, "0", &update);
+  BSON_APPEND_DOCUMENT_BEGIN(&update, "q", &q);
+  BSON_APPEND_INT64(&q, "_id", id);
+  bson_append_document_end(&update, &q);
+  BSON_APPEND_DOCUMENT_BEGIN(&update, "u", &u);
+  BSON_APPEND_DOCUMENT_BEGIN(&u, "$set", &set);
+  BSON_APPEND_BOOL(&set, "released", true);
+  bson_append_document_end(&u, &set);
+  bson_append_document_end(&update, &u);
+  bson_append_document_end(&updates, &update);
+  bson_append_array_end(cmd.mut(), &updates);
+  client.run_write(database, cmd);
+}
+
+LeaseLock::LeaseLock(Client& client, const ClientOptions& heartbeat_options, std::string database,
+                     std::string collection, LockOptions options)
+    : m_client(client),
+      m_database(std::move(database)),
+      m_collection(std::move(collection)),
+      m_options(std::move(options)) {
+  acquire();
+  m_heartbeat = std::thread([this, heartbeat_options] { heartbeat_loop(heartbeat_options); });
+}
+
+LeaseLock::~LeaseLock() {
+  try {
+    release();
+  } catch (...) {
+    // The lease expires by itself; the run's own error is what matters.
+  }
+}
+
+void LeaseLock::acquire() {
+  const auto deadline = std::chrono::steady_clock::now() + m_options.timeout;
+  const int64_t ttl_ms = std::chrono::duration_cast<std::chrono::milliseconds>(m_options.ttl).count();
+  bool told = false;
+  std::mt19937 jitter(std::random_device{}());
+  for (;;) {
+    const int64_t now = m_client.server_time_ms();
+    auto newest = read_newest_lease(m_client, m_database, m_collection);
+    if (!newest || newest->released || newest->expires_ms <= now) {
+      Lease lease;
+      lease.id = newest ? newest->id + 1 : 1;
+      lease.owner = process_owner();
+      lease.token = random_token();
+      lease.acquired_ms = now;
+      lease.expires_ms = now + ttl_ms;
+      bson::Document cmd;
+      bson_t docs, doc;
+      BSON_APPEND_UTF8(cmd.mut(), "insert", m_collection.c_str());
+      BSON_APPEND_ARRAY_BEGIN(cmd.mut(), "documents", &docs);
+      BSON_APPEND_DOCUMENT_BEGIN(&docs, "0", &doc);
+      BSON_APPEND_INT64(&doc, "_id", lease.id);
+      BSON_APPEND_UTF8(&doc, "owner", lease.owner.c_str());
+      BSON_APPEND_UTF8(&doc, "token", lease.token.c_str());
+      BSON_APPEND_DATE_TIME(&doc, "acquired_at", lease.acquired_ms);
+      BSON_APPEND_DATE_TIME(&doc, "expires_at", lease.expires_ms);
+      BSON_APPEND_BOOL(&doc, "released", false);
+      bson_append_document_end(&docs, &doc);
+      bson_append_array_end(cmd.mut(), &docs);
+      const int64_t sent = steady_ns();
+      try {
+        m_client.run_write(m_database, cmd);
+        m_lease = lease;
+        m_last_renewal_ns = sent;
+        return;
+      } catch (const ServerError& e) {
+        if (e.server_code() != kDuplicateKey) throw;
+        // Another process took this lease number first: look again.
+      }
+    } else if (!told && m_options.waiting) {
+      m_options.waiting(fmt::format("waiting for the lock held by {}", describe(*newest)));
+      told = true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      std::string holder = newest && !newest->released ? describe(*newest) : "another process";
+      throw Error(ExitCode::lock,
+                  fmt::format("could not acquire the lock within {} s: held by {}; wait and retry, or if that "
+                              "process is dead run `mongoway unlock` (or wait for the lease to expire)",
+                              m_options.timeout.count(), holder));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 + jitter() % 200));
+  }
+}
+
+void LeaseLock::heartbeat_loop(ClientOptions options) {
+  const auto period = std::max<std::chrono::milliseconds>(
+      std::chrono::milliseconds(100), std::chrono::duration_cast<std::chrono::milliseconds>(m_options.ttl) / 3);
+  const int64_t ttl_ms = std::chrono::duration_cast<std::chrono::milliseconds>(m_options.ttl).count();
+  std::unique_ptr<Client> client;
+  std::unique_lock lock(m_mutex);
+  while (!m_stop) {
+    m_wake.wait_for(lock, period, [this] { return m_stop; });
+    if (m_stop) break;
+    lock.unlock();
+    try {
+      if (!client) client = std::make_unique<Client>(options);
+      const int64_t sent = steady_ns();
+      if (newer_lease_exists(*client, m_database, m_collection, m_lease.id)) {
+        m_lost_reason = "another process took over the lock";
+        m_lost = true;
+      } else {
+        const int64_t now = client->server_time_ms();
+        set_expiry(*client, m_database, m_collection, m_lease.id, now + ttl_ms);
+        m_last_renewal_ns = sent;
+      }
+    } catch (const std::exception&) {
+      // Not renewed: ensure_held() notices once the last renewal gets too old.
+      client.reset();
+    }
+    lock.lock();
+    if (m_lost) break;
+  }
+}
+
+void LeaseLock::ensure_held() const {
+  if (m_lost) {
+    throw Error(ExitCode::lock, fmt::format("lost the lock (lease {}): {}; stopped before changing anything else",
+                                            m_lease.id, m_lost_reason));
+  }
+  const int64_t ttl_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(m_options.ttl).count();
+  const int64_t age = steady_ns() - m_last_renewal_ns.load();
+  if (age > ttl_ns - ttl_ns / 6) {
+    throw Error(ExitCode::lock,
+                fmt::format("lost the lock (lease {}): it could not be renewed for {} ms; stopped before changing "
+                            "anything else",
+                            m_lease.id, age / 1000000));
+  }
+}
+
+void LeaseLock::release() {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_released) return;
+    m_released = true;
+    m_stop = true;
+  }
+  m_wake.notify_all();
+  if (m_heartbeat.joinable()) m_heartbeat.join();
+  if (!m_lost) release_lease(m_client, m_database, m_collection, m_lease.id);
+}
+
+}  // namespace mongoway::mongo

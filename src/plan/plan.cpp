@@ -1,0 +1,308 @@
+#include "plan/plan.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace mongoway::plan {
+namespace {
+
+using model::EntryType;
+using model::HistoryEntry;
+
+struct Track {
+  VersionStatus status;
+  bool applied = false;  // its effect is in the database (migrate or baseline, not undone)
+  bool seen = false;     // any non-repaired entry
+};
+
+Diagnostic error(std::string file, std::string message) {
+  return Diagnostic{Diagnostic::Severity::error, std::move(file), 0, 0, std::move(message)};
+}
+
+std::string label(const VersionStatus& v) {
+  return v.script.empty() ? fmt::format("version {}", v.version) : v.script;
+}
+
+// Failed versions block until `repair`. A version another live process is
+// running does not: the caller waits for the lock and plans again from the
+// history it then reads, where that version is applied or failed.
+void refuse_failed(const Status& status, const char* action) {
+  std::vector<Diagnostic> diags;
+  for (const auto& v : status.versions) {
+    if (v.state == State::failed) {
+      diags.push_back(error(v.script, fmt::format("version {} is failed{}; check the data, then run "
+                                                  "`mongoway repair`",
+                                                  v.version, v.last_error.empty() ? "" : ": " + v.last_error)));
+    }
+  }
+  if (!diags.empty()) {
+    auto message = fmt::format("cannot {}: {}", action, diags.front().message);
+    throw Error(ExitCode::invalid, message, std::move(diags));
+  }
+}
+
+}  // namespace
+
+const VersionStatus* Status::find(int64_t version) const {
+  auto it = std::lower_bound(versions.begin(), versions.end(), version,
+                             [](const VersionStatus& v, int64_t n) { return v.version < n; });
+  return it != versions.end() && it->version == version ? &*it : nullptr;
+}
+
+Status compute_status(const std::vector<FileVersion>& files, const std::vector<HistoryEntry>& history,
+                      std::optional<int64_t> live_lease) {
+  Status out;
+  std::map<int64_t, Track> tracks;
+  for (const auto& f : files) {
+    auto& t = tracks[f.version];
+    t.status.version = f.version;
+    t.status.description = f.description;
+    t.status.script = f.script;
+    t.status.checksum = f.checksum;
+    t.status.has_file = true;
+    t.status.undoable = f.undoable;
+  }
+  const int64_t max_file_version = files.empty() ? 0 : files.back().version;
+
+  std::vector<const HistoryEntry*> entries;
+  for (const auto& e : history) entries.push_back(&e);
+  std::sort(entries.begin(), entries.end(),
+            [](const HistoryEntry* a, const HistoryEntry* b) { return a->rank < b->rank; });
+
+  for (const HistoryEntry* e : entries) {
+    out.has_history = true;
+    out.next_rank = std::max(out.next_rank, e->rank + 1);
+    if (e->repaired) continue;
+    auto& t = tracks[e->version];
+    auto& s = t.status;
+    s.version = e->version;
+    if (!s.has_file) {
+      s.description = e->description;
+      s.script = e->script;
+    }
+    t.seen = true;
+    if (!e->finished) {
+      s.state = (live_lease && e->lease == *live_lease) ? State::running : State::failed;
+      if (s.state == State::failed) s.last_error = "its last action did not finish (the process was interrupted)";
+      continue;
+    }
+    if (!e->success) {
+      s.state = State::failed;
+      s.last_error = e->error;
+      continue;
+    }
+    switch (e->type) {
+      case EntryType::migrate:
+        t.applied = true;
+        s.state = State::applied;
+        s.recorded_checksum = e->checksum;
+        s.installed_on = e->installed_on;
+        s.execution_time_ms = e->execution_time_ms;
+        break;
+      case EntryType::baseline:
+        t.applied = true;
+        s.state = State::baseline;
+        s.recorded_checksum = e->checksum;
+        s.installed_on = e->installed_on;
+        out.baseline_version = std::max(out.baseline_version, e->version);
+        break;
+      case EntryType::undo:
+        t.applied = false;
+        s.state = State::undone;
+        s.installed_on = e->installed_on;
+        s.execution_time_ms = e->execution_time_ms;
+        break;
+      case EntryType::repair:
+        // A checksum realignment: the version keeps its state.
+        s.recorded_checksum = e->checksum;
+        break;
+    }
+  }
+
+  for (auto& [version, t] : tracks) {
+    if (t.applied) out.current_version = std::max(out.current_version, version);
+  }
+  // A failed or running undo: the version was applied before it.
+  for (const HistoryEntry* e : entries) {
+    if (e->repaired || e->type != EntryType::undo) continue;
+    auto& t = tracks[e->version];
+    if (t.status.state == State::failed || t.status.state == State::running) {
+      out.current_version = std::max(out.current_version, e->version);
+    }
+  }
+  out.current_version = std::max(out.current_version, out.baseline_version);
+
+  for (auto& [version, t] : tracks) {
+    auto& s = t.status;
+    if (!s.has_file && s.state == State::applied) {
+      s.state = version > max_file_version ? State::future : State::missing;
+    }
+    if (s.has_file && !t.seen) {
+      if (version <= out.baseline_version) {
+        s.state = State::baseline;
+      } else {
+        s.state = version < out.current_version ? State::ignored : State::pending;
+      }
+    }
+    if (!s.has_file && !t.seen) continue;
+    if (s.checksum.empty()) s.checksum = s.recorded_checksum;
+    out.versions.push_back(s);
+  }
+  return out;
+}
+
+Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps,
+                  bool out_of_order) {
+  refuse_failed(status, "migrate");
+  Plan plan;
+  plan.from_version = status.current_version;
+  plan.to_version = status.current_version;
+  if (steps && *steps <= 0) throw Error(ExitCode::usage, "--steps must be a positive number");
+  if (target) {
+    if (*target < status.current_version) {
+      throw Error(ExitCode::usage,
+                  fmt::format("target version {} is below the current version {}; use `mongoway undo "
+                              "--target {}` to go down",
+                              *target, status.current_version, *target));
+    }
+    const auto* v = status.find(*target);
+    if (*target != status.current_version && (!v || !v->has_file)) {
+      int64_t latest = 0;
+      for (const auto& s : status.versions) {
+        if (s.has_file) latest = s.version;
+      }
+      throw Error(ExitCode::usage,
+                  fmt::format("no migration file has version {} (the latest is {})", *target, latest));
+    }
+  }
+
+  std::vector<Diagnostic> ignored;
+  for (const auto& v : status.versions) {
+    const bool runnable = v.has_file && (v.state == State::pending || v.state == State::undone ||
+                                         v.state == State::ignored || v.state == State::running);
+    if (!runnable) continue;
+    if (target && v.version > *target) continue;
+    if (v.version < status.current_version && !out_of_order) {
+      ignored.push_back(error(v.script, fmt::format("version {} is pending but below the current version "
+                                                    "{} (out of order); apply it with `mongoway migrate "
+                                                    "--out-of-order`",
+                                                    v.version, status.current_version)));
+      continue;
+    }
+    plan.versions.push_back(v.version);
+  }
+  if (!ignored.empty()) {
+    auto message = fmt::format("cannot migrate: {}", ignored.front().message);
+    throw Error(ExitCode::invalid, message, std::move(ignored));
+  }
+  if (steps && static_cast<int64_t>(plan.versions.size()) > *steps) plan.versions.resize(*steps);
+  for (auto v : plan.versions) plan.to_version = std::max(plan.to_version, v);
+  return plan;
+}
+
+Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps) {
+  refuse_failed(status, "undo");
+  Plan plan;
+  plan.from_version = status.current_version;
+  if (steps && *steps <= 0) throw Error(ExitCode::usage, "--steps must be a positive number");
+  if (target && *target < 0) throw Error(ExitCode::usage, "--target must be 0 or a version");
+  if (target && *target > status.current_version) {
+    throw Error(ExitCode::usage,
+                fmt::format("target version {} is above the current version {}; use `mongoway migrate "
+                            "--target {}` to go up",
+                            *target, status.current_version, *target));
+  }
+  const int64_t steps_wanted = steps ? *steps : (target ? INT64_MAX : 1);
+  const int64_t floor = target ? *target : INT64_MIN;
+
+  std::vector<const VersionStatus*> candidates;
+  for (auto it = status.versions.rbegin(); it != status.versions.rend(); ++it) {
+    const auto& v = *it;
+    if (v.version <= floor) break;
+    if (v.state == State::applied || v.state == State::missing || v.state == State::future ||
+        v.state == State::baseline) {
+      if (static_cast<int64_t>(candidates.size()) >= steps_wanted) break;
+      candidates.push_back(&v);
+    }
+  }
+  std::vector<Diagnostic> problems;
+  for (const auto* v : candidates) {
+    if (v->state == State::baseline) {
+      problems.push_back(error(v->script, fmt::format("version {} was recorded by baseline, not applied by "
+                                                      "mongoway, so it cannot be undone",
+                                                      v->version)));
+    } else if (!v->has_file) {
+      problems.push_back(error(v->script, fmt::format("version {} is applied but its migration files are "
+                                                      "missing, so it cannot be undone",
+                                                      v->version)));
+    } else if (!v->undoable) {
+      problems.push_back(error(v->script, fmt::format("version {} has no undo file (U{}__undo_*.json); "
+                                                      "nothing was undone",
+                                                      v->version, v->version)));
+    }
+  }
+  if (!problems.empty()) {
+    auto message = fmt::format("cannot undo: {}", problems.front().message);
+    throw Error(ExitCode::invalid, message, std::move(problems));
+  }
+  for (const auto* v : candidates) plan.versions.push_back(v->version);
+
+  // The current version once these are undone: the highest applied version left.
+  plan.to_version = 0;
+  for (const auto& v : status.versions) {
+    const bool applied = v.state == State::applied || v.state == State::missing ||
+                         v.state == State::future || v.state == State::baseline;
+    if (applied && std::find(plan.versions.begin(), plan.versions.end(), v.version) == plan.versions.end()) {
+      plan.to_version = std::max(plan.to_version, v.version);
+    }
+  }
+  plan.to_version = std::max(plan.to_version, status.baseline_version);
+  return plan;
+}
+
+std::vector<Diagnostic> check_history(const Status& status, bool out_of_order) {
+  std::vector<Diagnostic> out;
+  for (const auto& v : status.versions) {
+    switch (v.state) {
+      case State::applied:
+        if (!v.recorded_checksum.empty() && v.checksum != v.recorded_checksum) {
+          out.push_back(error(v.script, fmt::format("checksum changed since version {} was applied: recorded "
+                                                    "{}, file {}; restore the file, or run `mongoway repair` "
+                                                    "to accept the change",
+                                                    v.version, v.recorded_checksum, v.checksum)));
+        }
+        break;
+      case State::missing:
+        out.push_back(error(v.script, fmt::format("version {} is applied but its file {} is missing from the "
+                                                  "locations",
+                                                  v.version, label(v))));
+        break;
+      case State::failed:
+        out.push_back(error(v.script, fmt::format("version {} is failed{}; check the data, then run "
+                                                  "`mongoway repair`",
+                                                  v.version, v.last_error.empty() ? "" : ": " + v.last_error)));
+        break;
+      case State::ignored:
+        if (out_of_order) break;
+        out.push_back(error(v.script, fmt::format("version {} is pending but below the current version {} "
+                                                  "(out of order); apply it with `mongoway migrate "
+                                                  "--out-of-order`",
+                                                  v.version, status.current_version)));
+        break;
+      case State::future: {
+        Diagnostic d = error(v.script, fmt::format("version {} is applied but newer than every migration file",
+                                                   v.version));
+        d.severity = Diagnostic::Severity::warning;
+        out.push_back(d);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace mongoway::plan

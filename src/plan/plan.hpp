@@ -1,0 +1,77 @@
+#pragma once
+// Pure planning: files x history x target -> version states and the steps to run.
+// No I/O; every rule here is unit-tested without a server.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/history.hpp"
+#include "mongoway/error.hpp"
+#include "mongoway/migrator.hpp"
+
+namespace mongoway::plan {
+
+// What the migration files say about one version.
+struct FileVersion {
+  int64_t version = 0;
+  std::string description;
+  std::string script;  // V file name
+  std::string checksum;
+  bool undoable = false;  // has a U file
+};
+
+struct VersionStatus {
+  int64_t version = 0;
+  std::string description;
+  std::string script;
+  std::string checksum;           // the file's, else the recorded one
+  std::string recorded_checksum;  // of the last successful migrate or repair
+  State state = State::pending;
+  bool has_file = false;
+  bool undoable = false;
+  std::optional<model::TimePoint> installed_on;
+  std::optional<int64_t> execution_time_ms;
+  std::string last_error;  // of a failed action
+};
+
+struct Status {
+  int64_t current_version = 0;
+  int64_t baseline_version = 0;
+  int64_t next_rank = 1;
+  bool has_history = false;
+  std::vector<VersionStatus> versions;  // ascending
+  const VersionStatus* find(int64_t version) const;
+};
+
+// `files` ascending by version; `history` in any order. `live_lease` is the
+// lease of the lock if a live process holds it: an unfinished entry written
+// under that lease is `running`, any other unfinished entry is `failed`.
+Status compute_status(const std::vector<FileVersion>& files,
+                      const std::vector<model::HistoryEntry>& history,
+                      std::optional<int64_t> live_lease);
+
+struct Plan {
+  std::vector<int64_t> versions;  // in the order to run
+  int64_t from_version = 0;
+  int64_t to_version = 0;  // the current version once the plan has run
+};
+
+// Throws Error: usage (target below current, unknown target), invalid (failed
+// versions, versions below the current one without out_of_order). A version
+// that a live process is running is planned like a pending one, so that the
+// caller waits for the lock and plans again from what it then reads.
+Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps,
+                  bool out_of_order);
+
+// Default (no target, no steps): one step. Refuses before anything is undone
+// when a version in range has no undo file, was baselined, or is missing.
+Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps);
+
+// The history-side checks of `validate`: checksum drift, missing files, failed
+// entries, ignored versions (errors, unless `out_of_order` allows them) and
+// future versions (warnings).
+std::vector<Diagnostic> check_history(const Status& status, bool out_of_order = false);
+
+}  // namespace mongoway::plan

@@ -1,0 +1,468 @@
+// The engine against a real server: what migrate, undo, info, validate,
+// baseline and repair do to the database and its history.
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "../support/process.hpp"
+#include "fixture.hpp"
+#include "mongo/history_store.hpp"
+
+namespace mongoway::testing {
+namespace {
+
+const std::string kExamples = std::string(MONGOWAY_SOURCE_DIR) + "/migrations";
+
+MigrateOptions to_target(int64_t version) {
+  MigrateOptions o;
+  o.target = version;
+  return o;
+}
+
+UndoOptions down_to(int64_t version) {
+  UndoOptions o;
+  o.target = version;
+  return o;
+}
+
+class Engine : public DatabaseTest {
+ protected:
+  // V<n> inserts one marker document {_id: n} into "markers"; U<n> deletes it.
+  std::string markers(int n, bool with_undo = true) {
+    auto dir = temp_dir();
+    for (int v = 1; v <= n; ++v) add_marker(dir, v, with_undo);
+    return dir;
+  }
+  void add_marker(const std::string& dir, int v, bool with_undo = true) {
+    write(dir, fmt::format("V{}__marker_{}.json", v, v),
+          fmt::format(R"([{{"insertOne": "markers", "document": {{"_id": {}}}}}])", v));
+    if (with_undo) {
+      write(dir, fmt::format("U{}__undo_marker_{}.json", v, v),
+            fmt::format(R"([{{"deleteOne": "markers", "filter": {{"_id": {}}}}}])", v));
+    }
+  }
+  std::vector<model::HistoryEntry> history() {
+    mongo::HistoryStore store(client(), db, "mongoway_history");
+    return store.read_all();
+  }
+  State state(Migrator& m, int64_t version) {
+    for (const auto& v : m.info().migrations) {
+      if (v.version == version) return v.state;
+    }
+    ADD_FAILURE() << "no version " << version;
+    return State::pending;
+  }
+};
+
+TEST_F(Engine, ExampleMigrationsCreateWhatTheyDescribe) {
+  Migrator m(config({kExamples}));
+  auto r = m.migrate();
+  ASSERT_EQ(r.steps.size(), 6u);
+  EXPECT_EQ(r.from_version, 0);
+  EXPECT_EQ(r.to_version, 6);
+
+  EXPECT_EQ(collections(), (std::vector<std::string>{"catalog", "countries", "mongoway_history", "mongoway_history_lock",
+                                                     "orders", "users"}));
+  EXPECT_EQ(index_names("users"), (std::vector<std::string>{"_id_", "email_1"}));
+  EXPECT_EQ(index_names("orders"), (std::vector<std::string>{"_id_", "status_1", "user_id_1_created_at_-1"}));
+  EXPECT_EQ(index_names("catalog"), (std::vector<std::string>{"_id_", "sku_1"}));
+  EXPECT_EQ(index_names("countries"), (std::vector<std::string>{"_id_", "code_1"}));
+  EXPECT_EQ(count("catalog"), 3);
+  EXPECT_EQ(count("users"), 2);
+  EXPECT_EQ(count("countries"), 6);
+  EXPECT_EQ(count("orders", R"({"status": "pending"})"), 3);
+
+  // Extended JSON arrives as real BSON types.
+  auto tee = find("catalog", R"({"sku": "TEE-001"})");
+  ASSERT_EQ(tee.size(), 1u);
+  bson_iter_t it;
+  ASSERT_TRUE(bson_iter_init_find(&it, tee[0].get(), "price_cents"));
+  EXPECT_EQ(bson_iter_type(&it), BSON_TYPE_INT64);
+  EXPECT_EQ(bson_iter_int64(&it), 1999);
+  ASSERT_TRUE(bson_iter_init_find(&it, tee[0].get(), "added_on"));
+  EXPECT_EQ(bson_iter_type(&it), BSON_TYPE_DATE_TIME);
+  EXPECT_EQ(bson_iter_date_time(&it), 1705309200000);
+  auto ada = find("users", R"({"email": "ada@example.com"})");
+  ASSERT_EQ(ada.size(), 1u);
+  ASSERT_TRUE(bson_iter_init_find(&it, ada[0].get(), "_id"));
+  EXPECT_EQ(bson_iter_type(&it), BSON_TYPE_OID);
+
+  // The history: one successful migrate entry per version, ranks 1..6.
+  auto h = history();
+  ASSERT_EQ(h.size(), 6u);
+  for (size_t i = 0; i < h.size(); ++i) {
+    EXPECT_EQ(h[i].rank, static_cast<int64_t>(i + 1));
+    EXPECT_EQ(h[i].version, static_cast<int64_t>(i + 1));
+    EXPECT_EQ(h[i].type, model::EntryType::migrate);
+    EXPECT_TRUE(h[i].success);
+    EXPECT_TRUE(h[i].finished);
+    EXPECT_EQ(h[i].checksum.rfind("sha256:", 0), 0u);
+  }
+
+  // A second migrate does nothing: no step, no new history, same data.
+  auto before = snapshot();
+  Migrator again(config({kExamples}));
+  auto r2 = again.migrate();
+  EXPECT_TRUE(r2.steps.empty());
+  EXPECT_EQ(r2.to_version, 6);
+  EXPECT_NE(r2.message.find("up to date"), std::string::npos);
+  EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(Engine, ExampleMigrationsUndoToZeroLeavesOnlyTheHistory) {
+  Migrator m(config({kExamples}));
+  m.migrate();
+  auto r = m.undo(down_to(0));
+  EXPECT_EQ(r.steps.size(), 6u);
+  EXPECT_EQ(r.to_version, 0);
+  EXPECT_EQ(collections(), (std::vector<std::string>{"mongoway_history", "mongoway_history_lock"}));
+  EXPECT_EQ(m.info().current_version, 0);
+  // And up again.
+  EXPECT_EQ(m.migrate().steps.size(), 6u);
+  EXPECT_EQ(count("catalog"), 3);
+}
+
+TEST_F(Engine, InfoShowsEveryVersionWithItsState) {
+  auto dir = markers(3);
+  Migrator m(config({dir}));
+  auto before = m.info();
+  EXPECT_EQ(before.current_version, 0);
+  ASSERT_EQ(before.migrations.size(), 3u);
+  for (const auto& v : before.migrations) EXPECT_EQ(v.state, State::pending);
+  m.migrate(to_target(2));
+  auto after = m.info();
+  EXPECT_EQ(after.current_version, 2);
+  EXPECT_EQ(after.migrations[0].state, State::applied);
+  EXPECT_TRUE(after.migrations[0].installed_on.has_value());
+  EXPECT_TRUE(after.migrations[0].undoable);
+  EXPECT_EQ(after.migrations[2].state, State::pending);
+  // info writes nothing.
+  EXPECT_EQ(history().size(), 2u);
+}
+
+TEST_F(Engine, MigrateToTargetThenFurther) {
+  auto dir = markers(5);
+  Migrator m(config({dir}));
+  auto r = m.migrate(to_target(3));
+  EXPECT_EQ(r.steps.size(), 3u);
+  EXPECT_EQ(count("markers"), 3);
+  EXPECT_EQ(m.info().current_version, 3);
+  auto r2 = m.migrate();
+  EXPECT_EQ(r2.steps.size(), 2u);
+  EXPECT_EQ(r2.from_version, 3);
+  EXPECT_EQ(r2.to_version, 5);
+  EXPECT_EQ(count("markers"), 5);
+}
+
+TEST_F(Engine, MigrateAndUndoBySteps) {
+  auto dir = markers(5);
+  Migrator m(config({dir}));
+  MigrateOptions o;
+  o.steps = 2;
+  EXPECT_EQ(m.migrate(o).steps.size(), 2u);
+  EXPECT_EQ(m.info().current_version, 2);
+  EXPECT_EQ(m.migrate(o).to_version, 4);
+  UndoOptions u;
+  u.steps = 3;
+  auto r = m.undo(u);
+  EXPECT_EQ(r.steps.size(), 3u);
+  EXPECT_EQ(r.to_version, 1);
+  EXPECT_EQ(count("markers"), 1);
+}
+
+TEST_F(Engine, TargetBelowCurrentPointsToUndo) {
+  auto dir = markers(3);
+  Migrator m(config({dir}));
+  m.migrate();
+  try {
+    m.migrate(to_target(1));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+    EXPECT_NE(std::string(e.what()).find("undo"), std::string::npos);
+  }
+}
+
+TEST_F(Engine, UndoToTargetAndMigrateAgain) {
+  auto dir = markers(5);
+  Migrator m(config({dir}));
+  m.migrate();
+  auto r = m.undo(down_to(2));
+  ASSERT_EQ(r.steps.size(), 3u);
+  EXPECT_EQ(r.steps[0].version, 5);
+  EXPECT_EQ(r.steps[2].version, 3);
+  EXPECT_EQ(r.to_version, 2);
+  EXPECT_EQ(count("markers"), 2);
+  EXPECT_EQ(state(m, 4), State::undone);
+  auto one = m.undo();  // default: one step
+  ASSERT_EQ(one.steps.size(), 1u);
+  EXPECT_EQ(one.steps[0].version, 2);
+  EXPECT_EQ(count("markers"), 1);
+  auto again = m.migrate();
+  EXPECT_EQ(again.steps.size(), 4u);
+  EXPECT_EQ(count("markers"), 5);
+  // The log keeps every action: 5 migrates, 4 undos, 4 migrates.
+  EXPECT_EQ(history().size(), 13u);
+}
+
+TEST_F(Engine, UndoRefusedWithoutUndoFileAndNothingIsUndone) {
+  auto dir = markers(3);
+  std::filesystem::remove(dir + "/U2__undo_marker_2.json");
+  Migrator m(config({dir}));
+  m.migrate();
+  auto before = snapshot();
+  try {
+    m.undo(down_to(0));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::invalid);
+    EXPECT_NE(std::string(e.what()).find("version 2 has no undo file"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(snapshot(), before);
+  EXPECT_EQ(count("markers"), 3);
+}
+
+TEST_F(Engine, ChecksumDriftIsReportedByValidateAndRefusedByMigrate) {
+  auto dir = markers(2);
+  Migrator m(config({dir}));
+  m.migrate(to_target(1));
+  write(dir, "V1__marker_1.json", R"([{"insertOne": "markers", "document": {"_id": 1, "edited": true}}])");
+  Migrator m2(config({dir}));
+  auto v = m2.validate();
+  EXPECT_FALSE(v.ok);
+  ASSERT_FALSE(v.problems.empty());
+  EXPECT_NE(v.problems[0].message.find("checksum changed"), std::string::npos) << v.problems[0].message;
+  EXPECT_THROW(m2.migrate(), Error);
+  EXPECT_EQ(count("markers"), 1);
+  // repair realigns the checksum; then migrate goes on.
+  auto repaired = m2.repair();
+  ASSERT_EQ(repaired.changes.size(), 1u);
+  EXPECT_NE(repaired.changes[0].find("realign the checksum of version 1"), std::string::npos);
+  EXPECT_TRUE(m2.validate().ok);
+  EXPECT_EQ(m2.migrate().steps.size(), 1u);
+  EXPECT_EQ(count("markers"), 2);
+  auto h = history();
+  EXPECT_EQ(h[1].type, model::EntryType::repair);
+}
+
+TEST_F(Engine, LineEndingChangeKeepsTheChecksum) {
+  auto dir = markers(1);
+  Migrator m(config({dir}));
+  m.migrate();
+  auto content = read_file(dir + "/V1__marker_1.json");
+  std::string crlf;
+  for (char c : content) {
+    if (c == '\n') crlf += "\r\n";
+    else crlf += c;
+  }
+  write(dir, "V1__marker_1.json", crlf + "\r\n");
+  Migrator m2(config({dir}));
+  EXPECT_TRUE(m2.validate().ok);
+}
+
+TEST_F(Engine, BaselineThenMigrate) {
+  auto dir = markers(4);
+  Migrator m(config({dir}));
+  auto b = m.baseline(2, "existing database");
+  EXPECT_EQ(b.to_version, 2);
+  EXPECT_EQ(m.info().current_version, 2);
+  EXPECT_EQ(state(m, 1), State::baseline);
+  auto r = m.migrate();
+  ASSERT_EQ(r.steps.size(), 2u);
+  EXPECT_EQ(r.steps[0].version, 3);
+  EXPECT_EQ(count("markers"), 2);  // 3 and 4 only
+  EXPECT_THROW(m.baseline(3, ""), Error);  // history exists
+}
+
+TEST_F(Engine, FailingCommandLeavesAFailedEntryThatBlocksUntilRepair) {
+  auto dir = markers(3);
+  // V2 inserts a duplicate _id: the server refuses it.
+  write(dir, "V2__marker_2.json",
+        R"([{"insertOne": "markers", "document": {"_id": 20}}, {"insertOne": "markers", "document": {"_id": 1}}])");
+  Migrator m(config({dir}));
+  try {
+    m.migrate();
+    FAIL() << "expected a failure";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::migration_failed);
+    EXPECT_NE(std::string(e.what()).find("V2__marker_2.json"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("11000"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(state(m, 2), State::failed);
+  auto h = history();
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_FALSE(h[1].success);
+  EXPECT_TRUE(h[1].finished);
+  EXPECT_NE(h[1].error.find("command 2 (insertOne)"), std::string::npos) << h[1].error;
+  EXPECT_EQ(count("markers", R"({"_id": 3})"), 0);
+  // migrate refuses until repair.
+  try {
+    m.migrate();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::invalid);
+    EXPECT_NE(std::string(e.what()).find("repair"), std::string::npos);
+  }
+  // Fix the file and the data, repair, migrate.
+  write(dir, "V2__marker_2.json", R"([{"insertOne": "markers", "document": {"_id": 2}}])");
+  client().run_write(db, json(R"({"delete": "markers", "deletes": [{"q": {"_id": 20}, "limit": 1}]})"));
+  auto repaired = m.repair();
+  ASSERT_EQ(repaired.changes.size(), 1u);
+  EXPECT_EQ(state(m, 2), State::pending);
+  EXPECT_EQ(m.migrate().steps.size(), 2u);
+  EXPECT_EQ(count("markers"), 3);
+  EXPECT_TRUE(history()[1].repaired);
+}
+
+TEST_F(Engine, OutOfOrderRefusedThenAppliedWithTheFlag) {
+  auto dir = markers(3);
+  std::filesystem::remove(dir + "/V2__marker_2.json");
+  std::filesystem::remove(dir + "/U2__undo_marker_2.json");
+  Migrator m(config({dir}));
+  m.migrate();
+  add_marker(dir, 2);  // merged from a branch
+  Migrator m2(config({dir}));
+  EXPECT_EQ(state(m2, 2), State::ignored);
+  try {
+    m2.migrate();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::invalid);
+    EXPECT_NE(std::string(e.what()).find("--out-of-order"), std::string::npos);
+  }
+  MigrateOptions o;
+  o.out_of_order = true;
+  auto r = m2.migrate(o);
+  ASSERT_EQ(r.steps.size(), 1u);
+  EXPECT_EQ(r.steps[0].version, 2);
+  EXPECT_EQ(count("markers"), 3);
+}
+
+TEST_F(Engine, DryRunChangesNothing) {
+  Migrator m(config({kExamples}));
+  m.migrate(to_target(2));
+  auto before = snapshot();
+  MigrateOptions o;
+  o.dry_run = true;
+  auto r = m.migrate(o);
+  EXPECT_TRUE(r.dry_run);
+  ASSERT_EQ(r.steps.size(), 4u);
+  ASSERT_FALSE(r.steps[0].commands.empty());
+  EXPECT_NE(r.steps[0].commands[0].command_json.find("\"create\""), std::string::npos);
+  EXPECT_EQ(snapshot(), before);
+  UndoOptions u;
+  u.target = 0;
+  u.dry_run = true;
+  auto ur = m.undo(u);
+  EXPECT_EQ(ur.steps.size(), 2u);
+  EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(Engine, DryRunOnAFreshDatabaseCreatesNothing) {
+  Migrator m(config({kExamples}));
+  MigrateOptions o;
+  o.dry_run = true;
+  m.migrate(o);
+  EXPECT_TRUE(collections().empty());
+}
+
+TEST_F(Engine, NothingPendingTakesNoLockAndWritesNothing) {
+  auto dir = markers(1);
+  Migrator m(config({dir}));
+  m.migrate();
+  client().run(db, json(R"({"drop": "mongoway_history_lock"})"));
+  auto before = snapshot();
+  EXPECT_TRUE(Migrator(config({dir})).migrate().steps.empty());
+  EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(Engine, InvalidFilesTouchNothing) {
+  auto dir = markers(2);
+  write(dir, "V3__broken.json", R"([{"insertOne": "markers", "documnt": {"_id": 3}}])");
+  Migrator m(config({dir}));
+  try {
+    m.migrate();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::invalid);
+    EXPECT_NE(std::string(e.what()).find("V3__broken.json"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(collections().empty());
+}
+
+TEST_F(Engine, HistoryListsNewestFirst) {
+  auto dir = markers(3);
+  Migrator m(config({dir}));
+  m.migrate();
+  m.undo();
+  auto h = m.history();
+  ASSERT_EQ(h.size(), 4u);
+  EXPECT_EQ(h[0].type, "undo");
+  EXPECT_EQ(h[0].version, 3);
+  EXPECT_EQ(m.history(2).size(), 2u);
+}
+
+TEST_F(Engine, CleanNeedsBothSwitchesAndDropsEveryCollection) {
+  Migrator m(config({kExamples}));
+  m.migrate();
+  EXPECT_THROW(m.clean(true), Error);  // not enabled
+  auto c = config({kExamples});
+  c.clean_enabled = true;
+  Migrator enabled(c);
+  EXPECT_THROW(enabled.clean(false), Error);  // no --yes
+  EXPECT_FALSE(collections().empty());
+  auto dropped = enabled.clean(true);
+  EXPECT_EQ(dropped.size(), 5u);
+  EXPECT_TRUE(collections().empty());
+  auto admin = config({kExamples});
+  admin.database = "admin";
+  admin.clean_enabled = true;
+  EXPECT_THROW(Migrator(admin).clean(true), Error);
+}
+
+TEST_F(Engine, UnreachableServerIsExitFiveWithTheUriMasked) {
+  auto c = config({kExamples});
+  c.uri = "mongodb://alice:s3cr3tpw@127.0.0.1:1/?serverSelectionTimeoutMS=500";
+  Migrator m(c);
+  try {
+    m.info();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::connection);
+    std::string what = e.what();
+    EXPECT_EQ(what.find("s3cr3tpw"), std::string::npos) << what;
+    EXPECT_NE(what.find("alice:****@127.0.0.1:1"), std::string::npos) << what;
+  }
+}
+
+TEST_F(Engine, TransactionOnAServerWithoutThemIsRefusedBeforeAnythingRuns) {
+  if (!server_is_ferretdb()) MONGOWAY_SKIP_BECAUSE("this server may support transactions; the refusal is for servers without them");
+  auto dir = temp_dir();
+  write(dir, "V1__tx.json", R"({"transaction": true, "commands": [{"insertOne": "t", "document": {"a": 1}}]})");
+  Migrator m(config({dir}));
+  try {
+    m.migrate();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+    EXPECT_NE(std::string(e.what()).find("does not support transactions"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(collections().empty());
+}
+
+TEST_F(Engine, PlaceholdersAreReplacedAndUnknownOnesRefused) {
+  auto dir = temp_dir();
+  write(dir, "V1__p.json", R"([{"insertOne": "settings", "document": {"_id": "region", "value": "${region}"}}])");
+  auto c = config({dir});
+  Migrator missing(c);
+  EXPECT_THROW(missing.migrate(), Error);
+  EXPECT_TRUE(collections().empty());
+  c.placeholders["region"] = "eu-west";
+  Migrator m(c);
+  m.migrate();
+  EXPECT_EQ(count("settings", R"({"value": "eu-west"})"), 1);
+}
+
+}  // namespace
+}  // namespace mongoway::testing

@@ -1,0 +1,175 @@
+#include "fixture.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+#include "../support/process.hpp"
+
+namespace mongoway::testing {
+namespace {
+
+struct Server {
+  std::string uri;
+  std::string data_dir;  // set when this binary started the server
+  bool ferretdb = false;
+};
+
+Server& server() {
+  static Server s;
+  return s;
+}
+
+std::string last_line(const std::string& text) {
+  std::string t = text;
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+  auto nl = t.rfind('\n');
+  return nl == std::string::npos ? t : t.substr(nl + 1);
+}
+
+class ServerEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    auto& s = server();
+    if (const char* uri = std::getenv("MONGOWAY_TEST_URI"); uri && *uri) {
+      s.uri = uri;
+    } else {
+      s.data_dir = make_temp_dir("mongoway-it-server");
+      auto r = run_process({std::string(MONGOWAY_SOURCE_DIR) + "/scripts/local-server", "start", "--data", s.data_dir});
+      if (r.exit_code != 0) {
+        std::fprintf(stderr, "cannot start the test server:\n%s%s\n", r.out.c_str(), r.err.c_str());
+        std::exit(1);
+      }
+      s.uri = last_line(r.out);
+      std::fprintf(stderr, "started a test server at %s\n", s.uri.c_str());
+    }
+    mongo::Client c(client_options(s.uri));
+    s.ferretdb = c.server_info().ferretdb;
+  }
+  void TearDown() override {
+    auto& s = server();
+    if (!s.data_dir.empty()) {
+      run_process({std::string(MONGOWAY_SOURCE_DIR) + "/scripts/local-server", "stop", "--data", s.data_dir});
+      std::filesystem::remove_all(s.data_dir);
+    }
+  }
+};
+
+std::string sanitize(std::string name) {
+  for (auto& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name.substr(0, 40);
+}
+
+}  // namespace
+
+const std::string& server_uri() { return server().uri; }
+
+mongo::ClientOptions client_options(const std::string& uri) {
+  mongo::ClientOptions o;
+  o.uri = uri;
+  return o;
+}
+bool server_is_ferretdb() { return server().ferretdb; }
+
+bson::Document json(const std::string& text) {
+  std::string error;
+  auto d = bson::Document::from_json(text, &error);
+  if (!d) throw std::runtime_error("bad JSON in test: " + error + ": " + text);
+  return std::move(*d);
+}
+
+void DatabaseTest::SetUp() {
+  static std::atomic<int> counter{0};
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  db = fmt::format("it_{}_{}_{}", sanitize(info->name()), getpid() % 100000, counter++);
+  db = db.substr(0, 63);
+}
+
+void DatabaseTest::TearDown() {
+  try {
+    bson::Document drop;
+    BSON_APPEND_INT32(drop.mut(), "dropDatabase", 1);
+    client().run(db, drop);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "could not drop %s: %s\n", db.c_str(), e.what());
+  }
+  for (const auto& d : m_dirs) std::filesystem::remove_all(d);
+}
+
+Config DatabaseTest::config(std::vector<std::string> locations) const {
+  Config c;
+  c.uri = server_uri();
+  c.database = db;
+  c.locations = std::move(locations);
+  return c;
+}
+
+std::string DatabaseTest::temp_dir() {
+  m_dirs.push_back(make_temp_dir("mongoway-it"));
+  return m_dirs.back();
+}
+
+void DatabaseTest::write(const std::string& dir, const std::string& name, const std::string& content) {
+  write_file(dir + "/" + name, content);
+}
+
+mongo::Client& DatabaseTest::client() {
+  if (!m_client) m_client = std::make_unique<mongo::Client>(client_options(server_uri()));
+  return *m_client;
+}
+
+std::vector<std::string> DatabaseTest::collections() {
+  auto docs = client().run_cursor(db, json(R"({"listCollections": 1, "nameOnly": true})"));
+  std::vector<std::string> out;
+  for (const auto& d : docs) {
+    bson_iter_t it;
+    if (bson_iter_init_find(&it, d.get(), "name")) out.emplace_back(bson_iter_utf8(&it, nullptr));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> DatabaseTest::index_names(const std::string& collection) {
+  auto docs = client().run_cursor(db, json(fmt::format(R"({{"listIndexes": "{}"}})", collection)));
+  std::vector<std::string> out;
+  for (const auto& d : docs) {
+    bson_iter_t it;
+    if (bson_iter_init_find(&it, d.get(), "name")) out.emplace_back(bson_iter_utf8(&it, nullptr));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<bson::Document> DatabaseTest::find(const std::string& collection, const std::string& filter_json) {
+  return client().run_cursor(
+      db, json(fmt::format(R"({{"find": "{}", "filter": {}, "sort": {{"_id": 1}}}})", collection, filter_json)));
+}
+
+int64_t DatabaseTest::count(const std::string& collection, const std::string& filter_json) {
+  return static_cast<int64_t>(find(collection, filter_json).size());
+}
+
+std::string DatabaseTest::snapshot() {
+  std::string out;
+  for (const auto& c : collections()) {
+    out += "== " + c + "\n";
+    for (const auto& i : index_names(c)) out += "index " + i + "\n";
+    for (const auto& d : find(c)) out += d.to_json(bson::JsonMode::canonical) + "\n";
+  }
+  return out;
+}
+
+}  // namespace mongoway::testing
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  ::testing::AddGlobalTestEnvironment(new mongoway::testing::ServerEnvironment);
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,216 @@
+// Pure planning: every state and target rule, without a server.
+
+#include <gtest/gtest.h>
+
+#include "plan/plan.hpp"
+
+namespace mongoway::plan {
+namespace {
+
+using model::EntryType;
+using model::HistoryEntry;
+
+std::vector<FileVersion> files(std::initializer_list<int64_t> versions, bool undoable = true) {
+  std::vector<FileVersion> out;
+  for (auto v : versions) {
+    out.push_back(FileVersion{v, "d" + std::to_string(v), "V" + std::to_string(v) + "__d.json",
+                              "sha256:" + std::to_string(v), undoable});
+  }
+  return out;
+}
+
+struct Log {
+  std::vector<HistoryEntry> entries;
+  Log& add(int64_t version, EntryType type, bool success = true, bool finished = true, int64_t lease = 1,
+           std::string checksum = "") {
+    HistoryEntry e;
+    e.rank = static_cast<int64_t>(entries.size()) + 1;
+    e.version = version;
+    e.type = type;
+    e.success = success;
+    e.finished = finished;
+    e.lease = lease;
+    e.checksum = checksum.empty() ? "sha256:" + std::to_string(version) : checksum;
+    e.script = "V" + std::to_string(version) + "__d.json";
+    entries.push_back(e);
+    return *this;
+  }
+  Log& migrate(std::initializer_list<int64_t> versions) {
+    for (auto v : versions) add(v, EntryType::migrate);
+    return *this;
+  }
+};
+
+State state_of(const Status& s, int64_t version) {
+  const auto* v = s.find(version);
+  EXPECT_NE(v, nullptr) << "version " << version;
+  return v ? v->state : State::pending;
+}
+
+TEST(PlanStatus, EmptyHistoryIsAllPending) {
+  auto s = compute_status(files({1, 2, 3}), {}, std::nullopt);
+  EXPECT_EQ(s.current_version, 0);
+  EXPECT_FALSE(s.has_history);
+  EXPECT_EQ(s.next_rank, 1);
+  for (auto v : {1, 2, 3}) EXPECT_EQ(state_of(s, v), State::pending);
+}
+
+TEST(PlanStatus, AppliedPendingAndCurrent) {
+  auto s = compute_status(files({1, 2, 3}), Log().migrate({1, 2}).entries, std::nullopt);
+  EXPECT_EQ(s.current_version, 2);
+  EXPECT_EQ(state_of(s, 1), State::applied);
+  EXPECT_EQ(state_of(s, 2), State::applied);
+  EXPECT_EQ(state_of(s, 3), State::pending);
+  EXPECT_EQ(s.next_rank, 3);
+}
+
+TEST(PlanStatus, UndoneVersionRunsAgain) {
+  auto log = Log().migrate({1, 2}).add(2, EntryType::undo);
+  auto s = compute_status(files({1, 2}), log.entries, std::nullopt);
+  EXPECT_EQ(s.current_version, 1);
+  EXPECT_EQ(state_of(s, 2), State::undone);
+  auto p = plan_migrate(s, std::nullopt, std::nullopt, false);
+  EXPECT_EQ(p.versions, (std::vector<int64_t>{2}));
+}
+
+TEST(PlanStatus, FailedAndRunningDependOnTheLiveLease) {
+  auto log = Log().migrate({1}).add(2, EntryType::migrate, false, false, 7);
+  EXPECT_EQ(state_of(compute_status(files({1, 2}), log.entries, std::nullopt), 2), State::failed);
+  EXPECT_EQ(state_of(compute_status(files({1, 2}), log.entries, 7), 2), State::running);
+  EXPECT_EQ(state_of(compute_status(files({1, 2}), log.entries, 8), 2), State::failed);
+  auto failed = Log().migrate({1}).add(2, EntryType::migrate, false, true);
+  auto s = compute_status(files({1, 2}), failed.entries, std::nullopt);
+  EXPECT_EQ(state_of(s, 2), State::failed);
+  EXPECT_EQ(s.current_version, 1);
+}
+
+TEST(PlanStatus, RepairedFailureIsPendingAgain) {
+  auto log = Log().migrate({1}).add(2, EntryType::migrate, false, true);
+  log.entries.back().repaired = true;
+  auto s = compute_status(files({1, 2}), log.entries, std::nullopt);
+  EXPECT_EQ(state_of(s, 2), State::pending);
+  EXPECT_EQ(plan_migrate(s, std::nullopt, std::nullopt, false).versions, (std::vector<int64_t>{2}));
+}
+
+TEST(PlanStatus, MissingAndFuture) {
+  auto s = compute_status(files({1, 3}), Log().migrate({1, 2, 3, 4}).entries, std::nullopt);
+  EXPECT_EQ(state_of(s, 2), State::missing);
+  EXPECT_EQ(state_of(s, 4), State::future);
+  EXPECT_EQ(s.current_version, 4);
+}
+
+TEST(PlanStatus, BaselineCoversLowerVersions) {
+  auto s = compute_status(files({1, 2, 3, 4}), Log().add(2, EntryType::baseline).entries, std::nullopt);
+  EXPECT_EQ(s.current_version, 2);
+  EXPECT_EQ(state_of(s, 1), State::baseline);
+  EXPECT_EQ(state_of(s, 2), State::baseline);
+  EXPECT_EQ(state_of(s, 3), State::pending);
+  EXPECT_EQ(plan_migrate(s, std::nullopt, std::nullopt, false).versions, (std::vector<int64_t>{3, 4}));
+  EXPECT_THROW(plan_undo(s, 1, std::nullopt), Error);
+}
+
+TEST(PlanStatus, IgnoredBelowCurrentNeedsOutOfOrder) {
+  auto s = compute_status(files({1, 2, 3}), Log().migrate({1, 3}).entries, std::nullopt);
+  EXPECT_EQ(state_of(s, 2), State::ignored);
+  try {
+    plan_migrate(s, std::nullopt, std::nullopt, false);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::invalid);
+    EXPECT_NE(std::string(e.what()).find("--out-of-order"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(plan_migrate(s, std::nullopt, std::nullopt, true).versions, (std::vector<int64_t>{2}));
+}
+
+TEST(PlanStatus, RepairEntryRealignsChecksum) {
+  auto log = Log().migrate({1});
+  log.entries[0].checksum = "sha256:old";
+  auto drift = compute_status(files({1}), log.entries, std::nullopt);
+  auto problems = check_history(drift);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("recorded sha256:old, file sha256:1"), std::string::npos) << problems[0].message;
+  log.add(1, EntryType::repair, true, true, 1, "sha256:1");
+  auto fixed = compute_status(files({1}), log.entries, std::nullopt);
+  EXPECT_TRUE(check_history(fixed).empty());
+  EXPECT_EQ(state_of(fixed, 1), State::applied);
+}
+
+TEST(PlanMigrate, TargetAndSteps) {
+  auto s = compute_status(files({1, 2, 3, 4, 5}), Log().migrate({1}).entries, std::nullopt);
+  EXPECT_EQ(plan_migrate(s, 3, std::nullopt, false).versions, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(plan_migrate(s, 3, std::nullopt, false).to_version, 3);
+  EXPECT_EQ(plan_migrate(s, std::nullopt, 2, false).versions, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(plan_migrate(s, 1, std::nullopt, false).versions, (std::vector<int64_t>{}));
+}
+
+TEST(PlanMigrate, TargetBelowCurrentPointsToUndo) {
+  auto s = compute_status(files({1, 2, 3}), Log().migrate({1, 2, 3}).entries, std::nullopt);
+  try {
+    plan_migrate(s, 1, std::nullopt, false);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+    EXPECT_NE(std::string(e.what()).find("mongoway undo --target 1"), std::string::npos) << e.what();
+  }
+}
+
+TEST(PlanMigrate, UnknownTarget) {
+  auto s = compute_status(files({1, 2}), {}, std::nullopt);
+  EXPECT_THROW(plan_migrate(s, 7, std::nullopt, false), Error);
+}
+
+TEST(PlanMigrate, AVersionRunningElsewhereIsPlannedSoTheCallerWaitsForTheLock) {
+  auto log = Log().migrate({1}).add(2, EntryType::migrate, false, false, 9);
+  auto s = compute_status(files({1, 2, 3}), log.entries, 9);
+  EXPECT_EQ(plan_migrate(s, std::nullopt, std::nullopt, false).versions, (std::vector<int64_t>{2, 3}));
+}
+
+TEST(PlanMigrate, FailedVersionBlocks) {
+  auto s = compute_status(files({1, 2}), Log().add(1, EntryType::migrate, false).entries, std::nullopt);
+  try {
+    plan_migrate(s, std::nullopt, std::nullopt, false);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::invalid);
+    EXPECT_NE(std::string(e.what()).find("mongoway repair"), std::string::npos);
+  }
+}
+
+TEST(PlanUndo, DefaultIsOneStepAndTargetGoesDown) {
+  auto s = compute_status(files({1, 2, 3, 4}), Log().migrate({1, 2, 3, 4}).entries, std::nullopt);
+  auto one = plan_undo(s, std::nullopt, std::nullopt);
+  EXPECT_EQ(one.versions, (std::vector<int64_t>{4}));
+  EXPECT_EQ(one.to_version, 3);
+  auto down = plan_undo(s, 1, std::nullopt);
+  EXPECT_EQ(down.versions, (std::vector<int64_t>{4, 3, 2}));
+  EXPECT_EQ(down.to_version, 1);
+  auto all = plan_undo(s, 0, std::nullopt);
+  EXPECT_EQ(all.versions, (std::vector<int64_t>{4, 3, 2, 1}));
+  EXPECT_EQ(all.to_version, 0);
+  EXPECT_EQ(plan_undo(s, std::nullopt, 2).versions, (std::vector<int64_t>{4, 3}));
+  EXPECT_THROW(plan_undo(s, 9, std::nullopt), Error);
+}
+
+TEST(PlanUndo, RefusesBeforeAnythingWhenAnUndoFileIsMissing) {
+  auto f = files({1, 2, 3});
+  f[1].undoable = false;  // V2 has no U file
+  auto s = compute_status(f, Log().migrate({1, 2, 3}).entries, std::nullopt);
+  try {
+    plan_undo(s, 0, std::nullopt);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::invalid);
+    EXPECT_NE(std::string(e.what()).find("version 2 has no undo file"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(plan_undo(s, 2, std::nullopt).versions, (std::vector<int64_t>{3}));
+}
+
+TEST(PlanUndo, SkipsVersionsAlreadyUndone) {
+  auto log = Log().migrate({1, 2, 3}).add(3, EntryType::undo);
+  auto s = compute_status(files({1, 2, 3}), log.entries, std::nullopt);
+  EXPECT_EQ(s.current_version, 2);
+  EXPECT_EQ(plan_undo(s, std::nullopt, std::nullopt).versions, (std::vector<int64_t>{2}));
+}
+
+}  // namespace
+}  // namespace mongoway::plan
