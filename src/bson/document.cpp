@@ -28,6 +28,13 @@ Document& Document::operator=(Document&& other) noexcept {
   return *this;
 }
 
+Document Document::adopt(bson_t* heap) {
+  Document d;
+  bson_destroy(&d.m_doc);
+  bson_steal(&d.m_doc, heap);  // frees `heap`
+  return d;
+}
+
 Document Document::copy_of(const bson_t* src) {
   Document d;
   bson_destroy(&d.m_doc);

@@ -23,6 +23,8 @@ class Document {
   Document(Document&& other) noexcept;
   Document& operator=(Document&& other) noexcept;
 
+  // Takes over a heap document (e.g. from BCON_NEW) and frees it.
+  static Document adopt(bson_t* heap);
   // Copies the given document; `src` stays owned by the caller.
   static Document copy_of(const bson_t* src);
   // Copies the document that `data` points at (e.g. a document inside another).

@@ -2,6 +2,8 @@
 
 #include <mongoc/mongoc.h>
 
+#include "mongo/commands.hpp"
+
 namespace mongoway::mongo {
 namespace {
 
@@ -64,89 +66,41 @@ model::HistoryEntry HistoryStore::from_document(const bson::Document& doc) {
 }
 
 std::vector<model::HistoryEntry> HistoryStore::read_all() {
-  bson::Document find;
-  BSON_APPEND_UTF8(find.mut(), "find", m_collection.c_str());
-  bson_t sort;
-  BSON_APPEND_DOCUMENT_BEGIN(find.mut(), "sort", &sort);
-  BSON_APPEND_INT32(&sort, "_id", 1);
-  bson_append_document_end(find.mut(), &sort);
-  BSON_APPEND_INT32(find.mut(), "batchSize", 100000);
+  auto cmd = find_command(m_collection, bson::Document{}, bson::Document::adopt(BCON_NEW("_id", BCON_INT32(1))));
   std::vector<model::HistoryEntry> out;
-  for (const auto& doc : m_client.run_cursor(m_database, find)) out.push_back(from_document(doc));
+  for (const auto& doc : m_client.run_cursor(m_database, cmd)) out.push_back(from_document(doc));
   return out;
 }
 
 void HistoryStore::ensure_indexes() {
-  bson::Document cmd;
-  bson_t indexes, index, key;
-  BSON_APPEND_UTF8(cmd.mut(), "createIndexes", m_collection.c_str());
-  BSON_APPEND_ARRAY_BEGIN(cmd.mut(), "indexes", &indexes);
-  BSON_APPEND_DOCUMENT_BEGIN(&indexes, "0", &index);
-  BSON_APPEND_DOCUMENT_BEGIN(&index, "key", &key);
-  BSON_APPEND_INT32(&key, "version", 1);
-  bson_append_document_end(&index, &key);
-  BSON_APPEND_UTF8(&index, "name", "version_1");
-  bson_append_document_end(&indexes, &index);
-  bson_append_array_end(cmd.mut(), &indexes);
-  m_client.run(m_database, cmd);
+  m_client.run(m_database, bson::Document::adopt(BCON_NEW("createIndexes", BCON_UTF8(m_collection.c_str()), "indexes",
+                                                         "[", "{", "key", "{", "version", BCON_INT32(1), "}", "name",
+                                                         BCON_UTF8("version_1"), "}", "]")));
 }
 
 void HistoryStore::insert(const model::HistoryEntry& entry) {
-  bson::Document cmd;
-  bson_t docs;
-  BSON_APPEND_UTF8(cmd.mut(), "insert", m_collection.c_str());
-  BSON_APPEND_ARRAY_BEGIN(cmd.mut(), "documents", &docs);
-  auto doc = to_document(entry);
-  BSON_APPEND_DOCUMENT(&docs, "0", doc.get());
-  bson_append_array_end(cmd.mut(), &docs);
-  m_client.run_write(m_database, cmd);
+  m_client.run_write(m_database, insert_one_command(m_collection, to_document(entry)));
 }
 
 void HistoryStore::finish(int64_t rank, bool success, int64_t execution_time_ms, const std::string& error) {
-  bson::Document cmd;
-  bson_t updates, update, q, u, set;
-  BSON_APPEND_UTF8(cmd.mut(), "update", m_collection.c_str());
-  BSON_APPEND_ARRAY_BEGIN(cmd.mut(), "updates", &updates);
-  BSON_APPEND_DOCUMENT_BEGIN(&updates, "0", &update);
-  BSON_APPEND_DOCUMENT_BEGIN(&update, "q", &q);
-  BSON_APPEND_INT64(&q, "_id", rank);
-  bson_append_document_end(&update, &q);
-  BSON_APPEND_DOCUMENT_BEGIN(&update, "u", &u);
-  BSON_APPEND_DOCUMENT_BEGIN(&u, "$set", &set);
-  BSON_APPEND_BOOL(&set, "success", success);
-  BSON_APPEND_BOOL(&set, "finished", true);
-  BSON_APPEND_INT64(&set, "execution_time_ms", execution_time_ms);
-  if (!error.empty()) BSON_APPEND_UTF8(&set, "error", error.c_str());
-  bson_append_document_end(&u, &set);
-  bson_append_document_end(&update, &u);
-  bson_append_document_end(&updates, &update);
-  bson_append_array_end(cmd.mut(), &updates);
-  m_client.run_write(m_database, cmd);
+  auto set = bson::Document::adopt(BCON_NEW("success", BCON_BOOL(success), "finished", BCON_BOOL(true),
+                                            "execution_time_ms", BCON_INT64(execution_time_ms)));
+  if (!error.empty()) BSON_APPEND_UTF8(set.mut(), "error", error.c_str());
+  m_client.run_write(m_database, update_set_command(m_collection, id_filter(rank), set));
 }
 
 void HistoryStore::mark_repaired(const std::vector<int64_t>& ranks) {
   if (ranks.empty()) return;
-  bson::Document cmd;
-  bson_t updates, update, q, id, in, u, set;
-  BSON_APPEND_UTF8(cmd.mut(), "update", m_collection.c_str());
-  BSON_APPEND_ARRAY_BEGIN(cmd.mut(), "updates", &updates);
-  BSON_APPEND_DOCUMENT_BEGIN(&updates, "0", &update);
-  BSON_APPEND_DOCUMENT_BEGIN(&update, "q", &q);
-  BSON_APPEND_DOCUMENT_BEGIN(&q, "_id", &id);
+  bson::Document filter;
+  bson_t id, in;
+  BSON_APPEND_DOCUMENT_BEGIN(filter.mut(), "_id", &id);
   BSON_APPEND_ARRAY_BEGIN(&id, "$in", &in);
   for (size_t i = 0; i < ranks.size(); ++i) BSON_APPEND_INT64(&in, std::to_string(i).c_str(), ranks[i]);
   bson_append_array_end(&id, &in);
-  bson_append_document_end(&q, &id);
-  bson_append_document_end(&update, &q);
-  BSON_APPEND_DOCUMENT_BEGIN(&update, "u", &u);
-  BSON_APPEND_DOCUMENT_BEGIN(&u, "$set", &set);
-  BSON_APPEND_BOOL(&set, "repaired", true);
-  bson_append_document_end(&u, &set);
-  bson_append_document_end(&update, &u);
-  BSON_APPEND_BOOL(&update, "multi", true);
-  bson_append_document_end(&updates, &update);
-  bson_append_array_end(cmd.mut(), &updates);
-  m_client.run_write(m_database, cmd);
+  bson_append_document_end(filter.mut(), &id);
+  m_client.run_write(m_database, update_set_command(m_collection, filter,
+                                                    bson::Document::adopt(BCON_NEW("repaired", BCON_BOOL(true))),
+                                                    /*multi=*/true));
 }
 
 }  // namespace mongoway::mongo

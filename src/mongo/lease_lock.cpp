@@ -3,6 +3,8 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <mongoc/mongoc.h>
+
+#include "mongo/commands.hpp"
 #include <openssl/rand.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -40,38 +42,13 @@ std::string describe(const Lease& lease) {
 
 void set_expiry(Client& client, const std::string& database, const std::string& collection, int64_t id,
                 int64_t expires_ms) {
-  bson::Document cmd;
-  bson_t updates, update, q, u, set;
-  BSON_APPEND_UTF8(cmd.mut(), "update", collection.c_str());
-  BSON_APPEND_ARRAY_BEGIN(cmd.mut(), "updates", &updates);
-  BSON_APPEND_DOCUMENT_BEGIN(&updates, "0", &update);
-  BSON_APPEND_DOCUMENT_BEGIN(&update, "q", &q);
-  BSON_APPEND_INT64(&q, "_id", id);
-  bson_append_document_end(&update, &q);
-  BSON_APPEND_DOCUMENT_BEGIN(&update, "u", &u);
-  BSON_APPEND_DOCUMENT_BEGIN(&u, "$set", &set);
-  BSON_APPEND_DATE_TIME(&set, "expires_at", expires_ms);
-  bson_append_document_end(&u, &set);
-  bson_append_document_end(&update, &u);
-  bson_append_document_end(&updates, &update);
-  bson_append_array_end(cmd.mut(), &updates);
-  client.run_write(database, cmd);
+  client.run_write(database, update_set_command(collection, id_filter(id),
+                                                bson::Document::adopt(BCON_NEW("expires_at", BCON_DATE_TIME(expires_ms)))));
 }
 
 bool newer_lease_exists(Client& client, const std::string& database, const std::string& collection, int64_t id) {
-  bson::Document cmd;
-  bson_t filter, gt, projection;
-  BSON_APPEND_UTF8(cmd.mut(), "find", collection.c_str());
-  BSON_APPEND_DOCUMENT_BEGIN(cmd.mut(), "filter", &filter);
-  BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &gt);
-  BSON_APPEND_INT64(&gt, "$gt", id);
-  bson_append_document_end(&filter, &gt);
-  bson_append_document_end(cmd.mut(), &filter);
-  BSON_APPEND_DOCUMENT_BEGIN(cmd.mut(), "projection", &projection);
-  BSON_APPEND_INT32(&projection, "_id", 1);
-  bson_append_document_end(cmd.mut(), &projection);
-  BSON_APPEND_INT32(cmd.mut(), "limit", 1);
-  return !client.run_cursor(database, cmd).empty();
+  auto filter = bson::Document::adopt(BCON_NEW("_id", "{", "$gt", BCON_INT64(id), "}"));
+  return !client.run_cursor(database, find_command(collection, filter, bson::Document{}, 1)).empty();
 }
 
 }  // namespace
@@ -85,13 +62,7 @@ std::string process_owner() {
 }
 
 std::optional<Lease> read_newest_lease(Client& client, const std::string& database, const std::string& collection) {
-  bson::Document cmd;
-  bson_t sort;
-  BSON_APPEND_UTF8(cmd.mut(), "find", collection.c_str());
-  BSON_APPEND_DOCUMENT_BEGIN(cmd.mut(), "sort", &sort);
-  BSON_APPEND_INT32(&sort, "_id", -1);
-  bson_append_document_end(cmd.mut(), &sort);
-  BSON_APPEND_INT32(cmd.mut(), "limit", 1);
+  auto cmd = find_command(collection, bson::Document{}, bson::Document::adopt(BCON_NEW("_id", BCON_INT32(-1))), 1);
   auto docs = client.run_cursor(database, cmd);
   if (docs.empty()) return std::nullopt;
   Lease lease;
@@ -110,22 +81,8 @@ std::optional<Lease> read_newest_lease(Client& client, const std::string& databa
 }
 
 void release_lease(Client& client, const std::string& database, const std::string& collection, int64_t id) {
-  bson::Document cmd;
-  bson_t updates, update, q, u, set;
-  BSON_APPEND_UTF8(cmd.mut(), "update", collection.c_str());
-  BSON_APPEND_ARRAY_BEGIN(cmd.mut(), "updates", &updates);
-  BSON_APPEND_DOCUMENT_BEGIN(&updates, "0", &update);
-  BSON_APPEND_DOCUMENT_BEGIN(&update, "q", &q);
-  BSON_APPEND_INT64(&q, "_id", id);
-  bson_append_document_end(&update, &q);
-  BSON_APPEND_DOCUMENT_BEGIN(&update, "u", &u);
-  BSON_APPEND_DOCUMENT_BEGIN(&u, "$set", &set);
-  BSON_APPEND_BOOL(&set, "released", true);
-  bson_append_document_end(&u, &set);
-  bson_append_document_end(&update, &u);
-  bson_append_document_end(&updates, &update);
-  bson_append_array_end(cmd.mut(), &updates);
-  client.run_write(database, cmd);
+  client.run_write(database, update_set_command(collection, id_filter(id),
+                                                bson::Document::adopt(BCON_NEW("released", BCON_BOOL(true)))));
 }
 
 LeaseLock::LeaseLock(Client& client, const ClientOptions& heartbeat_options, std::string database,
@@ -161,22 +118,13 @@ void LeaseLock::acquire() {
       lease.token = random_token();
       lease.acquired_ms = now;
       lease.expires_ms = now + ttl_ms;
-      bson::Document cmd;
-      bson_t docs, doc;
-      BSON_APPEND_UTF8(cmd.mut(), "insert", m_collection.c_str());
-      BSON_APPEND_ARRAY_BEGIN(cmd.mut(), "documents", &docs);
-      BSON_APPEND_DOCUMENT_BEGIN(&docs, "0", &doc);
-      BSON_APPEND_INT64(&doc, "_id", lease.id);
-      BSON_APPEND_UTF8(&doc, "owner", lease.owner.c_str());
-      BSON_APPEND_UTF8(&doc, "token", lease.token.c_str());
-      BSON_APPEND_DATE_TIME(&doc, "acquired_at", lease.acquired_ms);
-      BSON_APPEND_DATE_TIME(&doc, "expires_at", lease.expires_ms);
-      BSON_APPEND_BOOL(&doc, "released", false);
-      bson_append_document_end(&docs, &doc);
-      bson_append_array_end(cmd.mut(), &docs);
+      auto doc = bson::Document::adopt(BCON_NEW(
+          "_id", BCON_INT64(lease.id), "owner", BCON_UTF8(lease.owner.c_str()), "token", BCON_UTF8(lease.token.c_str()),
+          "acquired_at", BCON_DATE_TIME(lease.acquired_ms), "expires_at", BCON_DATE_TIME(lease.expires_ms),
+          "released", BCON_BOOL(false)));
       const int64_t sent = steady_ns();
       try {
-        m_client.run_write(m_database, cmd);
+        m_client.run_write(m_database, insert_one_command(m_collection, doc));
         m_lease = lease;
         m_last_renewal_ns = sent;
         return;

@@ -125,8 +125,8 @@ mongo::Client& DatabaseTest::client() {
   return *m_client;
 }
 
-std::vector<std::string> DatabaseTest::collections() {
-  auto docs = client().run_cursor(db, json(R"({"listCollections": 1, "nameOnly": true})"));
+// The sorted "name" fields of a listCollections or listIndexes reply.
+std::vector<std::string> sorted_names(const std::vector<bson::Document>& docs) {
   std::vector<std::string> out;
   for (const auto& d : docs) {
     bson_iter_t it;
@@ -136,15 +136,12 @@ std::vector<std::string> DatabaseTest::collections() {
   return out;
 }
 
+std::vector<std::string> DatabaseTest::collections() {
+  return sorted_names(client().run_cursor(db, json(R"({"listCollections": 1, "nameOnly": true})")));
+}
+
 std::vector<std::string> DatabaseTest::index_names(const std::string& collection) {
-  auto docs = client().run_cursor(db, json(fmt::format(R"({{"listIndexes": "{}"}})", collection)));
-  std::vector<std::string> out;
-  for (const auto& d : docs) {
-    bson_iter_t it;
-    if (bson_iter_init_find(&it, d.get(), "name")) out.emplace_back(bson_iter_utf8(&it, nullptr));
-  }
-  std::sort(out.begin(), out.end());
-  return out;
+  return sorted_names(client().run_cursor(db, json(fmt::format(R"({{"listIndexes": "{}"}})", collection))));
 }
 
 std::vector<bson::Document> DatabaseTest::find(const std::string& collection, const std::string& filter_json) {

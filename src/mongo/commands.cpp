@@ -1,0 +1,32 @@
+#include "mongo/commands.hpp"
+
+#include <bson/bson.h>
+
+namespace mongoway::mongo {
+
+bson::Document insert_one_command(const std::string& collection, const bson::Document& document) {
+  return bson::Document::adopt(
+      BCON_NEW("insert", BCON_UTF8(collection.c_str()), "documents", "[", BCON_DOCUMENT(document.get()), "]"));
+}
+
+bson::Document update_set_command(const std::string& collection, const bson::Document& filter,
+                                  const bson::Document& set, bool multi) {
+  return bson::Document::adopt(BCON_NEW("update", BCON_UTF8(collection.c_str()), "updates", "[", "{", "q",
+                                        BCON_DOCUMENT(filter.get()), "u", "{", "$set", BCON_DOCUMENT(set.get()), "}",
+                                        "multi", BCON_BOOL(multi), "}", "]"));
+}
+
+bson::Document find_command(const std::string& collection, const bson::Document& filter,
+                            const bson::Document& sort, int32_t limit) {
+  auto cmd = bson::Document::adopt(BCON_NEW("find", BCON_UTF8(collection.c_str()), "filter",
+                                            BCON_DOCUMENT(filter.get())));
+  if (!sort.empty()) BSON_APPEND_DOCUMENT(cmd.mut(), "sort", sort.get());
+  if (limit > 0) BSON_APPEND_INT32(cmd.mut(), "limit", limit);
+  // The whole result in the first batch where the server allows it: one round trip.
+  BSON_APPEND_INT32(cmd.mut(), "batchSize", limit > 0 ? limit : 100000);
+  return cmd;
+}
+
+bson::Document id_filter(int64_t id) { return bson::Document::adopt(BCON_NEW("_id", BCON_INT64(id))); }
+
+}  // namespace mongoway::mongo

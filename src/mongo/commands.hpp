@@ -1,0 +1,22 @@
+#pragma once
+// The few server command documents mongoway itself sends for its history and lock.
+
+#include <cstdint>
+#include <string>
+
+#include "bson/document.hpp"
+
+namespace mongoway::mongo {
+
+// {insert: coll, documents: [doc]}
+bson::Document insert_one_command(const std::string& collection, const bson::Document& document);
+// {update: coll, updates: [{q: filter, u: {$set: set}, multi}]}
+bson::Document update_set_command(const std::string& collection, const bson::Document& filter,
+                                  const bson::Document& set, bool multi = false);
+// {find: coll, filter, sort?, limit?, batchSize?}
+bson::Document find_command(const std::string& collection, const bson::Document& filter,
+                            const bson::Document& sort, int32_t limit = 0);
+// {_id: id}
+bson::Document id_filter(int64_t id);
+
+}  // namespace mongoway::mongo
