@@ -6,6 +6,9 @@
 #   make demo       build, start the default local server and migrate migrations/ into it
 #   make install    build, then install into $(DESTDIR)$(PREFIX)
 #   make clean      remove the build directory
+#   make package    build the Debian package build/mongoway_<version>_<arch>.deb
+#   make fuzz       run the libFuzzer target over the file parser (FUZZ_SECONDS, default 600)
+#   make test-asan  build with AddressSanitizer + UndefinedBehaviorSanitizer and run every test
 #
 # Every target works as the first command on a fresh Debian machine: missing
 # packages (and FerretDB, for the tests) are installed by scripts/install-deps.
@@ -29,7 +32,7 @@ MAKEFLAGS += --no-print-directory
 MONGOWAY := $(BUILD_DIR)/mongoway
 CONFIGURE_ARGS := -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DMONGOWAY_WERROR=$(MONGOWAY_WERROR) $(CMAKE_ARGS)
 
-.PHONY: build configure deps test demo install clean help
+.PHONY: build configure deps test demo install clean help package fuzz test-asan
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -95,3 +98,21 @@ clean:
 	esac; \
 	if [[ -d $$dir/test-server ]]; then scripts/local-server stop --data "$$dir/test-server"; fi; \
 	if [[ -e $$dir ]]; then echo "==> removing $$dir"; rm -rf -- "$$dir"; fi
+
+package: build
+	@echo "==> building the Debian package"
+	@cmake --build "$(BUILD_DIR)" --target package
+	@ls -1 "$(BUILD_DIR)"/mongoway_*.deb
+
+FUZZ_SECONDS ?= 600
+fuzz:
+	@scripts/install-deps --no-ferretdb --fuzz
+	@cmake -S tests/fuzz -B "$(BUILD_DIR)-fuzz" -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+	@cmake --build "$(BUILD_DIR)-fuzz" -j $(JOBS)
+	@mkdir -p "$(BUILD_DIR)-fuzz/corpus"
+	@echo "==> fuzzing the file parser and the config reader for $(FUZZ_SECONDS) s"
+	@"$(BUILD_DIR)-fuzz/fuzz_script" -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -dict=tests/fuzz/json.dict "$(BUILD_DIR)-fuzz/corpus" tests/data/valid tests/data/invalid
+
+test-asan:
+	@$(MAKE) test BUILD_DIR="$(BUILD_DIR)-asan" CMAKE_BUILD_TYPE=Debug CMAKE_ARGS="-DMONGOWAY_SANITIZE=ON $(CMAKE_ARGS)"

@@ -10,55 +10,23 @@
 #include <mutex>
 
 #include "../support/process.hpp"
+#include "../support/test_server.hpp"
 
 namespace mongoway::testing {
 namespace {
 
-struct Server {
-  std::string uri;
-  std::string data_dir;  // set when this binary started the server
-  bool ferretdb = false;
-};
-
-Server& server() {
-  static Server s;
-  return s;
-}
-
-std::string last_line(const std::string& text) {
-  std::string t = text;
-  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-  auto nl = t.rfind('\n');
-  return nl == std::string::npos ? t : t.substr(nl + 1);
-}
-
+// Set up before the first test: the server, and which kind it is.
 class ServerEnvironment : public ::testing::Environment {
  public:
   void SetUp() override {
-    auto& s = server();
-    if (const char* uri = std::getenv("MONGOWAY_TEST_URI"); uri && *uri) {
-      s.uri = uri;
-    } else {
-      s.data_dir = make_temp_dir("mongoway-it-server");
-      auto r = run_process({std::string(MONGOWAY_SOURCE_DIR) + "/scripts/local-server", "start", "--data", s.data_dir});
-      if (r.exit_code != 0) {
-        std::fprintf(stderr, "cannot start the test server:\n%s%s\n", r.out.c_str(), r.err.c_str());
-        std::exit(1);
-      }
-      s.uri = last_line(r.out);
-      std::fprintf(stderr, "started a test server at %s\n", s.uri.c_str());
-    }
-    mongo::Client c(client_options(s.uri));
-    s.ferretdb = c.server_info().ferretdb;
+    mongo::Client c(client_options(test_server_uri()));
+    g_ferretdb = c.server_info().ferretdb;
   }
-  void TearDown() override {
-    auto& s = server();
-    if (!s.data_dir.empty()) {
-      run_process({std::string(MONGOWAY_SOURCE_DIR) + "/scripts/local-server", "stop", "--data", s.data_dir});
-      std::filesystem::remove_all(s.data_dir);
-    }
-  }
+
+  static bool g_ferretdb;
 };
+
+bool ServerEnvironment::g_ferretdb = false;
 
 std::string sanitize(std::string name) {
   for (auto& c : name) {
@@ -69,14 +37,14 @@ std::string sanitize(std::string name) {
 
 }  // namespace
 
-const std::string& server_uri() { return server().uri; }
+const std::string& server_uri() { return test_server_uri(); }
 
 mongo::ClientOptions client_options(const std::string& uri) {
   mongo::ClientOptions o;
   o.uri = uri;
   return o;
 }
-bool server_is_ferretdb() { return server().ferretdb; }
+bool server_is_ferretdb() { return ServerEnvironment::g_ferretdb; }
 
 bson::Document json(const std::string& text) {
   std::string error;

@@ -1,0 +1,130 @@
+# bash completion for mongoway                              -*- shell-script -*-
+# Completes commands, options, option values and, for --target, the versions
+# found in the migration locations (-l/--location, MONGOWAY_LOCATIONS,
+# `locations` in ./mongoway.conf, else ./migrations).
+
+_mongoway_commands="migrate undo info status validate baseline repair clean unlock history lint new help"
+
+_mongoway_global_options="-u --uri -d --database -l --location --history-collection --lock-timeout
+  --lock-ttl --transaction --placeholder -c --config --password-file --output --color -q --quiet
+  -v --verbose -h --help --version"
+
+_mongoway_command_options() {
+    case $1 in
+        migrate) echo "--target --steps --dry-run --out-of-order --no-validate" ;;
+        undo) echo "--target --steps --dry-run" ;;
+        baseline) echo "--baseline-version --description" ;;
+        clean) echo "--yes" ;;
+        history) echo "--limit" ;;
+        new) echo "--no-undo" ;;
+    esac
+}
+
+# The versions of the V files in the locations named on the command line.
+_mongoway_versions() {
+    local -a locations=()
+    local i word
+    for ((i = 1; i < ${#COMP_WORDS[@]}; i++)); do
+        word=${COMP_WORDS[i]}
+        case $word in
+            -l | --location) locations+=("${COMP_WORDS[i + 1]}") ;;
+            --location=*) locations+=("${word#--location=}") ;;
+            -l?*) locations+=("${word#-l}") ;;
+        esac
+    done
+    if ((${#locations[@]} == 0)); then
+        if [[ -n ${MONGOWAY_LOCATIONS-} ]]; then
+            IFS=: read -ra locations <<<"$MONGOWAY_LOCATIONS"
+        elif [[ -r mongoway.conf ]] && word=$(sed -n 's/^[[:space:]]*locations[[:space:]]*=[[:space:]]*//p' mongoway.conf | tail -n 1) && [[ -n $word ]]; then
+            IFS=: read -ra locations <<<"$word"
+        else
+            locations=(./migrations)
+        fi
+    fi
+    local dir file version
+    for dir in "${locations[@]}"; do
+        dir=${dir/#\~/$HOME}
+        for file in "$dir"/V*__*.json; do
+            [[ -f $file ]] || continue
+            version=${file##*/}
+            version=${version#V}
+            version=${version%%__*}
+            [[ $version =~ ^[0-9]+$ ]] && echo $((10#$version))
+        done
+    done | sort -n -u
+}
+
+_mongoway() {
+    local cur prev words cword
+    if declare -F _init_completion >/dev/null 2>&1; then
+        _init_completion -s || return
+    else
+        cur=${COMP_WORDS[COMP_CWORD]}
+        prev=${COMP_WORDS[COMP_CWORD - 1]}
+        words=("${COMP_WORDS[@]}")
+        cword=$COMP_CWORD
+    fi
+
+    # The command: the first word that is neither an option nor an option's value.
+    local command="" i
+    for ((i = 1; i < cword; i++)); do
+        case ${words[i]} in
+            -u | --uri | -d | --database | -l | --location | --history-collection | --lock-timeout | \
+                --lock-ttl | --transaction | --placeholder | -c | --config | --password-file | --output | \
+                --color | --target | --steps | --baseline-version | --description | --limit)
+                ((i++)) ;;
+            -*) ;;
+            *)
+                command=${words[i]}
+                break
+                ;;
+        esac
+    done
+
+    case $prev in
+        --target)
+            local versions
+            versions=$(_mongoway_versions)
+            [[ $command == migrate ]] && versions+=" latest"
+            COMPREPLY=($(compgen -W "$versions" -- "$cur"))
+            return
+            ;;
+        --output)
+            COMPREPLY=($(compgen -W "text json" -- "$cur"))
+            return
+            ;;
+        --color | --transaction)
+            COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+            return
+            ;;
+        -l | --location)
+            COMPREPLY=($(compgen -d -- "$cur"))
+            return
+            ;;
+        -c | --config | --password-file)
+            COMPREPLY=($(compgen -f -- "$cur"))
+            return
+            ;;
+        -u | --uri)
+            COMPREPLY=($(compgen -W "mongodb:// mongodb+srv://" -- "$cur"))
+            compopt -o nospace 2>/dev/null
+            return
+            ;;
+        -d | --database | --history-collection | --lock-timeout | --lock-ttl | --placeholder | \
+            --steps | --baseline-version | --description | --limit)
+            return
+            ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$_mongoway_global_options $(_mongoway_command_options "$command")" -- "$cur"))
+        return
+    fi
+    if [[ -z $command ]]; then
+        COMPREPLY=($(compgen -W "$_mongoway_commands" -- "$cur"))
+    elif [[ $command == help ]]; then
+        COMPREPLY=($(compgen -W "$_mongoway_commands" -- "$cur"))
+    fi
+}
+
+complete -F _mongoway mongoway

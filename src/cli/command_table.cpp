@@ -1,0 +1,245 @@
+#include "cli/command_table.hpp"
+
+#include <algorithm>
+
+namespace mongoway::cli {
+
+std::string OptionSpec::synopsis() const {
+  std::string out;
+  if (short_name != 0) {
+    out += '-';
+    out += short_name;
+    out += ", ";
+  }
+  out += "--";
+  out += name;
+  if (takes_value()) {
+    out += ' ';
+    out += value_name;
+  }
+  return out;
+}
+
+const std::vector<OptionSpec>& global_options() {
+  static const std::vector<OptionSpec> options = {
+      {"uri", 'u', "URI",
+       "MongoDB connection string (env MONGOWAY_URI; default mongodb://127.0.0.1:27017)"},
+      {"database", 'd', "NAME",
+       "database to migrate (env MONGOWAY_DATABASE; default: the database in the URI)"},
+      {"location", 'l', "DIR",
+       "directory of migration files; repeatable (env MONGOWAY_LOCATIONS, colon-separated; "
+       "default ./migrations)",
+       true},
+      {"history-collection", 0, "NAME", "collection holding the history (default mongoway_history)"},
+      {"lock-timeout", 0, "SECONDS", "how long to wait for the lock (default 30)"},
+      {"lock-ttl", 0, "SECONDS", "lifetime of the lock lease between renewals (default 60)"},
+      {"transaction", 0, "MODE",
+       "auto, always or never: transactions for files that do not say (default never)"},
+      {"placeholder", 0, "NAME=VALUE", "value of ${NAME} in migration files; repeatable", true},
+      {"config", 'c', "FILE", "configuration file (default ./mongoway.conf when present)"},
+      {"password-file", 0, "FILE", "read the URI's password from FILE (or env MONGOWAY_PASSWORD)"},
+      {"output", 0, "FORMAT", "text or json (one JSON document on stdout)"},
+      {"color", 0, "WHEN", "auto, always or never (NO_COLOR is honoured)"},
+      {"quiet", 'q', "", "print only errors and results, no progress"},
+      {"verbose", 'v', "", "print settings with their origin and details of each command"},
+      {"help", 'h', "", "print usage and exit"},
+      {"version", 0, "", "print the version, git revision and mongo-c-driver version"},
+  };
+  return options;
+}
+
+const std::vector<CommandSpec>& commands() {
+  static const std::vector<CommandSpec> table = {
+      {CommandId::migrate,
+       "migrate",
+       {},
+       "",
+       "apply pending migrations up to a target version",
+       "Applies every pending V file in version order, up to the target version (the latest by "
+       "default), under the lock, recording each version in the history collection.",
+       {{"target", 0, "N|latest", "migrate up to version N (default latest)"},
+        {"steps", 0, "K", "apply at most K versions"},
+        {"dry-run", 0, "", "print every version and server command it would run; change nothing"},
+        {"out-of-order", 0, "", "also apply pending versions below the current version"},
+        {"no-validate", 0, "", "skip the checksum validation of applied versions"}},
+       {"mongoway migrate --target 5", "mongoway migrate --dry-run --output json"}},
+      {CommandId::undo,
+       "undo",
+       {},
+       "",
+       "undo applied migrations down to a target version",
+       "Runs the U files of applied versions, newest first, down to the target version (one "
+       "version by default); version 0 undoes everything.",
+       {{"target", 0, "N", "undo every version above N"},
+        {"steps", 0, "K", "undo the K newest versions"},
+        {"dry-run", 0, "", "print every version and server command it would run; change nothing"}},
+       {"mongoway undo --target 3", "mongoway undo --steps 2 --dry-run"}},
+      {CommandId::info,
+       "info",
+       {"status"},
+       "",
+       "show every version and its state",
+       "Prints every version found in the files or the history with its state (pending, applied, "
+       "running, failed, undone, missing, baseline, ignored, future) and the current version.",
+       {},
+       {"mongoway info", "mongoway --verbose info"}},
+      {CommandId::validate,
+       "validate",
+       {},
+       "",
+       "check the files against the history",
+       "Checks the migration files and compares them with the history: checksum drift, missing "
+       "files, failed versions and out-of-order versions. Exits 3 when there is a problem.",
+       {},
+       {"mongoway validate"}},
+      {CommandId::baseline,
+       "baseline",
+       {},
+       "",
+       "mark an existing database as being at a version",
+       "Records version N as applied without running anything; refuses when the history already "
+       "has entries.",
+       {{"baseline-version", 0, "N", "the version to record (required)"},
+        {"description", 0, "TEXT", "description of the baseline entry"}},
+       {"mongoway baseline --baseline-version 4 --description \"existing schema\""}},
+      {CommandId::repair,
+       "repair",
+       {},
+       "",
+       "clear failed versions and realign checksums",
+       "Marks the entries of failed actions as repaired and realigns recorded checksums with the "
+       "files, printing each change. Check the data of a failed version before you run it.",
+       {},
+       {"mongoway repair"}},
+      {CommandId::clean,
+       "clean",
+       {},
+       "",
+       "drop every collection of the database",
+       "Drops every collection of the target database, the history included. Refuses unless "
+       "--yes is given and clean_enabled is true (config file or MONGOWAY_CLEAN_ENABLED).",
+       {{"yes", 0, "", "confirm that every collection may be dropped"}},
+       {"MONGOWAY_CLEAN_ENABLED=true mongoway clean --yes"}},
+      {CommandId::unlock,
+       "unlock",
+       {},
+       "",
+       "release a lock left by a dead process",
+       "Shows who held the lock and since when, then releases it.",
+       {},
+       {"mongoway unlock"}},
+      {CommandId::history,
+       "history",
+       {},
+       "",
+       "print the history log, newest first",
+       "Prints every entry of the history collection (migrate, undo, baseline and repair "
+       "actions), newest first.",
+       {{"limit", 0, "N", "print only the N newest entries"}},
+       {"mongoway history --limit 10"}},
+      {CommandId::lint,
+       "lint",
+       {},
+       "",
+       "check the migration files without a server",
+       "Parses and validates every migration file and prints every problem. Exits 3 when there "
+       "is an error; warnings alone exit 0. Never connects.",
+       {},
+       {"mongoway lint", "mongoway lint -l db/migrations -l db/seeds"},
+       false},
+      {CommandId::new_,
+       "new",
+       {},
+       "<description>",
+       "create the next migration file and its undo file",
+       "Creates V<next>__<description>.json and U<next>__undo_<description>.json in the first "
+       "location, next being the highest existing version plus one. Spaces in the description "
+       "become underscores. Never connects.",
+       {{"no-undo", 0, "", "do not create the U file"}},
+       {"mongoway new \"add status field\"", "mongoway new add_orders --no-undo"},
+       false},
+      {CommandId::help,
+       "help",
+       {},
+       "[command]",
+       "print usage of mongoway or of one command",
+       "Prints the usage of mongoway, or of one command with its options and an example.",
+       {},
+       {"mongoway help migrate"},
+       false},
+  };
+  return table;
+}
+
+const CommandSpec& command(CommandId id) {
+  for (const auto& spec : commands()) {
+    if (spec.id == id) return spec;
+  }
+  return commands().front();
+}
+
+const CommandSpec* find_command(std::string_view name) {
+  for (const auto& spec : commands()) {
+    if (spec.name == name) return &spec;
+    if (std::find(spec.aliases.begin(), spec.aliases.end(), name) != spec.aliases.end()) return &spec;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> command_names() {
+  std::vector<std::string> names;
+  for (const auto& spec : commands()) {
+    names.emplace_back(spec.name);
+    for (auto alias : spec.aliases) names.emplace_back(alias);
+  }
+  return names;
+}
+
+namespace {
+
+const OptionSpec* find_in(const std::vector<OptionSpec>& options, std::string_view long_name,
+                          char short_name) {
+  for (const auto& option : options) {
+    if (!long_name.empty() && option.name == long_name) return &option;
+    if (short_name != 0 && option.short_name == short_name) return &option;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const OptionSpec* find_option(const CommandSpec* command, std::string_view long_name) {
+  if (const auto* option = find_in(global_options(), long_name, 0)) return option;
+  return command != nullptr ? find_in(command->options, long_name, 0) : nullptr;
+}
+
+const OptionSpec* find_short_option(const CommandSpec* command, char short_name) {
+  if (const auto* option = find_in(global_options(), {}, short_name)) return option;
+  return command != nullptr ? find_in(command->options, {}, short_name) : nullptr;
+}
+
+const OptionSpec* find_option_anywhere(std::string_view long_name) {
+  if (const auto* option = find_in(global_options(), long_name, 0)) return option;
+  for (const auto& spec : commands()) {
+    if (const auto* option = find_in(spec.options, long_name, 0)) return option;
+  }
+  return nullptr;
+}
+
+const OptionSpec* find_short_option_anywhere(char short_name) {
+  if (const auto* option = find_in(global_options(), {}, short_name)) return option;
+  for (const auto& spec : commands()) {
+    if (const auto* option = find_in(spec.options, {}, short_name)) return option;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> commands_with_option(std::string_view long_name) {
+  std::vector<std::string> names;
+  for (const auto& spec : commands()) {
+    if (find_in(spec.options, long_name, 0) != nullptr) names.emplace_back(spec.name);
+  }
+  return names;
+}
+
+}  // namespace mongoway::cli

@@ -1,0 +1,197 @@
+#include "cli/commands.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "cli/format.hpp"
+#include "cli/progress.hpp"
+#include "cli/signals.hpp"
+#include "script/new_migration.hpp"
+#include "script/script.hpp"
+
+namespace mongoway::cli {
+namespace {
+
+[[noreturn]] void usage_error(const std::string& message) { throw Error(ExitCode::usage, message); }
+
+std::optional<int64_t> number_option(const CommandLine& line, std::string_view name, int64_t min) {
+  auto text = line.value(name);
+  if (!text) return std::nullopt;
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < min) {
+    usage_error(fmt::format("--{}: expected a whole number of at least {}, got \"{}\"", name, min, *text));
+  }
+  return value;
+}
+
+void check_no_arguments(const CommandLine& line) {
+  if (line.arguments.empty()) return;
+  const std::string& first = line.arguments.front();
+  std::string hint;
+  if ((line.command->id == CommandId::migrate || line.command->id == CommandId::undo) &&
+      first.find_first_not_of("0123456789") == std::string::npos) {
+    hint = fmt::format("; did you mean --target {}?", first);
+  }
+  usage_error(fmt::format("{} takes no arguments, got \"{}\"{}", line.command->name, first, hint));
+}
+
+void check_target_or_steps(const CommandLine& line) {
+  if (line.has("target") && line.has("steps")) usage_error("give --target or --steps, not both");
+}
+
+int run_lint(const Settings& settings, Reporter& reporter) {
+  script::LoadOptions options;
+  options.max_file_size = settings.config.max_file_size;
+  auto result = script::load_all(settings.config.locations, options);
+  reporter.lint(settings.config.locations, result);
+  return result.has_errors() ? static_cast<int>(ExitCode::invalid) : 0;
+}
+
+int run_new(const CommandLine& line, const Settings& settings, Reporter& reporter) {
+  if (line.arguments.empty()) usage_error("new needs a description, e.g. mongoway new \"add status field\"");
+  std::string description;
+  for (const auto& word : line.arguments) description += (description.empty() ? "" : "_") + word;
+  for (char& c : description) {
+    if (c == ' ') c = '_';
+  }
+  const auto& locations = settings.config.locations;
+  auto paths = script::create_new_migration(locations.front(), locations, description, !line.has("no-undo"));
+  reporter.created(paths);
+  return 0;
+}
+
+// The Listener that feeds the progress line, the per-version lines and -v details.
+Listener make_listener(Progress& progress, Reporter& reporter, Console& console, const Settings& settings,
+                       bool dry_run) {
+  Listener listener;
+  listener.step_started = [&progress](const StepResult& step, size_t index, size_t total) {
+    progress.step_started(step_label(step) + " " + step.description, index, total);
+  };
+  listener.step_finished = [&reporter, dry_run](const StepResult& step, size_t, size_t) {
+    if (!dry_run) reporter.step_finished(step);
+  };
+  const bool verbose = settings.verbose;
+  listener.command_started = [&progress, &console, verbose](const PlannedCommand& command) {
+    progress.command_started(command.name);
+    if (verbose) {
+      console.err(fmt::format("mongoway: command {} ({}) on {}{}\n", command.index, command.name, command.database,
+                              command.comment.empty() ? "" : ": " + command.comment));
+    }
+  };
+  listener.documents_progress = [&progress](uint64_t done, std::optional<uint64_t> total) {
+    progress.documents(done, total);
+  };
+  const bool quiet = settings.quiet;
+  listener.waiting = [&console, quiet](const std::string& message) {
+    if (!quiet) console.err("mongoway: " + message + "\n");
+  };
+  // Only with -v: the engine then also observes every command sent.
+  if (verbose) {
+    listener.debug = [&console](const std::string& message) { console.err("mongoway: " + message + "\n"); };
+  }
+  return listener;
+}
+
+int exit_code_of(const RunResult& result) {
+  for (const auto& step : result.steps) {
+    if (!step.success) return static_cast<int>(ExitCode::migration_failed);
+  }
+  return 0;
+}
+
+int run_with_migrator(const CommandLine& line, const Settings& settings, Reporter& reporter, Console& console) {
+  const CommandId id = line.command->id;
+  const std::string& database = settings.config.database;
+  const std::string name(line.command->name);
+  const bool dry_run = line.has("dry-run");
+
+  MigrateOptions migrate_options;
+  UndoOptions undo_options;
+  std::optional<int64_t> baseline_version;
+  std::optional<int64_t> limit;
+  if (id == CommandId::migrate) {
+    check_target_or_steps(line);
+    if (line.value("target") != "latest") migrate_options.target = number_option(line, "target", 0);
+    migrate_options.steps = number_option(line, "steps", 1);
+    migrate_options.dry_run = dry_run;
+    migrate_options.out_of_order = line.has("out-of-order");
+    migrate_options.validate = !line.has("no-validate");
+  } else if (id == CommandId::undo) {
+    check_target_or_steps(line);
+    undo_options.target = number_option(line, "target", 0);
+    undo_options.steps = number_option(line, "steps", 1);
+    undo_options.dry_run = dry_run;
+  } else if (id == CommandId::baseline) {
+    baseline_version = number_option(line, "baseline-version", 1);
+    if (!baseline_version) usage_error("baseline needs --baseline-version N");
+  } else if (id == CommandId::history) {
+    limit = number_option(line, "limit", 1);
+  }
+
+  Migrator migrator(settings.config);
+  Progress progress(console);
+  migrator.set_listener(make_listener(progress, reporter, console, settings, dry_run));
+  // Commands that write stop politely on SIGINT/SIGTERM; reads and dry runs
+  // keep the default action and end at once.
+  std::optional<StopSignals> signals;
+  const bool writes = id == CommandId::migrate || id == CommandId::undo || id == CommandId::baseline ||
+                      id == CommandId::repair || id == CommandId::clean;
+  if (writes && !dry_run) signals.emplace();
+
+  switch (id) {
+    case CommandId::migrate:
+    case CommandId::undo:
+    case CommandId::baseline: {
+      RunResult result = id == CommandId::migrate ? migrator.migrate(migrate_options)
+                         : id == CommandId::undo  ? migrator.undo(undo_options)
+                                                  : migrator.baseline(*baseline_version, line.value("description").value_or(""));
+      progress.finish();
+      reporter.warnings(result.warnings);
+      reporter.run(name, database, result);
+      return exit_code_of(result);
+    }
+    case CommandId::info: {
+      auto result = migrator.info();
+      reporter.warnings(result.warnings);
+      reporter.info(result);
+      return 0;
+    }
+    case CommandId::validate: {
+      auto result = migrator.validate();
+      reporter.validate(database, result);
+      return result.ok ? 0 : static_cast<int>(ExitCode::invalid);
+    }
+    case CommandId::repair:
+      reporter.repair(database, migrator.repair());
+      return 0;
+    case CommandId::clean:
+      reporter.clean(database, migrator.clean(line.has("yes")));
+      return 0;
+    case CommandId::unlock:
+      reporter.unlock(database, migrator.unlock());
+      return 0;
+    case CommandId::history:
+      reporter.history(database, migrator.history(limit));
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
+int run_command(const CommandLine& line, const Settings& settings, Reporter& reporter, Console& console) {
+  if (line.command->id != CommandId::new_) check_no_arguments(line);
+  switch (line.command->id) {
+    case CommandId::lint:
+      return run_lint(settings, reporter);
+    case CommandId::new_:
+      return run_new(line, settings, reporter);
+    default:
+      return run_with_migrator(line, settings, reporter, console);
+  }
+}
+
+}  // namespace mongoway::cli

@@ -1,0 +1,47 @@
+#pragma once
+// Everything mongoway prints goes through the Console: secrets are masked, and
+// the live status line on stderr is cleared before other text and redrawn after.
+
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/terminal.hpp"
+
+namespace mongoway::cli {
+
+class Console {
+ public:
+  Console(Style out_style, Style err_style, bool status_enabled);
+
+  void set_secrets(std::vector<std::string> secrets);
+
+  void out(std::string_view text);  // stdout
+  void err(std::string_view text);  // stderr
+
+  // The one-line status on stderr (only when enabled: stderr is a terminal and not --quiet).
+  bool status_enabled() const { return m_status_enabled; }
+  void set_status(std::string_view line);
+  void clear_status();
+  // Columns of the terminal on stderr (80 when unknown).
+  int width() const;
+
+  const Style& out_style() const { return m_out_style; }
+  const Style& err_style() const { return m_err_style; }
+  std::string redact(std::string_view text) const;
+
+ private:
+  void write_locked(int fd, std::string_view text);
+  void erase_status_locked();
+
+  Style m_out_style;
+  Style m_err_style;
+  bool m_status_enabled;
+  std::vector<std::string> m_secrets;
+  std::string m_status;
+  bool m_status_shown = false;
+  mutable std::mutex m_mutex;
+};
+
+}  // namespace mongoway::cli

@@ -1,0 +1,228 @@
+// Results as one JSON document on stdout, with stable field names (documented
+// in the man page, JSON OUTPUT).
+
+#include "cli/format.hpp"
+#include "cli/json_writer.hpp"
+#include "cli/reporter.hpp"
+
+namespace mongoway::cli {
+namespace {
+
+std::optional<std::string> optional_iso(const std::optional<std::chrono::system_clock::time_point>& time) {
+  if (!time) return std::nullopt;
+  return iso8601_utc(*time);
+}
+
+void write_diagnostics(JsonWriter& json, const std::vector<Diagnostic>& diagnostics) {
+  json.begin_array();
+  for (const auto& d : diagnostics) {
+    json.begin_object()
+        .field("severity", d.is_error() ? "error" : "warning")
+        .field("file", d.file)
+        .field("line", d.line)
+        .field("column", d.column)
+        .field("message", d.message)
+        .end_object();
+  }
+  json.end_array();
+}
+
+void write_step(JsonWriter& json, const StepResult& step) {
+  json.begin_object()
+      .field("version", step.version)
+      .field("description", step.description)
+      .field("script", step.script)
+      .field("direction", step.direction == Direction::undo ? "undo" : "migrate")
+      .field("success", step.success)
+      .field("execution_time_ms", step.execution_time_ms);
+  json.key("counts")
+      .begin_object()
+      .field("matched", step.counts.matched)
+      .field("modified", step.counts.modified)
+      .field("inserted", step.counts.inserted)
+      .field("deleted", step.counts.deleted)
+      .field("upserted", step.counts.upserted)
+      .end_object();
+  json.key("error");
+  if (step.success) json.null();
+  else json.value(step.error);
+  json.key("commands").begin_array();
+  for (const auto& c : step.commands) {
+    json.begin_object()
+        .field("index", c.index)
+        .field("name", c.name)
+        .field("comment", c.comment)
+        .field("database", c.database);
+    json.key("command");
+    if (c.command_json.empty()) json.null();
+    else json.raw(c.command_json);
+    json.field("documents_file", c.documents_file).field("documents", c.documents).end_object();
+  }
+  json.end_array().end_object();
+}
+
+class JsonReporter final : public Reporter {
+ public:
+  explicit JsonReporter(Console& console) : Reporter(console) {}
+
+  void step_finished(const StepResult& step) override { m_steps.push_back(step); }
+
+  void run(const std::string& command, const std::string& database, const RunResult& result) override {
+    JsonWriter json;
+    json.begin_object()
+        .field("command", command)
+        .field("database", database)
+        .field("direction", result.direction == Direction::undo ? "undo" : "migrate")
+        .field("dry_run", result.dry_run)
+        .field("from_version", result.from_version)
+        .field("to_version", result.to_version)
+        .field("total_time_ms", result.total_time_ms)
+        .field("message", result.message);
+    json.key("steps").begin_array();
+    for (const auto& step : result.steps) write_step(json, step);
+    json.end_array();
+    json.key("warnings");
+    write_diagnostics(json, result.warnings);
+    emit(json.end_object());
+  }
+
+  void info(const InfoResult& result) override {
+    JsonWriter json;
+    json.begin_object().field("database", result.database).field("current_version", result.current_version);
+    json.key("migrations").begin_array();
+    for (const auto& m : result.migrations) {
+      json.begin_object()
+          .field("version", m.version)
+          .field("description", m.description)
+          .field("state", to_string(m.state))
+          .field("script", m.script)
+          .field("checksum", m.checksum)
+          .field("installed_on", optional_iso(m.installed_on))
+          .field("execution_time_ms", m.execution_time_ms)
+          .field("undoable", m.undoable)
+          .end_object();
+    }
+    json.end_array().key("warnings");
+    write_diagnostics(json, result.warnings);
+    emit(json.end_object());
+  }
+
+  void validate(const std::string& database, const ValidateResult& result) override {
+    JsonWriter json;
+    json.begin_object().field("database", database).field("valid", result.ok).key("problems");
+    write_diagnostics(json, result.problems);
+    emit(json.end_object());
+  }
+
+  void history(const std::string& database, const std::vector<HistoryRecord>& records) override {
+    JsonWriter json;
+    json.begin_object().field("database", database).key("entries").begin_array();
+    for (const auto& r : records) {
+      json.begin_object()
+          .field("rank", r.rank)
+          .field("version", r.version)
+          .field("description", r.description)
+          .field("script", r.script)
+          .field("type", r.type)
+          .field("checksum", r.checksum)
+          .field("installed_by", r.installed_by)
+          .field("installed_on", optional_iso(r.installed_on))
+          .field("execution_time_ms", r.execution_time_ms)
+          .field("success", r.success)
+          .field("repaired", r.repaired);
+      json.key("error");
+      if (r.error.empty()) json.null();
+      else json.value(r.error);
+      json.end_object();
+    }
+    emit(json.end_array().end_object());
+  }
+
+  void repair(const std::string& database, const RepairResult& result) override {
+    JsonWriter json;
+    json.begin_object().field("database", database).key("changes").begin_array();
+    for (const auto& change : result.changes) json.value(change);
+    emit(json.end_array().end_object());
+  }
+
+  void clean(const std::string& database, const std::vector<std::string>& dropped) override {
+    JsonWriter json;
+    json.begin_object().field("database", database).key("dropped").begin_array();
+    for (const auto& name : dropped) json.value(name);
+    emit(json.end_array().end_object());
+  }
+
+  void unlock(const std::string& database, const UnlockResult& result) override {
+    JsonWriter json;
+    json.begin_object().field("database", database).key("released");
+    if (!result.released) {
+      json.null();
+    } else {
+      const auto& h = *result.released;
+      json.begin_object()
+          .field("lease", h.lease)
+          .field("owner", h.owner)
+          .field("acquired", iso8601_utc(h.acquired))
+          .field("expires", iso8601_utc(h.expires))
+          .field("expired", h.expired)
+          .end_object();
+    }
+    emit(json.end_object());
+  }
+
+  void lint(const std::vector<std::string>& locations, const script::LoadResult& result) override {
+    JsonWriter json;
+    json.begin_object().field("valid", !result.has_errors()).key("locations").begin_array();
+    for (const auto& location : locations) json.value(location);
+    json.end_array().key("migrations").begin_array();
+    for (const auto& m : result.migrations) {
+      json.begin_object()
+          .field("version", m.version())
+          .field("description", m.description())
+          .field("script", m.up.file.path)
+          .field("checksum", m.up.checksum);
+      json.key("undo_script");
+      if (m.undo) json.value(m.undo->file.path);
+      else json.null();
+      json.key("undo_checksum");
+      if (m.undo) json.value(m.undo->checksum);
+      else json.null();
+      json.end_object();
+    }
+    json.end_array().key("diagnostics");
+    write_diagnostics(json, result.diagnostics);
+    emit(json.end_object());
+  }
+
+  void created(const std::vector<std::string>& paths) override {
+    JsonWriter json;
+    json.begin_object().key("created").begin_array();
+    for (const auto& path : paths) json.value(path);
+    emit(json.end_array().end_object());
+  }
+
+  void error(const Error& e) override {
+    JsonWriter json;
+    json.begin_object().key("error").begin_object().field("code", e.exit_code()).field("message", e.what());
+    json.key("diagnostics");
+    write_diagnostics(json, e.diagnostics());
+    json.end_object();
+    if (!m_steps.empty()) {
+      json.key("steps").begin_array();
+      for (const auto& step : m_steps) write_step(json, step);
+      json.end_array();
+    }
+    emit(json.end_object());
+  }
+
+ private:
+  void emit(JsonWriter& json) { m_console.out(json.str()); }
+
+  std::vector<StepResult> m_steps;
+};
+
+}  // namespace
+
+std::unique_ptr<Reporter> make_json_reporter(Console& console) { return std::make_unique<JsonReporter>(console); }
+
+}  // namespace mongoway::cli

@@ -1,0 +1,104 @@
+// mongoway: parse, resolve settings, run one command, map errors to exit codes.
+
+#include <unistd.h>
+
+#include <exception>
+
+#include "cli/arguments.hpp"
+#include "cli/commands.hpp"
+#include "cli/console.hpp"
+#include "cli/reporter.hpp"
+#include "cli/settings.hpp"
+#include "cli/usage.hpp"
+#include "mongoway/migrator.hpp"
+#include "util/suggest.hpp"
+
+namespace mongoway::cli {
+namespace {
+
+std::unique_ptr<Reporter> make_reporter(Console& console, OutputFormat format, bool quiet) {
+  return format == OutputFormat::json ? make_json_reporter(console) : make_text_reporter(console, quiet);
+}
+
+// --version, --help, help [command] and no command at all: no settings needed.
+std::optional<int> run_informational(const CommandLine& line, Console& console, bool json) {
+  if (line.has("version")) {
+    console.out(json ? version_json() : version_details() + "\n");
+    return 0;
+  }
+  const CommandSpec* topic = nullptr;
+  bool help = line.has("help");
+  if (line.command != nullptr && line.command->id == CommandId::help) {
+    if (help && line.arguments.empty()) topic = line.command;  // mongoway help --help
+    help = true;
+    if (line.arguments.size() > 1) throw Error(ExitCode::usage, "help takes at most one command name");
+    if (!line.arguments.empty()) {
+      topic = find_command(line.arguments.front());
+      if (topic == nullptr) {
+        throw Error(ExitCode::usage, "unknown command \"" + line.arguments.front() + "\"" +
+                                         util::did_you_mean(line.arguments.front(), command_names()));
+      }
+    }
+  } else {
+    topic = line.command;
+  }
+  if (help) {
+    if (json) console.out(usage_json(topic));
+    else console.out(topic != nullptr ? command_usage(*topic) : general_usage());
+    return 0;
+  }
+  if (line.command == nullptr) {
+    if (json) throw Error(ExitCode::usage, "no command given; run `mongoway help` for usage");
+    console.err(general_usage());
+    return static_cast<int>(ExitCode::usage);
+  }
+  return std::nullopt;
+}
+
+int run(int argc, const char* const* argv) {
+  const bool json_requested = wants_json_output(argc, argv);
+  Console early(Style::for_stream(1, ColorMode::auto_), Style::for_stream(2, ColorMode::auto_), false);
+  auto early_reporter = make_reporter(early, json_requested ? OutputFormat::json : OutputFormat::text, false);
+  try {
+    CommandLine line;
+    try {
+      line = parse_command_line(argc, argv);
+    } catch (const Error& e) {
+      early_reporter->error(e);
+      if (!json_requested) early.err("Run `mongoway help` for usage.\n");
+      return e.exit_code();
+    }
+    if (auto code = run_informational(line, early, json_requested)) return *code;
+
+    Settings settings = resolve_settings(line, process_environment(), line.command->needs_server);
+    const bool status = is_terminal(2) && !settings.quiet;
+    Console console(Style::for_stream(1, settings.color), Style::for_stream(2, settings.color), status);
+    console.set_secrets(settings.secrets);
+    auto reporter = make_reporter(console, settings.output, settings.quiet);
+    if (settings.verbose) reporter->settings(settings);
+    try {
+      return run_command(line, settings, *reporter, console);
+    } catch (const Error& e) {
+      reporter->error(e);
+      return e.exit_code();
+    }
+  } catch (const Error& e) {
+    early_reporter->error(e);
+    return e.exit_code();
+  }
+}
+
+}  // namespace
+}  // namespace mongoway::cli
+
+int main(int argc, char** argv) {
+  try {
+    return mongoway::cli::run(argc, argv);
+  } catch (const std::exception& e) {
+    // Not a mongoway::Error: a bug, or the system ran out of something.
+    std::string message = std::string("mongoway: internal error: ") + e.what() + "\n";
+    ssize_t ignored = write(2, message.data(), message.size());
+    (void)ignored;
+    return 1;
+  }
+}

@@ -1,0 +1,52 @@
+#pragma once
+// The live progress line on stderr: a bar across versions, a bar of documents
+// for batched inserts, and an elapsed-time spinner for long server commands.
+// Drawn only when the Console allows a status line, and only once the run has
+// lasted more than a moment.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "cli/console.hpp"
+
+namespace mongoway::cli {
+
+class Progress {
+ public:
+  explicit Progress(Console& console);
+  ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
+  void step_started(const std::string& label, size_t index, size_t total);
+  void command_started(const std::string& name);
+  void documents(uint64_t done, std::optional<uint64_t> total);
+  void finish();
+
+ private:
+  void tick(std::stop_token stop);
+  std::string render_locked() const;
+
+  using Clock = std::chrono::steady_clock;
+  Console& m_console;
+  std::mutex m_mutex;
+  std::condition_variable_any m_wake;
+  Clock::time_point m_run_start = Clock::now();
+  Clock::time_point m_command_start = Clock::now();
+  std::string m_label;
+  std::string m_command;
+  size_t m_index = 0;
+  size_t m_total = 0;
+  uint64_t m_docs_done = 0;
+  std::optional<uint64_t> m_docs_total;
+  unsigned m_frame = 0;
+  bool m_active = false;
+  std::jthread m_thread;  // last: stopped and joined first
+};
+
+}  // namespace mongoway::cli

@@ -1,0 +1,46 @@
+#pragma once
+// How results reach the user: text for people, or one JSON document for programs.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/console.hpp"
+#include "cli/settings.hpp"
+#include "mongoway/migrator.hpp"
+#include "script/script.hpp"
+
+namespace mongoway::cli {
+
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+
+  // Live events of migrate/undo (the Listener forwards them).
+  virtual void step_finished(const StepResult& step) = 0;
+
+  virtual void run(const std::string& command, const std::string& database, const RunResult& result) = 0;
+  virtual void info(const InfoResult& result) = 0;
+  virtual void validate(const std::string& database, const ValidateResult& result) = 0;
+  virtual void history(const std::string& database, const std::vector<HistoryRecord>& records) = 0;
+  virtual void repair(const std::string& database, const RepairResult& result) = 0;
+  virtual void clean(const std::string& database, const std::vector<std::string>& dropped) = 0;
+  virtual void unlock(const std::string& database, const UnlockResult& result) = 0;
+  virtual void lint(const std::vector<std::string>& locations, const script::LoadResult& result) = 0;
+  virtual void created(const std::vector<std::string>& paths) = 0;
+  virtual void error(const Error& error) = 0;
+
+  // Warnings that come with a result; on stderr in both formats.
+  void warnings(const std::vector<Diagnostic>& diagnostics);
+  // `--verbose`: where each setting came from (stderr).
+  void settings(const Settings& settings);
+
+ protected:
+  explicit Reporter(Console& console) : m_console(console) {}
+  Console& m_console;
+};
+
+std::unique_ptr<Reporter> make_text_reporter(Console& console, bool quiet);
+std::unique_ptr<Reporter> make_json_reporter(Console& console);
+
+}  // namespace mongoway::cli

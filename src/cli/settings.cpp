@@ -1,0 +1,327 @@
+#include "cli/settings.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "cli/config_file.hpp"
+#include "cli/uri.hpp"
+#include "util/redact.hpp"
+#include "util/suggest.hpp"
+
+namespace mongoway::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct KeySpec {
+  std::string_view key;
+  std::string_view option;  // long option setting it, if any
+  std::string_view default_value;
+  bool is_list = false;  // colon-separated in the environment and the file
+  bool is_path = false;  // relative paths in the file are relative to the file
+};
+
+constexpr KeySpec kKeys[] = {
+    {"uri", "uri", "mongodb://127.0.0.1:27017"},
+    {"database", "database", ""},
+    {"locations", "location", "./migrations", true, true},
+    {"history_collection", "history-collection", "mongoway_history"},
+    {"lock_timeout", "lock-timeout", "30"},
+    {"lock_ttl", "lock-ttl", "60"},
+    {"transaction", "transaction", "never"},
+    {"clean_enabled", "", "false"},
+    {"max_file_size", "", "64MiB"},
+    {"output", "output", "text"},
+    {"color", "color", "auto"},
+    {"password_file", "password-file", "", false, true},
+};
+
+struct Raw {
+  std::vector<std::string> values;
+  std::string origin;
+  bool set() const { return !values.empty(); }
+  const std::string& value() const { return values.back(); }
+};
+
+std::string env_name(std::string_view key) {
+  std::string name = "MONGOWAY_";
+  for (char c : key) name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return name;
+}
+
+std::vector<std::string> split_list(const std::string& value) {
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  while (pos <= value.size()) {
+    auto colon = value.find(':', pos);
+    if (colon == std::string::npos) colon = value.size();
+    if (colon > pos) parts.push_back(value.substr(pos, colon - pos));
+    pos = colon + 1;
+  }
+  return parts;
+}
+
+[[noreturn]] void bad_value(const Raw& raw, std::string_view key, const std::string& expected) {
+  throw Error(ExitCode::usage, fmt::format("{}: {}: expected {}, got \"{}\"", raw.origin, key, expected, raw.value()));
+}
+
+int64_t parse_integer(const Raw& raw, std::string_view key, int64_t min, const std::string& expected) {
+  const std::string& text = raw.value();
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min) bad_value(raw, key, expected);
+  return value;
+}
+
+uint64_t parse_size(const Raw& raw, std::string_view key) {
+  const std::string& text = raw.value();
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  std::string unit(end, text.data() + text.size());
+  static const std::map<std::string, uint64_t> units = {
+      {"", 1},       {"B", 1},       {"K", 1ull << 10}, {"KiB", 1ull << 10},
+      {"M", 1ull << 20}, {"MiB", 1ull << 20}, {"G", 1ull << 30}, {"GiB", 1ull << 30}};
+  auto it = units.find(unit);
+  if (ec != std::errc() || it == units.end() || value == 0 || value > UINT64_MAX / it->second) {
+    bad_value(raw, key, "a size in bytes, e.g. 67108864 or 64MiB");
+  }
+  return value * it->second;
+}
+
+bool parse_bool(const Raw& raw, std::string_view key) {
+  std::string text = raw.value();
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (text == "true" || text == "yes" || text == "on" || text == "1") return true;
+  if (text == "false" || text == "no" || text == "off" || text == "0") return false;
+  bad_value(raw, key, "true or false");
+}
+
+std::string read_password_file(const std::string& path, const std::string& origin) {
+  std::ifstream in(path);
+  std::string password;
+  if (!in || !std::getline(in, password)) {
+    throw Error(ExitCode::usage, fmt::format("{}: cannot read password file {}", origin, path));
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.empty()) throw Error(ExitCode::usage, fmt::format("{}: password file {} is empty", origin, path));
+  return password;
+}
+
+class Resolver {
+ public:
+  Resolver(const CommandLine& line, const Environment& env) : m_line(line), m_env(env) {
+    for (const auto& spec : kKeys) {
+      if (!spec.default_value.empty()) m_raw[std::string(spec.key)] = {{std::string(spec.default_value)}, "default"};
+    }
+  }
+
+  void read_config() {
+    std::string path;
+    std::string origin;
+    if (auto given = m_line.value("config")) {
+      path = *given;
+    } else if (auto from_env = m_env("MONGOWAY_CONFIG"); from_env && !from_env->empty()) {
+      path = *from_env;
+    } else if (fs::exists("mongoway.conf")) {
+      path = "mongoway.conf";
+    } else {
+      return;
+    }
+    auto file = read_config_file(path);
+    fs::path dir = fs::path(path).parent_path();
+    for (const auto& entry : file.entries) {
+      std::string origin_text = fmt::format("{}:{}", path, entry.line);
+      if (entry.key.rfind("placeholder.", 0) == 0 && entry.key.size() > 12) {
+        m_placeholders[entry.key.substr(12)] = {{entry.value}, origin_text};
+        continue;
+      }
+      const KeySpec* spec = find_key(entry.key);
+      if (spec == nullptr) {
+        throw Error(ExitCode::usage,
+                    fmt::format("{}: unknown key \"{}\"{}", origin_text, entry.key,
+                                util::did_you_mean(entry.key, config_keys())),
+                    {{Diagnostic::Severity::error, path, entry.line, 0, "unknown key \"" + entry.key + "\""}});
+      }
+      std::vector<std::string> values = spec->is_list ? split_list(entry.value) : std::vector{entry.value};
+      if (spec->is_path) {
+        for (auto& value : values) {
+          if (!value.empty() && fs::path(value).is_relative() && !dir.empty()) value = (dir / value).lexically_normal().string();
+        }
+      }
+      m_raw[entry.key] = {values, origin_text};
+    }
+  }
+
+  void read_environment() {
+    for (const auto& spec : kKeys) {
+      auto name = env_name(spec.key);
+      auto value = m_env(name);
+      if (!value || value->empty()) continue;
+      m_raw[std::string(spec.key)] = {spec.is_list ? split_list(*value) : std::vector{*value}, "environment " + name};
+    }
+    if (auto no_color = m_env("NO_COLOR"); no_color && !no_color->empty() && !m_env("MONGOWAY_COLOR")) {
+      m_raw["color"] = {{"never"}, "environment NO_COLOR"};
+    }
+  }
+
+  void read_command_line() {
+    for (const auto& spec : kKeys) {
+      if (spec.option.empty() || !m_line.has(spec.option)) continue;
+      m_raw[std::string(spec.key)] = {m_line.all(spec.option), fmt::format("command line --{}", spec.option)};
+    }
+    for (const auto& assignment : m_line.all("placeholder")) {
+      auto eq = assignment.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        throw Error(ExitCode::usage,
+                    fmt::format("--placeholder: expected NAME=VALUE, got \"{}\"", assignment.substr(0, eq)));
+      }
+      m_placeholders[assignment.substr(0, eq)] = {{assignment.substr(eq + 1)}, "command line --placeholder"};
+    }
+  }
+
+  Settings finish(bool needs_server) {
+    Settings settings;
+    Config& config = settings.config;
+    config.uri = raw("uri").value();
+    if (const Raw* db = find("database")) {
+      config.database = db->value();
+    } else if (auto from_uri = database_from_uri(config.uri)) {
+      config.database = *from_uri;
+      m_raw["database"] = {{*from_uri}, "the URI"};
+    }
+    const Raw* locations = find("locations");
+    if (locations == nullptr) throw Error(ExitCode::usage, "no migration location given: use --location DIR");
+    config.locations = locations->values;
+    config.history_collection = raw("history_collection").value();
+    if (config.history_collection.empty()) bad_value(raw("history_collection"), "history_collection", "a name");
+    config.lock_timeout = std::chrono::seconds(
+        parse_integer(raw("lock_timeout"), "lock_timeout", 0, "a whole number of seconds (0 or more)"));
+    config.lock_ttl = std::chrono::seconds(
+        parse_integer(raw("lock_ttl"), "lock_ttl", 3, "a whole number of seconds (3 or more)"));
+    const auto& transaction = raw("transaction");
+    if (transaction.value() == "never") config.transaction = TransactionMode::never;
+    else if (transaction.value() == "auto") config.transaction = TransactionMode::auto_;
+    else if (transaction.value() == "always") config.transaction = TransactionMode::always;
+    else bad_value(transaction, "transaction", "auto, always or never");
+    config.clean_enabled = parse_bool(raw("clean_enabled"), "clean_enabled");
+    config.max_file_size = parse_size(raw("max_file_size"), "max_file_size");
+    for (const auto& [name, value] : m_placeholders) config.placeholders[name] = value.value();
+
+    const auto& output = raw("output");
+    if (output.value() == "text") settings.output = OutputFormat::text;
+    else if (output.value() == "json") settings.output = OutputFormat::json;
+    else bad_value(output, "output", "text or json");
+    const auto& color = raw("color");
+    if (color.value() == "auto") settings.color = ColorMode::auto_;
+    else if (color.value() == "always") settings.color = ColorMode::always;
+    else if (color.value() == "never") settings.color = ColorMode::never;
+    else bad_value(color, "color", "auto, always or never");
+    settings.quiet = m_line.has("quiet");
+    settings.verbose = m_line.has("verbose");
+
+    std::string password_origin;
+    auto password = find_password(password_origin);
+    if (needs_server) {
+      if (config.database.empty()) {
+        throw Error(ExitCode::usage,
+                    "no database given: use --database NAME, MONGOWAY_DATABASE, `database = NAME` in "
+                    "mongoway.conf, or name it in the URI (mongodb://host/NAME)");
+      }
+      if (password) config.uri = uri_with_password(config.uri, *password);
+    }
+    settings.secrets = uri_secrets(config.uri);
+    if (password) settings.secrets.push_back(*password);
+    show(settings, password_origin);
+    return settings;
+  }
+
+ private:
+  static const KeySpec* find_key(std::string_view key) {
+    for (const auto& spec : kKeys) {
+      if (spec.key == key) return &spec;
+    }
+    return nullptr;
+  }
+
+  const Raw* find(const std::string& key) const {
+    auto it = m_raw.find(key);
+    return it == m_raw.end() || !it->second.set() ? nullptr : &it->second;
+  }
+
+  // A key with a default, so always set unless a file or variable set it empty.
+  const Raw& raw(const std::string& key) const {
+    const Raw* value = find(key);
+    if (value == nullptr) throw Error(ExitCode::usage, fmt::format("{}: empty value", key));
+    return *value;
+  }
+
+  std::optional<std::string> find_password(std::string& origin) const {
+    const Raw* file = find("password_file");
+    if (file != nullptr && file->origin.rfind("command line", 0) == 0) {
+      origin = file->origin;
+      return read_password_file(file->value(), file->origin);
+    }
+    if (auto password = m_env("MONGOWAY_PASSWORD"); password && !password->empty()) {
+      origin = "environment MONGOWAY_PASSWORD";
+      return password;
+    }
+    if (file != nullptr) {
+      origin = file->origin;
+      return read_password_file(file->value(), file->origin);
+    }
+    return std::nullopt;
+  }
+
+  void show(Settings& settings, const std::string& password_origin) const {
+    for (const auto& spec : kKeys) {
+      const Raw* value = find(std::string(spec.key));
+      if (value == nullptr) continue;
+      std::string text;
+      for (const auto& part : value->values) text += (text.empty() ? "" : ":") + part;
+      if (spec.key == "uri") text = redact_uri(text);
+      settings.shown.push_back({std::string(spec.key), text, value->origin});
+    }
+    for (const auto& [name, value] : m_placeholders) {
+      settings.shown.push_back({"placeholder." + name, value.value(), value.origin});
+    }
+    if (!password_origin.empty()) settings.shown.push_back({"password", "****", password_origin});
+  }
+
+  const CommandLine& m_line;
+  const Environment& m_env;
+  std::map<std::string, Raw> m_raw;
+  std::map<std::string, Raw> m_placeholders;
+};
+
+}  // namespace
+
+Environment process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+std::vector<std::string> config_keys() {
+  std::vector<std::string> keys;
+  for (const auto& spec : kKeys) keys.emplace_back(spec.key);
+  keys.emplace_back("placeholder.NAME");
+  return keys;
+}
+
+Settings resolve_settings(const CommandLine& line, const Environment& env, bool needs_server) {
+  Resolver resolver(line, env);
+  resolver.read_config();
+  resolver.read_environment();
+  resolver.read_command_line();
+  return resolver.finish(needs_server);
+}
+
+}  // namespace mongoway::cli

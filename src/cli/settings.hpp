@@ -1,0 +1,47 @@
+#pragma once
+// Settings from the command line, the environment, the configuration file and
+// the defaults (in that order of precedence), each remembering where it came from.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/arguments.hpp"
+#include "mongoway/migrator.hpp"
+
+namespace mongoway::cli {
+
+enum class OutputFormat { text, json };
+enum class ColorMode { auto_, always, never };
+
+// One setting as `--verbose` shows it: `(origin) key = value`.
+struct ShownSetting {
+  std::string key;
+  std::string value;   // secrets masked
+  std::string origin;  // "default", "mongoway.conf:3", "environment MONGOWAY_URI", "command line --uri"
+};
+
+struct Settings {
+  Config config;  // for the Migrator; the password is in config.uri when one was given
+  OutputFormat output = OutputFormat::text;
+  ColorMode color = ColorMode::auto_;
+  bool quiet = false;
+  bool verbose = false;
+  std::vector<ShownSetting> shown;
+  std::vector<std::string> secrets;  // to mask in every message
+};
+
+// Reads an environment variable; nullopt when unset.
+using Environment = std::function<std::optional<std::string>(const std::string& name)>;
+Environment process_environment();
+
+// Every configuration key, for the man page test and suggestions.
+std::vector<std::string> config_keys();
+
+// Throws mongoway::Error (ExitCode::usage) naming the origin of a bad value.
+// With `needs_server`, a missing database is an error and a password from
+// MONGOWAY_PASSWORD or a password file is put into the URI.
+Settings resolve_settings(const CommandLine& line, const Environment& env, bool needs_server);
+
+}  // namespace mongoway::cli

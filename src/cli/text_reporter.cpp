@@ -1,0 +1,245 @@
+// Results as text for people: aligned tables, a line per version, a summary.
+
+#include <fmt/format.h>
+
+#include <set>
+#include <utility>
+
+#include "cli/diagnostic_text.hpp"
+#include "cli/format.hpp"
+#include "cli/reporter.hpp"
+#include "cli/table.hpp"
+
+namespace mongoway::cli {
+namespace {
+
+Color state_color(State state) {
+  switch (state) {
+    case State::applied:
+    case State::baseline: return Color::green;
+    case State::pending:
+    case State::ignored: return Color::yellow;
+    case State::failed:
+    case State::missing: return Color::red;
+    case State::running: return Color::cyan;
+    case State::undone:
+    case State::future: return Color::magenta;
+  }
+  return Color::none;
+}
+
+std::string optional_time(const std::optional<std::chrono::system_clock::time_point>& time) {
+  return time ? text_utc(*time) : "";
+}
+
+std::string optional_duration(const std::optional<int64_t>& ms) { return ms ? format_duration(*ms) : ""; }
+
+class TextReporter final : public Reporter {
+ public:
+  TextReporter(Console& console, bool quiet) : Reporter(console), m_quiet(quiet) {}
+
+  void step_finished(const StepResult& step) override {
+    m_printed.insert({step.direction == Direction::undo, step.version});
+    if (!m_quiet || !step.success) m_console.out(step_line(step));
+  }
+
+  void run(const std::string& command, const std::string& database, const RunResult& result) override {
+    if (result.dry_run) return plan(command, database, result);
+    for (const auto& step : result.steps) {
+      if (m_printed.count({step.direction == Direction::undo, step.version}) == 0) step_finished(step);
+    }
+    m_console.out(summary(command, database, result) + "\n");
+  }
+
+  void info(const InfoResult& result) override {
+    const Style& style = m_console.out_style();
+    std::string out = fmt::format("Database {}: current version {}\n\n", style.paint(result.database, Color::bold),
+                                  style.paint(std::to_string(result.current_version), Color::bold));
+    if (result.migrations.empty()) {
+      m_console.out(out + "No versions: no migration files and no history.\n");
+      return;
+    }
+    Table table({{"Version", Table::Align::right},
+                 {"Description"},
+                 {"State"},
+                 {"Installed on (UTC)"},
+                 {"Time", Table::Align::right},
+                 {"Undo"}});
+    for (const auto& m : result.migrations) {
+      table.add_row({{std::to_string(m.version)},
+                     {m.description},
+                     {to_string(m.state), state_color(m.state)},
+                     {optional_time(m.installed_on)},
+                     {optional_duration(m.execution_time_ms)},
+                     {m.undoable ? "yes" : "no"}});
+    }
+    m_console.out(out + table.render(style));
+  }
+
+  void validate(const std::string& database, const ValidateResult& result) override {
+    std::string out;
+    size_t errors = 0, warnings = 0;
+    for (const auto& problem : result.problems) {
+      out += diagnostic_line(problem, m_console.out_style()) + "\n";
+      (problem.is_error() ? errors : warnings)++;
+    }
+    if (result.ok) {
+      out += fmt::format("Validation of {} passed{}\n", database,
+                         warnings == 0 ? "" : fmt::format(" with {}", plural(static_cast<int64_t>(warnings), "warning")));
+    } else {
+      out += fmt::format("Validation of {} failed: {}, {}\n", database, plural(static_cast<int64_t>(errors), "error"),
+                         plural(static_cast<int64_t>(warnings), "warning"));
+    }
+    m_console.out(out);
+  }
+
+  void history(const std::string& database, const std::vector<HistoryRecord>& records) override {
+    if (records.empty()) {
+      m_console.out(fmt::format("No history in {}\n", database));
+      return;
+    }
+    Table table({{"Rank", Table::Align::right},
+                 {"Version", Table::Align::right},
+                 {"Type"},
+                 {"Description"},
+                 {"Installed on (UTC)"},
+                 {"By"},
+                 {"Time", Table::Align::right},
+                 {"Result"},
+                 {"Error"}});
+    for (const auto& r : records) {
+      Cell result = r.success ? Cell{"ok", Color::green} : Cell{"failed", Color::red};
+      if (r.repaired) result = {r.success ? "ok, repaired" : "failed, repaired", Color::yellow};
+      table.add_row({{std::to_string(r.rank)},
+                     {std::to_string(r.version)},
+                     {r.type},
+                     {r.description},
+                     {optional_time(r.installed_on)},
+                     {r.installed_by},
+                     {optional_duration(r.execution_time_ms)},
+                     result,
+                     {r.error}});
+    }
+    m_console.out(table.render(m_console.out_style()));
+  }
+
+  void repair(const std::string& database, const RepairResult& result) override {
+    if (result.changes.empty()) {
+      m_console.out(fmt::format("Nothing to repair in {}\n", database));
+      return;
+    }
+    std::string out;
+    for (const auto& change : result.changes) out += "  " + change + "\n";
+    out += fmt::format("Repaired {}: {}\n", database, plural(static_cast<int64_t>(result.changes.size()), "change"));
+    m_console.out(out);
+  }
+
+  void clean(const std::string& database, const std::vector<std::string>& dropped) override {
+    std::string out;
+    for (const auto& name : dropped) out += "  dropped " + name + "\n";
+    out += fmt::format("Cleaned {}: {} dropped\n", database, plural(static_cast<int64_t>(dropped.size()), "collection"));
+    m_console.out(out);
+  }
+
+  void unlock(const std::string& database, const UnlockResult& result) override {
+    if (!result.released) {
+      m_console.out(fmt::format("No lock is held on {}\n", database));
+      return;
+    }
+    const auto& holder = *result.released;
+    m_console.out(fmt::format("Released lock {} on {}, held by {} since {} UTC ({})\n", holder.lease, database,
+                              holder.owner, text_utc(holder.acquired),
+                              holder.expired ? "expired" : "lease was still live until " + text_utc(holder.expires) + " UTC"));
+  }
+
+  void lint(const std::vector<std::string>& locations, const script::LoadResult& result) override {
+    std::string out;
+    size_t errors = 0, warnings = 0, files = 0;
+    for (const auto& diagnostic : result.diagnostics) {
+      out += diagnostic_line(diagnostic, m_console.out_style()) + "\n";
+      (diagnostic.is_error() ? errors : warnings)++;
+    }
+    for (const auto& migration : result.migrations) files += migration.undo ? 2 : 1;
+    std::string checked = fmt::format("Checked {} ({}) in {}", plural(static_cast<int64_t>(result.migrations.size()), "migration"),
+                                      plural(static_cast<int64_t>(files), "file"), fmt::join(locations, ", "));
+    if (errors == 0 && warnings == 0) {
+      out += checked + ": no problems\n";
+    } else {
+      out += fmt::format("{}: {}, {}\n", checked, plural(static_cast<int64_t>(errors), "error"),
+                         plural(static_cast<int64_t>(warnings), "warning"));
+    }
+    m_console.out(out);
+  }
+
+  void created(const std::vector<std::string>& paths) override {
+    std::string out;
+    for (const auto& path : paths) out += "Created " + path + "\n";
+    m_console.out(out);
+  }
+
+  void error(const Error& e) override {
+    const std::string message = e.what();
+    std::string out;
+    for (const auto& diagnostic : e.diagnostics()) {
+      if (message.find(diagnostic.message) != std::string::npos) continue;  // already said
+      out += diagnostic_line(diagnostic, m_console.err_style()) + "\n";
+    }
+    out += fmt::format("mongoway: {}: {}\n", m_console.err_style().paint("error", Color::red), message);
+    m_console.err(out);
+  }
+
+ private:
+  std::string step_line(const StepResult& step) const {
+    const Style& style = m_console.out_style();
+    std::string line = fmt::format("{} {} ... ", style.paint(step_label(step), Color::bold), step.description);
+    line += step.success ? style.paint("ok", Color::green) : style.paint("FAILED", Color::red);
+    line += " " + format_duration(step.execution_time_ms);
+    auto counts = format_counts(step.counts);
+    if (!counts.empty()) line += ", " + counts;
+    if (!step.success && !step.error.empty()) line += "\n  " + step.error;
+    return line + "\n";
+  }
+
+  std::string summary(const std::string& command, const std::string& database, const RunResult& result) const {
+    if (!result.message.empty() && result.steps.empty()) return result.message;
+    if (command == "baseline") return fmt::format("Baselined {} at version {}", database, result.to_version);
+    if (result.steps.empty()) {
+      return result.direction == Direction::undo ? fmt::format("Nothing to undo in {} (version {})", database, result.to_version)
+                                                 : fmt::format("{} is up to date at version {}", database, result.to_version);
+    }
+    return fmt::format("{} {}: version {} -> {}, {} in {}", result.direction == Direction::undo ? "Undid" : "Migrated",
+                       database, result.from_version, result.to_version,
+                       plural(static_cast<int64_t>(result.steps.size()), "version"), format_duration(result.total_time_ms));
+  }
+
+  void plan(const std::string& command, const std::string& database, const RunResult& result) {
+    const Style& style = m_console.out_style();
+    std::string out = fmt::format("Dry run of {} on {}: version {} -> {}, {}; nothing was changed\n", command, database,
+                                  result.from_version, result.to_version,
+                                  plural(static_cast<int64_t>(result.steps.size()), "version"));
+    for (const auto& step : result.steps) {
+      out += fmt::format("\n{} {} ({})\n", style.paint(step_label(step), Color::bold), step.description, step.script);
+      for (const auto& command_plan : step.commands) {
+        out += fmt::format("  {}. {} on {}", command_plan.index, style.paint(command_plan.name, Color::cyan),
+                           command_plan.database);
+        if (command_plan.documents) out += fmt::format(", {}", plural(static_cast<int64_t>(*command_plan.documents), "document"));
+        if (command_plan.documents_file) out += " from " + *command_plan.documents_file;
+        if (!command_plan.comment.empty()) out += style.paint("  # " + command_plan.comment, Color::gray);
+        out += "\n     " + command_plan.command_json + "\n";
+      }
+    }
+    if (!result.message.empty()) out += "\n" + result.message + "\n";
+    m_console.out(out);
+  }
+
+  bool m_quiet;
+  std::set<std::pair<bool, int64_t>> m_printed;
+};
+
+}  // namespace
+
+std::unique_ptr<Reporter> make_text_reporter(Console& console, bool quiet) {
+  return std::make_unique<TextReporter>(console, quiet);
+}
+
+}  // namespace mongoway::cli

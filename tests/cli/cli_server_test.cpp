@@ -1,0 +1,250 @@
+// The mongoway command line against a real server (see support/test_server.hpp): a whole
+// session as a user would type it, failures, the lock, and signals. Each test
+// uses a fresh database, dropped with `clean` at the end.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "../support/test_server.hpp"
+#include "runner.hpp"
+
+namespace mongoway::cli_test {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_uri = mongoway::testing::test_server_uri();
+    static int counter = 0;
+    m_database = "mongoway_cli_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+    fs::copy(std::string(MONGOWAY_SOURCE_DIR) + "/migrations", m_dir / "migrations", fs::copy_options::recursive);
+  }
+
+  void TearDown() override {
+    if (m_uri.empty()) return;
+    auto run = mw({"clean", "--yes"}, {{"MONGOWAY_CLEAN_ENABLED", "true"}});
+    if (run.exit_code != 0) std::cout << "could not clean " << m_database << ": " << run.err;
+  }
+
+  // mongoway with the test's server, database and working directory.
+  Outcome mw(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
+    env.emplace("MONGOWAY_URI", m_uri);
+    env.emplace("MONGOWAY_DATABASE", m_database);
+    return mongoway(args, {.env = env, .cwd = m_dir.path(), .timeout = std::chrono::seconds(120)});
+  }
+
+  // Waits until version 1 is being applied (or no longer can be); returns its state.
+  std::string wait_until_running() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    std::string state;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto info = Json::parse(mw({"info", "--output", "json"}).out);
+      state = info ? info->string("migrations.0.state") : "";
+      if (state != "pending" && !state.empty()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return state;
+  }
+
+  Json json_of(const Outcome& run) {
+    auto json = Json::parse(run.out);
+    EXPECT_TRUE(json) << "not JSON: " << run.out << run.err;
+    return json ? *json : *Json::parse("{}");
+  }
+
+  std::string m_uri;
+  std::string m_database;
+  TempDir m_dir;
+};
+
+TEST_F(ServerTest, AWholeSession) {
+  auto migrate = mw({"migrate", "--target", "3"});
+  ASSERT_EQ(migrate.exit_code, 0) << migrate.err;
+  EXPECT_TRUE(contains(migrate.out, "V1 create users ... ok")) << migrate.out;
+  EXPECT_TRUE(contains(migrate.out, "V3 ")) << migrate.out;
+  EXPECT_FALSE(contains(migrate.out, "V4 ")) << migrate.out;
+  EXPECT_TRUE(contains(migrate.out, "Migrated " + m_database + ": version 0 -> 3, 3 versions in")) << migrate.out;
+
+  auto info = json_of(mw({"info", "--output", "json"}));
+  EXPECT_EQ(info.string("database"), m_database);
+  EXPECT_EQ(info.integer("current_version"), 3);
+  EXPECT_EQ(info.integer("migrations.0.version"), 1);
+  EXPECT_EQ(info.string("migrations.0.state"), "applied");
+  EXPECT_EQ(info.string("migrations.0.script"), "V1__create_users.json");
+  EXPECT_EQ(info.string("migrations.0.checksum").rfind("sha256:", 0), 0u);
+  EXPECT_TRUE(info.boolean("migrations.0.undoable"));
+  EXPECT_GE(info.integer("migrations.0.execution_time_ms"), 0);
+  const std::string installed = info.string("migrations.0.installed_on");
+  EXPECT_EQ(installed.size(), 24u) << installed;  // 2024-05-01T10:00:00.123Z
+  EXPECT_EQ(installed.back(), 'Z') << installed;
+  EXPECT_EQ(info.string("migrations.3.state"), "pending");
+  EXPECT_TRUE(info.is_null("migrations.3.installed_on"));
+
+  auto status = mw({"status"});
+  EXPECT_EQ(status.exit_code, 0);
+  EXPECT_TRUE(contains(status.out, "Version  Description")) << status.out;
+  EXPECT_TRUE(contains(status.out, "applied")) << status.out;
+
+  auto plan = mw({"migrate", "--dry-run", "--output", "json"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  auto plan_json = json_of(plan);
+  EXPECT_TRUE(plan_json.boolean("dry_run"));
+  EXPECT_EQ(plan_json.integer("from_version"), 3);
+  EXPECT_EQ(plan_json.size("steps"), 3u);
+  EXPECT_TRUE(plan_json.is_document("steps.0.commands.0.command")) << plan.out;
+  auto plan_text = mw({"migrate", "--dry-run"});
+  EXPECT_TRUE(contains(plan_text.out, "nothing was changed")) << plan_text.out;
+  EXPECT_EQ(json_of(mw({"info", "--output", "json"})).integer("current_version"), 3) << "a dry run changes nothing";
+
+  auto undo = mw({"undo", "--target", "1"});
+  ASSERT_EQ(undo.exit_code, 0) << undo.err;
+  EXPECT_TRUE(contains(undo.out, "U3 ")) << undo.out;
+  EXPECT_TRUE(contains(undo.out, "U2 ")) << undo.out;
+  auto after_undo = json_of(mw({"info", "--output", "json"}));
+  EXPECT_EQ(after_undo.integer("current_version"), 1);
+  EXPECT_EQ(after_undo.string("migrations.1.state"), "undone");
+
+  auto history = json_of(mw({"history", "--output", "json"}));
+  EXPECT_EQ(history.size("entries"), 5u);
+  EXPECT_EQ(history.string("entries.0.type"), "undo") << "newest first";
+  EXPECT_TRUE(history.boolean("entries.0.success"));
+  EXPECT_EQ(json_of(mw({"history", "--limit", "2", "--output", "json"})).size("entries"), 2u);
+  EXPECT_TRUE(contains(mw({"history"}).out, "Rank"));
+
+  auto validate = mw({"validate"});
+  EXPECT_EQ(validate.exit_code, 0) << validate.out << validate.err;
+  EXPECT_TRUE(json_of(mw({"validate", "--output", "json"})).boolean("valid"));
+
+  auto rest = mw({"migrate"});
+  ASSERT_EQ(rest.exit_code, 0) << rest.err;
+  EXPECT_EQ(json_of(mw({"info", "--output", "json"})).integer("current_version"), 6);
+  auto again = mw({"migrate", "--output", "json"});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_EQ(json_of(again).size("steps"), 0u);
+
+  auto unlock = mw({"unlock"});
+  EXPECT_EQ(unlock.exit_code, 0) << unlock.err;
+  EXPECT_TRUE(contains(unlock.out, "No lock")) << unlock.out;
+
+  auto clean = mw({"clean", "--yes", "--output", "json"}, {{"MONGOWAY_CLEAN_ENABLED", "true"}});
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_GE(json_of(clean).size("dropped"), 3u) << clean.out;
+}
+
+TEST_F(ServerTest, VerboseShowsSettingsAndTheCommandsSent) {
+  auto run = mw({"-v", "migrate", "--target", "1"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(contains(run.err, "(environment MONGOWAY_DATABASE)")) << run.err;
+  EXPECT_TRUE(contains(run.err, "command 1 (createCollection)")) << run.err;
+  EXPECT_TRUE(contains(run.out, "V1 create users ... ok")) << run.out;
+  auto info = mw({"--verbose", "info"});
+  EXPECT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_TRUE(contains(info.err, "(default)")) << info.err;
+}
+
+TEST_F(ServerTest, AFailedMigrationExitsOneAndBlocksUntilRepair) {
+  fs::remove_all(m_dir / "migrations");
+  m_dir.write("migrations/V1__create_users.json",
+              R"([{"createCollection": "users"}, {"createIndex": "users", "key": {"email": 1}, "unique": true}])");
+  m_dir.write("migrations/V2__seed_twice.json",
+              R"([{"insertMany": "users", "documents": [{"email": "a@example.com"}, {"email": "a@example.com"}]}])");
+  auto failed = mw({"migrate"});
+  EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+  EXPECT_TRUE(contains(failed.out, "V1 create users ... ok")) << failed.out;
+  EXPECT_TRUE(contains(failed.out, "V2 seed twice ... FAILED")) << failed.out;
+  EXPECT_TRUE(contains(failed.err, "repair")) << failed.err;
+
+  auto blocked = mw({"migrate", "--output", "json"});
+  EXPECT_NE(blocked.exit_code, 0);
+  auto error = json_of(blocked);
+  EXPECT_EQ(error.integer("error.code"), blocked.exit_code);
+  EXPECT_FALSE(error.string("error.message").empty());
+  EXPECT_EQ(json_of(mw({"info", "--output", "json"})).string("migrations.1.state"), "failed");
+
+  auto repair = mw({"repair"});
+  EXPECT_EQ(repair.exit_code, 0) << repair.err;
+}
+
+TEST_F(ServerTest, PlaceholdersComeFromTheCommandLineAndTheConfigurationFile) {
+  fs::remove_all(m_dir / "migrations");
+  m_dir.write("migrations/V1__settings.json",
+              R"([{"insertOne": "settings", "document": {"_id": "shop", "env": "${env}", "region": "${region}"}}])");
+  m_dir.write("mongoway.conf", "placeholder.env = staging\nplaceholder.region = eu\n");
+  auto plan = mw({"migrate", "--dry-run", "--output", "json", "--placeholder", "region=us"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  auto json = json_of(plan);
+  EXPECT_EQ(json.string("steps.0.commands.0.command.documents.0.env"), "staging") << plan.out;
+  EXPECT_EQ(json.string("steps.0.commands.0.command.documents.0.region"), "us") << "the command line wins";
+
+  fs::remove(m_dir / "mongoway.conf");
+  auto missing = mw({"migrate"});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_TRUE(contains(missing.out + missing.err, "env")) << missing.err;
+}
+
+// A seed large enough that the run is still going when the test acts: 20
+// insertMany commands of 10,000 documents each (a stop request is honoured
+// between two commands).
+void write_large_seed(TempDir& dir) {
+  std::string commands = "[";
+  for (int file = 0; file < 20; ++file) {
+    std::string lines;
+    for (int i = 0; i < 10'000; ++i) {
+      const int id = file * 10'000 + i;
+      lines += "{\"_id\": " + std::to_string(id) + ", \"name\": \"item " + std::to_string(id) + "\"}\n";
+    }
+    const std::string name = "data/items" + std::to_string(file) + ".jsonl";
+    dir.write("migrations/" + name, lines);
+    commands += std::string(file == 0 ? "" : ",\n ") + "{\"insertMany\": \"items\", \"documentsFile\": \"" + name + "\"}";
+  }
+  dir.write("migrations/V1__seed_items.json", commands + "]\n");
+}
+
+TEST_F(ServerTest, ASecondProcessWaitsForTheLockThenExitsFourAndSigtermStopsTheFirst) {
+  fs::remove_all(m_dir / "migrations");
+  write_large_seed(m_dir);
+  std::map<std::string, std::string> env{{"MONGOWAY_URI", m_uri}, {"MONGOWAY_DATABASE", m_database}};
+  Started first({"migrate"}, {.env = env, .cwd = m_dir.path(), .timeout = std::chrono::seconds(300)});
+  if (wait_until_running() != "running") GTEST_SKIP() << "the seed was applied before the test could act";
+
+  // A second migrate would refuse at once (version 1 is running: exit 3);
+  // clean, which needs the lock too, waits for it.
+  auto second = mw({"clean", "--yes", "--lock-timeout", "1"}, {{"MONGOWAY_CLEAN_ENABLED", "true"}});
+  first.signal(SIGTERM);
+  auto stopped = first.wait();
+  if (stopped.exit_code == 0) GTEST_SKIP() << "the seed was applied before the test could act; nothing to check";
+
+  EXPECT_EQ(second.exit_code, 4) << second.out << second.err;
+  EXPECT_TRUE(contains(second.err, "lock")) << second.err;
+  EXPECT_EQ(stopped.exit_code, 143) << stopped.out << stopped.err;
+  auto info = json_of(mw({"info", "--output", "json"}));
+  EXPECT_EQ(info.string("migrations.0.state"), "failed") << "the truth is recorded";
+  auto unlock = mw({"unlock"});
+  EXPECT_TRUE(contains(unlock.out, "No lock")) << "the lock was released: " << unlock.out;
+}
+
+TEST_F(ServerTest, SigintExits130) {
+  fs::remove_all(m_dir / "migrations");
+  write_large_seed(m_dir);
+  std::map<std::string, std::string> env{{"MONGOWAY_URI", m_uri}, {"MONGOWAY_DATABASE", m_database}};
+  Started run({"migrate", "--output", "json"}, {.env = env, .cwd = m_dir.path(), .timeout = std::chrono::seconds(300)});
+  if (wait_until_running() != "running") GTEST_SKIP() << "the seed was applied before the signal";
+  run.signal(SIGINT);
+  auto stopped = run.wait();
+  if (stopped.exit_code == 0) GTEST_SKIP() << "the seed was applied before the signal; nothing to check";
+  EXPECT_EQ(stopped.exit_code, 130) << stopped.err;
+  auto json = Json::parse(stopped.out);
+  ASSERT_TRUE(json) << stopped.out;
+  EXPECT_EQ(json->integer("error.code"), 130);
+}
+
+}  // namespace
+}  // namespace mongoway::cli_test

@@ -1,0 +1,368 @@
+// The mongoway command line without a server: parsing, help, suggestions,
+// configuration, secrets, exit codes, lint and new.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "runner.hpp"
+
+namespace mongoway::cli_test {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+const char* kValidV1 = R"([
+  {"createCollection": "users", "comment": "accounts"},
+  {"createIndex": "users", "key": {"email": 1}, "unique": true}
+]
+)";
+const char* kValidU1 = R"([{"dropCollection": "users"}]
+)";
+const char* kInvalidV2 = R"([
+  {"createIndex": "users", "key": {"name": 1}, "unique": "yes"}
+]
+)";
+
+// An unreachable server that fails fast: nothing listens on port 1.
+const char* kDeadUri = "mongodb://127.0.0.1:1/shop?serverSelectionTimeoutMS=300&connectTimeoutMS=300";
+
+TEST(Cli, VersionNamesRevisionAndDriver) {
+  auto run = mongoway({"--version"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(contains(run.out, "mongoway ")) << run.out;
+  EXPECT_TRUE(contains(run.out, "mongo-c-driver")) << run.out;
+  EXPECT_TRUE(run.err.empty()) << run.err;
+}
+
+TEST(Cli, VersionAsJson) {
+  auto run = mongoway({"--version", "--output", "json"});
+  ASSERT_EQ(run.exit_code, 0);
+  auto json = Json::parse(run.out);
+  ASSERT_TRUE(json) << run.out;
+  EXPECT_FALSE(json->string("version").empty());
+  EXPECT_TRUE(contains(json->string("details"), "mongo-c-driver"));
+}
+
+TEST(Cli, HelpListsEveryCommandAndTheExitCodes) {
+  auto run = mongoway({"--help"});
+  ASSERT_EQ(run.exit_code, 0);
+  for (const char* command : {"migrate", "undo", "info, status", "validate", "baseline", "repair", "clean", "unlock",
+                              "history", "lint", "new", "help"}) {
+    EXPECT_TRUE(contains(run.out, std::string("  ") + command)) << command;
+  }
+  EXPECT_TRUE(contains(run.out, "Exit status:"));
+  EXPECT_TRUE(contains(run.out, "4 lock not"));
+}
+
+TEST(Cli, NoCommandIsAUsageError) {
+  auto run = mongoway({});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(run.out.empty());
+  EXPECT_TRUE(contains(run.err, "Usage: mongoway"));
+}
+
+TEST(Cli, MisspeltCommandGetsASuggestion) {
+  auto run = mongoway({"migrat"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(contains(run.err, "unknown command \"migrat\"; did you mean \"migrate\"?")) << run.err;
+  EXPECT_TRUE(run.out.empty());
+}
+
+TEST(Cli, MisspeltOptionGetsASuggestion) {
+  auto run = mongoway({"migrate", "--targt", "5"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(contains(run.err, "unknown option --targt for migrate; did you mean \"--target\"?")) << run.err;
+  auto global = mongoway({"--databse", "x", "info"});
+  EXPECT_EQ(global.exit_code, 2);
+  EXPECT_TRUE(contains(global.err, "did you mean \"--database\"?")) << global.err;
+}
+
+TEST(Cli, OptionOfAnotherCommandIsNamedAsSuch) {
+  auto run = mongoway({"info", "--dry-run"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(contains(run.err, "option --dry-run does not apply to info (it is an option of migrate, undo)"))
+      << run.err;
+}
+
+TEST(Cli, MissingOptionValueIsAUsageError) {
+  auto run = mongoway({"migrate", "--target"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(contains(run.err, "option --target needs a value")) << run.err;
+}
+
+TEST(Cli, PositionalArgumentsAreRefused) {
+  auto run = mongoway({"migrate", "5", "-d", "shop"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(contains(run.err, "did you mean --target 5?")) << run.err;
+}
+
+TEST(Cli, BadOptionValuesAreUsageErrors) {
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"migrate", "--target", "five", "-d", "x", "-u", kDeadUri},
+        {"migrate", "--target", "3", "--steps", "1", "-d", "x", "-u", kDeadUri},
+        {"undo", "--steps", "0", "-d", "x", "-u", kDeadUri},
+        {"history", "--limit", "-3", "-d", "x", "-u", kDeadUri},
+        {"baseline", "-d", "x", "-u", kDeadUri},
+        {"info", "-d", "x", "--lock-timeout", "soon"},
+        {"info", "-d", "x", "--lock-ttl", "1"},
+        {"info", "-d", "x", "--transaction", "maybe"},
+        {"info", "-d", "x", "--output", "xml"},
+        {"info", "-d", "x", "--color", "sometimes"},
+        {"info", "-d", "x", "--placeholder", "novalue"}}) {
+    auto run = mongoway(args);
+    EXPECT_EQ(run.exit_code, 2) << args[0] << " " << args[1] << ": " << run.err;
+    EXPECT_TRUE(contains(run.err, "error:")) << run.err;
+  }
+}
+
+TEST(Cli, HelpCommandAndDashDashHelpPrintTheSameUsageWithAnExample) {
+  for (const char* command : {"migrate", "undo", "info", "validate", "baseline", "repair", "clean", "unlock",
+                              "history", "lint", "new", "help"}) {
+    auto help = mongoway({"help", command});
+    auto dash = mongoway({command, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << command;
+    EXPECT_EQ(dash.exit_code, 0) << command;
+    EXPECT_EQ(help.out, dash.out) << command;
+    EXPECT_TRUE(contains(help.out, std::string("Usage: mongoway [global options] ") + command)) << help.out;
+    EXPECT_TRUE(contains(help.out, "Example")) << command;
+  }
+  auto alias = mongoway({"help", "status"});
+  EXPECT_TRUE(contains(alias.out, "Usage: mongoway [global options] info")) << alias.out;
+}
+
+TEST(Cli, HelpOfAnUnknownCommandSuggests) {
+  auto run = mongoway({"help", "histroy"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(contains(run.err, "did you mean \"history\"?")) << run.err;
+}
+
+TEST(Cli, UsageErrorsAreJsonOnStdoutInJsonMode) {
+  auto run = mongoway({"--output", "json", "migrat"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(run.err.empty()) << run.err;
+  auto json = Json::parse(run.out);
+  ASSERT_TRUE(json) << run.out;
+  EXPECT_EQ(json->integer("error.code"), 2);
+  EXPECT_TRUE(contains(json->string("error.message"), "did you mean \"migrate\"?"));
+  EXPECT_EQ(json->size("error.diagnostics"), 0u);
+}
+
+TEST(Cli, DatabaseIsRequiredForCommandsThatConnect) {
+  auto run = mongoway({"info", "-u", "mongodb://127.0.0.1:1/"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(contains(run.err, "no database given")) << run.err;
+}
+
+TEST(Cli, UnreachableServerExitsFiveAndNamesTheUriWithoutItsPassword) {
+  TempDir dir;
+  dir.write("migrations/V1__create_users.json", kValidV1);
+  const std::string uri = "mongodb://alice:s3cr3t-pw@127.0.0.1:1/shop?serverSelectionTimeoutMS=300";
+  auto run = mongoway({"-v", "info", "-u", uri}, {.cwd = dir.path()});
+  EXPECT_EQ(run.exit_code, 5) << run.err;
+  EXPECT_FALSE(contains(run.out + run.err, "s3cr3t-pw")) << run.err;
+  EXPECT_TRUE(contains(run.err, "alice:****@")) << run.err;
+  EXPECT_TRUE(contains(run.err, "(the URI)")) << run.err;
+  EXPECT_TRUE(contains(run.err, "database = shop")) << run.err;
+}
+
+TEST(Cli, PasswordFromEnvironmentOrFileIsNeverPrinted) {
+  TempDir dir;
+  dir.write("password", "f1le-secret\n");
+  dir.write("migrations/V1__create_users.json", kValidV1);
+  const std::string uri = "mongodb://bob@127.0.0.1:1/shop?serverSelectionTimeoutMS=300";
+  auto from_env = mongoway({"-v", "--output", "json", "info", "-u", uri},
+                           {.env = {{"MONGOWAY_PASSWORD", "env-secret"}}, .cwd = dir.path()});
+  EXPECT_EQ(from_env.exit_code, 5);
+  EXPECT_FALSE(contains(from_env.out + from_env.err, "env-secret")) << from_env.out << from_env.err;
+  EXPECT_TRUE(contains(from_env.err, "(environment MONGOWAY_PASSWORD) password = ****")) << from_env.err;
+  auto json = Json::parse(from_env.out);
+  ASSERT_TRUE(json) << from_env.out;
+  EXPECT_EQ(json->integer("error.code"), 5);
+
+  auto from_file = mongoway({"-v", "info", "-u", uri, "--password-file", dir / "password"},
+                            {.env = {{"MONGOWAY_PASSWORD", "env-secret"}}, .cwd = dir.path()});
+  EXPECT_EQ(from_file.exit_code, 5);
+  EXPECT_FALSE(contains(from_file.out + from_file.err, "f1le-secret"));
+  EXPECT_TRUE(contains(from_file.err, "(command line --password-file) password = ****")) << from_file.err;
+
+  auto no_user = mongoway({"info", "-u", "mongodb://127.0.0.1:1/shop"}, {{{"MONGOWAY_PASSWORD", "env-secret"}}});
+  EXPECT_EQ(no_user.exit_code, 2);
+  EXPECT_TRUE(contains(no_user.err, "the URI names no user")) << no_user.err;
+}
+
+TEST(Cli, GlobalOptionsWorkBeforeAndAfterTheCommand) {
+  TempDir dir;
+  dir.write("m/V1__create_users.json", kValidV1);
+  auto before = mongoway({"-l", dir / "m", "lint"});
+  auto after = mongoway({"lint", "--location", dir / "m"});
+  auto joined = mongoway({"lint", "--location=" + dir / "m"});
+  EXPECT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_EQ(before.out, after.out);
+  EXPECT_EQ(before.out, joined.out);
+  EXPECT_TRUE(contains(before.out, "Checked 1 migration (1 file)")) << before.out;
+}
+
+TEST(Cli, LintAcceptsValidFilesAndNeverConnects) {
+  TempDir dir;
+  dir.write("migrations/V1__create_users.json", kValidV1);
+  dir.write("migrations/U1__undo_create_users.json", kValidU1);
+  // A URI that cannot be reached: lint must not care.
+  auto run = mongoway({"lint", "-u", kDeadUri}, {.cwd = dir.path()});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(contains(run.out, "Checked 1 migration (2 files) in ./migrations: no problems")) << run.out;
+}
+
+TEST(Cli, LintReportsEveryProblemAndExitsThree) {
+  TempDir dir;
+  dir.write("migrations/V1__create_users.json", kValidV1);
+  dir.write("migrations/V2__bad.json", kInvalidV2);
+  dir.write("migrations/V3__broken.json", "[{\"createCollection\": }]\n");
+  auto run = mongoway({"lint"}, {.cwd = dir.path()});
+  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+  EXPECT_TRUE(contains(run.out, "V2__bad.json")) << run.out;
+  EXPECT_TRUE(contains(run.out, "\"unique\"")) << run.out;
+  EXPECT_TRUE(contains(run.out, "V3__broken.json")) << run.out;
+  EXPECT_FALSE(contains(run.out, "\x1b[")) << "no colours in a pipe";
+
+  auto json_run = mongoway({"lint", "--output", "json"}, {.cwd = dir.path()});
+  EXPECT_EQ(json_run.exit_code, 3);
+  auto json = Json::parse(json_run.out);
+  ASSERT_TRUE(json) << json_run.out;
+  EXPECT_FALSE(json->boolean("valid"));
+  EXPECT_GE(json->size("diagnostics"), 2u);
+  EXPECT_EQ(json->string("diagnostics.0.severity"), "error");
+  EXPECT_GT(json->integer("diagnostics.0.line"), 0);
+}
+
+TEST(Cli, LintOfAMissingLocationExitsThree) {
+  TempDir dir;
+  auto run = mongoway({"lint", "-l", dir / "nowhere"});
+  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+  EXPECT_TRUE(contains(run.out + run.err, "nowhere")) << run.out << run.err;
+}
+
+TEST(Cli, ColoursOnlyWhenAsked) {
+  TempDir dir;
+  dir.write("migrations/V2__bad.json", kInvalidV2);
+  auto always = mongoway({"lint", "--color", "always"}, {.cwd = dir.path()});
+  EXPECT_TRUE(contains(always.out, "\x1b[31merror")) << always.out;
+  auto no_color = mongoway({"lint"}, {.env = {{"NO_COLOR", "1"}, {"MONGOWAY_COLOR", "always"}}, .cwd = dir.path()});
+  EXPECT_TRUE(contains(no_color.out, "\x1b[")) << "MONGOWAY_COLOR wins over NO_COLOR";
+  auto never = mongoway({"lint", "--color", "never"}, {.env = {{"MONGOWAY_COLOR", "always"}}, .cwd = dir.path()});
+  EXPECT_FALSE(contains(never.out, "\x1b["));
+}
+
+TEST(Cli, NewCreatesTheNextVersionAndItsUndo) {
+  TempDir dir;
+  dir.write("migrations/V1__create_users.json", kValidV1);
+  auto run = mongoway({"new", "add status field"}, {.cwd = dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(fs::exists(dir / "migrations/V2__add_status_field.json")) << run.out;
+  EXPECT_TRUE(fs::exists(dir / "migrations/U2__undo_add_status_field.json")) << run.out;
+  EXPECT_TRUE(contains(run.out, "Created ")) << run.out;
+
+  auto words = mongoway({"new", "--no-undo", "add", "orders", "--output", "json"}, {.cwd = dir.path()});
+  ASSERT_EQ(words.exit_code, 0) << words.err;
+  auto json = Json::parse(words.out);
+  ASSERT_TRUE(json) << words.out;
+  EXPECT_EQ(json->size("created"), 1u);
+  EXPECT_TRUE(fs::exists(dir / "migrations/V3__add_orders.json"));
+  EXPECT_FALSE(fs::exists(dir / "migrations/U3__undo_add_orders.json"));
+
+  // The template passes lint as it is.
+  auto lint = mongoway({"lint"}, {.cwd = dir.path()});
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+}
+
+TEST(Cli, NewRefusesAnUnsafeOrMissingDescription) {
+  TempDir dir;
+  auto unsafe = mongoway({"new", "../escape"}, {.cwd = dir.path()});
+  EXPECT_EQ(unsafe.exit_code, 2) << unsafe.err;
+  auto missing = mongoway({"new"}, {.cwd = dir.path()});
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_TRUE(contains(missing.err, "new needs a description")) << missing.err;
+}
+
+TEST(Cli, ConfigurationFileUnknownKeyNamesFileAndLine) {
+  TempDir dir;
+  dir.write("mongoway.conf", "# settings\nuri = mongodb://127.0.0.1:1/\ndatabse = shop\n");
+  auto run = mongoway({"lint"}, {.cwd = dir.path()});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(contains(run.err, "mongoway.conf:3: unknown key \"databse\"; did you mean \"database\"?")) << run.err;
+
+  dir.write("other.conf", "just words\n");
+  auto malformed = mongoway({"lint", "-c", dir / "other.conf"});
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_TRUE(contains(malformed.err, "other.conf:1: expected `key = value`")) << malformed.err;
+
+  auto missing = mongoway({"lint", "--config", dir / "absent.conf"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_TRUE(contains(missing.err, "absent.conf")) << missing.err;
+}
+
+TEST(Cli, PrecedenceIsCommandLineThenEnvironmentThenFileThenDefault) {
+  TempDir dir;
+  dir.write("from_file/V1__a.json", kValidV1);
+  dir.write("from_env/V1__a.json", kValidV1);
+  dir.write("from_env/V2__b.json", kValidV1);
+  dir.write("from_cli/V1__a.json", kValidV1);
+  dir.write("from_cli/V2__b.json", kValidV1);
+  dir.write("from_cli/V3__c.json", kValidV1);
+  dir.write("mongoway.conf", "locations = from_file\nlock_timeout = 7\nhistory_collection = file_history\n");
+
+  auto file = mongoway({"-v", "lint"}, {.cwd = dir.path()});
+  EXPECT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_TRUE(contains(file.out, "Checked 1 migration")) << file.out;
+  EXPECT_TRUE(contains(file.err, "(mongoway.conf:1)")) << file.err;
+  EXPECT_TRUE(contains(file.err, "locations = from_file")) << file.err;
+  EXPECT_TRUE(contains(file.err, "(default)")) << file.err;
+  EXPECT_TRUE(contains(file.err, "lock_ttl = 60")) << file.err;
+
+  auto env = mongoway({"-v", "lint"}, {.env = {{"MONGOWAY_LOCATIONS", "from_env"}, {"MONGOWAY_LOCK_TIMEOUT", "9"}},
+                                       .cwd = dir.path()});
+  EXPECT_TRUE(contains(env.out, "Checked 2 migrations")) << env.out;
+  EXPECT_TRUE(contains(env.err, "(environment MONGOWAY_LOCATIONS)")) << env.err;
+  EXPECT_TRUE(contains(env.err, "lock_timeout = 9")) << env.err;
+  EXPECT_TRUE(contains(env.err, "history_collection = file_history")) << env.err;
+
+  auto cli = mongoway({"-v", "lint", "-l", "from_cli", "--lock-timeout", "11"},
+                      {.env = {{"MONGOWAY_LOCATIONS", "from_env"}}, .cwd = dir.path()});
+  EXPECT_TRUE(contains(cli.out, "Checked 3 migrations")) << cli.out;
+  EXPECT_TRUE(contains(cli.err, "(command line --location)")) << cli.err;
+  EXPECT_TRUE(contains(cli.err, "lock_timeout = 11")) << cli.err;
+}
+
+TEST(Cli, ConfigurationPathsAreRelativeToTheFile) {
+  TempDir dir;
+  dir.write("project/db/V1__a.json", kValidV1);
+  dir.write("project/mongoway.conf", "locations = db\n");
+  auto run = mongoway({"lint", "--config", dir / "project/mongoway.conf"});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_TRUE(contains(run.out, "Checked 1 migration")) << run.out;
+}
+
+TEST(Cli, CleanNeedsYesAndCleanEnabled) {
+  auto no_yes = mongoway({"clean", "-u", kDeadUri}, {.env = {{"MONGOWAY_CLEAN_ENABLED", "true"}}});
+  EXPECT_EQ(no_yes.exit_code, 2) << no_yes.err;
+  EXPECT_TRUE(contains(no_yes.err, "--yes")) << no_yes.err;
+  auto disabled = mongoway({"clean", "--yes", "-u", kDeadUri});
+  EXPECT_EQ(disabled.exit_code, 2) << disabled.err;
+  EXPECT_TRUE(contains(disabled.err, "clean_enabled")) << disabled.err;
+}
+
+TEST(Cli, HelpAsJsonDescribesEveryCommand) {
+  auto run = mongoway({"help", "--output", "json"});
+  ASSERT_EQ(run.exit_code, 0);
+  auto json = Json::parse(run.out);
+  ASSERT_TRUE(json) << run.out;
+  EXPECT_EQ(json->size("commands"), 12u);
+  EXPECT_EQ(json->string("commands.0.name"), "migrate");
+  EXPECT_EQ(json->string("commands.0.options.0.name"), "--target");
+  EXPECT_EQ(json->string("global_options.0.short"), "-u");
+}
+
+}  // namespace
+}  // namespace mongoway::cli_test
