@@ -2,6 +2,7 @@
 
 #include <mongoc/mongoc.h>
 
+#include "exec/stop.hpp"
 #include "script/documents_stream.hpp"
 
 namespace mongoway::exec {
@@ -33,7 +34,10 @@ class InsertBatcher {
 
   void add(const bson_t* doc) {
     if (m_count > 0 && (m_count >= m_max_count || m_bytes + doc->len + 16 > m_max_bytes)) flush();
-    if (m_count == 0) begin();
+    if (m_count == 0) {
+      if (m_done > 0) throw_if_stopped();  // a long seed stops between batches
+      begin();
+    }
     char key[16];
     const char* key_ptr = nullptr;
     size_t key_len = bson_uint32_to_string(m_count, &key_ptr, key, sizeof key);

@@ -7,11 +7,10 @@
 #include <mongoc/mongoc.h>
 
 #include <algorithm>
-#include <atomic>
-#include <csignal>
 
 #include "build_info.hpp"
 #include "exec/executor.hpp"
+#include "exec/stop.hpp"
 #include "mongo/client.hpp"
 #include "mongo/history_store.hpp"
 #include "mongo/lease_lock.hpp"
@@ -22,20 +21,13 @@
 namespace mongoway {
 namespace {
 
-std::atomic<int> g_stop_signal{0};
-
 using Clock = std::chrono::steady_clock;
 
 int64_t elapsed_ms(Clock::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
 }
 
-void throw_if_stopped() {
-  if (int sig = g_stop_signal.load()) {
-    throw Error(sig == SIGTERM ? ExitCode::terminated : ExitCode::interrupted,
-                fmt::format("interrupted by {}; the history records what was done", sig == SIGTERM ? "SIGTERM" : "SIGINT"));
-  }
-}
+using exec::throw_if_stopped;
 
 bool is_system_database(const std::string& db) { return db == "admin" || db == "local" || db == "config"; }
 
@@ -273,14 +265,17 @@ struct Migrator::Impl {
       auto entry = new_entry(rank++, *step.script, type, lock.lease_id());
       store.insert(entry);
       const auto step_started = Clock::now();
-      size_t done = 0;
+      size_t done = 0;             // commands completed
+      bool in_command = false;     // a command was cut in the middle
       try {
         auto body = [&] {
           for (const auto& [cmd, servers] : step.commands) {
+            in_command = true;
             for (const auto& s : servers) {
               if (listener.command_started) listener.command_started(exec::describe(*cmd, s));
               r.counts += exec::run_server_command(c, s, cmd->documents_count, listener.documents_progress);
             }
+            in_command = false;
             ++done;
             if (done < step.commands.size()) throw_if_stopped();
           }
@@ -295,15 +290,22 @@ struct Migrator::Impl {
         r.error = e.what();
         if (e.code() == ExitCode::connection) throw;  // the server is gone: the entry stays unfinished
         lock.ensure_held();
-        std::string recorded = e.code() == ExitCode::interrupted || e.code() == ExitCode::terminated
-                                   ? fmt::format("interrupted after command {} of {}", done, step.commands.size())
-                                   : fmt::format("command {} ({}): {}", step.commands[done].first->index,
+        const bool stopped = e.code() == ExitCode::interrupted || e.code() == ExitCode::terminated;
+        std::string recorded =
+            stopped ? (in_command ? fmt::format("{} during command {} of {}; that command is partly applied", e.what(),
+                                                done + 1, step.commands.size())
+                                  : fmt::format("{} after command {} of {}", e.what(), done, step.commands.size()))
+                    : fmt::format("command {} ({}): {}", step.commands[done].first->index,
                                                  step.commands[done].first->name, e.what());
         store.finish(entry.rank, false, r.execution_time_ms, recorded);
         r.error = recorded;
         result.steps.push_back(r);
         if (listener.step_finished) listener.step_finished(r, i, steps.size());
-        if (e.code() == ExitCode::interrupted || e.code() == ExitCode::terminated) throw;
+        if (stopped) {
+          throw Error(e.code(), fmt::format("{}: {} is recorded as failed ({}); check the data, then run `mongoway "
+                                            "repair`",
+                                            e.what(), step.script->file.file_name, recorded));
+        }
         throw Error(ExitCode::migration_failed,
                     fmt::format("{} failed at {}; the version is recorded as failed: check the data, then run "
                                 "`mongoway repair`",
@@ -336,7 +338,7 @@ void Migrator::set_listener(Listener listener) {
   }
 }
 
-void Migrator::request_stop(int signal_number) noexcept { g_stop_signal.store(signal_number); }
+void Migrator::request_stop(int signal_number) noexcept { exec::request_stop(signal_number); }
 
 RunResult Migrator::migrate(const MigrateOptions& options) {
   auto& d = *m_impl;
