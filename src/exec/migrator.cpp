@@ -256,14 +256,23 @@ struct Migrator::Impl {
     int64_t rank = first_rank;
     if (!history_exists) store.ensure_indexes();
     const auto type = direction == Direction::migrate ? model::EntryType::migrate : model::EntryType::undo;
+    // The entry of the next version, when it was written together with the
+    // previous version's success (one round trip for both).
+    std::optional<model::HistoryEntry> next_entry;
     for (size_t i = 0; i < steps.size(); ++i) {
       auto& step = steps[i];
-      throw_if_stopped();
-      lock.ensure_held();
+      model::HistoryEntry entry;
+      if (next_entry) {
+        entry = *next_entry;
+        next_entry.reset();
+      } else {
+        throw_if_stopped();
+        lock.ensure_held();
+        entry = new_entry(rank++, *step.script, type, lock.lease_id());
+        store.insert(entry);
+      }
       auto r = describe_step(step, direction);
       if (listener.step_started) listener.step_started(r, i, steps.size());
-      auto entry = new_entry(rank++, *step.script, type, lock.lease_id());
-      store.insert(entry);
       const auto step_started = Clock::now();
       size_t done = 0;             // commands completed
       bool in_command = false;     // a command was cut in the middle
@@ -314,7 +323,12 @@ struct Migrator::Impl {
       r.execution_time_ms = elapsed_ms(step_started);
       r.success = true;
       lock.ensure_held();
-      store.finish(entry.rank, true, r.execution_time_ms, "");
+      if (i + 1 < steps.size() && !exec::stop_requested()) {
+        next_entry = new_entry(rank++, *steps[i + 1].script, type, lock.lease_id());
+        store.finish_and_start(entry.rank, r.execution_time_ms, *next_entry);
+      } else {
+        store.finish(entry.rank, true, r.execution_time_ms, "");
+      }
       result.steps.push_back(r);
       if (direction == Direction::migrate) {
         result.to_version = std::max(result.to_version, r.version);

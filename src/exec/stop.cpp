@@ -15,6 +15,8 @@ static_assert(std::atomic<int>::is_always_lock_free);
 
 void request_stop(int signal_number) noexcept { g_stop_signal.store(signal_number); }
 
+bool stop_requested() noexcept { return g_stop_signal.load() != 0; }
+
 void throw_if_stopped() {
   if (int sig = g_stop_signal.load()) {
     throw Error(sig == SIGTERM ? ExitCode::terminated : ExitCode::interrupted,

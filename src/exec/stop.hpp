@@ -6,6 +6,7 @@ namespace mongoway::exec {
 
 // Async-signal-safe.
 void request_stop(int signal_number) noexcept;
+bool stop_requested() noexcept;
 // Throws Error(interrupted/terminated) once a stop was requested.
 void throw_if_stopped();
 

@@ -89,6 +89,26 @@ void HistoryStore::finish(int64_t rank, bool success, int64_t execution_time_ms,
   m_client.run_write(m_database, update_set_command(m_collection, id_filter(rank), set));
 }
 
+void HistoryStore::finish_and_start(int64_t rank, int64_t execution_time_ms, const model::HistoryEntry& next) {
+  auto set = bson::Document::adopt(BCON_NEW("success", BCON_BOOL(true), "finished", BCON_BOOL(true),
+                                            "execution_time_ms", BCON_INT64(execution_time_ms)));
+  auto next_doc = to_document(next);
+  auto cmd = bson::Document::adopt(BCON_NEW(
+      "update", BCON_UTF8(m_collection.c_str()), "updates", "[",
+      "{", "q", "{", "_id", BCON_INT64(rank), "}", "u", "{", "$set", BCON_DOCUMENT(set.get()), "}", "}",
+      "{", "q", "{", "_id", BCON_INT64(next.rank), "lease", BCON_INT64(next.lease), "}", "u", BCON_DOCUMENT(next_doc.get()),
+      "upsert", BCON_BOOL(true), "}",
+      "]", "ordered", BCON_BOOL(true)));
+  auto reply = m_client.run_write(m_database, cmd);
+  // Both statements must have taken effect: the finish matched, the start was upserted.
+  bson_iter_t it;
+  const int64_t n = bson_iter_init_find(&it, reply.get(), "n") ? bson_iter_as_int64(&it) : 0;
+  if (n != 2) {
+    throw ServerError(0, "the history write did not take effect (another process may have written the history); "
+                         "run `mongoway info` to see the state");
+  }
+}
+
 void HistoryStore::mark_repaired(const std::vector<int64_t>& ranks) {
   if (ranks.empty()) return;
   bson::Document filter;

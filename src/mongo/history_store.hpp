@@ -21,6 +21,11 @@ class HistoryStore {
   void insert(const model::HistoryEntry& entry);
   // Records how the action of entry `rank` ended.
   void finish(int64_t rank, bool success, int64_t execution_time_ms, const std::string& error);
+  // In one ordered write: marks entry `rank` successful and writes `next`, the
+  // unfinished entry of the version that runs next. `next` is written by an
+  // upsert that only matches an entry of the same lease, so an entry written
+  // by another process is never overwritten (the write fails instead).
+  void finish_and_start(int64_t rank, int64_t execution_time_ms, const model::HistoryEntry& next);
   void mark_repaired(const std::vector<int64_t>& ranks);
 
   const std::string& collection() const { return m_collection; }
