@@ -175,13 +175,18 @@ bson::Document Client::run_raw(const std::string& database, const bson::Document
 }
 
 bson::Document Client::run(const std::string& database, const bson::Document& command) {
-  return run_raw(database, command);
+  bson::Document reply = run_raw(database, command);
+  check_write_reply(command, reply);
+  return reply;
 }
 
 bson::Document Client::run_write(const std::string& database, const bson::Document& command) {
-  bson::Document reply = run_raw(database, command);
+  return run(database, command);
+}
+
+void Client::check_write_reply(const bson::Document& command, const bson::Document& reply) const {
   bson_iter_t it, child;
-  const char* name = "write";
+  const char* name = "command";
   if (bson_iter_init(&it, command.get()) && bson_iter_next(&it)) name = bson_iter_key(&it);
   if (bson_iter_init_find(&it, reply.get(), "writeErrors") && BSON_ITER_HOLDS_ARRAY(&it) &&
       bson_iter_recurse(&it, &child) && bson_iter_next(&child) && BSON_ITER_HOLDS_DOCUMENT(&child)) {
@@ -209,12 +214,11 @@ bson::Document Client::run_write(const std::string& database, const bson::Docume
                           : "write concern error";
     throw ServerError(code, fmt::format("{} failed: write concern error: {} (code {})", name, redact(msg), code));
   }
-  return reply;
 }
 
 std::vector<bson::Document> Client::run_cursor(const std::string& database, const bson::Document& command) {
   std::vector<bson::Document> out;
-  bson::Document reply = run_raw(database, command);
+  bson::Document reply = run(database, command);
   const char* batch_key = "firstBatch";
   for (;;) {
     bson_iter_t it, cursor, batch;

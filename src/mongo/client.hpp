@@ -59,11 +59,13 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   // Runs a command and returns the server's reply. Throws ServerError when the
-  // server refuses it, Error(connection) when the server cannot be reached.
+  // server refuses it (ok:0, and also writeErrors or a writeConcernError in an
+  // ok:1 reply, whatever the command), Error(connection) when the server cannot
+  // be reached.
   bson::Document run(const std::string& database, const bson::Document& command);
   // Runs a command that answers with a cursor and returns every document.
   std::vector<bson::Document> run_cursor(const std::string& database, const bson::Document& command);
-  // Runs a write command; writeErrors and writeConcernError are failures.
+  // The same as run(); says at the call site that a write's reply is checked.
   bson::Document run_write(const std::string& database, const bson::Document& command);
 
   const ServerInfo& server_info();
@@ -86,6 +88,7 @@ class Client {
 
  private:
   bson::Document run_raw(const std::string& database, const bson::Document& command);
+  void check_write_reply(const bson::Document& command, const bson::Document& reply) const;
   [[noreturn]] void fail(const char* what, const struct _bson_error_t& error, const bson::Document* reply);
 
   struct UriDeleter {
