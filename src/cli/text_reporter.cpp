@@ -154,14 +154,14 @@ class TextReporter final : public Reporter {
 
   void lint(const std::vector<std::string>& locations, const script::LoadResult& result) override {
     std::string out;
-    size_t errors = 0, warnings = 0, files = 0;
+    size_t errors = 0, warnings = 0;
     for (const auto& diagnostic : result.diagnostics) {
       out += diagnostic_line(diagnostic, m_console.out_style()) + "\n";
       (diagnostic.is_error() ? errors : warnings)++;
     }
-    for (const auto& migration : result.migrations) files += migration.undo ? 2 : 1;
-    std::string checked = fmt::format("Checked {} ({}) in {}", plural(static_cast<int64_t>(result.migrations.size()), "migration"),
-                                      plural(static_cast<int64_t>(files), "file"), fmt::join(locations, ", "));
+    std::string checked = fmt::format("Checked {} ({}) in {}",
+                                      plural(static_cast<int64_t>(result.migrations_found), "migration"),
+                                      plural(static_cast<int64_t>(result.files_read), "file"), fmt::join(locations, ", "));
     if (errors == 0 && warnings == 0) {
       out += checked + ": no problems\n";
     } else {

@@ -131,7 +131,10 @@ void Client::fail(const char* what, const bson_error_t& error, const bson::Docum
                   fmt::format("cannot authenticate to {}: {}; check the user name, password and authSource",
                               m_redacted_uri, message));
     }
-    throw Error(ExitCode::connection, fmt::format("cannot reach the server at {}: {}", m_redacted_uri, message));
+    throw Error(ExitCode::connection,
+                fmt::format("cannot reach the server at {}: {}; check that it is running and that the URI's host, "
+                            "port and TLS options are right",
+                            m_redacted_uri, message));
   }
   int code = static_cast<int>(error.code);
   if (reply && error.domain == MONGOC_ERROR_SERVER) {

@@ -145,6 +145,7 @@ class FileParser {
     const size_t errors_before = count_errors(m_diagnostics);
     validate_command(*spec, *doc, CommandSite{m_file.path, &item, index, spec->name}, m_diagnostics);
     if (count_errors(m_diagnostics) > errors_before) return;
+    if (!check_size(*doc, item, index, first.key)) return;
 
     Command command;
     command.name = first.key;
@@ -164,6 +165,35 @@ class FileParser {
       if (!read_documents_file(command, *file_value)) return;
     }
     m_script.commands.push_back(std::move(command));
+  }
+
+  // No document may exceed the server's 16 MiB: a command's documents one by
+  // one (insertMany sends them in batches), any other command as a whole.
+  bool check_size(const bson::Document& doc, const json::Value& item, int index, const std::string& name) {
+    constexpr size_t limit = DocumentStream::kMaxDocumentBson;
+    auto too_big = [&](size_t size, const json::Location& where, const std::string& what) {
+      add(where, fmt::format("command {} ({}): {} is {} of BSON, over the server's limit of {} per document", index,
+                             name, what, util::human_size(size), util::human_size(limit)));
+      return false;
+    };
+    bson_iter_t it;
+    if (name == "insertMany" && bson_iter_init_find(&it, doc.get(), "documents") && BSON_ITER_HOLDS_ARRAY(&it)) {
+      const json::Value* documents = item.find("documents");
+      bson_iter_t child;
+      bson_iter_recurse(&it, &child);
+      for (size_t i = 0; bson_iter_next(&child); ++i) {
+        uint32_t length = 0;
+        const uint8_t* data = nullptr;
+        if (BSON_ITER_HOLDS_DOCUMENT(&child)) bson_iter_document(&child, &length, &data);
+        if (length > limit) {
+          const auto& where = documents && i < documents->items.size() ? documents->items[i].begin : item.begin;
+          return too_big(length, where, fmt::format("document {}", i + 1));
+        }
+      }
+      return true;
+    }
+    if (doc.size_bytes() > limit) return too_big(doc.size_bytes(), item.begin, "the command");
+    return true;
   }
 
   void add_field_error(const Command& command, const json::Location& where, const std::string& message) {
@@ -281,6 +311,10 @@ LoadResult load_all(const std::vector<std::string>& locations, const LoadOptions
   LoadResult result;
   Discovery discovery = discover(locations);
   result.diagnostics = std::move(discovery.diagnostics);
+  result.files_read = discovery.files.size();
+  result.migrations_found = static_cast<size_t>(std::count_if(
+      discovery.files.begin(), discovery.files.end(),
+      [](const DiscoveredFile& f) { return f.name.kind == FileKind::migrate; }));
   std::map<int64_t, Script> ups;
   std::map<int64_t, Script> undos;
   for (const auto& file : discovery.files) {

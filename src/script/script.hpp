@@ -87,8 +87,10 @@ struct Migration {
 };
 
 struct LoadResult {
-  std::vector<Migration> migrations;  // ascending by version
+  std::vector<Migration> migrations;  // ascending by version (only the files without errors)
   std::vector<Diagnostic> diagnostics;
+  size_t files_read = 0;        // every V and U file found, valid or not
+  size_t migrations_found = 0;  // V files among them
   bool has_errors() const;
 };
 
