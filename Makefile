@@ -9,6 +9,7 @@
 #   make package    build the Debian package build/mongoway_<version>_<arch>.deb
 #   make fuzz       run the libFuzzer target over the file parser (FUZZ_SECONDS, default 600)
 #   make test-asan  build with AddressSanitizer + UndefinedBehaviorSanitizer and run every test
+#   make bench      build, then run the benchmark harness bench/run (BENCH_ARGS=--quick for a smoke check)
 #
 # Every target works as the first command on a fresh Debian machine: missing
 # packages (and FerretDB, for the tests) are installed by scripts/install-deps.
@@ -32,7 +33,7 @@ MAKEFLAGS += --no-print-directory
 MONGOWAY := $(BUILD_DIR)/mongoway
 CONFIGURE_ARGS := -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DMONGOWAY_WERROR=$(MONGOWAY_WERROR) $(CMAKE_ARGS)
 
-.PHONY: build configure deps test demo install clean help package fuzz test-asan
+.PHONY: build configure deps test demo install clean help package fuzz test-asan bench
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -65,7 +66,10 @@ test: build
 	@echo "==> running the tests"
 	@scripts/run-tests "$(BUILD_DIR)" -- $(CTEST_ARGS)
 
-demo: build
+# The demo needs only the program, not the test binaries.
+demo: configure
+	@echo "==> building $(MONGOWAY)"
+	@cmake --build "$(BUILD_DIR)" -j $(JOBS) --target mongoway
 	@echo "==> starting the local server"
 	@uri=$$(scripts/local-server start | tail -n 1); \
 	mw="$(MONGOWAY)"; [[ $$mw == */* ]] || mw="./$$mw"; \
@@ -116,3 +120,8 @@ fuzz:
 
 test-asan:
 	@$(MAKE) test BUILD_DIR="$(BUILD_DIR)-asan" CMAKE_BUILD_TYPE=Debug CMAKE_ARGS="-DMONGOWAY_SANITIZE=ON $(CMAKE_ARGS)"
+
+BENCH_ARGS ?=
+bench: build
+	@echo "==> running the benchmark: bench/run $(BENCH_ARGS)"
+	@bench/run --mongoway "$(MONGOWAY)" $(BENCH_ARGS)
