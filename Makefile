@@ -125,3 +125,17 @@ BENCH_ARGS ?=
 bench: build
 	@echo "==> running the benchmark: bench/run $(BENCH_ARGS)"
 	@bench/run --mongoway "$(MONGOWAY)" $(BENCH_ARGS)
+
+# The reliability suite (tests/reliability, results in docs/reliability.md).
+#   make test-reliability  the full fault-injection suite (MONGOWAY_RELIABILITY=full:
+#                   every scenario at the issue's trial counts, and valgrind;
+#                   about 40 minutes); `make test` runs its short version
+.PHONY: test-reliability
+test-reliability: build
+	@if [[ -z "$${MONGOWAY_TEST_URI:-}" ]] && ! command -v mongod >/dev/null; then scripts/install-deps --ferretdb-only; fi
+	@command -v valgrind >/dev/null || echo "==> valgrind is not installed: its scenario is skipped"
+	@echo "==> running the full reliability suite (MONGOWAY_RELIABILITY=full)"
+	@summary="$(abspath $(BUILD_DIR))/reliability-summary.txt"; rm -f "$$summary"; rc=0; \
+	MONGOWAY_RELIABILITY=full MONGOWAY_RELIABILITY_LOG="$$summary" \
+	  scripts/run-tests "$(BUILD_DIR)" -- -L reliability --verbose $(CTEST_ARGS) || rc=$$?; \
+	echo "==> summary (also in $$summary):"; cat "$$summary" 2>/dev/null || true; exit $$rc

@@ -136,6 +136,14 @@ void Client::fail(const char* what, const bson_error_t& error, const bson::Docum
                             "port and TLS options are right",
                             m_redacted_uri, message));
   }
+  // A server that needs credentials and got none (code 13, Unauthorized): an
+  // authentication problem, not a failed command.
+  if (error.domain == MONGOC_ERROR_SERVER && error.code == 13 && message.find("requires authentication") != std::string::npos) {
+    throw Error(ExitCode::connection,
+                fmt::format("cannot authenticate to {}: {}; the server requires a user name and password (in the URI, "
+                            "with --password-file or MONGOWAY_PASSWORD)",
+                            m_redacted_uri, message));
+  }
   int code = static_cast<int>(error.code);
   if (reply && error.domain == MONGOC_ERROR_SERVER) {
     code = get_int32(reply->get(), "code", code);

@@ -48,7 +48,9 @@ bool list_location(const std::string& location, std::vector<std::string>& names,
   for (; it != fs::directory_iterator(); it.increment(ec)) {
     if (ec) break;
     std::error_code type_ec;
-    if (it->is_directory(type_ec)) continue;
+    // Subdirectories (e.g. of seed files) are not scanned; one named like a
+    // migration file is listed, so that reading it reports the mistake.
+    if (it->is_directory(type_ec) && it->path().extension() != ".json") continue;
     names.push_back(it->path().filename().string());
   }
   if (ec) {

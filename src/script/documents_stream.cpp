@@ -231,6 +231,10 @@ void DocumentStream::read_object(bson::Document& out) {
     }
     fail(where, "invalid Extended JSON: " + message);
   }
+  if (doc->size_bytes() > kMaxDocumentBson) {
+    fail(m_where, fmt::format("document is {} of BSON, over the server's limit of {} per document",
+                              util::human_size(doc->size_bytes()), util::human_size(kMaxDocumentBson)));
+  }
   out = std::move(*doc);
   advance(length);
   ++m_count;

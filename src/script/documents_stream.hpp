@@ -19,6 +19,8 @@ class DocumentStream {
   static constexpr size_t kDefaultChunkSize = 256 * 1024;
   // Longest JSON text of one document (BSON documents are at most 16 MiB).
   static constexpr size_t kMaxDocumentText = 64 * 1024 * 1024;
+  // Largest BSON document MongoDB stores (maxBsonObjectSize).
+  static constexpr size_t kMaxDocumentBson = 16 * 1024 * 1024;
 
   explicit DocumentStream(size_t chunk_size = kDefaultChunkSize);
 

@@ -27,13 +27,20 @@ InputFile& InputFile::operator=(InputFile&& other) noexcept {
 
 std::string InputFile::open(const std::string& path) {
   close();
-  m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK so that opening a FIFO does not wait for a writer (a hang);
+  // only regular files are read.
+  m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (m_fd < 0) return std::strerror(errno);
   struct stat st {};
   if (::fstat(m_fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     close();
     return "is a directory";
   }
+  if (!S_ISREG(st.st_mode)) {
+    close();
+    return "not a regular file";
+  }
+  ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) & ~O_NONBLOCK);
   return {};
 }
 

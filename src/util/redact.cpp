@@ -83,6 +83,12 @@ std::vector<std::string> uri_secrets(std::string_view uri) {
       secrets.push_back(raw);
       auto decoded = percent_decode(raw);
       if (decoded != raw) secrets.push_back(decoded);
+      // An unescaped '@' in the password: the driver takes what follows the
+      // first '@' for a host name and may print it, so each part is a secret too.
+      for (size_t start = 0, at; (at = raw.find('@', start)) != std::string::npos; start = at + 1) {
+        secrets.push_back(raw.substr(start, at - start));
+        if (raw.find('@', at + 1) == std::string::npos) secrets.push_back(raw.substr(at + 1));
+      }
     }
   }
   auto q = uri.find('?');

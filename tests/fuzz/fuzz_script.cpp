@@ -1,6 +1,9 @@
 // libFuzzer target over the migration file reader: strict JSON, command
 // validation, rendering, checksums, and the documentsFile stream, with
-// differential checks between modes that must agree.
+// differential checks between modes that must agree; and over the
+// configuration reader: the same bytes as a mongoway.conf, resolved into
+// settings (with a password from the environment) and URIs, checking that only
+// mongoway::Error comes out and that the password is never shown.
 
 #include <unistd.h>
 
@@ -10,6 +13,10 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/arguments.hpp"
+#include "cli/config_file.hpp"
+#include "cli/settings.hpp"
+#include "cli/uri.hpp"
 #include "script/checksum.hpp"
 #include "script/documents_stream.hpp"
 #include "script/json.hpp"
@@ -63,6 +70,55 @@ void fuzz_documents_stream(std::string_view text) {
   check(stream_outcome(path, 7) == stream_outcome(path, DocumentStream::kDefaultChunkSize));
 }
 
+constexpr std::string_view kPassword = "fuzz-Secret:pw@";
+
+// The bytes as a configuration file, then as a URI.
+void fuzz_config(std::string_view text) {
+  static const std::string path = "/tmp/mongoway-fuzz-" + std::to_string(getpid()) + ".conf";
+  if (FILE* f = std::fopen(path.c_str(), "wb")) {
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  } else {
+    return;
+  }
+  try {
+    auto file = cli::read_config_file(path);
+    int last = 0;
+    for (const auto& entry : file.entries) {
+      check(!entry.key.empty() && entry.line > last);
+      check(entry.key.find('\n') == std::string::npos && entry.value.find('\n') == std::string::npos);
+      last = entry.line;
+    }
+  } catch (const Error& e) {
+    check(e.code() == ExitCode::usage);
+  }
+  // A password_file could name any file (a FIFO would block): not followed here.
+  if (text.find("password_file") != std::string_view::npos) return;
+  cli::CommandLine line;
+  line.values["config"] = {path};
+  const cli::Environment env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "MONGOWAY_PASSWORD") return std::string(kPassword);
+    return std::nullopt;
+  };
+  for (bool needs_server : {false, true}) {
+    try {
+      auto settings = cli::resolve_settings(line, env, needs_server);
+      if (text.find("fuzz-Secret") == std::string_view::npos) {
+        for (const auto& shown : settings.shown) check(shown.value.find("fuzz-Secret") == std::string::npos);
+      }
+    } catch (const Error& e) {
+      check(e.code() == ExitCode::usage);
+      if (text.find("fuzz-Secret") == std::string_view::npos) check(std::string(e.what()).find("fuzz-Secret") == std::string::npos);
+    }
+  }
+  (void)cli::database_from_uri(text);
+  try {
+    (void)cli::uri_with_password(text, kPassword);
+  } catch (const Error& e) {
+    check(e.code() == ExitCode::usage);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -107,5 +163,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   fuzz_documents_stream(text);
+  fuzz_config(text);
   return 0;
 }

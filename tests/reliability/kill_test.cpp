@@ -1,0 +1,129 @@
+// Scenario 2: a run of 50 versions (some slow) is killed at a random moment.
+// SIGKILL: the history never claims a version whose effect is missing, a
+// version cut in the middle is `failed` once the dead process's lease expires,
+// `migrate` refuses until `repair`, and after repair + migrate every version is
+// there exactly once. SIGINT/SIGTERM: the process finishes or abandons the
+// current command, records the truth, releases the lock and exits 130/143
+// promptly.
+
+#include <signal.h>
+
+#include <thread>
+
+#include "checks.hpp"
+#include "mongo/lease_lock.hpp"
+#include "reliability.hpp"
+
+namespace mongoway::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+
+class Kill : public Reliability {
+ protected:
+  // 50 versions, four of them slow: a 5,000-document seed, then 30 of its
+  // documents updated by an updateMany.
+  static MarkerSet marker_set() { return MarkerSet{50, {7, 19, 31, 44}, 5000, 30, false}; }
+
+  MarkerDatabase marker_db(const std::string& dir) {
+    return MarkerDatabase{client(), server_uri(), trial_db(), dir, marker_set()};
+  }
+
+  // How long one uninterrupted run takes here.
+  double calibrate(const std::string& dir) {
+    auto m = marker_db(dir);
+    auto o = run_mongoway(m.cli({"migrate"}), Seconds(300));
+    EXPECT_EQ(o.exit_code, 0) << o.describe();
+    drop_database(client(), m.database);
+    return o.seconds;
+  }
+};
+
+TEST_F(Kill, SigkillAtARandomMoment) {
+  Scenario s("kill -9 at a random moment");
+  auto dir = temp_dir();
+  write_marker_versions(dir, marker_set());
+  const double run_time = calibrate(dir);
+  const int n = trials(7, 100);
+  int mid = 0, between = 0, finished = 0;
+  double slowest_failed_visible = 0;
+  for (int t = 0; t < n; ++t) {
+    s.trial();
+    auto m = marker_db(dir);
+    const auto delay = std::chrono::milliseconds(random_between(30, static_cast<int64_t>(run_time * 900)));
+    Process p(m.cli({"migrate"}));
+    std::this_thread::sleep_for(delay);
+    p.signal(SIGKILL);
+    auto o = p.wait(Seconds(30));
+    if (o.exit_code == 0) {
+      ++finished;
+    } else if (o.exit_code != 128 + SIGKILL) {
+      s.fail("killed process: " + o.describe());
+    }
+    // While the dead process's lease lives its version is `running`; then `failed`.
+    double waited = 0;
+    auto states = m.wait_until_not_running(s, waited);
+    slowest_failed_visible = std::max(slowest_failed_visible, waited);
+    const int64_t cut = m.check_truth(s, false);
+    if (cut != 0) {
+      ++mid;
+      if (states[cut] != "failed") s.fail(fmt::format("the cut version V{} shows as '{}', not failed", cut, states[cut]));
+    } else if (o.exit_code != 0) {
+      ++between;
+    }
+    m.recover(s, cut);
+    drop_database(client(), m.database);
+  }
+  s.report(fmt::format("{} cut inside a version (failed, refused until repair), {} between versions, {} finished "
+                       "before the kill; the cut version showed as failed at most {} after the kill (TTL 3 s); "
+                       "repair + migrate completed every time (uninterrupted run {})",
+                       mid, between, finished, format_seconds(slowest_failed_visible), format_seconds(run_time)));
+}
+
+TEST_F(Kill, SigintAndSigtermAtARandomMoment) {
+  Scenario s("SIGINT/SIGTERM at a random moment");
+  auto dir = temp_dir();
+  write_marker_versions(dir, marker_set());
+  const double run_time = calibrate(dir);
+  const int n = trials(2, 20);
+  int interrupted = 0, finished = 0, recorded_failed = 0;
+  double slowest_exit = 0;
+  for (int t = 0; t < n; ++t) {
+    s.trial();
+    const int sig = t % 2 == 0 ? SIGTERM : SIGINT;
+    auto m = marker_db(dir);
+    const auto delay = std::chrono::milliseconds(random_between(300, static_cast<int64_t>(run_time * 900)));
+    Process p(m.cli({"migrate"}));
+    std::this_thread::sleep_for(delay);
+    p.signal(sig);
+    const auto signalled_at = std::chrono::steady_clock::now();
+    auto o = p.wait(Seconds(60));
+    const double exit_after = Seconds(std::chrono::steady_clock::now() - signalled_at).count();
+    if (o.exit_code == 0) {
+      ++finished;
+    } else if (o.exit_code == 128 + sig) {
+      ++interrupted;
+      slowest_exit = std::max(slowest_exit, exit_after);
+      if (o.err.find(sig == SIGTERM ? "SIGTERM" : "SIGINT") == std::string::npos) {
+        s.fail("no message naming the signal: " + o.describe());
+      }
+    } else {
+      s.fail(fmt::format("signal {}: {}", sig, o.describe()));
+    }
+    if (exit_after > 15) s.fail(fmt::format("exited {} after the signal", format_seconds(exit_after)));
+    auto lease = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
+    if (lease && !lease->released) s.fail("the lock was not released");
+    const int64_t cut = m.check_truth(s, true);
+    if (cut != 0) ++recorded_failed;
+    m.recover(s, cut);
+    drop_database(client(), m.database);
+  }
+  s.report(fmt::format("{} interrupted (exit 130/143, lock released, every entry finished; {} recorded a failed "
+                       "version, the others stopped between versions), {} finished before the signal; exit at most "
+                       "{} after the signal",
+                       interrupted, recorded_failed, finished, format_seconds(slowest_exit)));
+}
+
+}  // namespace
+}  // namespace mongoway::testing

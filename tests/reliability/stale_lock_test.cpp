@@ -1,0 +1,146 @@
+// Scenario 4: a lock left by a killed process is taken over once its lease
+// expires (never before), and a live holder's lock is never taken, even when
+// its command runs for several TTLs (the heartbeat renews it).
+
+#include <signal.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "checks.hpp"
+#include "mongo/lease_lock.hpp"
+#include "reliability.hpp"
+
+namespace mongoway::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int kTtl = 3;
+
+TEST_F(Reliability, StaleLockIsTakenOverAfterItsTtl) {
+  Scenario s("stale lock taken over");
+  auto dir = temp_dir();
+  const MarkerSet set{8, {2, 4, 6}, 5000, 30, false};
+  write_marker_versions(dir, set);
+  const int n = trials(2, 20);
+  double latest = 0, earliest = 1e9;
+  int taken = 0;
+  for (int t = 0; t < n; ++t) {
+    s.trial();
+    MarkerDatabase m{client(), server_uri(), trial_db(), dir, set};
+    Process holder(m.cli({"migrate"}));
+    // Kill it at a random moment while it holds the lock.
+    std::optional<mongo::Lease> lease;
+    const auto until = std::chrono::steady_clock::now() + 60s;
+    while (std::chrono::steady_clock::now() < until && holder.running()) {
+      lease = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
+      if (lease && !lease->released) break;
+      std::this_thread::sleep_for(20ms);
+    }
+    if (!lease || lease->released) {
+      s.fail("the holder never took the lock");
+      continue;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(random_between(0, 1500)));
+    holder.signal(SIGKILL);
+    holder.wait(Seconds(30));
+    const auto dead = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
+    if (!dead || dead->released) {
+      s.fail("the killed holder's lease is not there");
+      continue;
+    }
+    // The next run waits, takes over after the TTL, and then refuses the failed version.
+    auto next = run_mongoway(m.cli({"--lock-timeout", "30", "migrate"}), Seconds(90));
+    if (next.exit_code != 0 && next.exit_code != 3) s.fail("the next run: " + next.describe());
+    if (next.err.find("waiting for the lock held by") == std::string::npos &&
+        next.out.find("waiting for the lock held by") == std::string::npos) {
+      s.fail("the next run did not say who held the lock: " + next.describe());
+    }
+    auto after = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
+    if (!after || after->id != dead->id + 1) {
+      s.fail(fmt::format("expected lease {} after the takeover, found {}", dead->id + 1, after ? after->id : 0));
+    } else {
+      ++taken;
+      const double lateness = static_cast<double>(after->acquired_ms - dead->expires_ms) / 1000.0;
+      if (lateness < 0) s.fail(fmt::format("the lease was taken {} before it expired", format_seconds(-lateness)));
+      if (lateness > 5) s.fail(fmt::format("the lease was taken only {} after it expired", format_seconds(lateness)));
+      latest = std::max(latest, lateness);
+      earliest = std::min(earliest, lateness);
+    }
+    const int64_t cut = m.check_truth(s, false);
+    m.recover(s, cut);
+    drop_database(client(), m.database);
+  }
+  s.report(fmt::format("{} dead leases taken over {} to {} after they expired (server clock, TTL {} s), never "
+                       "before",
+                       taken, format_seconds(taken ? earliest : 0), format_seconds(latest), kTtl));
+}
+
+TEST_F(Reliability, LiveHolderIsNeverTakenOver) {
+  Scenario s("live lock never taken");
+  // A run of about four TTLs: every version inserts a seed and updates part of
+  // it. How many versions that takes here is measured first. (Each server
+  // command stays well under the TTL: FerretDB's SQLite backend holds its one
+  // write lock for a whole updateMany, and the heartbeat's renewal waits for it.)
+  int versions = 0;
+  {
+    auto probe = temp_dir();
+    write_marker_versions(probe, MarkerSet{5, {1, 2, 3, 4, 5}, 2000, 30, false});
+    const std::string database = trial_db();
+    auto o = run_mongoway(cli(database, probe, {"migrate"}), Seconds(300));
+    ASSERT_EQ(o.exit_code, 0) << o.describe();
+    drop_database(client(), database);
+    versions = static_cast<int>(std::clamp(4.0 * kTtl / (o.seconds / 5), 5.0, 500.0));
+  }
+  auto dir = temp_dir();
+  MarkerSet set{versions, {}, 2000, 30, false};
+  for (int v = 1; v <= versions; ++v) set.slow.push_back(v);
+  write_marker_versions(dir, set);
+  const int n = trials(1, 5);
+  int refused = 0;
+  double longest = 0;
+  for (int t = 0; t < n; ++t) {
+    s.trial();
+    MarkerDatabase m{client(), server_uri(), trial_db(), dir, set};
+    Process holder(m.cli({"migrate"}));
+    // Contenders start once the holder has the lock.
+    std::optional<mongo::Lease> first;
+    const std::string owner = fmt::format(":{}", holder.pid());
+    while (holder.running() && !first) {
+      auto lease = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
+      if (lease && !lease->released && lease->owner.ends_with(owner)) first = lease;
+      else std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    while (holder.running()) {
+      auto lease = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
+      if (lease && !lease->released) {
+        if (!first) first = lease;
+        else if (lease->id != first->id) s.fail(fmt::format("lease {} replaced lease {} of the live holder", lease->id, first->id));
+      }
+      // A contender with a short timeout: it must be refused while the holder lives.
+      auto contender = run_mongoway(m.cli({"--lock-timeout", "1", "migrate"}), Seconds(60));
+      const bool holder_alive = holder.running();
+      if (contender.exit_code == 4) {
+        ++refused;
+        if (contender.err.find("held by") == std::string::npos) s.fail("exit 4 without the holder: " + contender.err);
+      } else if (holder_alive) {
+        s.fail("a contender was not refused while the holder ran: " + contender.describe());
+      }
+    }
+    auto o = holder.wait(Seconds(1));
+    longest = std::max(longest, o.seconds);
+    if (o.exit_code != 0) s.fail("the holder: " + o.describe());
+    if (o.seconds < 2 * kTtl) s.fail(fmt::format("the holder ran only {}; not several TTLs", format_seconds(o.seconds)));
+    if (!first) s.fail("never saw the holder's lease");
+    m.check_truth(s, false);
+    if (count_docs(client(), m.database, "markers") != versions) s.fail("the holder's run is incomplete");
+    drop_database(client(), m.database);
+  }
+  s.report(fmt::format("the holder ran up to {} ({:.1f} TTLs of {} s; {} versions) and kept its lease; {} contenders "
+                       "were refused with exit 4, none took the lock",
+                       format_seconds(longest), longest / kTtl, kTtl, versions, refused));
+}
+
+}  // namespace
+}  // namespace mongoway::testing
