@@ -93,6 +93,11 @@ int main() {
   return config.history_collection == "mongoway_history" ? 0 : 1;
 }
 CPP
+    # A library built with sanitizers (make test-asan) needs them at link time too.
+    sanitize=
+    if grep -qx 'MONGOWAY_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
+        sanitize=-fsanitize=address,undefined
+    fi
     link_app() {
         # Run as a `check` condition, where set -e does not apply: hence the &&.
         local cflags libs first
@@ -100,7 +105,7 @@ CPP
             libs=$(PKG_CONFIG_PATH=$pc_dir pkg-config --libs mongoway) &&
             first=${cflags%% *} &&
             test -f "${first#-I}/mongoway/migrator.hpp" && # found relative to the .pc file
-            g++ -std=c++20 "$scratch/app.cpp" -o "$scratch/app" $cflags $libs &&
+            g++ -std=c++20 $sanitize "$scratch/app.cpp" -o "$scratch/app" $cflags $libs &&
             test "$("$scratch/app")" = "$version"
     }
     check "an application builds and links against the installed library with pkg-config" link_app

@@ -174,7 +174,6 @@ TEST(ScriptDocumentsStream, LargeFileIsStreamed) {
       ++written;
     }
   }
-  const auto start = std::chrono::steady_clock::now();
   DocumentStream stream;
   stream.open(path);
   bson::Document doc;
@@ -187,13 +186,11 @@ TEST(ScriptDocumentsStream, LargeFileIsStreamed) {
     ASSERT_EQ(bson_iter_type(&it), BSON_TYPE_INT64);
     last_id = bson_iter_int64(&it);
   }
-  const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(seen, written);
   EXPECT_EQ(stream.count(), written);
   EXPECT_EQ(last_id, static_cast<int64_t>(written) - 1);
   EXPECT_GT(bytes, 20u * 1024 * 1024);
   EXPECT_LT(stream.buffer_capacity(), 4u * DocumentStream::kDefaultChunkSize);  // bounded, not the file size
-  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), 10000);
 }
 
 }  // namespace
