@@ -131,8 +131,13 @@ struct HistoryRecord {
   std::string error;
 };
 
+struct RepairOptions {
+  bool dry_run = false;  // compute and report the changes; write nothing, take no lock
+};
+
 struct RepairResult {
-  std::vector<std::string> changes;  // one line per change made
+  std::vector<std::string> changes;  // one line per change (made, or that would be made)
+  bool dry_run = false;
 };
 
 struct LockHolder {
@@ -155,6 +160,9 @@ struct Listener {
   std::function<void(uint64_t done, std::optional<uint64_t> total)> documents_progress;
   std::function<void(const std::string& message)> waiting;  // e.g. for the lock
   std::function<void(const std::string& message)> debug;   // -v details
+  // repair: every change it is about to make, called once before the first
+  // write (and not at all when there is nothing to change or on a dry run).
+  std::function<void(const std::vector<std::string>& changes)> repair_planned;
 };
 
 class Migrator {
@@ -171,7 +179,7 @@ class Migrator {
   InfoResult info();
   ValidateResult validate();
   RunResult baseline(int64_t version, const std::string& description);
-  RepairResult repair();
+  RepairResult repair(const RepairOptions& options = {});
   std::vector<std::string> clean(bool yes);  // names of the dropped collections
   UnlockResult unlock();
   std::vector<HistoryRecord> history(std::optional<int64_t> limit = std::nullopt);

@@ -14,6 +14,7 @@ _mongoway_command_options() {
         migrate) echo "--target --steps --dry-run --out-of-order --no-validate" ;;
         undo) echo "--target --steps --dry-run" ;;
         baseline) echo "--baseline-version --description" ;;
+        repair) echo "--dry-run" ;;
         clean) echo "--yes" ;;
         history) echo "--limit" ;;
         new) echo "--no-undo" ;;

@@ -108,9 +108,10 @@ const std::vector<CommandSpec>& commands() {
        "",
        "clear failed versions and realign checksums",
        "Marks the entries of failed actions as repaired and realigns recorded checksums with the "
-       "files, printing each change. Check the data of a failed version before you run it.",
-       {},
-       {"mongoway repair"}},
+       "files, printing every change before it makes any. Check the data of a failed version "
+       "before you run it.",
+       {{"dry-run", 0, "", "print the changes it would make; change nothing and take no lock"}},
+       {"mongoway repair --dry-run", "mongoway repair"}},
       {CommandId::clean,
        "clean",
        {},

@@ -87,6 +87,9 @@ Listener make_listener(Progress& progress, Reporter& reporter, Console& console,
   listener.waiting = [&console, quiet](const std::string& message) {
     if (!quiet) console.err("mongoway: " + message + "\n");
   };
+  listener.repair_planned = [&reporter, &settings](const std::vector<std::string>& changes) {
+    reporter.repair_planned(settings.config.database, changes);
+  };
   // Only with -v: the engine then also observes every command sent.
   if (verbose) {
     listener.debug = [&console](const std::string& message) { console.err("mongoway: " + message + "\n"); };
@@ -164,7 +167,7 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
       return result.ok ? 0 : static_cast<int>(ExitCode::invalid);
     }
     case CommandId::repair:
-      reporter.repair(database, migrator.repair());
+      reporter.repair(database, migrator.repair(RepairOptions{dry_run}));
       return 0;
     case CommandId::clean:
       reporter.clean(database, migrator.clean(line.has("yes")));

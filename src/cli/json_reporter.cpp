@@ -1,6 +1,8 @@
 // Results as one JSON document on stdout, with stable field names (documented
 // in the man page, JSON OUTPUT).
 
+#include <fmt/format.h>
+
 #include "cli/format.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/reporter.hpp"
@@ -138,9 +140,17 @@ class JsonReporter final : public Reporter {
     emit(json.end_array().end_object());
   }
 
+  // stdout carries one JSON document at the end; the plan goes to stderr
+  // first, so a log shows what repair set out to change even if it stops.
+  void repair_planned(const std::string& database, const std::vector<std::string>& changes) override {
+    std::string out;
+    for (const auto& change : changes) out += fmt::format("mongoway: repair of {} will {}\n", database, change);
+    m_console.err(out);
+  }
+
   void repair(const std::string& database, const RepairResult& result) override {
     JsonWriter json;
-    json.begin_object().field("database", database).key("changes").begin_array();
+    json.begin_object().field("database", database).field("dry_run", result.dry_run).key("changes").begin_array();
     for (const auto& change : result.changes) json.value(change);
     emit(json.end_array().end_object());
   }

@@ -23,6 +23,8 @@ class Reporter {
   virtual void info(const InfoResult& result) = 0;
   virtual void validate(const std::string& database, const ValidateResult& result) = 0;
   virtual void history(const std::string& database, const std::vector<HistoryRecord>& records) = 0;
+  // Before repair's first write: every change it is about to make.
+  virtual void repair_planned(const std::string& database, const std::vector<std::string>& changes) = 0;
   virtual void repair(const std::string& database, const RepairResult& result) = 0;
   virtual void clean(const std::string& database, const std::vector<std::string>& dropped) = 0;
   virtual void unlock(const std::string& database, const UnlockResult& result) = 0;

@@ -123,14 +123,26 @@ class TextReporter final : public Reporter {
     m_console.out(table.render(m_console.out_style()));
   }
 
+  void repair_planned(const std::string& database, const std::vector<std::string>& changes) override {
+    std::string out = fmt::format("Repairing {}: {}\n", database,
+                                  plural(static_cast<int64_t>(changes.size()), "change"));
+    for (const auto& change : changes) out += "  " + change + "\n";
+    m_console.out(out);
+    m_planned = true;
+  }
+
   void repair(const std::string& database, const RepairResult& result) override {
     if (result.changes.empty()) {
       m_console.out(fmt::format("Nothing to repair in {}\n", database));
       return;
     }
     std::string out;
-    for (const auto& change : result.changes) out += "  " + change + "\n";
-    out += fmt::format("Repaired {}: {}\n", database, plural(static_cast<int64_t>(result.changes.size()), "change"));
+    if (!m_planned) {
+      for (const auto& change : result.changes) out += "  " + change + "\n";
+    }
+    const std::string count = plural(static_cast<int64_t>(result.changes.size()), "change");
+    out += result.dry_run ? fmt::format("Dry run: repair would make {} in {}; nothing was changed\n", count, database)
+                          : fmt::format("Repaired {}: {}\n", database, count);
     m_console.out(out);
   }
 
@@ -233,6 +245,7 @@ class TextReporter final : public Reporter {
   }
 
   bool m_quiet;
+  bool m_planned = false;
   std::set<std::pair<bool, int64_t>> m_printed;
 };
 

@@ -523,16 +523,20 @@ RunResult Migrator::baseline(int64_t version, const std::string& description) {
   return r;
 }
 
-RepairResult Migrator::repair() {
+RepairResult Migrator::repair(const RepairOptions& options) {
   auto& d = *m_impl;
   d.check_config();
   d.load_files();
-  auto lock = d.take_lock();
+  // A dry run reads without the lock, like info; a real repair plans from the
+  // history as it is once the lock is held.
+  std::unique_ptr<mongo::LeaseLock> lock;
+  if (!options.dry_run) lock = d.take_lock();
   auto& c = d.connect();
   mongo::HistoryStore store(c, d.config.database, d.config.history_collection);
   auto history = store.read_all();
-  auto status = plan::compute_status(d.file_versions(), history, lock->lease_id());
+  auto status = plan::compute_status(d.file_versions(), history, lock ? lock->lease_id() : 0);
   RepairResult out;
+  out.dry_run = options.dry_run;
   std::vector<int64_t> failed;
   for (const auto& e : history) {
     if (!e.repaired && (!e.finished || !e.success)) {
@@ -547,7 +551,7 @@ RepairResult Migrator::repair() {
   for (const auto& v : status.versions) {
     if (v.state == State::applied && !v.recorded_checksum.empty() && v.checksum != v.recorded_checksum) {
       const auto* m = d.find_migration(v.version);
-      auto e = d.new_entry(rank++, m->up, model::EntryType::repair, lock->lease_id());
+      auto e = d.new_entry(rank++, m->up, model::EntryType::repair, lock ? lock->lease_id() : 0);
       e.success = true;
       e.finished = true;
       realign.push_back(e);
@@ -555,6 +559,8 @@ RepairResult Migrator::repair() {
                                         v.recorded_checksum, v.checksum));
     }
   }
+  if (!lock) return out;
+  if (!out.changes.empty() && d.listener.repair_planned) d.listener.repair_planned(out.changes);
   lock->ensure_held();
   store.mark_repaired(failed);
   for (const auto& e : realign) {

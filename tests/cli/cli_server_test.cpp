@@ -169,8 +169,28 @@ TEST_F(ServerTest, AFailedMigrationExitsOneAndBlocksUntilRepair) {
   EXPECT_FALSE(error.string("error.message").empty());
   EXPECT_EQ(json_of(mw({"info", "--output", "json"})).string("migrations.1.state"), "failed");
 
+  auto dry = mw({"repair", "--dry-run", "--output", "json"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  auto dry_json = json_of(dry);
+  EXPECT_TRUE(dry_json.boolean("dry_run")) << dry.out;
+  EXPECT_TRUE(contains(dry_json.string("changes.0"), "mark entry 2 (migrate of version 2, V2__seed_twice.json)"))
+      << dry.out;
+  EXPECT_FALSE(contains(dry.err, "will mark")) << "a dry run announces no change: " << dry.err;
+  EXPECT_EQ(json_of(mw({"info", "--output", "json"})).string("migrations.1.state"), "failed")
+      << "a dry run changes nothing";
+
+  // The change is printed first, then made: the first line announces it.
   auto repair = mw({"repair"});
   EXPECT_EQ(repair.exit_code, 0) << repair.err;
+  EXPECT_EQ(repair.out,
+            "Repairing " + m_database + ": 1 change\n"
+            "  mark entry 2 (migrate of version 2, V2__seed_twice.json) as repaired: it failed\n"
+            "Repaired " + m_database + ": 1 change\n");
+  EXPECT_EQ(json_of(mw({"info", "--output", "json"})).string("migrations.1.state"), "pending");
+  auto nothing = mw({"repair", "--output", "json"});
+  EXPECT_EQ(nothing.exit_code, 0) << nothing.err;
+  EXPECT_TRUE(json_of(nothing).has("changes")) << nothing.out;
+  EXPECT_EQ(json_of(nothing).size("changes"), 0u) << nothing.out;
 }
 
 TEST_F(ServerTest, PlaceholdersComeFromTheCommandLineAndTheConfigurationFile) {

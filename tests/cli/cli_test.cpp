@@ -83,7 +83,7 @@ TEST(Cli, MisspeltOptionGetsASuggestion) {
 TEST(Cli, OptionOfAnotherCommandIsNamedAsSuch) {
   auto run = mongoway({"info", "--dry-run"});
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_TRUE(contains(run.err, "option --dry-run does not apply to info (it is an option of migrate, undo)"))
+  EXPECT_TRUE(contains(run.err, "option --dry-run does not apply to info (it is an option of migrate, undo, repair)"))
       << run.err;
 }
 

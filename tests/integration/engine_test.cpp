@@ -307,8 +307,31 @@ TEST_F(Engine, FailingCommandLeavesAFailedEntryThatBlocksUntilRepair) {
   // Fix the file and the data, repair, migrate.
   write(dir, "V2__marker_2.json", R"([{"insertOne": "markers", "document": {"_id": 2}}])");
   client().run_write(db, json(R"({"delete": "markers", "deletes": [{"q": {"_id": 20}, "limit": 1}]})"));
+  // A dry run reports the change and makes none.
+  const auto before = history();
+  auto planned = m.repair(RepairOptions{.dry_run = true});
+  EXPECT_TRUE(planned.dry_run);
+  ASSERT_EQ(planned.changes.size(), 1u);
+  EXPECT_NE(planned.changes[0].find("mark entry 2 (migrate of version 2, V2__marker_2.json) as repaired: it failed"),
+            std::string::npos)
+      << planned.changes[0];
+  EXPECT_EQ(state(m, 2), State::failed);
+  ASSERT_EQ(history().size(), before.size());
+  EXPECT_FALSE(history()[1].repaired);
+  // The real repair announces every change before its first write.
+  std::vector<std::string> announced;
+  bool written_when_announced = true;
+  Listener listener;
+  listener.repair_planned = [&](const std::vector<std::string>& changes) {
+    announced = changes;
+    written_when_announced = history()[1].repaired;
+  };
+  m.set_listener(listener);
   auto repaired = m.repair();
   ASSERT_EQ(repaired.changes.size(), 1u);
+  EXPECT_FALSE(repaired.dry_run);
+  EXPECT_EQ(announced, repaired.changes);
+  EXPECT_FALSE(written_when_announced) << "the change was made before it was announced";
   EXPECT_EQ(state(m, 2), State::pending);
   EXPECT_EQ(m.migrate().steps.size(), 2u);
   EXPECT_EQ(count("markers"), 3);
