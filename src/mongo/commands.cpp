@@ -16,6 +16,11 @@ bson::Document update_set_command(const std::string& collection, const bson::Doc
                                         "multi", BCON_BOOL(multi), "}", "]"));
 }
 
+bson::Document delete_many_command(const std::string& collection, const bson::Document& filter) {
+  return bson::Document::adopt(BCON_NEW("delete", BCON_UTF8(collection.c_str()), "deletes", "[", "{", "q",
+                                        BCON_DOCUMENT(filter.get()), "limit", BCON_INT32(0), "}", "]"));
+}
+
 bson::Document find_command(const std::string& collection, const bson::Document& filter,
                             const bson::Document& sort, int32_t limit) {
   auto cmd = bson::Document::adopt(BCON_NEW("find", BCON_UTF8(collection.c_str()), "filter",

@@ -13,6 +13,8 @@ bson::Document insert_one_command(const std::string& collection, const bson::Doc
 // {update: coll, updates: [{q: filter, u: {$set: set}, multi}]}
 bson::Document update_set_command(const std::string& collection, const bson::Document& filter,
                                   const bson::Document& set, bool multi = false);
+// {delete: coll, deletes: [{q: filter, limit: 0}]}
+bson::Document delete_many_command(const std::string& collection, const bson::Document& filter);
 // {find: coll, filter, sort?, limit?, batchSize?}
 bson::Document find_command(const std::string& collection, const bson::Document& filter,
                             const bson::Document& sort, int32_t limit = 0);

@@ -2,6 +2,10 @@
 
 #include <mongoc/mongoc.h>
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 #include "mongo/commands.hpp"
 
 namespace mongoway::mongo {
@@ -15,6 +19,7 @@ std::string get_string(const bson_iter_t& it) {
   return BSON_ITER_HOLDS_UTF8(&it) ? std::string(bson_iter_utf8(&it, nullptr)) : std::string();
 }
 
+
 }  // namespace
 
 HistoryStore::HistoryStore(Client& client, std::string database, std::string collection)
@@ -24,6 +29,11 @@ bson::Document HistoryStore::to_document(const model::HistoryEntry& e) {
   bson::Document d;
   bson_t* b = d.mut();
   BSON_APPEND_INT64(b, "_id", e.rank);
+  append_fields(b, e);
+  return d;
+}
+
+void HistoryStore::append_fields(bson_t* b, const model::HistoryEntry& e) {
   BSON_APPEND_INT64(b, "version", e.version);
   BSON_APPEND_UTF8(b, "description", e.description.c_str());
   BSON_APPEND_UTF8(b, "script", e.script.c_str());
@@ -37,7 +47,6 @@ bson::Document HistoryStore::to_document(const model::HistoryEntry& e) {
   BSON_APPEND_INT64(b, "lease", e.lease);
   if (e.repaired) BSON_APPEND_BOOL(b, "repaired", true);
   if (!e.error.empty()) BSON_APPEND_UTF8(b, "error", e.error.c_str());
-  return d;
 }
 
 model::HistoryEntry HistoryStore::from_document(const bson::Document& doc) {
@@ -66,9 +75,13 @@ model::HistoryEntry HistoryStore::from_document(const bson::Document& doc) {
 }
 
 std::vector<model::HistoryEntry> HistoryStore::read_all() {
-  auto cmd = find_command(m_collection, bson::Document{}, bson::Document::adopt(BCON_NEW("_id", BCON_INT32(1))));
+  // Sorted here, not by the server: a server without a usable index for the
+  // sort (FerretDB) need not sort, and the reply is read whole anyway.
+  auto cmd = find_command(m_collection, bson::Document{}, bson::Document{});
   std::vector<model::HistoryEntry> out;
   for (const auto& doc : m_client.run_cursor(m_database, cmd)) out.push_back(from_document(doc));
+  std::stable_sort(out.begin(), out.end(),
+                   [](const model::HistoryEntry& a, const model::HistoryEntry& b) { return a.rank < b.rank; });
   return out;
 }
 
@@ -92,18 +105,36 @@ void HistoryStore::finish(int64_t rank, bool success, int64_t execution_time_ms,
 void HistoryStore::finish_and_start(int64_t rank, int64_t execution_time_ms, const model::HistoryEntry& next) {
   auto set = bson::Document::adopt(BCON_NEW("success", BCON_BOOL(true), "finished", BCON_BOOL(true),
                                             "execution_time_ms", BCON_INT64(execution_time_ms)));
-  auto next_doc = to_document(next);
+  // The next entry is written with $setOnInsert: if an entry with its rank
+  // exists already (another process's), it is left as it is and no upsert is
+  // reported, which is checked below.
+  bson::Document next_fields;
+  append_fields(next_fields.mut(), next);
+
   auto cmd = bson::Document::adopt(BCON_NEW(
       "update", BCON_UTF8(m_collection.c_str()), "updates", "[",
-      "{", "q", "{", "_id", BCON_INT64(rank), "}", "u", "{", "$set", BCON_DOCUMENT(set.get()), "}", "}",
-      "{", "q", "{", "_id", BCON_INT64(next.rank), "lease", BCON_INT64(next.lease), "}", "u", BCON_DOCUMENT(next_doc.get()),
-      "upsert", BCON_BOOL(true), "}",
+      "{", "q", "{", "_id", BCON_INT64(rank), "}", "u", "{", "$set", BCON_DOCUMENT(set.get()), "}",
+      "}",
+      "{", "q", "{", "_id", BCON_INT64(next.rank), "}", "u", "{", "$setOnInsert", BCON_DOCUMENT(next_fields.get()),
+      "}", "upsert", BCON_BOOL(true), "}",
       "]", "ordered", BCON_BOOL(true)));
   auto reply = m_client.run_write(m_database, cmd);
-  // Both statements must have taken effect: the finish matched, the start was upserted.
+  // The finish matched, and the start was inserted (not found): `n` counts
+  // both, and `upserted` names the new entry. (Its `index` is not checked:
+  // some servers count upserts there instead of statements.)
   bson_iter_t it;
   const int64_t n = bson_iter_init_find(&it, reply.get(), "n") ? bson_iter_as_int64(&it) : 0;
-  if (n != 2) {
+  bool upserted = false;
+  bson_iter_t arr, entry;
+  if (bson_iter_init_find(&it, reply.get(), "upserted") && BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &arr)) {
+    while (bson_iter_next(&arr)) {
+      if (BSON_ITER_HOLDS_DOCUMENT(&arr) && bson_iter_recurse(&arr, &entry) && bson_iter_find(&entry, "_id") &&
+          bson_iter_as_int64(&entry) == next.rank) {
+        upserted = true;
+      }
+    }
+  }
+  if (n != 2 || !upserted) {
     throw ServerError(0, "the history write did not take effect (another process may have written the history); "
                          "run `mongoway info` to see the state");
   }

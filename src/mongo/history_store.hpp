@@ -23,8 +23,8 @@ class HistoryStore {
   void finish(int64_t rank, bool success, int64_t execution_time_ms, const std::string& error);
   // In one ordered write: marks entry `rank` successful and writes `next`, the
   // unfinished entry of the version that runs next. `next` is written by an
-  // upsert that only matches an entry of the same lease, so an entry written
-  // by another process is never overwritten (the write fails instead).
+  // upsert that only inserts ($setOnInsert), so an entry written by another
+  // process is never overwritten (the write fails instead).
   void finish_and_start(int64_t rank, int64_t execution_time_ms, const model::HistoryEntry& next);
   void mark_repaired(const std::vector<int64_t>& ranks);
 
@@ -34,6 +34,8 @@ class HistoryStore {
   static model::HistoryEntry from_document(const bson::Document& doc);
 
  private:
+  static void append_fields(bson_t* b, const model::HistoryEntry& entry);  // every field but _id
+
   Client& m_client;
   std::string m_database;
   std::string m_collection;

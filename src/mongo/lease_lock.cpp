@@ -201,7 +201,20 @@ void LeaseLock::release() {
   }
   m_wake.notify_all();
   if (m_heartbeat.joinable()) m_heartbeat.join();
-  if (!m_lost) release_lease(m_client, m_database, m_collection, m_lease.id);
+  if (m_lost) return;
+  release_lease(m_client, m_database, m_collection, m_lease.id);
+  // Older leases are all released or expired (this one was taken after
+  // them); dropping them keeps the collection at one or two documents, so
+  // reading the newest lease and renewing one stay cheap on servers that
+  // scan for them. The newest lease stays: lease numbers only grow.
+  // Best effort: the run's outcome does not depend on it.
+  if (m_lease.id > 1) {
+    try {
+      auto filter = bson::Document::adopt(BCON_NEW("_id", "{", "$lt", BCON_INT64(m_lease.id), "}"));
+      m_client.run_write(m_database, delete_many_command(m_collection, filter));
+    } catch (const std::exception&) {
+    }
+  }
 }
 
 }  // namespace mongoway::mongo

@@ -37,6 +37,25 @@ TEST_F(HistoryStoreTest, RoundTripsEveryField) {
   EXPECT_FALSE(all[0].finished);
 }
 
+TEST_F(HistoryStoreTest, TheRankIsTheNumericId) {
+  mongo::HistoryStore store(client(), db, "h");
+  store.insert(entry(42, 1));
+  auto docs = find("h");
+  ASSERT_EQ(docs.size(), 1u);
+  bson_iter_t it;
+  ASSERT_TRUE(bson_iter_init_find(&it, docs[0].get(), "_id"));
+  ASSERT_TRUE(BSON_ITER_HOLDS_INT64(&it));
+  EXPECT_EQ(bson_iter_int64(&it), 42);
+}
+
+TEST_F(HistoryStoreTest, ReadAllIsInRankOrder) {
+  mongo::HistoryStore store(client(), db, "h");
+  for (int64_t rank : {9, 10, 2, 11, 1}) store.insert(entry(rank, 1));
+  std::vector<int64_t> ranks;
+  for (const auto& e : store.read_all()) ranks.push_back(e.rank);
+  EXPECT_EQ(ranks, (std::vector<int64_t>{1, 2, 9, 10, 11}));
+}
+
 TEST_F(HistoryStoreTest, FinishAndStartWritesBothInOneCommand) {
   mongo::HistoryStore store(client(), db, "h");
   store.insert(entry(1, 3));
@@ -51,6 +70,7 @@ TEST_F(HistoryStoreTest, FinishAndStartWritesBothInOneCommand) {
 }
 
 TEST_F(HistoryStoreTest, FinishAndStartNeverOverwritesAnotherProcesssEntry) {
+  // Also with the same lease: the next entry is only ever inserted.
   mongo::HistoryStore store(client(), db, "h");
   store.insert(entry(1, 3));
   auto theirs = entry(2, 9);  // written by the holder of lease 9
@@ -61,6 +81,13 @@ TEST_F(HistoryStoreTest, FinishAndStartNeverOverwritesAnotherProcesssEntry) {
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[1].description, "theirs");
   EXPECT_EQ(all[1].lease, 9);
+  auto same_lease = entry(3, 3);
+  same_lease.description = "first";
+  store.insert(same_lease);
+  auto second = entry(3, 3);
+  second.description = "second";
+  EXPECT_THROW(store.finish_and_start(2, 1, second), Error);
+  EXPECT_EQ(store.read_all()[2].description, "first");
 }
 
 TEST_F(HistoryStoreTest, MarkRepaired) {

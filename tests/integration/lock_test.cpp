@@ -51,6 +51,24 @@ TEST_F(Lock, AcquireAndRelease) {
   EXPECT_EQ(again.lease_id(), 2);
 }
 
+TEST_F(Lock, ReleasingALeaseDropsTheOlderOnesAndKeepsTheNewest) {
+  for (int id = 1; id <= 4; ++id) plant_lease(id, -1000);  // expired leases of dead processes
+  {
+    mongo::LeaseLock lock(client(), options(), db, "lk", lock_options(60s, 1s));
+    EXPECT_EQ(lock.lease_id(), 5);
+    EXPECT_EQ(count("lk"), 5) << "nothing is dropped while the lease is held";
+  }
+  auto left = find("lk");
+  ASSERT_EQ(left.size(), 1u);
+  auto newest = mongo::read_newest_lease(client(), db, "lk");
+  ASSERT_TRUE(newest);
+  EXPECT_EQ(newest->id, 5);
+  EXPECT_TRUE(newest->released);
+  // Lease numbers keep growing from the one kept.
+  mongo::LeaseLock again(client(), options(), db, "lk", lock_options(60s, 1s));
+  EXPECT_EQ(again.lease_id(), 6);
+}
+
 TEST_F(Lock, ALiveLeaseIsNotTakenAndTheErrorNamesTheHolder) {
   plant_lease(5, 60000);
   std::string waited;
