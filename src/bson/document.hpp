@@ -34,6 +34,11 @@ class Document {
   // byte offset libbson reported (or -1).
   static std::optional<Document> from_json(std::string_view json, std::string* error = nullptr,
                                            long* error_offset = nullptr);
+  // The same for text that holds exactly one JSON object, starting with its
+  // '{' (e.g. checked by script::json::parse first). Several times faster on
+  // small documents: one libbson reader per thread is reused. Failures are
+  // reported exactly as from_json reports them.
+  static std::optional<Document> from_json_object(std::string_view json, std::string* error = nullptr);
 
   const bson_t* get() const { return &m_doc; }
   bson_t* mut() { return &m_doc; }

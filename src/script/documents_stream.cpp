@@ -219,7 +219,7 @@ void DocumentStream::read_object(bson::Document& out) {
   options.build_dom = false;
   if (!json::parse(slice, error, options)) fail(json::rebase(error.where, m_where), error.message);
   std::string message;
-  auto doc = bson::Document::from_json(slice, &message);
+  auto doc = bson::Document::from_json_object(slice, &message);
   if (!doc) {
     json::Location where = m_where;
     if (auto dom = json::parse(slice, error)) {

@@ -9,7 +9,7 @@ bool converts(std::string_view text, const json::Value& value, std::string* mess
   std::string wrapped = "{\"v\":";
   wrapped += value.slice(text);
   wrapped += '}';
-  return bson::Document::from_json(wrapped, message).has_value();
+  return bson::Document::from_json_object(wrapped, message).has_value();
 }
 
 }  // namespace
@@ -17,7 +17,7 @@ bool converts(std::string_view text, const json::Value& value, std::string* mess
 std::optional<bson::Document> convert_object(std::string_view text, const json::Value& object,
                                              ConversionError& error) {
   std::string message;
-  auto doc = bson::Document::from_json(object.slice(text), &message);
+  auto doc = bson::Document::from_json_object(object.slice(text), &message);
   if (doc) return doc;
   const json::Value* culprit = &object;
   for (bool descended = true; descended;) {
