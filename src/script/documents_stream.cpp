@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "mongoway/error.hpp"
@@ -71,22 +73,31 @@ bool DocumentStream::at_end() {
 }
 
 void DocumentStream::advance(size_t count) {
-  const size_t end = m_begin + count;
-  for (size_t i = m_begin; i < end; ++i) {
-    const char c = m_buffer[i];
-    if (c == '\n' && m_after_cr) {
-      m_after_cr = false;
-    } else if (c == '\n' || c == '\r') {
-      ++m_where.line;
-      m_where.column = 1;
-      m_after_cr = c == '\r';
-    } else {
-      m_after_cr = false;
-      if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++m_where.column;
+  const char* const first = m_buffer.data() + m_begin;
+  const std::string_view chunk(first, count);
+  if (std::memchr(first, '\n', count) == nullptr && std::memchr(first, '\r', count) == nullptr) {
+    // The usual case, a document (JSON strings hold no raw line breaks): only
+    // the column moves, by the number of code points.
+    size_t continuation = 0;
+    for (const char c : chunk) continuation += (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+    if (count > 0) m_after_cr = false;
+    m_where.column += static_cast<int>(count - continuation);
+  } else {
+    for (const char c : chunk) {
+      if (c == '\n' && m_after_cr) {
+        m_after_cr = false;
+      } else if (c == '\n' || c == '\r') {
+        ++m_where.line;
+        m_where.column = 1;
+        m_after_cr = c == '\r';
+      } else {
+        m_after_cr = false;
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++m_where.column;
+      }
     }
   }
   m_where.offset += count;
-  m_begin = end;
+  m_begin += count;
 }
 
 void DocumentStream::skip_whitespace(bool* saw_newline) {
@@ -189,24 +200,28 @@ size_t DocumentStream::scan_object() {
     if (length > kMaxDocumentText) {
       fail(m_where, fmt::format("document larger than {} of JSON text", util::human_size(kMaxDocumentText)));
     }
-    const char c = m_buffer[m_begin + length];
-    ++length;
-    if (in_string) {
-      if (escape) {
-        escape = false;
-      } else if (c == '\\') {
-        escape = true;
+    // Scan what is buffered (up to the size limit) without further checks.
+    const char* const base = m_buffer.data() + m_begin;
+    const size_t stop = std::min(m_buffer.size() - m_begin, kMaxDocumentText + 1);
+    while (length < stop) {
+      const char c = base[length++];
+      if (in_string) {
+        if (escape) {
+          escape = false;
+        } else if (c == '\\') {
+          escape = true;
+        } else if (c == '"') {
+          in_string = false;
+        } else if (c == '\n' || c == '\r') {
+          return length;
+        }
       } else if (c == '"') {
-        in_string = false;
-      } else if (c == '\n' || c == '\r') {
-        return length;
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (--depth == 0) return length;
       }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if (c == '}' || c == ']') {
-      if (--depth == 0) return length;
     }
   }
 }
