@@ -109,4 +109,16 @@ void MarkerDatabase::recover(Scenario& s, int64_t cut) {
   if (lease && !lease->released) s.fail("the lock is held after recovery");
 }
 
+int64_t MarkerDatabase::verify_cut_and_recover(Scenario& s, double& waited_max) {
+  double waited = 0;
+  auto states = wait_until_not_running(s, waited);
+  waited_max = std::max(waited_max, waited);
+  const int64_t cut = check_truth(s, false);
+  if (cut != 0 && states[cut] != "failed") {
+    s.fail(fmt::format("the cut version V{} shows as '{}', not failed", cut, states[cut]));
+  }
+  recover(s, cut);
+  return cut;
+}
+
 }  // namespace mongoway::testing

@@ -33,6 +33,10 @@ struct MarkerDatabase {
   // version's partial seed is dropped) repair + migrate completes, every
   // version applied exactly once, the lock released.
   void recover(Scenario& s, int64_t cut);
+  // After a process died mid-run: waits until its lease expired (adding the
+  // wait to `waited_max`), checks the history against the data and that the
+  // version it cut (returned, 0 if none) shows as failed, then recovers.
+  int64_t verify_cut_and_recover(Scenario& s, double& waited_max);
 };
 
 }  // namespace mongoway::testing

@@ -64,15 +64,7 @@ TEST_F(Reliability, ServerLostMidRun) {
     server.start();  // the same data directory
     client = std::make_unique<mongo::Client>(client_options(server.uri()));
     auto after = marker_db(m.database);
-    double waited = 0;
-    auto states = after.wait_until_not_running(s, waited);
-    slowest_failed = std::max(slowest_failed, waited);
-    const int64_t cut = after.check_truth(s, false);
-    if (cut != 0) {
-      ++cut_inside;
-      if (states[cut] != "failed") s.fail(fmt::format("the cut version V{} shows as '{}', not failed", cut, states[cut]));
-    }
-    after.recover(s, cut);
+    if (after.verify_cut_and_recover(s, slowest_failed) != 0) ++cut_inside;
     drop_database(*client, after.database);
   }
   s.report(fmt::format("{} runs lost the server and exited 5 at most {} after it died, {} finished first; after the "
