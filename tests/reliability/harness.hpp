@@ -3,8 +3,8 @@
 // scenario, mongoway run as a process with a deadline, private servers that a
 // scenario may kill, and migration sets whose effects can be counted.
 //
-// MONGOWAY_RELIABILITY=full runs every scenario with the trial counts of the
-// issue; anything else (the default, as in `make test`) runs a short version.
+// MONGOWAY_RELIABILITY=full runs every scenario at its full trial count
+// (docs/reliability.md); anything else (the default, as in `make test`) runs a short version.
 
 #include <chrono>
 #include <cstdint>
