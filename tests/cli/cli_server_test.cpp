@@ -193,6 +193,23 @@ TEST_F(ServerTest, AFailedMigrationExitsOneAndBlocksUntilRepair) {
   EXPECT_EQ(json_of(nothing).size("changes"), 0u) << nothing.out;
 }
 
+TEST_F(ServerTest, RepairInJsonAnnouncesOnStderrAndReportsOnStdout) {
+  fs::remove_all(m_dir / "migrations");
+  m_dir.write("migrations/V1__seed_twice.json",
+              R"([{"insertMany": "users", "documents": [{"_id": 1}, {"_id": 1}]}])");
+  EXPECT_EQ(mw({"migrate"}).exit_code, 1);
+  auto repair = mw({"repair", "--output", "json"});
+  EXPECT_EQ(repair.exit_code, 0) << repair.err;
+  EXPECT_TRUE(contains(repair.err, "mongoway: repair of " + m_database +
+                                       " will mark entry 1 (migrate of version 1, V1__seed_twice.json) as repaired: "
+                                       "it failed\n"))
+      << repair.err;
+  auto json = json_of(repair);
+  EXPECT_FALSE(json.boolean("dry_run"));
+  EXPECT_EQ(json.size("changes"), 1u);
+  EXPECT_EQ(json.string("changes.0"), "mark entry 1 (migrate of version 1, V1__seed_twice.json) as repaired: it failed");
+}
+
 TEST_F(ServerTest, PlaceholdersComeFromTheCommandLineAndTheConfigurationFile) {
   fs::remove_all(m_dir / "migrations");
   m_dir.write("migrations/V1__settings.json",
