@@ -531,10 +531,11 @@ RepairResult Migrator::repair(const RepairOptions& options) {
   // history as it is once the lock is held.
   std::unique_ptr<mongo::LeaseLock> lock;
   if (!options.dry_run) lock = d.take_lock();
+  const int64_t lease = lock ? lock->lease_id() : 0;
   auto& c = d.connect();
   mongo::HistoryStore store(c, d.config.database, d.config.history_collection);
   auto history = store.read_all();
-  auto status = plan::compute_status(d.file_versions(), history, lock ? lock->lease_id() : 0);
+  auto status = plan::compute_status(d.file_versions(), history, lease);
   RepairResult out;
   out.dry_run = options.dry_run;
   std::vector<int64_t> failed;
@@ -551,7 +552,7 @@ RepairResult Migrator::repair(const RepairOptions& options) {
   for (const auto& v : status.versions) {
     if (v.state == State::applied && !v.recorded_checksum.empty() && v.checksum != v.recorded_checksum) {
       const auto* m = d.find_migration(v.version);
-      auto e = d.new_entry(rank++, m->up, model::EntryType::repair, lock ? lock->lease_id() : 0);
+      auto e = d.new_entry(rank++, m->up, model::EntryType::repair, lease);
       e.success = true;
       e.finished = true;
       realign.push_back(e);

@@ -4,8 +4,6 @@
 
 #include <algorithm>
 
-#include <fmt/format.h>
-
 #include "mongo/commands.hpp"
 
 namespace mongoway::mongo {
@@ -18,7 +16,6 @@ int64_t to_ms(model::TimePoint t) {
 std::string get_string(const bson_iter_t& it) {
   return BSON_ITER_HOLDS_UTF8(&it) ? std::string(bson_iter_utf8(&it, nullptr)) : std::string();
 }
-
 
 }  // namespace
 
@@ -110,11 +107,9 @@ void HistoryStore::finish_and_start(int64_t rank, int64_t execution_time_ms, con
   // reported, which is checked below.
   bson::Document next_fields;
   append_fields(next_fields.mut(), next);
-
   auto cmd = bson::Document::adopt(BCON_NEW(
       "update", BCON_UTF8(m_collection.c_str()), "updates", "[",
-      "{", "q", "{", "_id", BCON_INT64(rank), "}", "u", "{", "$set", BCON_DOCUMENT(set.get()), "}",
-      "}",
+      "{", "q", "{", "_id", BCON_INT64(rank), "}", "u", "{", "$set", BCON_DOCUMENT(set.get()), "}", "}",
       "{", "q", "{", "_id", BCON_INT64(next.rank), "}", "u", "{", "$setOnInsert", BCON_DOCUMENT(next_fields.get()),
       "}", "upsert", BCON_BOOL(true), "}",
       "]", "ordered", BCON_BOOL(true)));
