@@ -38,6 +38,21 @@ class Kill : public Reliability {
     drop_database(client(), m.database);
     return o.seconds;
   }
+
+  // Starts `migrate`, sends `sig` after a random delay between `min_delay_ms`
+  // and 90 % of an uninterrupted run, and waits up to `deadline` for the exit;
+  // `exit_after` is the time from the signal to the exit.
+  static Outcome migrate_and_signal(const MarkerDatabase& m, int sig, int64_t min_delay_ms, double run_time,
+                                    Seconds deadline, double& exit_after) {
+    const auto delay = std::chrono::milliseconds(random_between(min_delay_ms, static_cast<int64_t>(run_time * 900)));
+    Process p(m.cli({"migrate"}));
+    std::this_thread::sleep_for(delay);
+    p.signal(sig);
+    const auto signalled_at = std::chrono::steady_clock::now();
+    auto o = p.wait(deadline);
+    exit_after = Seconds(std::chrono::steady_clock::now() - signalled_at).count();
+    return o;
+  }
 };
 
 TEST_F(Kill, SigkillAtARandomMoment) {
@@ -51,11 +66,8 @@ TEST_F(Kill, SigkillAtARandomMoment) {
   for (int t = 0; t < n; ++t) {
     s.trial();
     auto m = marker_db(dir);
-    const auto delay = std::chrono::milliseconds(random_between(30, static_cast<int64_t>(run_time * 900)));
-    Process p(m.cli({"migrate"}));
-    std::this_thread::sleep_for(delay);
-    p.signal(SIGKILL);
-    auto o = p.wait(Seconds(30));
+    double exit_after = 0;
+    auto o = migrate_and_signal(m, SIGKILL, 30, run_time, Seconds(30), exit_after);
     if (o.exit_code == 0) {
       ++finished;
     } else if (o.exit_code != 128 + SIGKILL) {
@@ -88,13 +100,8 @@ TEST_F(Kill, SigintAndSigtermAtARandomMoment) {
     s.trial();
     const int sig = t % 2 == 0 ? SIGTERM : SIGINT;
     auto m = marker_db(dir);
-    const auto delay = std::chrono::milliseconds(random_between(300, static_cast<int64_t>(run_time * 900)));
-    Process p(m.cli({"migrate"}));
-    std::this_thread::sleep_for(delay);
-    p.signal(sig);
-    const auto signalled_at = std::chrono::steady_clock::now();
-    auto o = p.wait(Seconds(60));
-    const double exit_after = Seconds(std::chrono::steady_clock::now() - signalled_at).count();
+    double exit_after = 0;
+    auto o = migrate_and_signal(m, sig, 300, run_time, Seconds(60), exit_after);
     if (o.exit_code == 0) {
       ++finished;
     } else if (o.exit_code == 128 + sig) {

@@ -18,6 +18,19 @@ using namespace std::chrono_literals;
 
 constexpr int kTtl = 3;
 
+// Polls until `holder` holds the lock of `database` (the newest lease is
+// unreleased and owned by its pid), for up to 60 s or until it exits.
+std::optional<mongo::Lease> wait_for_lease_of(mongo::Client& client, const std::string& database, Process& holder) {
+  const std::string owner = fmt::format(":{}", holder.pid());
+  const auto until = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < until && holder.running()) {
+    auto lease = mongo::read_newest_lease(client, database, "mongoway_history_lock");
+    if (lease && !lease->released && lease->owner.ends_with(owner)) return lease;
+    std::this_thread::sleep_for(20ms);
+  }
+  return std::nullopt;
+}
+
 TEST_F(Reliability, StaleLockIsTakenOverAfterItsTtl) {
   Scenario s("stale lock taken over");
   auto dir = temp_dir();
@@ -31,14 +44,8 @@ TEST_F(Reliability, StaleLockIsTakenOverAfterItsTtl) {
     MarkerDatabase m{client(), server_uri(), trial_db(), dir, set};
     Process holder(m.cli({"migrate"}));
     // Kill it at a random moment while it holds the lock.
-    std::optional<mongo::Lease> lease;
-    const auto until = std::chrono::steady_clock::now() + 60s;
-    while (std::chrono::steady_clock::now() < until && holder.running()) {
-      lease = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
-      if (lease && !lease->released) break;
-      std::this_thread::sleep_for(20ms);
-    }
-    if (!lease || lease->released) {
+    const auto lease = wait_for_lease_of(client(), m.database, holder);
+    if (!lease) {
       s.fail("the holder never took the lock");
       continue;
     }
@@ -105,13 +112,7 @@ TEST_F(Reliability, LiveHolderIsNeverTakenOver) {
     MarkerDatabase m{client(), server_uri(), trial_db(), dir, set};
     Process holder(m.cli({"migrate"}));
     // Contenders start once the holder has the lock.
-    std::optional<mongo::Lease> first;
-    const std::string owner = fmt::format(":{}", holder.pid());
-    while (holder.running() && !first) {
-      auto lease = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
-      if (lease && !lease->released && lease->owner.ends_with(owner)) first = lease;
-      else std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    std::optional<mongo::Lease> first = wait_for_lease_of(client(), m.database, holder);
     while (holder.running()) {
       auto lease = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
       if (lease && !lease->released) {
