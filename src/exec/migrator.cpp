@@ -124,7 +124,7 @@ struct Migrator::Impl {
     return nullptr;
   }
 
-  std::string lock_collection() const { return config.history_collection + "_lock"; }
+  std::string lock_collection() const { return mongo::HistoryStore::lock_collection_of(config.history_collection); }
 
   // The lease of a live lock holder, read only when an unfinished entry needs it.
   std::optional<int64_t> live_lease(const std::vector<model::HistoryEntry>& history) {
@@ -137,9 +137,11 @@ struct Migrator::Impl {
     return lease->id;
   }
 
+  // Without a lease, reads; with the lease of the lock just taken, also
+  // writes into the history what runs cut short left unfinished.
   plan::Status read_status(std::optional<int64_t> own_lease = std::nullopt) {
     mongo::HistoryStore store(connect(), config.database, config.history_collection);
-    auto history = store.read_all();
+    auto history = own_lease ? store.read_and_adopt(*own_lease) : store.read_all();
     auto lease = own_lease ? own_lease : live_lease(history);
     return plan::compute_status(file_versions(), history, lease);
   }
@@ -242,8 +244,31 @@ struct Migrator::Impl {
     return e;
   }
 
-  // Runs the steps under the lock. Before a version's first command its entry
-  // is written with success:false; after its last command it is marked done.
+  // The record of the steps from `first` on (at most kRunRecordSteps of them).
+  model::RunRecord run_record(const std::vector<Step>& steps, size_t first, int64_t first_rank,
+                              model::EntryType type, int64_t lease) const {
+    model::RunRecord run;
+    run.lease = lease;
+    run.first_rank = first_rank;
+    run.type = type;
+    run.installed_by = mongo::process_owner();
+    run.started = std::chrono::system_clock::now();
+    for (size_t i = first; i < steps.size() && i < first + kRunRecordSteps; ++i) {
+      const auto& s = *steps[i].script;
+      run.steps.push_back({s.file.name.version, s.file.name.description, s.file.file_name, s.checksum});
+    }
+    return run;
+  }
+
+  // A run record lists at most this many versions (a longer run rewrites it
+  // as it goes), which keeps it far below the server's document size limit.
+  static constexpr size_t kRunRecordSteps = 1000;
+
+  // Runs the steps under the lock. Before the first command the run's record
+  // (the versions it will run) is written beside the lock; each version's
+  // entry is appended to the history once the version has ended, success or
+  // failure: one insert per version. A run cut short leaves its record, which
+  // stands for the version that was running (see model::RunRecord).
   RunResult run_steps(std::vector<Step>& steps, Direction direction, const plan::Plan& p,
                       mongo::LeaseLock& lock, int64_t first_rank, bool history_exists) {
     auto& c = connect();
@@ -253,24 +278,19 @@ struct Migrator::Impl {
     result.from_version = p.from_version;
     result.to_version = p.from_version;
     const auto started = Clock::now();
-    int64_t rank = first_rank;
     if (!history_exists) store.ensure_indexes();
     const auto type = direction == Direction::migrate ? model::EntryType::migrate : model::EntryType::undo;
-    // The entry of the next version, when it was written together with the
-    // previous version's success (one round trip for both).
-    std::optional<model::HistoryEntry> next_entry;
+    const int64_t lease = lock.lease_id();
     for (size_t i = 0; i < steps.size(); ++i) {
       auto& step = steps[i];
-      model::HistoryEntry entry;
-      if (next_entry) {
-        entry = *next_entry;
-        next_entry.reset();
-      } else {
+      const int64_t rank = first_rank + static_cast<int64_t>(i);
+      if (exec::stop_requested()) {
+        if (i > 0) store.end_run(lease);  // stopped between versions: the history is complete
         throw_if_stopped();
-        lock.ensure_held();
-        entry = new_entry(rank++, *step.script, type, lock.lease_id());
-        store.insert(entry);
       }
+      lock.ensure_held();
+      if (i % kRunRecordSteps == 0) store.record_run(run_record(steps, i, rank, type, lease));
+      model::HistoryEntry entry = new_entry(rank, *step.script, type, lease);
       auto r = describe_step(step, direction);
       if (listener.step_started) listener.step_started(r, i, steps.size());
       const auto step_started = Clock::now();
@@ -297,7 +317,7 @@ struct Migrator::Impl {
       } catch (const Error& e) {
         r.execution_time_ms = elapsed_ms(step_started);
         r.error = e.what();
-        if (e.code() == ExitCode::connection) throw;  // the server is gone: the entry stays unfinished
+        if (e.code() == ExitCode::connection) throw;  // the server is gone: the run record stays
         lock.ensure_held();
         const bool stopped = e.code() == ExitCode::interrupted || e.code() == ExitCode::terminated;
         std::string recorded =
@@ -306,7 +326,11 @@ struct Migrator::Impl {
                                   : fmt::format("{} after command {} of {}", e.what(), done, step.commands.size()))
                     : fmt::format("command {} ({}): {}", step.commands[done].first->index,
                                                  step.commands[done].first->name, e.what());
-        store.finish(entry.rank, false, r.execution_time_ms, recorded);
+        entry.finished = true;
+        entry.execution_time_ms = r.execution_time_ms;
+        entry.error = recorded;
+        store.insert(entry);
+        store.end_run(lease);
         r.error = recorded;
         result.steps.push_back(r);
         if (listener.step_finished) listener.step_finished(r, i, steps.size());
@@ -323,18 +347,16 @@ struct Migrator::Impl {
       r.execution_time_ms = elapsed_ms(step_started);
       r.success = true;
       lock.ensure_held();
-      if (i + 1 < steps.size() && !exec::stop_requested()) {
-        next_entry = new_entry(rank++, *steps[i + 1].script, type, lock.lease_id());
-        store.finish_and_start(entry.rank, r.execution_time_ms, *next_entry);
-      } else {
-        store.finish(entry.rank, true, r.execution_time_ms, "");
-      }
+      entry.success = entry.finished = true;
+      entry.execution_time_ms = r.execution_time_ms;
+      store.insert(entry);
       result.steps.push_back(r);
       if (direction == Direction::migrate) {
         result.to_version = std::max(result.to_version, r.version);
       }
       if (listener.step_finished) listener.step_finished(r, i, steps.size());
     }
+    store.end_run(lease);
     if (direction == Direction::undo) result.to_version = p.to_version;
     result.total_time_ms = elapsed_ms(started);
     return result;
@@ -494,7 +516,7 @@ RunResult Migrator::baseline(int64_t version, const std::string& description) {
   auto lock = d.take_lock();
   auto& c = d.connect();
   mongo::HistoryStore store(c, d.config.database, d.config.history_collection);
-  auto history = store.read_all();
+  auto history = store.read_and_adopt(lock->lease_id());
   if (!history.empty()) {
     throw Error(ExitCode::invalid,
                 fmt::format("cannot baseline: database {} already has a history ({} entries); baseline is for a "
@@ -534,7 +556,7 @@ RepairResult Migrator::repair(const RepairOptions& options) {
   const int64_t lease = lock ? lock->lease_id() : 0;
   auto& c = d.connect();
   mongo::HistoryStore store(c, d.config.database, d.config.history_collection);
-  auto history = store.read_all();
+  auto history = lock ? store.read_and_adopt(lease) : store.read_all();
   auto status = plan::compute_status(d.file_versions(), history, lease);
   RepairResult out;
   out.dry_run = options.dry_run;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mongoway::model {
 
@@ -30,5 +31,34 @@ struct HistoryEntry {
   int64_t lease = 0;      // the lock lease held by the process that wrote it
   std::string error;
 };
+
+// The record of a run in progress, kept outside the history (in the lock
+// collection) so that the history is only ever appended to: written before
+// the run's first command, it lists the versions the run will record, in
+// order, from `first_rank` on. Each version's entry is inserted into the
+// history once it has ended; the record is deleted when the run ends. A run
+// cut short (killed, server lost) leaves its record behind, and the first
+// version it lists without an entry is the one that was running.
+struct RunRecord {
+  struct Step {
+    int64_t version = 0;
+    std::string description;
+    std::string script;
+    std::string checksum;
+  };
+  int64_t lease = 0;
+  int64_t first_rank = 0;
+  EntryType type = EntryType::migrate;
+  std::string installed_by;
+  TimePoint started{};  // when the record was written
+  std::vector<Step> steps;
+};
+
+// The unfinished entry a run record stands for, given the history sorted by
+// rank: the first listed version without an entry, provided every version
+// before it was recorded successful by the same lease. None when the run
+// ended (every version recorded, or it recorded a failure and stopped).
+// Its `installed_on` is when the previous version ended (or the record's time).
+std::optional<HistoryEntry> running_entry(const RunRecord& run, const std::vector<HistoryEntry>& history);
 
 }  // namespace mongoway::model

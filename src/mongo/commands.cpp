@@ -16,6 +16,13 @@ bson::Document update_set_command(const std::string& collection, const bson::Doc
                                         "multi", BCON_BOOL(multi), "}", "]"));
 }
 
+bson::Document upsert_replace_command(const std::string& collection, const bson::Document& filter,
+                                      const bson::Document& replacement) {
+  return bson::Document::adopt(BCON_NEW("update", BCON_UTF8(collection.c_str()), "updates", "[", "{", "q",
+                                        BCON_DOCUMENT(filter.get()), "u", BCON_DOCUMENT(replacement.get()), "upsert",
+                                        BCON_BOOL(true), "}", "]"));
+}
+
 bson::Document delete_many_command(const std::string& collection, const bson::Document& filter) {
   return bson::Document::adopt(BCON_NEW("delete", BCON_UTF8(collection.c_str()), "deletes", "[", "{", "q",
                                         BCON_DOCUMENT(filter.get()), "limit", BCON_INT32(0), "}", "]"));

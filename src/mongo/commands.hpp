@@ -13,6 +13,9 @@ bson::Document insert_one_command(const std::string& collection, const bson::Doc
 // {update: coll, updates: [{q: filter, u: {$set: set}, multi}]}
 bson::Document update_set_command(const std::string& collection, const bson::Document& filter,
                                   const bson::Document& set, bool multi = false);
+// {update: coll, updates: [{q: filter, u: replacement, upsert: true}]}
+bson::Document upsert_replace_command(const std::string& collection, const bson::Document& filter,
+                                      const bson::Document& replacement);
 // {delete: coll, deletes: [{q: filter, limit: 0}]}
 bson::Document delete_many_command(const std::string& collection, const bson::Document& filter);
 // {find: coll, filter, sort?, limit?, batchSize?}

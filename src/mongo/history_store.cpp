@@ -2,6 +2,8 @@
 
 #include <mongoc/mongoc.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "mongo/commands.hpp"
@@ -20,17 +22,15 @@ std::string get_string(const bson_iter_t& it) {
 }  // namespace
 
 HistoryStore::HistoryStore(Client& client, std::string database, std::string collection)
-    : m_client(client), m_database(std::move(database)), m_collection(std::move(collection)) {}
+    : m_client(client),
+      m_database(std::move(database)),
+      m_collection(std::move(collection)),
+      m_lock_collection(lock_collection_of(m_collection)) {}
 
 bson::Document HistoryStore::to_document(const model::HistoryEntry& e) {
   bson::Document d;
   bson_t* b = d.mut();
   BSON_APPEND_INT64(b, "_id", e.rank);
-  append_fields(b, e);
-  return d;
-}
-
-void HistoryStore::append_fields(bson_t* b, const model::HistoryEntry& e) {
   BSON_APPEND_INT64(b, "version", e.version);
   BSON_APPEND_UTF8(b, "description", e.description.c_str());
   BSON_APPEND_UTF8(b, "script", e.script.c_str());
@@ -44,6 +44,7 @@ void HistoryStore::append_fields(bson_t* b, const model::HistoryEntry& e) {
   BSON_APPEND_INT64(b, "lease", e.lease);
   if (e.repaired) BSON_APPEND_BOOL(b, "repaired", true);
   if (!e.error.empty()) BSON_APPEND_UTF8(b, "error", e.error.c_str());
+  return d;
 }
 
 model::HistoryEntry HistoryStore::from_document(const bson::Document& doc) {
@@ -71,7 +72,68 @@ model::HistoryEntry HistoryStore::from_document(const bson::Document& doc) {
   return e;
 }
 
-std::vector<model::HistoryEntry> HistoryStore::read_all() {
+// A run record's _id is minus its lease: lease documents have positive _ids,
+// and every lease query filters on them.
+bson::Document HistoryStore::to_document(const model::RunRecord& run) {
+  bson::Document d;
+  bson_t* b = d.mut();
+  BSON_APPEND_INT64(b, "_id", -run.lease);
+  BSON_APPEND_INT64(b, "lease", run.lease);
+  BSON_APPEND_INT64(b, "first_rank", run.first_rank);
+  BSON_APPEND_UTF8(b, "type", model::to_string(run.type));
+  BSON_APPEND_UTF8(b, "installed_by", run.installed_by.c_str());
+  BSON_APPEND_DATE_TIME(b, "started", to_ms(run.started));
+  bson_t steps, step;
+  BSON_APPEND_ARRAY_BEGIN(b, "steps", &steps);
+  char key[16];
+  for (size_t i = 0; i < run.steps.size(); ++i) {
+    const char* k = nullptr;
+    bson_uint32_to_string(static_cast<uint32_t>(i), &k, key, sizeof key);
+    const auto& s = run.steps[i];
+    bson_append_document_begin(&steps, k, -1, &step);
+    BSON_APPEND_INT64(&step, "version", s.version);
+    BSON_APPEND_UTF8(&step, "description", s.description.c_str());
+    BSON_APPEND_UTF8(&step, "script", s.script.c_str());
+    BSON_APPEND_UTF8(&step, "checksum", s.checksum.c_str());
+    bson_append_document_end(&steps, &step);
+  }
+  bson_append_array_end(b, &steps);
+  return d;
+}
+
+model::RunRecord HistoryStore::run_from_document(const bson::Document& doc) {
+  model::RunRecord run;
+  bson_iter_t it;
+  if (!bson_iter_init(&it, doc.get())) return run;
+  while (bson_iter_next(&it)) {
+    std::string_view key = bson_iter_key(&it);
+    if (key == "lease") run.lease = bson_iter_as_int64(&it);
+    else if (key == "first_rank") run.first_rank = bson_iter_as_int64(&it);
+    else if (key == "type") run.type = model::entry_type_from_string(get_string(it)).value_or(model::EntryType::migrate);
+    else if (key == "installed_by") run.installed_by = get_string(it);
+    else if (key == "started" && BSON_ITER_HOLDS_DATE_TIME(&it))
+      run.started = model::TimePoint(std::chrono::milliseconds(bson_iter_date_time(&it)));
+    else if (key == "steps" && BSON_ITER_HOLDS_ARRAY(&it)) {
+      bson_iter_t steps, field;
+      bson_iter_recurse(&it, &steps);
+      while (bson_iter_next(&steps)) {
+        if (!BSON_ITER_HOLDS_DOCUMENT(&steps) || !bson_iter_recurse(&steps, &field)) continue;
+        model::RunRecord::Step step;
+        while (bson_iter_next(&field)) {
+          std::string_view k = bson_iter_key(&field);
+          if (k == "version") step.version = bson_iter_as_int64(&field);
+          else if (k == "description") step.description = get_string(field);
+          else if (k == "script") step.script = get_string(field);
+          else if (k == "checksum") step.checksum = get_string(field);
+        }
+        run.steps.push_back(std::move(step));
+      }
+    }
+  }
+  return run;
+}
+
+std::vector<model::HistoryEntry> HistoryStore::read_log() {
   // Sorted here, not by the server: a server without a usable index for the
   // sort (FerretDB) need not sort, and the reply is read whole anyway.
   auto cmd = find_command(m_collection, bson::Document{}, bson::Document{});
@@ -82,6 +144,48 @@ std::vector<model::HistoryEntry> HistoryStore::read_all() {
   return out;
 }
 
+std::vector<model::RunRecord> HistoryStore::read_runs() {
+  auto filter = bson::Document::adopt(BCON_NEW("_id", "{", "$lt", BCON_INT64(0), "}"));
+  std::vector<model::RunRecord> out;
+  for (const auto& doc : m_client.run_cursor(m_database, find_command(m_lock_collection, filter, bson::Document{}))) {
+    out.push_back(run_from_document(doc));
+  }
+  return out;
+}
+
+namespace {
+
+void insert_in_rank_order(std::vector<model::HistoryEntry>& history, model::HistoryEntry entry) {
+  auto at = std::lower_bound(history.begin(), history.end(), entry.rank,
+                             [](const model::HistoryEntry& e, int64_t r) { return e.rank < r; });
+  history.insert(at, std::move(entry));
+}
+
+}  // namespace
+
+std::vector<model::HistoryEntry> HistoryStore::read_all() {
+  auto history = read_log();
+  for (const auto& run : read_runs()) {
+    if (auto e = model::running_entry(run, history)) insert_in_rank_order(history, std::move(*e));
+  }
+  return history;
+}
+
+std::vector<model::HistoryEntry> HistoryStore::read_and_adopt(int64_t own_lease) {
+  auto history = read_log();
+  for (const auto& run : read_runs()) {
+    if (run.lease == own_lease) continue;
+    // The entry first, then the record: cut in between, the next holder
+    // finds the entry written and only deletes the record.
+    if (auto e = model::running_entry(run, history)) {
+      insert(*e);
+      insert_in_rank_order(history, std::move(*e));
+    }
+    end_run(run.lease);
+  }
+  return history;
+}
+
 void HistoryStore::ensure_indexes() {
   m_client.run(m_database, bson::Document::adopt(BCON_NEW("createIndexes", BCON_UTF8(m_collection.c_str()), "indexes",
                                                          "[", "{", "key", "{", "version", BCON_INT32(1), "}", "name",
@@ -89,50 +193,23 @@ void HistoryStore::ensure_indexes() {
 }
 
 void HistoryStore::insert(const model::HistoryEntry& entry) {
-  m_client.run_write(m_database, insert_one_command(m_collection, to_document(entry)));
+  try {
+    m_client.run_write(m_database, insert_one_command(m_collection, to_document(entry)));
+  } catch (const ServerError& e) {
+    if (e.server_code() != kDuplicateKey) throw;
+    throw ServerError(e.server_code(),
+                      fmt::format("history entry {} exists already: another process has written the history; run "
+                                  "`mongoway info` to see the state",
+                                  entry.rank));
+  }
 }
 
-void HistoryStore::finish(int64_t rank, bool success, int64_t execution_time_ms, const std::string& error) {
-  auto set = bson::Document::adopt(BCON_NEW("success", BCON_BOOL(success), "finished", BCON_BOOL(true),
-                                            "execution_time_ms", BCON_INT64(execution_time_ms)));
-  if (!error.empty()) BSON_APPEND_UTF8(set.mut(), "error", error.c_str());
-  m_client.run_write(m_database, update_set_command(m_collection, id_filter(rank), set));
+void HistoryStore::record_run(const model::RunRecord& run) {
+  m_client.run_write(m_database, upsert_replace_command(m_lock_collection, id_filter(-run.lease), to_document(run)));
 }
 
-void HistoryStore::finish_and_start(int64_t rank, int64_t execution_time_ms, const model::HistoryEntry& next) {
-  auto set = bson::Document::adopt(BCON_NEW("success", BCON_BOOL(true), "finished", BCON_BOOL(true),
-                                            "execution_time_ms", BCON_INT64(execution_time_ms)));
-  // The next entry is written with $setOnInsert: if an entry with its rank
-  // exists already (another process's), it is left as it is and no upsert is
-  // reported, which is checked below.
-  bson::Document next_fields;
-  append_fields(next_fields.mut(), next);
-  auto cmd = bson::Document::adopt(BCON_NEW(
-      "update", BCON_UTF8(m_collection.c_str()), "updates", "[",
-      "{", "q", "{", "_id", BCON_INT64(rank), "}", "u", "{", "$set", BCON_DOCUMENT(set.get()), "}", "}",
-      "{", "q", "{", "_id", BCON_INT64(next.rank), "}", "u", "{", "$setOnInsert", BCON_DOCUMENT(next_fields.get()),
-      "}", "upsert", BCON_BOOL(true), "}",
-      "]", "ordered", BCON_BOOL(true)));
-  auto reply = m_client.run_write(m_database, cmd);
-  // The finish matched, and the start was inserted (not found): `n` counts
-  // both, and `upserted` names the new entry. (Its `index` is not checked:
-  // some servers count upserts there instead of statements.)
-  bson_iter_t it;
-  const int64_t n = bson_iter_init_find(&it, reply.get(), "n") ? bson_iter_as_int64(&it) : 0;
-  bool upserted = false;
-  bson_iter_t arr, entry;
-  if (bson_iter_init_find(&it, reply.get(), "upserted") && BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &arr)) {
-    while (bson_iter_next(&arr)) {
-      if (BSON_ITER_HOLDS_DOCUMENT(&arr) && bson_iter_recurse(&arr, &entry) && bson_iter_find(&entry, "_id") &&
-          bson_iter_as_int64(&entry) == next.rank) {
-        upserted = true;
-      }
-    }
-  }
-  if (n != 2 || !upserted) {
-    throw ServerError(0, "the history write did not take effect (another process may have written the history); "
-                         "run `mongoway info` to see the state");
-  }
+void HistoryStore::end_run(int64_t lease) {
+  m_client.run_write(m_database, delete_many_command(m_lock_collection, id_filter(-lease)));
 }
 
 void HistoryStore::mark_repaired(const std::vector<int64_t>& ranks) {

@@ -1,5 +1,7 @@
 #pragma once
-// The history collection: a log with one document per action.
+// The history collection: a log with one document per action, only ever
+// appended to by a run; and the records of runs in progress, kept in the lock
+// collection (see model::RunRecord).
 
 #include <optional>
 #include <string>
@@ -14,31 +16,43 @@ class HistoryStore {
  public:
   HistoryStore(Client& client, std::string database, std::string collection);
 
-  // Every entry, ascending by rank, in one query.
+  // The lock collection of a history collection: NAME_lock.
+  static std::string lock_collection_of(const std::string& history_collection) { return history_collection + "_lock"; }
+
+  // Every entry, ascending by rank, with the unfinished entry of each run
+  // record that stands for one (a run in progress, or one cut short); two
+  // queries whatever the length of the history.
   std::vector<model::HistoryEntry> read_all();
+  // The same, for the holder of lease `own_lease`: the unfinished entries of
+  // other leases' run records are first written into the history and those
+  // records deleted, so that the history itself tells the truth from then on.
+  std::vector<model::HistoryEntry> read_and_adopt(int64_t own_lease);
+
   // Creates the indexes the log needs; called once, before its first entry.
   void ensure_indexes();
+  // Appends one entry (an insert: an existing rank is never overwritten).
   void insert(const model::HistoryEntry& entry);
-  // Records how the action of entry `rank` ended.
-  void finish(int64_t rank, bool success, int64_t execution_time_ms, const std::string& error);
-  // In one ordered write: marks entry `rank` successful and writes `next`, the
-  // unfinished entry of the version that runs next. `next` is written by an
-  // upsert that only inserts ($setOnInsert), so an entry written by another
-  // process is never overwritten (the write fails instead).
-  void finish_and_start(int64_t rank, int64_t execution_time_ms, const model::HistoryEntry& next);
+  // Writes (or replaces) the record of the run of `run.lease`.
+  void record_run(const model::RunRecord& run);
+  // Deletes the record of the run of `lease`: the run has ended.
+  void end_run(int64_t lease);
   void mark_repaired(const std::vector<int64_t>& ranks);
 
   const std::string& collection() const { return m_collection; }
 
   static bson::Document to_document(const model::HistoryEntry& entry);
   static model::HistoryEntry from_document(const bson::Document& doc);
+  static bson::Document to_document(const model::RunRecord& run);
+  static model::RunRecord run_from_document(const bson::Document& doc);
 
  private:
-  static void append_fields(bson_t* b, const model::HistoryEntry& entry);  // every field but _id
+  std::vector<model::HistoryEntry> read_log();
+  std::vector<model::RunRecord> read_runs();
 
   Client& m_client;
   std::string m_database;
   std::string m_collection;
+  std::string m_lock_collection;
 };
 
 }  // namespace mongoway::mongo

@@ -62,7 +62,9 @@ std::string process_owner() {
 }
 
 std::optional<Lease> read_newest_lease(Client& client, const std::string& database, const std::string& collection) {
-  auto cmd = find_command(collection, bson::Document{}, bson::Document::adopt(BCON_NEW("_id", BCON_INT32(-1))), 1);
+  // Leases have positive _ids (a run's record has minus its lease's).
+  auto cmd = find_command(collection, bson::Document::adopt(BCON_NEW("_id", "{", "$gt", BCON_INT64(0), "}")),
+                          bson::Document::adopt(BCON_NEW("_id", BCON_INT32(-1))), 1);
   auto docs = client.run_cursor(database, cmd);
   if (docs.empty()) return std::nullopt;
   Lease lease;
@@ -204,13 +206,15 @@ void LeaseLock::release() {
   if (m_lost) return;
   release_lease(m_client, m_database, m_collection, m_lease.id);
   // Older leases are all released or expired (this one was taken after
-  // them); dropping them keeps the collection at one or two documents, so
-  // reading the newest lease and renewing one stay cheap on servers that
-  // scan for them. The newest lease stays: lease numbers only grow.
+  // them); dropping them (not the run records, whose _ids are negative)
+  // keeps the collection at a few documents, so reading the newest lease and
+  // renewing one stay cheap on servers that scan for them. The newest lease
+  // stays: lease numbers only grow.
   // Best effort: the run's outcome does not depend on it.
   if (m_lease.id > 1) {
     try {
-      auto filter = bson::Document::adopt(BCON_NEW("_id", "{", "$lt", BCON_INT64(m_lease.id), "}"));
+      auto filter =
+          bson::Document::adopt(BCON_NEW("_id", "{", "$gt", BCON_INT64(0), "$lt", BCON_INT64(m_lease.id), "}"));
       m_client.run_write(m_database, delete_many_command(m_collection, filter));
     } catch (const std::exception&) {
     }

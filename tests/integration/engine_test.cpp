@@ -99,6 +99,9 @@ TEST_F(Engine, ExampleMigrationsCreateWhatTheyDescribe) {
     EXPECT_TRUE(h[i].finished);
     EXPECT_EQ(h[i].checksum.rfind("sha256:", 0), 0u);
   }
+  // The history collection holds exactly those; the run's record is gone.
+  EXPECT_EQ(find("mongoway_history").size(), 6u);
+  EXPECT_TRUE(find("mongoway_history_lock", R"({"_id": {"$lt": 0}})").empty());
 
   // A second migrate does nothing: no step, no new history, same data.
   auto before = snapshot();
@@ -296,6 +299,8 @@ TEST_F(Engine, FailingCommandLeavesAFailedEntryThatBlocksUntilRepair) {
   EXPECT_TRUE(h[1].finished);
   EXPECT_NE(h[1].error.find("command 2 (insertOne)"), std::string::npos) << h[1].error;
   EXPECT_EQ(count("markers", R"({"_id": 3})"), 0);
+  // The failure ends the run: no record stands for V3.
+  EXPECT_TRUE(find("mongoway_history_lock", R"({"_id": {"$lt": 0}})").empty());
   // migrate refuses until repair.
   try {
     m.migrate();

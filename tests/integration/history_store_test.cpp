@@ -2,6 +2,7 @@
 
 #include "fixture.hpp"
 #include "mongo/history_store.hpp"
+#include "mongo/lease_lock.hpp"
 
 namespace mongoway::testing {
 namespace {
@@ -19,6 +20,19 @@ class HistoryStoreTest : public DatabaseTest {
     e.installed_on = std::chrono::system_clock::time_point(std::chrono::milliseconds(1700000000000));
     e.lease = lease;
     return e;
+  }
+  // The record of lease `lease` running `count` versions from rank (= version) `first`.
+  model::RunRecord run(int64_t lease, int64_t first, int64_t count) {
+    model::RunRecord r;
+    r.lease = lease;
+    r.first_rank = first;
+    r.type = model::EntryType::undo;
+    r.installed_by = "me@host:1";
+    r.started = std::chrono::system_clock::time_point(std::chrono::milliseconds(1700000000000));
+    for (int64_t v = first; v < first + count; ++v) {
+      r.steps.push_back({v, "v", "V" + std::to_string(v) + "__v.json", "sha256:00"});
+    }
+    return r;
   }
 };
 
@@ -56,38 +70,138 @@ TEST_F(HistoryStoreTest, ReadAllIsInRankOrder) {
   EXPECT_EQ(ranks, (std::vector<int64_t>{1, 2, 9, 10, 11}));
 }
 
-TEST_F(HistoryStoreTest, FinishAndStartWritesBothInOneCommand) {
+TEST_F(HistoryStoreTest, AnEntryIsOnlyEverInserted) {
   mongo::HistoryStore store(client(), db, "h");
-  store.insert(entry(1, 3));
-  store.finish_and_start(1, 42, entry(2, 3));
-  auto all = store.read_all();
-  ASSERT_EQ(all.size(), 2u);
-  EXPECT_TRUE(all[0].success);
-  EXPECT_TRUE(all[0].finished);
-  EXPECT_EQ(all[0].execution_time_ms, 42);
-  EXPECT_EQ(all[1].rank, 2);
-  EXPECT_FALSE(all[1].finished);
-}
-
-TEST_F(HistoryStoreTest, FinishAndStartNeverOverwritesAnotherProcesssEntry) {
-  // Also with the same lease: the next entry is only ever inserted.
-  mongo::HistoryStore store(client(), db, "h");
-  store.insert(entry(1, 3));
   auto theirs = entry(2, 9);  // written by the holder of lease 9
   theirs.description = "theirs";
   store.insert(theirs);
-  EXPECT_THROW(store.finish_and_start(1, 42, entry(2, 3)), Error);
+  try {
+    store.insert(entry(2, 3));
+    FAIL() << "a second entry with rank 2 was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("history entry 2 exists already"), std::string::npos) << e.what();
+  }
+  auto all = store.read_all();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].description, "theirs");
+  EXPECT_EQ(all[0].lease, 9);
+}
+
+TEST_F(HistoryStoreTest, ARunRecordStandsForTheVersionThatIsRunning) {
+  mongo::HistoryStore store(client(), db, "h");
+  store.insert(entry(1, 2));  // an earlier run's
+  store.record_run(run(3, 2, 3));  // lease 3 will run versions 2, 3, 4 as ranks 2, 3, 4
+
+  // Kept beside the lock, not in the history.
+  EXPECT_EQ(find("h").size(), 1u);
+  const auto records = find("h_lock");
+  ASSERT_EQ(records.size(), 1u);
+  bson_iter_t it;
+  ASSERT_TRUE(bson_iter_init_find(&it, records[0].get(), "_id"));
+  EXPECT_EQ(bson_iter_as_int64(&it), -3);
+
   auto all = store.read_all();
   ASSERT_EQ(all.size(), 2u);
-  EXPECT_EQ(all[1].description, "theirs");
-  EXPECT_EQ(all[1].lease, 9);
-  auto same_lease = entry(3, 3);
-  same_lease.description = "first";
-  store.insert(same_lease);
-  auto second = entry(3, 3);
-  second.description = "second";
-  EXPECT_THROW(store.finish_and_start(2, 1, second), Error);
-  EXPECT_EQ(store.read_all()[2].description, "first");
+  EXPECT_EQ(all[1].rank, 2);
+  EXPECT_EQ(all[1].version, 2);
+  EXPECT_EQ(all[1].script, "V2__v.json");
+  EXPECT_EQ(all[1].lease, 3);
+  EXPECT_FALSE(all[1].finished);
+  EXPECT_FALSE(all[1].success);
+
+  // Version 2 ends: version 3 is the one running, since version 2 ended.
+  auto done = entry(2, 3);
+  done.success = done.finished = true;
+  done.execution_time_ms = 250;
+  store.insert(done);
+  all = store.read_all();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_TRUE(all[1].finished);
+  EXPECT_EQ(all[2].rank, 3);
+  EXPECT_EQ(all[2].version, 3);
+  EXPECT_FALSE(all[2].finished);
+  EXPECT_EQ(all[2].installed_on, done.installed_on + std::chrono::milliseconds(250));
+
+  // Version 3 fails: the run stopped there, nothing is running.
+  auto failed = entry(3, 3);
+  failed.finished = true;
+  failed.error = "boom";
+  store.insert(failed);
+  all = store.read_all();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[2].error, "boom");
+
+  store.end_run(3);
+  EXPECT_TRUE(find("h_lock").empty());
+}
+
+TEST_F(HistoryStoreTest, ARecordWhoseRankAnotherLeaseWroteStandsForNothing) {
+  mongo::HistoryStore store(client(), db, "h");
+  store.record_run(run(3, 1, 2));
+  store.insert(entry(1, 4));
+  auto all = store.read_all();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].lease, 4);
+}
+
+TEST_F(HistoryStoreTest, TheNextHolderWritesTheUnfinishedEntryOfADeadRun) {
+  mongo::HistoryStore store(client(), db, "h");
+  store.record_run(run(3, 1, 2));
+  auto done = entry(1, 3);
+  done.success = done.finished = true;
+  store.insert(done);
+
+  auto all = store.read_and_adopt(4);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_FALSE(all[1].finished);
+  // Now in the history itself, and the record is gone.
+  auto stored = store.read_all();
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(find("h").size(), 2u);
+  EXPECT_TRUE(find("h_lock").empty());
+  EXPECT_EQ(stored[1].rank, 2);
+  EXPECT_EQ(stored[1].version, 2);
+  EXPECT_EQ(stored[1].lease, 3);
+  EXPECT_FALSE(stored[1].finished);
+  // Again: nothing more to do.
+  EXPECT_EQ(store.read_and_adopt(4).size(), 2u);
+  EXPECT_EQ(find("h").size(), 2u);
+}
+
+TEST_F(HistoryStoreTest, TheHolderDoesNotAdoptItsOwnRunNorAnEndedOne) {
+  mongo::HistoryStore store(client(), db, "h");
+  store.record_run(run(4, 1, 1));
+  EXPECT_TRUE(store.read_and_adopt(4).empty());
+  EXPECT_TRUE(find("h").empty());
+  EXPECT_EQ(find("h_lock").size(), 1u);
+
+  // A record left by a run that ended (every version recorded) is only deleted.
+  auto done = entry(1, 4);
+  done.success = done.finished = true;
+  store.insert(done);
+  EXPECT_EQ(store.read_and_adopt(5).size(), 1u);
+  EXPECT_EQ(find("h").size(), 1u);
+  EXPECT_TRUE(find("h_lock").empty());
+}
+
+TEST_F(HistoryStoreTest, LeaseQueriesIgnoreRunRecords) {
+  mongo::HistoryStore store(client(), db, "h");
+  store.record_run(run(7, 1, 1));
+  EXPECT_FALSE(mongo::read_newest_lease(client(), db, "h_lock").has_value());
+}
+
+TEST_F(HistoryStoreTest, ALongRunRecordRoundTrips) {
+  auto record = run(3, 10, 1000);
+  auto back = mongo::HistoryStore::run_from_document(mongo::HistoryStore::to_document(record));
+  EXPECT_EQ(back.lease, 3);
+  EXPECT_EQ(back.first_rank, 10);
+  EXPECT_EQ(back.type, model::EntryType::undo);
+  EXPECT_EQ(back.installed_by, "me@host:1");
+  EXPECT_EQ(back.started, record.started);
+  ASSERT_EQ(back.steps.size(), 1000u);
+  EXPECT_EQ(back.steps[999].version, 1009);
+  EXPECT_EQ(back.steps[999].script, "V1009__v.json");
+  EXPECT_EQ(back.steps[999].checksum, "sha256:00");
 }
 
 TEST_F(HistoryStoreTest, MarkRepaired) {
