@@ -2,6 +2,8 @@
 
 #include <mongoc/mongoc.h>
 
+#include <future>
+
 #include "exec/stop.hpp"
 #include "script/documents_stream.hpp"
 
@@ -21,7 +23,11 @@ int64_t get_int(const bson_t* doc, const char* key) {
   return bson_iter_init_find(&it, doc, key) && BSON_ITER_HOLDS_NUMBER(&it) ? bson_iter_as_int64(&it) : 0;
 }
 
-// Builds {insert: coll, ordered: true, documents: [...]} batches and sends them.
+// Builds {insert: coll, ordered: true, documents: [...]} batches and sends
+// them, one at a time and in order, from a second thread: the next batch is
+// read and converted while the server inserts the current one. The client is
+// only ever used by one thread at a time (the caller uses it again only after
+// finish()).
 class InsertBatcher {
  public:
   InsertBatcher(mongo::Client& client, const script::ServerCommand& command, std::optional<uint64_t> total,
@@ -31,11 +37,21 @@ class InsertBatcher {
     m_max_count = static_cast<uint32_t>(std::max(1, info.max_write_batch_size));
     m_max_bytes = std::min<uint32_t>(kMaxBatchBytes, static_cast<uint32_t>(info.max_bson_object_size));
   }
+  ~InsertBatcher() {
+    // Unwinding: the batch in flight still ends before the client is used again.
+    if (m_in_flight.valid()) m_in_flight.wait();
+  }
+  InsertBatcher(const InsertBatcher&) = delete;
+  InsertBatcher& operator=(const InsertBatcher&) = delete;
 
   void add(const bson_t* doc) {
     if (m_count > 0 && (m_count >= m_max_count || m_bytes + doc->len + 16 > m_max_bytes)) flush();
     if (m_count == 0) {
-      if (m_done > 0) throw_if_stopped();  // a long seed stops between batches
+      if (m_sent > 0 && stop_requested()) {
+        // A long seed stops between batches, once the one in flight has ended.
+        collect();
+        throw_if_stopped();
+      }
       begin();
     }
     char key[16];
@@ -48,6 +64,7 @@ class InsertBatcher {
 
   WriteCounts finish() {
     if (m_count > 0) flush();
+    collect();
     return m_counts;
   }
 
@@ -60,10 +77,20 @@ class InsertBatcher {
 
   void flush() {
     bson_append_array_end(m_batch.mut(), &m_array);
-    auto reply = m_client.run_write(m_command.database, m_batch);
-    m_counts.inserted += get_int(reply.get(), "n");
-    m_done += m_count;
+    collect();  // one batch in flight at a time, in order
+    m_in_flight = std::async(std::launch::async, [this, batch = std::move(m_batch)] {
+      return get_int(m_client.run_write(m_command.database, batch).get(), "n");
+    });
+    m_in_flight_count = m_count;
+    m_sent += m_count;
     m_count = 0;
+  }
+
+  // Waits for the batch in flight, if any; rethrows its error.
+  void collect() {
+    if (!m_in_flight.valid()) return;
+    m_counts.inserted += m_in_flight.get();
+    m_done += m_in_flight_count;
     if (m_progress) m_progress(m_done, m_total);
   }
 
@@ -77,7 +104,10 @@ class InsertBatcher {
   bson_t m_array;  // child of m_batch while a batch is open (not owned)
   uint32_t m_count = 0;
   uint32_t m_bytes = 0;
-  uint64_t m_done = 0;
+  uint64_t m_sent = 0;  // documents handed to the server
+  uint64_t m_done = 0;  // documents whose insert has returned
+  std::future<int64_t> m_in_flight;
+  uint32_t m_in_flight_count = 0;
   WriteCounts m_counts;
 };
 

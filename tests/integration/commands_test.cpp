@@ -764,6 +764,39 @@ TEST_F(Commands, InsertManyFromAnNdjsonFileCrossesTheBatchByteLimit) {
   EXPECT_EQ(value(last[0], "pad").size(), pad.size() + 2);
 }
 
+TEST_F(Commands, InsertManyStopsAtAnErrorInALaterBatch) {
+  // Three batches by size (2,200 documents of about 8 KiB), a duplicate _id in
+  // the second: a batch is sent while the next is read, and its error still
+  // ends the version there, with what the ordered insert wrote before it.
+  constexpr int kDocs = 2200;
+  constexpr int kDuplicate = 1500;
+  const std::string pad(8000, 'x');
+  std::string text;
+  for (int i = 0; i < kDocs; ++i) text += fmt::format(R"({{"_id": {}, "pad": "{}"}})", i == kDuplicate ? 7 : i, pad) + "\n";
+  std::filesystem::create_directories(dir() + "/seed");
+  write(dir(), "seed/dup.ndjson", text);
+  version(1, "seed", R"([{"insertMany": "dup", "documentsFile": "seed/dup.ndjson"}])");
+  std::vector<uint64_t> progress;
+  Listener listener;
+  listener.documents_progress = [&](uint64_t done, std::optional<uint64_t>) { progress.push_back(done); };
+  try {
+    migrate(listener);
+    FAIL() << "the duplicate _id was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::migration_failed) << e.what();
+    EXPECT_NE(std::string(e.what()).find("command 1 (insertMany)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("11000"), std::string::npos) << e.what();
+  }
+  // Everything before the duplicate, nothing of the third batch (FerretDB 1.24
+  // writes the rest of the duplicate's group of 100 as well).
+  EXPECT_EQ(count("dup", fmt::format(R"({{"_id": {{"$lt": {}}}}})", kDuplicate)), kDuplicate);
+  EXPECT_EQ(count("dup", R"({"_id": {"$gte": 2000}})"), 0);
+  EXPECT_EQ(state(1), State::failed);
+  // Only the first batch was reported done.
+  ASSERT_EQ(progress.size(), 1u);
+  EXPECT_LT(progress[0], static_cast<uint64_t>(kDuplicate));
+}
+
 TEST_F(Commands, InsertDecimal128) {
   setup(R"([{"insertOne": "prices", "document": {"_id": 1, "amount": 1.5}}])");
   version(2, "decimal", fmt::format(R"([{}, {{"insertOne": "prices", "document": {{"_id": 2, "amount": {{"$numberDecimal": "19.99"}}}}}}])", kPing));
