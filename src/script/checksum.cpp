@@ -1,28 +1,39 @@
 #include "script/checksum.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include "script/script.hpp"
 
 namespace mongoway::script {
 
 void ChecksumBuilder::add(std::string_view chunk) {
-  size_t run_start = 0;
-  const auto flush_run = [&](size_t end) {
-    if (end > run_start) {
+  // Runs between line breaks are hashed as they are; every line break (LF,
+  // CRLF or CR) as one LF, and the last one only once text follows it.
+  const char* const data = chunk.data();
+  const size_t size = chunk.size();
+  const auto find = [&](char c, size_t from) {
+    const void* p = from < size ? std::memchr(data + from, c, size - from) : nullptr;
+    return p ? static_cast<size_t>(static_cast<const char*>(p) - data) : size;
+  };
+  size_t next_lf = find('\n', 0);
+  size_t next_cr = find('\r', 0);
+  size_t i = 0;
+  while (i < size) {
+    if (next_lf < i) next_lf = find('\n', i);
+    if (next_cr < i) next_cr = find('\r', i);
+    const size_t stop = std::min(next_lf, next_cr);
+    if (stop > i) {
       if (m_pending_newline) {
         m_hash.update("\n");
         m_pending_newline = false;
       }
-      m_hash.update(chunk.substr(run_start, end - run_start));
-    }
-  };
-  for (size_t i = 0; i < chunk.size(); ++i) {
-    const char c = chunk[i];
-    if (c != '\n' && c != '\r') {
+      m_hash.update(chunk.substr(i, stop - i));
       m_after_cr = false;
-      continue;
+      i = stop;
+      if (i == size) break;
     }
-    flush_run(i);
-    run_start = i + 1;
+    const char c = data[i++];
     if (c == '\n' && m_after_cr) {
       m_after_cr = false;  // second half of CRLF
       continue;
@@ -31,7 +42,6 @@ void ChecksumBuilder::add(std::string_view chunk) {
     if (m_pending_newline) m_hash.update("\n");
     m_pending_newline = true;
   }
-  flush_run(chunk.size());
 }
 
 void ChecksumBuilder::end_part() {

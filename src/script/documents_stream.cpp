@@ -9,6 +9,7 @@
 #include "mongoway/error.hpp"
 #include "script/extjson.hpp"
 #include "util/files.hpp"
+#include "util/utf8.hpp"
 
 namespace mongoway::script {
 
@@ -78,10 +79,8 @@ void DocumentStream::advance(size_t count) {
   if (std::memchr(first, '\n', count) == nullptr && std::memchr(first, '\r', count) == nullptr) {
     // The usual case, a document (JSON strings hold no raw line breaks): only
     // the column moves, by the number of code points.
-    size_t continuation = 0;
-    for (const char c : chunk) continuation += (static_cast<unsigned char>(c) & 0xC0) == 0x80;
     if (count > 0) m_after_cr = false;
-    m_where.column += static_cast<int>(count - continuation);
+    m_where.column += static_cast<int>(util::count_code_points(chunk));
   } else {
     for (const char c : chunk) {
       if (c == '\n' && m_after_cr) {
@@ -184,6 +183,20 @@ void DocumentStream::after_array_element() {
   if (!at_end() && peek() == ']') fail(comma, "trailing comma before ']'");
 }
 
+namespace {
+
+// How many bytes from `p` are string content with nothing to look at: up to
+// the first quote, backslash or raw line break (memchr is far faster than a
+// loop over the bytes of a long string).
+size_t plain_string_bytes(const char* p, size_t n) {
+  for (const char c : {'"', '\\', '\n', '\r'}) {
+    if (const void* at = std::memchr(p, c, n)) n = static_cast<size_t>(static_cast<const char*>(at) - p);
+  }
+  return n;
+}
+
+}  // namespace
+
 // Length of the object that starts at m_begin: strings, escapes and depth are
 // tracked so that only the top-level braces count. A raw line break inside a
 // string ends the scan (the strict parser then reports the unterminated string).
@@ -204,6 +217,10 @@ size_t DocumentStream::scan_object() {
     const char* const base = m_buffer.data() + m_begin;
     const size_t stop = std::min(m_buffer.size() - m_begin, kMaxDocumentText + 1);
     while (length < stop) {
+      if (in_string && !escape) {
+        length += plain_string_bytes(base + length, stop - length);
+        if (length == stop) break;
+      }
       const char c = base[length++];
       if (in_string) {
         if (escape) {

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <unordered_map>
 #include <utility>
 
@@ -171,7 +172,7 @@ class Parser {
         Value v;
         v.kind = Kind::string;
         v.begin = here();
-        parse_string(v.text);
+        parse_string(v.text, m_options.build_dom);
         if (!m_options.build_dom) v.text.clear();
         v.end = m_pos;
         return v;
@@ -330,17 +331,34 @@ class Parser {
     util::append_utf8(out, cp);
   }
 
-  void parse_string(std::string& out) {
+  // Whether none of the 8 bytes of `w` ends a plain run of a string: no
+  // control character, non-ASCII byte, quote or backslash.
+  static bool plain_word(uint64_t w) {
+    constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const auto has_zero = [](uint64_t v) { return ((v - ones) & ~v & highs) != 0; };
+    if ((w & highs) != 0) return false;
+    if (((w - ones * 0x20) & ~w & highs) != 0) return false;  // a byte below 0x20
+    return !has_zero(w ^ (ones * '"')) && !has_zero(w ^ (ones * '\\'));
+  }
+
+  // `keep`: append the string's value to `out` (else only check it).
+  void parse_string(std::string& out, bool keep = true) {
     const Location start = here();
     ++m_pos;
     for (;;) {
       const size_t run_start = m_pos;
+      while (m_pos + 8 <= m_text.size()) {
+        uint64_t w;
+        std::memcpy(&w, m_text.data() + m_pos, 8);
+        if (!plain_word(w)) break;
+        m_pos += 8;
+      }
       while (!at_end()) {
         const unsigned char c = peek();
         if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
         ++m_pos;
       }
-      out.append(m_text.data() + run_start, m_pos - run_start);
+      if (keep) out.append(m_text.data() + run_start, m_pos - run_start);
       if (at_end()) fail(start, "unterminated string (missing closing quote)");
       const unsigned char c = peek();
       if (c == '"') {
@@ -357,7 +375,7 @@ class Parser {
       } else {
         const size_t length = util::utf8_sequence(m_text, m_pos);
         if (length == 0) check_utf8_here();
-        out.append(m_text.data() + m_pos, length);
+        if (keep) out.append(m_text.data() + m_pos, length);
         m_pos += length;
       }
     }
