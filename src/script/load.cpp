@@ -1,9 +1,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <system_error>
+#include <thread>
 
 #include "script/bson_util.hpp"
 #include "script/checksum.hpp"
@@ -315,13 +319,40 @@ LoadResult load_all(const std::vector<std::string>& locations, const LoadOptions
   result.migrations_found = static_cast<size_t>(std::count_if(
       discovery.files.begin(), discovery.files.end(),
       [](const DiscoveredFile& f) { return f.name.kind == FileKind::migrate; }));
+  // Files are independent: they are read and checked on every core, and
+  // their results gathered in discovery order, so the output is the same as
+  // one thread's.
+  const auto& files = discovery.files;
+  std::vector<std::optional<Script>> scripts(files.size());
+  std::vector<std::vector<Diagnostic>> problems(files.size());
+  std::atomic<size_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;  // the first unexpected exception, rethrown below
+  const auto work = [&] {
+    try {
+      for (size_t i = next++; i < files.size(); i = next++) scripts[i] = load_script(files[i], options, problems[i]);
+    } catch (...) {
+      std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next = files.size();
+    }
+  };
+  constexpr size_t kFilesPerThread = 64;  // below that, starting a thread costs more than it saves
+  const size_t threads = std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 8,
+                                           std::max<size_t>(1, files.size() / kFilesPerThread)});
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (auto& h : helpers) h.join();
+  if (failure) std::rethrow_exception(failure);
   std::map<int64_t, Script> ups;
   std::map<int64_t, Script> undos;
-  for (const auto& file : discovery.files) {
-    auto script = load_script(file, options, result.diagnostics);
-    if (!script) continue;
-    auto& target = file.name.kind == FileKind::migrate ? ups : undos;
-    target.emplace(file.name.version, std::move(*script));
+  for (size_t i = 0; i < files.size(); ++i) {
+    result.diagnostics.insert(result.diagnostics.end(), std::make_move_iterator(problems[i].begin()),
+                              std::make_move_iterator(problems[i].end()));
+    if (!scripts[i]) continue;
+    auto& target = files[i].name.kind == FileKind::migrate ? ups : undos;
+    target.emplace(files[i].name.version, std::move(*scripts[i]));
   }
   for (auto& [version, up] : ups) {
     Migration migration{std::move(up), std::nullopt};
