@@ -3,6 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <vector>
 #include <cstring>
 #include <stdexcept>
 
@@ -24,6 +31,9 @@ void DocumentStream::open(const std::string& path, const std::string& display_pa
   m_after_cr = false;
   m_count = 0;
   m_mode = Mode::start;
+  std::error_code ec;
+  m_size = std::filesystem::file_size(path, ec);
+  if (ec) m_size = 0;
   if (auto error = m_file.open(path); !error.empty()) {
     Diagnostic d;
     d.file = m_display;
@@ -146,13 +156,17 @@ void DocumentStream::expect_end() {
 }
 
 bool DocumentStream::next(bson::Document& out) {
+  return next_text([&](std::string_view text, const json::Location& where) { out = convert(text, where, m_display); });
+}
+
+bool DocumentStream::next_text(const TextSink& sink) {
   if (m_mode == Mode::start) start();
   if (m_mode == Mode::finished) return false;
   if (m_mode == Mode::array) {
     skip_whitespace();
     if (at_end()) fail(m_where, "unterminated array of documents (missing ']')");
     if (peek() != '{') fail(m_where, "expected a document (an object), found " + found());
-    read_object(out);
+    read_object(sink);
     after_array_element();
     return true;
   }
@@ -164,7 +178,7 @@ bool DocumentStream::next(bson::Document& out) {
   }
   if (m_count > 0 && !newline) fail(m_where, "expected one document per line, found " + found() + " after a document");
   if (peek() != '{') fail(m_where, "expected a document (an object) at the start of a line, found " + found());
-  read_object(out);
+  read_object(sink);
   return true;
 }
 
@@ -243,33 +257,169 @@ size_t DocumentStream::scan_object() {
   }
 }
 
-void DocumentStream::read_object(bson::Document& out) {
+void DocumentStream::read_object(const TextSink& sink) {
   const size_t length = scan_object();
-  const std::string_view slice = std::string_view(m_buffer).substr(m_begin, length);
+  sink(std::string_view(m_buffer).substr(m_begin, length), m_where);
+  advance(length);
+  ++m_count;
+}
+
+bson::Document DocumentStream::convert(std::string_view text, const json::Location& at, const std::string& display) {
+  const auto fail_at = [&](const json::Location& where, const std::string& message) {
+    Diagnostic d;
+    d.file = display;
+    d.line = where.line;
+    d.column = where.column;
+    d.message = message;
+    throw Error(ExitCode::invalid, d.to_string(), {d});
+  };
   json::ParseError error;
   json::ParseOptions options;
   options.build_dom = false;
-  if (!json::parse(slice, error, options)) fail(json::rebase(error.where, m_where), error.message);
+  options.origin = at;
+  if (!json::parse(text, error, options)) fail_at(json::rebase(error.where, at), error.message);
   std::string message;
-  auto doc = bson::Document::from_json_object(slice, &message);
+  auto doc = bson::Document::from_json_object(text, &message);
   if (!doc) {
-    json::Location where = m_where;
-    if (auto dom = json::parse(slice, error)) {
+    json::Location where = at;
+    if (auto dom = json::parse(text, error)) {
       ConversionError conversion;
-      if (!convert_object(slice, *dom, conversion)) {
-        where = json::rebase(conversion.where, m_where);
+      if (!convert_object(text, *dom, conversion)) {
+        where = json::rebase(conversion.where, at);
         message = conversion.message;
       }
     }
-    fail(where, "invalid Extended JSON: " + message);
+    fail_at(where, "invalid Extended JSON: " + message);
   }
   if (doc->size_bytes() > kMaxDocumentBson) {
-    fail(m_where, fmt::format("document is {} of BSON, over the server's limit of {} per document",
-                              util::human_size(doc->size_bytes()), util::human_size(kMaxDocumentBson)));
+    fail_at(at, fmt::format("document is {} of BSON, over the server's limit of {} per document",
+                            util::human_size(doc->size_bytes()), util::human_size(kMaxDocumentBson)));
   }
-  out = std::move(*doc);
-  advance(length);
-  ++m_count;
+  return std::move(*doc);
+}
+
+namespace {
+
+// Documents' text on its way from the reading thread to the checking one.
+struct TextBatch {
+  uint64_t sequence = 0;  // batches are numbered in file order
+  std::string text;
+  std::vector<std::pair<size_t, json::Location>> starts;  // offset in `text`, location in the file
+};
+
+// A bounded queue of batches between one producer and one consumer.
+class BatchQueue {
+ public:
+  // False when the consumer has stopped (it found a problem).
+  bool push(TextBatch batch) {
+    std::unique_lock lock(m_mutex);
+    m_wake.wait(lock, [&] { return m_batches.size() < kDepth || m_stopped; });
+    if (m_stopped) return false;
+    m_batches.push_back(std::move(batch));
+    m_wake.notify_all();
+    return true;
+  }
+  // False once the producer has closed the queue and it is empty.
+  bool pop(TextBatch& batch) {
+    std::unique_lock lock(m_mutex);
+    m_wake.wait(lock, [&] { return !m_batches.empty() || m_closed; });
+    if (m_batches.empty()) return false;
+    batch = std::move(m_batches.front());
+    m_batches.pop_front();
+    m_wake.notify_all();
+    return true;
+  }
+  void close() {
+    std::lock_guard lock(m_mutex);
+    m_closed = true;
+    m_wake.notify_all();
+  }
+  void stop() {
+    std::lock_guard lock(m_mutex);
+    m_stopped = true;
+    m_wake.notify_all();
+  }
+
+ private:
+  static constexpr size_t kDepth = 4;
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  std::deque<TextBatch> m_batches;
+  bool m_closed = false;
+  bool m_stopped = false;
+};
+
+}  // namespace
+
+uint64_t DocumentStream::check_all() {
+  // A small file, or a single core: one thread does it all.
+  if (m_size < kParallelCheckBytes || std::thread::hardware_concurrency() < 2) {
+    while (next_text([&](std::string_view text, const json::Location& where) { convert(text, where, m_display); })) {
+    }
+    return m_count;
+  }
+  constexpr size_t kBatchBytes = 256 * 1024;
+  BatchQueue queue;
+  // The first document that failed, in file order: the lowest batch number
+  // with an error (a checker stops a batch at its first error).
+  std::mutex error_mutex;
+  uint64_t error_batch = UINT64_MAX;
+  std::exception_ptr checker_error;
+  const auto check = [&] {
+    TextBatch batch;
+    while (queue.pop(batch)) {
+      try {
+        for (size_t i = 0; i < batch.starts.size(); ++i) {
+          const size_t from = batch.starts[i].first;
+          const size_t to = i + 1 < batch.starts.size() ? batch.starts[i + 1].first : batch.text.size();
+          convert(std::string_view(batch.text).substr(from, to - from), batch.starts[i].second, m_display);
+        }
+      } catch (...) {
+        {
+          std::lock_guard lock(error_mutex);
+          if (batch.sequence < error_batch) {
+            error_batch = batch.sequence;
+            checker_error = std::current_exception();
+          }
+        }
+        queue.stop();  // read no further; what is queued (earlier batches too) is still checked
+      }
+    }
+  };
+  std::vector<std::thread> checkers;
+  const unsigned threads = std::min(4u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < threads; ++i) checkers.emplace_back(check);
+  // Reading stops at the first problem of any thread. A document a checker
+  // refuses comes before anything read since, so its error is the one
+  // reported when both find one.
+  std::exception_ptr reader_error;
+  uint64_t sequence = 0;
+  TextBatch batch;
+  const auto send = [&] {
+    if (batch.starts.empty()) return true;
+    batch.sequence = sequence++;
+    const bool accepted = queue.push(std::move(batch));
+    batch = TextBatch{};
+    return accepted;
+  };
+  try {
+    bool more = true;
+    while (more) {
+      more = next_text([&](std::string_view text, const json::Location& where) {
+        batch.starts.emplace_back(batch.text.size(), where);
+        batch.text.append(text);
+      });
+      if ((batch.text.size() >= kBatchBytes || !more) && !send()) break;
+    }
+  } catch (...) {
+    reader_error = std::current_exception();
+    send();  // the documents read before the problem are still checked: one of them may come first
+  }
+  queue.close();
+  for (auto& c : checkers) c.join();
+  if (checker_error) std::rethrow_exception(checker_error);
+  if (reader_error) std::rethrow_exception(reader_error);
+  return m_count;
 }
 
 }  // namespace mongoway::script

@@ -5,7 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "bson/document.hpp"
 #include "script/checksum.hpp"
@@ -21,6 +23,8 @@ class DocumentStream {
   static constexpr size_t kMaxDocumentText = 64 * 1024 * 1024;
   // Largest BSON document MongoDB stores (maxBsonObjectSize).
   static constexpr size_t kMaxDocumentBson = 16 * 1024 * 1024;
+  // From this file size on, check_all() uses a second thread.
+  static constexpr uint64_t kParallelCheckBytes = 1024 * 1024;
 
   explicit DocumentStream(size_t chunk_size = kDefaultChunkSize);
 
@@ -32,6 +36,16 @@ class DocumentStream {
   // mongoway::Error(ExitCode::invalid), with a Diagnostic at file:line:col,
   // when the content is not valid.
   bool next(bson::Document& out);
+
+  // Reads every remaining document, checking each as next() does, and
+  // returns how many there were; the first problem in the file is thrown,
+  // as next() would. The documents are parsed and converted on a second
+  // thread while this one reads the file and finds where each one ends.
+  uint64_t check_all();
+
+  // What next() does with a document's text: the strict parse and the
+  // conversion to BSON, with errors at file:line:col from `where`.
+  static bson::Document convert(std::string_view text, const json::Location& where, const std::string& display);
 
   // Documents returned so far.
   uint64_t count() const { return m_count; }
@@ -50,7 +64,11 @@ class DocumentStream {
   void advance(size_t count);
   void skip_whitespace(bool* saw_newline = nullptr);
   size_t scan_object();
-  void read_object(bson::Document& out);
+  using TextSink = std::function<void(std::string_view text, const json::Location& where)>;
+  // Finds the next document and hands its text to `sink` (valid only during
+  // the call); false at the end of the file.
+  bool next_text(const TextSink& sink);
+  void read_object(const TextSink& sink);
   void after_array_element();
   void expect_end();
   std::string found();
@@ -66,6 +84,7 @@ class DocumentStream {
   json::Location m_where;  // location of m_buffer[m_begin] in the file
   bool m_after_cr = false;
   uint64_t m_count = 0;
+  uint64_t m_size = 0;  // of the file, when known
   ChecksumBuilder* m_checksum = nullptr;
 };
 

@@ -210,8 +210,9 @@ class Parser {
         member.key_begin = here();
         parse_string(member.key);
         if (const Location* first = keys.insert(member.key, member.key_begin)) {
-          fail(member.key_begin, fmt::format("duplicate key \"{}\" (first at line {}, column {})", member.key,
-                                             first->line, first->column));
+          const Location at = rebase(*first, m_options.origin);
+          fail(member.key_begin,
+               fmt::format("duplicate key \"{}\" (first at line {}, column {})", member.key, at.line, at.column));
         }
         skip_whitespace();
         if (at_end() || peek() != ':') fail_expected(fmt::format("expected ':' after the key \"{}\"", member.key));

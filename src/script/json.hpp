@@ -53,6 +53,10 @@ struct ParseOptions {
   int max_depth = 100;
   // false: validate only (no items/members/text kept), for streaming large files.
   bool build_dom = true;
+  // Where `text` starts in its file: messages that name another position (a
+  // duplicate key's first occurrence) give it in the file. The error's own
+  // `where` stays relative to `text` (see rebase).
+  Location origin{};
 };
 
 // Parses `text`, which must hold exactly one JSON value (whitespace around it

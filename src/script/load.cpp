@@ -245,9 +245,7 @@ class FileParser {
     stream.set_checksum(&m_checksum);
     try {
       stream.open(joined.string());
-      bson::Document doc;
-      while (stream.next(doc)) {
-      }
+      stream.check_all();
     } catch (const Error& e) {
       for (const auto& d : e.diagnostics()) m_diagnostics.push_back(d);
       if (e.diagnostics().empty()) add_field_error(command, value.begin, e.what());

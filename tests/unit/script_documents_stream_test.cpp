@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "script/documents_stream.hpp"
 #include "script_test_helpers.hpp"
@@ -155,6 +156,56 @@ TEST(ScriptDocumentsStream, SymlinkInsideIsAccepted) {
   EXPECT_FALSE(result.has_errors()) << diagnostics_text(result.diagnostics);
   ASSERT_EQ(result.migrations.size(), 1u);
   EXPECT_EQ(result.migrations[0].up.commands[0].documents_count, std::optional<uint64_t>(2));
+}
+
+// What a stream reports for `path`: the error message, or the document count.
+std::string outcome(const std::string& path, bool all_at_once) {
+  DocumentStream stream;
+  stream.open(path, "seed");
+  try {
+    if (all_at_once) return std::to_string(stream.check_all()) + " documents";
+    bson::Document doc;
+    while (stream.next(doc)) {
+    }
+    return std::to_string(stream.count()) + " documents";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.diagnostics().size(), 1u);
+    return e.what();
+  }
+}
+
+TEST(ScriptDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
+  // Files over kParallelCheckBytes, checked in batches on several threads:
+  // the first problem in the file wins, whichever thread finds it.
+  TempDir dir;
+  const std::string pad(60, 'x');
+  struct Case {
+    std::map<int, std::string> lines;  // replaced lines (0-based)
+    std::string tail;                  // appended after the 20,000 lines
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {{}, "", "20000 documents"},
+      {{{10, R"({"t": {"$oid": "zz"}})"}}, "{\"a\": 1} {\"b\": 2}\n",
+       "seed:11:7: error: invalid Extended JSON: Invalid input string \"zz\", looking for OID"},
+      {{{100, R"({"a": 1, "a": 2})"}, {15000, R"({"t": {"$oid": "zz"}})"}}, "",
+       "seed:101:10: error: duplicate key \"a\" (first at line 101, column 2)"},
+      {{{19000, R"({"a": 2,})"}}, "", "seed:19001:8: error: trailing comma before '}'"},
+      {{}, "{\"a\": \"x\n\"}", "seed:20001:7: error: unterminated string (line break before the closing quote)"},
+  };
+  for (size_t c = 0; c < cases.size(); ++c) {
+    std::string text;
+    for (int i = 0; i < 20000; ++i) {
+      auto it = cases[c].lines.find(i);
+      text += it != cases[c].lines.end() ? it->second : R"({"_id": )" + std::to_string(i) + R"(, "pad": ")" + pad + "\"}";
+      text += "\n";
+    }
+    text += cases[c].tail;
+    ASSERT_GT(text.size(), DocumentStream::kParallelCheckBytes);
+    const std::string path = dir.write("seed" + std::to_string(c), text);
+    EXPECT_EQ(outcome(path, false), cases[c].expected) << "case " << c;
+    EXPECT_EQ(outcome(path, true), cases[c].expected) << "case " << c;
+  }
 }
 
 TEST(ScriptDocumentsStream, LargeFileIsStreamed) {
