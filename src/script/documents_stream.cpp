@@ -42,13 +42,21 @@ void DocumentStream::open(const std::string& path, const std::string& display_pa
   }
 }
 
-void DocumentStream::fail(const json::Location& where, const std::string& message) const {
+namespace {
+
+[[noreturn]] void throw_at(const std::string& file, const json::Location& where, const std::string& message) {
   Diagnostic d;
-  d.file = m_display;
+  d.file = file;
   d.line = where.line;
   d.column = where.column;
   d.message = message;
   throw Error(ExitCode::invalid, d.to_string(), {d});
+}
+
+}  // namespace
+
+void DocumentStream::fail(const json::Location& where, const std::string& message) const {
+  throw_at(m_display, where, message);
 }
 
 bool DocumentStream::fill() {
@@ -266,12 +274,7 @@ void DocumentStream::read_object(const TextSink& sink) {
 
 bson::Document DocumentStream::convert(std::string_view text, const json::Location& at, const std::string& display) {
   const auto fail_at = [&](const json::Location& where, const std::string& message) {
-    Diagnostic d;
-    d.file = display;
-    d.line = where.line;
-    d.column = where.column;
-    d.message = message;
-    throw Error(ExitCode::invalid, d.to_string(), {d});
+    throw_at(display, where, message);
   };
   json::ParseError error;
   json::ParseOptions options;
