@@ -129,7 +129,7 @@ bench: build
 # The reliability suite (tests/reliability, results in docs/reliability.md).
 #   make test-reliability  the full fault-injection suite (MONGOWAY_RELIABILITY=full:
 #                   every scenario at its full trial count, and valgrind;
-#                   about 35 minutes); `make test` runs its short version
+#                   about 30 minutes); `make test` runs its short version
 .PHONY: test-reliability
 test-reliability: build
 	@if [[ -z "$${MONGOWAY_TEST_URI:-}" ]] && ! command -v mongod >/dev/null; then scripts/install-deps --ferretdb-only; fi
