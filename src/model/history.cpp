@@ -22,12 +22,16 @@ std::optional<EntryType> entry_type_from_string(const std::string& s) {
   return std::nullopt;
 }
 
+std::vector<HistoryEntry>::const_iterator rank_position(const std::vector<HistoryEntry>& history, int64_t rank) {
+  return std::lower_bound(history.begin(), history.end(), rank,
+                          [](const HistoryEntry& e, int64_t r) { return e.rank < r; });
+}
+
 std::optional<HistoryEntry> running_entry(const RunRecord& run, const std::vector<HistoryEntry>& history) {
   TimePoint started = run.started;
   for (size_t i = 0; i < run.steps.size(); ++i) {
     const int64_t rank = run.first_rank + static_cast<int64_t>(i);
-    auto it = std::lower_bound(history.begin(), history.end(), rank,
-                               [](const HistoryEntry& e, int64_t r) { return e.rank < r; });
+    const auto it = rank_position(history, rank);
     if (it == history.end() || it->rank != rank) {
       const auto& step = run.steps[i];
       HistoryEntry e;

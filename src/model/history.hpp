@@ -32,6 +32,9 @@ struct HistoryEntry {
   std::string error;
 };
 
+// Where the entry of `rank` is, or would go, in a history sorted by rank.
+std::vector<HistoryEntry>::const_iterator rank_position(const std::vector<HistoryEntry>& history, int64_t rank);
+
 // The record of a run in progress, kept outside the history (in the lock
 // collection) so that the history is only ever appended to: written before
 // the run's first command, it lists the versions the run will record, in

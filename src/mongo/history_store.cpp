@@ -156,8 +156,7 @@ std::vector<model::RunRecord> HistoryStore::read_runs() {
 namespace {
 
 void insert_in_rank_order(std::vector<model::HistoryEntry>& history, model::HistoryEntry entry) {
-  auto at = std::lower_bound(history.begin(), history.end(), entry.rank,
-                             [](const model::HistoryEntry& e, int64_t r) { return e.rank < r; });
+  const auto at = model::rank_position(history, entry.rank);
   history.insert(at, std::move(entry));
 }
 

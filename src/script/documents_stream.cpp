@@ -4,14 +4,14 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <filesystem>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
-#include <cstring>
-#include <stdexcept>
 
 #include "mongoway/error.hpp"
 #include "script/extjson.hpp"
@@ -273,14 +273,11 @@ void DocumentStream::read_object(const TextSink& sink) {
 }
 
 bson::Document DocumentStream::convert(std::string_view text, const json::Location& at, const std::string& display) {
-  const auto fail_at = [&](const json::Location& where, const std::string& message) {
-    throw_at(display, where, message);
-  };
   json::ParseError error;
   json::ParseOptions options;
   options.build_dom = false;
   options.origin = at;
-  if (!json::parse(text, error, options)) fail_at(json::rebase(error.where, at), error.message);
+  if (!json::parse(text, error, options)) throw_at(display, json::rebase(error.where, at), error.message);
   std::string message;
   auto doc = bson::Document::from_json_object(text, &message);
   if (!doc) {
@@ -292,25 +289,26 @@ bson::Document DocumentStream::convert(std::string_view text, const json::Locati
         message = conversion.message;
       }
     }
-    fail_at(where, "invalid Extended JSON: " + message);
+    throw_at(display, where, "invalid Extended JSON: " + message);
   }
   if (doc->size_bytes() > kMaxDocumentBson) {
-    fail_at(at, fmt::format("document is {} of BSON, over the server's limit of {} per document",
-                            util::human_size(doc->size_bytes()), util::human_size(kMaxDocumentBson)));
+    throw_at(display, at,
+             fmt::format("document is {} of BSON, over the server's limit of {} per document",
+                         util::human_size(doc->size_bytes()), util::human_size(kMaxDocumentBson)));
   }
   return std::move(*doc);
 }
 
 namespace {
 
-// Documents' text on its way from the reading thread to the checking one.
+// Documents' text on its way from the reading thread to the checking ones.
 struct TextBatch {
   uint64_t sequence = 0;  // batches are numbered in file order
   std::string text;
   std::vector<std::pair<size_t, json::Location>> starts;  // offset in `text`, location in the file
 };
 
-// A bounded queue of batches between one producer and one consumer.
+// A bounded queue of batches from one producer to several consumers.
 class BatchQueue {
  public:
   // False when the consumer has stopped (it found a problem).
@@ -357,7 +355,8 @@ class BatchQueue {
 uint64_t DocumentStream::check_all() {
   // A small file, or a single core: one thread does it all.
   if (m_size < kParallelCheckBytes || std::thread::hardware_concurrency() < 2) {
-    while (next_text([&](std::string_view text, const json::Location& where) { convert(text, where, m_display); })) {
+    bson::Document doc;
+    while (next(doc)) {
     }
     return m_count;
   }

@@ -23,7 +23,7 @@ class DocumentStream {
   static constexpr size_t kMaxDocumentText = 64 * 1024 * 1024;
   // Largest BSON document MongoDB stores (maxBsonObjectSize).
   static constexpr size_t kMaxDocumentBson = 16 * 1024 * 1024;
-  // From this file size on, check_all() uses a second thread.
+  // From this file size on, check_all() checks on one thread per core.
   static constexpr uint64_t kParallelCheckBytes = 1024 * 1024;
 
   explicit DocumentStream(size_t chunk_size = kDefaultChunkSize);
@@ -39,8 +39,9 @@ class DocumentStream {
 
   // Reads every remaining document, checking each as next() does, and
   // returns how many there were; the first problem in the file is thrown,
-  // as next() would. The documents are parsed and converted on a second
-  // thread while this one reads the file and finds where each one ends.
+  // as next() would. In a file of kParallelCheckBytes or more, the
+  // documents are parsed and converted in batches on one thread per core (at
+  // most 4) while this one reads the file and finds where each one ends.
   uint64_t check_all();
 
   // What next() does with a document's text: the strict parse and the
