@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mongoway/error.hpp"
+#include "script/direct_bson.hpp"
 #include "script/extjson.hpp"
 #include "util/files.hpp"
 #include "util/utf8.hpp"
@@ -51,6 +52,15 @@ namespace {
   d.column = where.column;
   d.message = message;
   throw Error(ExitCode::invalid, d.to_string(), {d});
+}
+
+bson::Document checked_size(bson::Document doc, const json::Location& at, const std::string& display) {
+  if (doc.size_bytes() > DocumentStream::kMaxDocumentBson) {
+    throw_at(display, at,
+             fmt::format("document is {} of BSON, over the server's limit of {} per document",
+                         util::human_size(doc.size_bytes()), util::human_size(DocumentStream::kMaxDocumentBson)));
+  }
+  return doc;
 }
 
 }  // namespace
@@ -277,6 +287,13 @@ bson::Document DocumentStream::convert(std::string_view text, const json::Locati
   json::ParseOptions options;
   options.build_dom = false;
   options.origin = at;
+  bson::Document direct;
+  switch (convert_direct(text, options, direct, error)) {
+    case DirectResult::converted: return checked_size(std::move(direct), at, display);
+    case DirectResult::invalid: throw_at(display, json::rebase(error.where, at), error.message);
+    case DirectResult::unsupported: break;
+  }
+  // Extended JSON the direct conversion leaves to libbson.
   if (!json::parse(text, error, options)) throw_at(display, json::rebase(error.where, at), error.message);
   std::string message;
   auto doc = bson::Document::from_json_object(text, &message);
@@ -291,12 +308,7 @@ bson::Document DocumentStream::convert(std::string_view text, const json::Locati
     }
     throw_at(display, where, "invalid Extended JSON: " + message);
   }
-  if (doc->size_bytes() > kMaxDocumentBson) {
-    throw_at(display, at,
-             fmt::format("document is {} of BSON, over the server's limit of {} per document",
-                         util::human_size(doc->size_bytes()), util::human_size(kMaxDocumentBson)));
-  }
-  return std::move(*doc);
+  return checked_size(std::move(*doc), at, display);
 }
 
 namespace {

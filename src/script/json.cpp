@@ -172,8 +172,15 @@ class Parser {
         Value v;
         v.kind = Kind::string;
         v.begin = here();
-        parse_string(v.text, m_options.build_dom);
-        if (!m_options.build_dom) v.text.clear();
+        if (Handler* h = m_options.handler) {
+          m_string.clear();
+          parse_string(m_string);
+          h->string(m_string);
+          if (m_options.build_dom) v.text = m_string;
+        } else {
+          parse_string(v.text, m_options.build_dom);
+          if (!m_options.build_dom) v.text.clear();
+        }
         v.end = m_pos;
         return v;
       }
@@ -197,6 +204,7 @@ class Parser {
     v.kind = Kind::object;
     v.begin = here();
     enter(v.begin);
+    if (m_options.handler) m_options.handler->begin_object();
     ++m_pos;
     KeySet keys;
     skip_whitespace();
@@ -218,6 +226,7 @@ class Parser {
         if (at_end() || peek() != ':') fail_expected(fmt::format("expected ':' after the key \"{}\"", member.key));
         ++m_pos;
         skip_whitespace();
+        if (m_options.handler) m_options.handler->key(member.key);
         member.value = parse_value();
         skip_whitespace();
         if (m_options.build_dom) v.members.push_back(std::move(member));
@@ -235,6 +244,7 @@ class Parser {
         fail_expected("expected ',' or '}' after a value in an object");
       }
     }
+    if (m_options.handler) m_options.handler->end_object();
     --m_depth;
     v.end = m_pos;
     return v;
@@ -245,6 +255,7 @@ class Parser {
     v.kind = Kind::array;
     v.begin = here();
     enter(v.begin);
+    if (m_options.handler) m_options.handler->begin_array();
     ++m_pos;
     skip_whitespace();
     if (!at_end() && peek() == ']') {
@@ -269,6 +280,7 @@ class Parser {
         fail_expected("expected ',' or ']' after an array element");
       }
     }
+    if (m_options.handler) m_options.handler->end_array();
     --m_depth;
     v.end = m_pos;
     return v;
@@ -421,12 +433,13 @@ class Parser {
                                   "or a floating-point number",
                                   text, text));
       }
+      if (m_options.handler) m_options.handler->integer(value);
     } else {
       // strtod: from_chars does not tell overflow from harmless underflow.
       const std::string copy(text);
-      if (std::isinf(std::strtod(copy.c_str(), nullptr))) {
-        fail(v.begin, fmt::format("number {} is outside the range of a double", text));
-      }
+      const double value = std::strtod(copy.c_str(), nullptr);
+      if (std::isinf(value)) fail(v.begin, fmt::format("number {} is outside the range of a double", text));
+      if (m_options.handler) m_options.handler->floating(value, text);
     }
     if (m_options.build_dom) v.text = text;
     v.end = m_pos;
@@ -441,6 +454,7 @@ class Parser {
       fail(v.begin, "invalid literal: expected true, false or null (lower case, no quotes)");
     }
     m_pos += word.size();
+    if (Handler* h = m_options.handler) kind == Kind::null ? h->null() : h->boolean(value);
     v.boolean = value;
     v.end = m_pos;
     return v;
@@ -453,6 +467,7 @@ class Parser {
   int m_column = 1;
   size_t m_column_pos = 0;
   int m_depth = 0;
+  std::string m_string;  // a string value, for the handler
 };
 
 }  // namespace

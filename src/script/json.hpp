@@ -4,6 +4,7 @@
 // line:column; libbson then turns the exact byte ranges into BSON.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,28 @@ struct ParseError {
   std::string message;
 };
 
+// Receives the values of a parse as they are read, in the order written (see
+// ParseOptions::handler). A handler may throw to abandon the parse; parse()
+// lets anything but its own errors through.
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  virtual void begin_object() = 0;
+  // The key of the member whose value comes next; `key` stays valid until that
+  // value has been reported.
+  virtual void key(std::string_view key) = 0;
+  virtual void end_object() = 0;
+  virtual void begin_array() = 0;
+  virtual void end_array() = 0;
+  virtual void string(std::string_view value) = 0;
+  // A number written without a fraction or an exponent (it fits in int64).
+  virtual void integer(int64_t value) = 0;
+  // Any other number, as strtod reads it; `text` as written.
+  virtual void floating(double value, std::string_view text) = 0;
+  virtual void boolean(bool value) = 0;
+  virtual void null() = 0;
+};
+
 struct ParseOptions {
   int max_depth = 100;
   // false: validate only (no items/members/text kept), for streaming large files.
@@ -57,6 +80,8 @@ struct ParseOptions {
   // duplicate key's first occurrence) give it in the file. The error's own
   // `where` stays relative to `text` (see rebase).
   Location origin{};
+  // Told of every value as it is read (with or without build_dom).
+  Handler* handler = nullptr;
 };
 
 // Parses `text`, which must hold exactly one JSON value (whitespace around it

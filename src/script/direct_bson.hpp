@@ -1,0 +1,29 @@
+#pragma once
+// JSON → BSON in the strict parser's own pass, for the documents of a
+// documentsFile: no second parse by libbson's reader. It writes the BSON of
+// plain JSON and of the common Extended JSON wrappers ({"$oid": hex},
+// {"$numberInt": "…"}, {"$numberLong": "…"}, {"$date": {"$numberLong": "…"}},
+// {"$date": integer}), byte for byte what libbson's reader makes of them, and
+// gives up on anything else (another "$" key, a key or string holding U+0000,
+// a number strtod reads only with a range error, deep nesting), which the
+// caller then converts through libbson as before.
+
+#include <string_view>
+
+#include "bson/document.hpp"
+#include "script/json.hpp"
+
+namespace mongoway::script {
+
+enum class DirectResult {
+  converted,    // `out` holds the document
+  invalid,      // the strict parse failed: `error` says where and why
+  unsupported,  // valid or not, this text needs libbson's reader
+};
+
+// Parses `text` (one JSON object) strictly with `options` (its handler and
+// build_dom are ignored) and writes its BSON into `out`.
+DirectResult convert_direct(std::string_view text, const json::ParseOptions& options, bson::Document& out,
+                            json::ParseError& error);
+
+}  // namespace mongoway::script
