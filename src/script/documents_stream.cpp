@@ -24,7 +24,10 @@ namespace mongoway::script {
 DocumentStream::DocumentStream(size_t chunk_size) : m_chunk_size(chunk_size == 0 ? 1 : chunk_size) {}
 
 void DocumentStream::open(const std::string& path, const std::string& display_path) {
+  m_path = path;
   m_display = display_path.empty() ? path : display_path;
+  m_read = 0;
+  m_checksummed = 0;
   m_buffer.clear();
   m_begin = 0;
   m_eof = false;
@@ -54,13 +57,12 @@ namespace {
   throw Error(ExitCode::invalid, d.to_string(), {d});
 }
 
-bson::Document checked_size(bson::Document doc, const json::Location& at, const std::string& display) {
+void check_size(const bson::Document& doc, const json::Location& at, const std::string& display) {
   if (doc.size_bytes() > DocumentStream::kMaxDocumentBson) {
     throw_at(display, at,
              fmt::format("document is {} of BSON, over the server's limit of {} per document",
                          util::human_size(doc.size_bytes()), util::human_size(DocumentStream::kMaxDocumentBson)));
   }
-  return doc;
 }
 
 }  // namespace
@@ -90,7 +92,12 @@ bool DocumentStream::fill() {
     m_file.close();
     return false;
   }
-  if (m_checksum) m_checksum->add(std::string_view(m_buffer).substr(old_size, n));
+  if (m_checksum && m_read + n > m_checksummed) {
+    const size_t skip = static_cast<size_t>(m_checksummed - std::min(m_checksummed, m_read));
+    m_checksum->add(std::string_view(m_buffer).substr(old_size + skip, n - skip));
+    m_checksummed = m_read + n;
+  }
+  m_read += n;
   return true;
 }
 
@@ -174,10 +181,10 @@ void DocumentStream::expect_end() {
 }
 
 bool DocumentStream::next(bson::Document& out) {
-  return next_text([&](std::string_view text, const json::Location& where) { out = convert(text, where, m_display); });
+  return next_text([&](std::string_view text, const json::Location& where) { convert(text, where, m_display, out); });
 }
 
-bool DocumentStream::next_text(const TextSink& sink) {
+bool DocumentStream::next_text(const TextSink& sink, bool guess_lines) {
   if (m_mode == Mode::start) start();
   if (m_mode == Mode::finished) return false;
   if (m_mode == Mode::array) {
@@ -196,8 +203,36 @@ bool DocumentStream::next_text(const TextSink& sink) {
   }
   if (m_count > 0 && !newline) fail(m_where, "expected one document per line, found " + found() + " after a document");
   if (peek() != '{') fail(m_where, "expected a document (an object) at the start of a line, found " + found());
+  if (guess_lines) {
+    if (const size_t length = line_length()) {
+      try {
+        sink(std::string_view(m_buffer).substr(m_begin, length), m_where);
+        advance(length);
+        ++m_count;
+        return true;
+      } catch (const Error&) {
+        // Not one whole document: the scan finds where it ends.
+      }
+    }
+  }
   read_object(sink);
   return true;
+}
+
+// Length of the rest of the line from m_begin (without its '\n'), or 0 when
+// it is longer than a document can be.
+size_t DocumentStream::line_length() {
+  size_t searched = 0;
+  for (;;) {
+    const char* const base = m_buffer.data() + m_begin;
+    const size_t available = m_buffer.size() - m_begin;
+    if (const void* newline = std::memchr(base + searched, '\n', available - searched)) {
+      return static_cast<size_t>(static_cast<const char*>(newline) - base);
+    }
+    searched = available;
+    if (searched > kMaxDocumentText) return 0;
+    if (!fill()) return searched;  // the last line
+  }
 }
 
 void DocumentStream::after_array_element() {
@@ -282,14 +317,14 @@ void DocumentStream::read_object(const TextSink& sink) {
   ++m_count;
 }
 
-bson::Document DocumentStream::convert(std::string_view text, const json::Location& at, const std::string& display) {
+void DocumentStream::convert(std::string_view text, const json::Location& at, const std::string& display,
+                             bson::Document& out) {
   json::ParseError error;
   json::ParseOptions options;
   options.build_dom = false;
   options.origin = at;
-  bson::Document direct;
-  switch (convert_direct(text, options, direct, error)) {
-    case DirectResult::converted: return checked_size(std::move(direct), at, display);
+  switch (convert_direct(text, options, out, error)) {
+    case DirectResult::converted: return check_size(out, at, display);
     case DirectResult::invalid: throw_at(display, json::rebase(error.where, at), error.message);
     case DirectResult::unsupported: break;
   }
@@ -308,7 +343,8 @@ bson::Document DocumentStream::convert(std::string_view text, const json::Locati
     }
     throw_at(display, where, "invalid Extended JSON: " + message);
   }
-  return checked_size(std::move(*doc), at, display);
+  check_size(*doc, at, display);
+  out = std::move(*doc);
 }
 
 namespace {
@@ -364,14 +400,16 @@ class BatchQueue {
 
 }  // namespace
 
+uint64_t DocumentStream::check_one_thread() {
+  bson::Document doc;
+  while (next(doc)) {
+  }
+  return m_count;
+}
+
 uint64_t DocumentStream::check_all() {
   // A small file, or a single core: one thread does it all.
-  if (m_size < kParallelCheckBytes || std::thread::hardware_concurrency() < 2) {
-    bson::Document doc;
-    while (next(doc)) {
-    }
-    return m_count;
-  }
+  if (m_size < kParallelCheckBytes || std::thread::hardware_concurrency() < 2) return check_one_thread();
   constexpr size_t kBatchBytes = 256 * 1024;
   BatchQueue queue;
   // The first document that failed, in file order: the lowest batch number
@@ -381,12 +419,13 @@ uint64_t DocumentStream::check_all() {
   std::exception_ptr checker_error;
   const auto check = [&] {
     TextBatch batch;
+    bson::Document doc;
     while (queue.pop(batch)) {
       try {
         for (size_t i = 0; i < batch.starts.size(); ++i) {
           const size_t from = batch.starts[i].first;
           const size_t to = i + 1 < batch.starts.size() ? batch.starts[i + 1].first : batch.text.size();
-          convert(std::string_view(batch.text).substr(from, to - from), batch.starts[i].second, m_display);
+          convert(std::string_view(batch.text).substr(from, to - from), batch.starts[i].second, m_display, doc);
         }
       } catch (...) {
         {
@@ -406,14 +445,24 @@ uint64_t DocumentStream::check_all() {
   // Reading stops at the first problem of any thread. A document a checker
   // refuses comes before anything read since, so its error is the one
   // reported when both find one.
+  // In one-document-per-line form, each line is taken to be a document
+  // without scanning it (the checkers' strict parse is what tells); after any
+  // problem, the file is then checked again on this thread, scanning where a
+  // line is not one whole document, so that the error reported is exactly
+  // the one-thread check's.
   std::exception_ptr reader_error;
   uint64_t sequence = 0;
   TextBatch batch;
+  const auto new_batch = [&] {
+    batch = TextBatch{};
+    batch.text.reserve(kBatchBytes + 64 * 1024);
+  };
+  new_batch();
   const auto send = [&] {
     if (batch.starts.empty()) return true;
     batch.sequence = sequence++;
     const bool accepted = queue.push(std::move(batch));
-    batch = TextBatch{};
+    new_batch();
     return accepted;
   };
   try {
@@ -431,8 +480,12 @@ uint64_t DocumentStream::check_all() {
   }
   queue.close();
   for (auto& c : checkers) c.join();
-  if (checker_error) std::rethrow_exception(checker_error);
-  if (reader_error) std::rethrow_exception(reader_error);
+  if (checker_error || reader_error) {
+    const uint64_t checksummed = m_checksummed;
+    open(m_path, m_display);
+    m_checksummed = checksummed;
+    return check_one_thread();
+  }
   return m_count;
 }
 

@@ -45,8 +45,15 @@ class DocumentStream {
   uint64_t check_all();
 
   // What next() does with a document's text: the strict parse and the
-  // conversion to BSON, with errors at file:line:col from `where`.
-  static bson::Document convert(std::string_view text, const json::Location& where, const std::string& display);
+  // conversion to BSON into `out` (its buffer is reused), with errors at
+  // file:line:col from `where`.
+  static void convert(std::string_view text, const json::Location& where, const std::string& display,
+                      bson::Document& out);
+  static bson::Document convert(std::string_view text, const json::Location& where, const std::string& display) {
+    bson::Document out;
+    convert(text, where, display, out);
+    return out;
+  }
 
   // Documents returned so far.
   uint64_t count() const { return m_count; }
@@ -65,11 +72,17 @@ class DocumentStream {
   void advance(size_t count);
   void skip_whitespace(bool* saw_newline = nullptr);
   size_t scan_object();
+  size_t line_length();
   using TextSink = std::function<void(std::string_view text, const json::Location& where)>;
   // Finds the next document and hands its text to `sink` (valid only during
-  // the call); false at the end of the file.
-  bool next_text(const TextSink& sink);
+  // the call); false at the end of the file. In one-document-per-line form the
+  // text is first taken to be the rest of the line (no scan for where the
+  // object ends); when `sink` throws mongoway::Error on that, the document is
+  // found by scanning and handed over again, so outcomes and errors are those
+  // of the scan. With `guess_lines` false the scan is always used.
+  bool next_text(const TextSink& sink, bool guess_lines = true);
   void read_object(const TextSink& sink);
+  uint64_t check_one_thread();
   void after_array_element();
   void expect_end();
   std::string found();
@@ -77,6 +90,7 @@ class DocumentStream {
 
   size_t m_chunk_size;
   util::InputFile m_file;
+  std::string m_path;
   std::string m_display;
   std::string m_buffer;
   size_t m_begin = 0;  // first unconsumed byte of m_buffer
@@ -87,6 +101,8 @@ class DocumentStream {
   uint64_t m_count = 0;
   uint64_t m_size = 0;  // of the file, when known
   ChecksumBuilder* m_checksum = nullptr;
+  uint64_t m_read = 0;         // bytes read from the file since open()
+  uint64_t m_checksummed = 0;  // bytes fed to m_checksum (a file read again is fed once)
 };
 
 }  // namespace mongoway::script

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <unordered_map>
 #include <utility>
 
@@ -66,29 +67,41 @@ struct Failure {
   ParseError error;
 };
 
-// Keys seen in one object: a short vector, a hash map once objects get large.
+// Keys seen in one object: a short array, a hash map once objects get large.
+// Keys are held as views (of the parsed text, or of a copy kept here) with the
+// offset of their opening quote.
 class KeySet {
  public:
-  // The location of an earlier identical key, or nullptr after recording this one.
-  const Location* insert(const std::string& key, const Location& where) {
+  // The offset of an earlier identical key, or nullptr after recording this
+  // one. `stable`: `key` stays valid as long as the set (else it is copied).
+  const size_t* insert(std::string_view key, bool stable, size_t offset) {
     if (m_map.empty()) {
-      for (const auto& [k, loc] : m_small) {
-        if (k == key) return &loc;
+      for (size_t i = 0; i < m_count; ++i) {
+        if (m_small[i].key == key) return &m_small[i].offset;
       }
-      m_small.emplace_back(key, where);
-      if (m_small.size() > 16) {
-        for (auto& [k, loc] : m_small) m_map.emplace(std::move(k), loc);
-        m_small.clear();
+      if (!stable) key = m_owned.emplace_back(key);
+      if (m_count < kSmall) {
+        m_small[m_count++] = Entry{key, offset};
+        return nullptr;
       }
-      return nullptr;
+      for (size_t i = 0; i < m_count; ++i) m_map.emplace(m_small[i].key, m_small[i].offset);
+    } else if (!stable && m_map.find(key) == m_map.end()) {
+      key = m_owned.emplace_back(key);
     }
-    auto [it, inserted] = m_map.emplace(key, where);
+    auto [it, inserted] = m_map.emplace(key, offset);
     return inserted ? nullptr : &it->second;
   }
 
  private:
-  std::vector<std::pair<std::string, Location>> m_small;
-  std::unordered_map<std::string, Location> m_map;
+  static constexpr size_t kSmall = 16;
+  struct Entry {
+    std::string_view key;
+    size_t offset;
+  };
+  Entry m_small[kSmall];
+  size_t m_count = 0;
+  std::unordered_map<std::string_view, size_t> m_map;
+  std::deque<std::string> m_owned;  // copies of keys that were not stable
 };
 
 class Parser {
@@ -173,10 +186,9 @@ class Parser {
         v.kind = Kind::string;
         v.begin = here();
         if (Handler* h = m_options.handler) {
-          m_string.clear();
-          parse_string(m_string);
-          h->string(m_string);
-          if (m_options.build_dom) v.text = m_string;
+          const std::string_view value = parse_string_view(m_string);
+          h->string(value);
+          if (m_options.build_dom) v.text = value;
         } else {
           parse_string(v.text, m_options.build_dom);
           if (!m_options.build_dom) v.text.clear();
@@ -216,17 +228,19 @@ class Parser {
         if (at_end() || peek() != '"') fail_expected("expected a key in double quotes");
         Member member;
         member.key_begin = here();
-        parse_string(member.key);
-        if (const Location* first = keys.insert(member.key, member.key_begin)) {
-          const Location at = rebase(*first, m_options.origin);
+        const std::string_view key = parse_string_view(member.key);
+        const bool stable = key.data() != member.key.data();  // a view of the text
+        if (const size_t* first = keys.insert(key, stable, member.key_begin.offset)) {
+          const Location at = rebase(locate(m_text, *first), m_options.origin);
           fail(member.key_begin,
-               fmt::format("duplicate key \"{}\" (first at line {}, column {})", member.key, at.line, at.column));
+               fmt::format("duplicate key \"{}\" (first at line {}, column {})", key, at.line, at.column));
         }
         skip_whitespace();
-        if (at_end() || peek() != ':') fail_expected(fmt::format("expected ':' after the key \"{}\"", member.key));
+        if (at_end() || peek() != ':') fail_expected(fmt::format("expected ':' after the key \"{}\"", key));
         ++m_pos;
         skip_whitespace();
-        if (m_options.handler) m_options.handler->key(member.key);
+        if (m_options.build_dom && stable) member.key = key;
+        if (m_options.handler) m_options.handler->key(key);
         member.value = parse_value();
         skip_whitespace();
         if (m_options.build_dom) v.members.push_back(std::move(member));
@@ -356,8 +370,25 @@ class Parser {
 
   // `keep`: append the string's value to `out` (else only check it).
   void parse_string(std::string& out, bool keep = true) {
+    read_string(out, keep ? StringMode::keep : StringMode::check);
+  }
+
+  // The string's value: a view of the text when it holds no escape, else
+  // decoded into `scratch`.
+  std::string_view parse_string_view(std::string& scratch) {
+    scratch.clear();
+    return read_string(scratch, StringMode::view);
+  }
+
+  enum class StringMode { check, keep, view };
+
+  // Reads the string at m_pos. `check`: nothing appended to `out` but escapes;
+  // `keep`: the value appended to `out`; `view`: nothing appended until an
+  // escape, then the whole value. Returns the value for `view`.
+  std::string_view read_string(std::string& out, StringMode mode) {
     const Location start = here();
     ++m_pos;
+    const size_t content = m_pos;
     for (;;) {
       const size_t run_start = m_pos;
       while (m_pos + 8 <= m_text.size()) {
@@ -371,14 +402,19 @@ class Parser {
         if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
         ++m_pos;
       }
-      if (keep) out.append(m_text.data() + run_start, m_pos - run_start);
+      if (mode == StringMode::keep) out.append(m_text.data() + run_start, m_pos - run_start);
       if (at_end()) fail(start, "unterminated string (missing closing quote)");
       const unsigned char c = peek();
       if (c == '"') {
         ++m_pos;
-        return;
+        if (mode == StringMode::view) return m_text.substr(content, m_pos - 1 - content);
+        return out;
       }
       if (c == '\\') {
+        if (mode == StringMode::view) {
+          out.assign(m_text.data() + content, m_pos - content);
+          mode = StringMode::keep;
+        }
         parse_escape(out);
       } else if (c == '\n' || c == '\r') {
         fail(start, "unterminated string (line break before the closing quote)");
@@ -388,7 +424,7 @@ class Parser {
       } else {
         const size_t length = util::utf8_sequence(m_text, m_pos);
         if (length == 0) check_utf8_here();
-        if (keep) out.append(m_text.data() + m_pos, length);
+        if (mode == StringMode::keep) out.append(m_text.data() + m_pos, length);
         m_pos += length;
       }
     }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "cli/settings.hpp"
 #include "cli/uri.hpp"
 #include "script/checksum.hpp"
+#include "script/direct_bson.hpp"
 #include "script/documents_stream.hpp"
 #include "script/json.hpp"
 #include "script/placeholders.hpp"
@@ -133,6 +135,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool flat_ok = json::parse(text, flat_error, flat).has_value();
   check(dom_ok == flat_ok);
   if (!dom_ok) check(dom_error.message == flat_error.message && dom_error.where.offset == flat_error.where.offset);
+
+  // The direct JSON → BSON conversion agrees with the strict parser, and with
+  // libbson's reader on every document it converts.
+  if (!text.empty() && text[0] == '{') {
+    bson::Document direct;
+    json::ParseError direct_error;
+    switch (convert_direct(text, flat, direct, direct_error)) {
+      case DirectResult::converted: {
+        check(flat_ok);
+        const auto reference = bson::Document::from_json(text);
+        check(reference.has_value() && reference->size_bytes() == direct.size_bytes() &&
+              std::memcmp(bson_get_data(reference->get()), bson_get_data(direct.get()), direct.size_bytes()) == 0);
+        break;
+      }
+      case DirectResult::invalid:
+        check(!flat_ok && direct_error.message == flat_error.message &&
+              direct_error.where.offset == flat_error.where.offset);
+        break;
+      case DirectResult::unsupported: break;
+    }
+  }
 
   // Checksums do not depend on how the text is split.
   ChecksumBuilder split;

@@ -192,6 +192,13 @@ TEST(ScriptDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
        "seed:101:10: error: duplicate key \"a\" (first at line 101, column 2)"},
       {{{19000, R"({"a": 2,})"}}, "", "seed:19001:8: error: trailing comma before '}'"},
       {{}, "{\"a\": \"x\n\"}", "seed:20001:7: error: unterminated string (line break before the closing quote)"},
+      // A document over several lines: lines are no longer whole documents,
+      // so the file is checked again by scanning; valid, and with a later error.
+      {{{500, "{\n  \"multi\": [1,\n 2]\n}"}}, "", "20000 documents"},
+      {{{500, "{\n  \"multi\": 1\n}"}, {900, R"({"a": 2,})"}}, "", "seed:903:8: error: trailing comma before '}'"},
+      // Space and CR at the end of lines, blank lines.
+      {{{7, "{\"a\": 1}  \t\r"}, {8, "\r\n  {\"b\": 2}   "}}, "", "20000 documents"},
+      {{{7, "{\"a\": 1}\r"}, {8, "  {\"b\": 2,}\r"}}, "", "seed:9:10: error: trailing comma before '}'"},
   };
   for (size_t c = 0; c < cases.size(); ++c) {
     std::string text;
@@ -205,6 +212,23 @@ TEST(ScriptDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
     const std::string path = dir.write("seed" + std::to_string(c), text);
     EXPECT_EQ(outcome(path, false), cases[c].expected) << "case " << c;
     EXPECT_EQ(outcome(path, true), cases[c].expected) << "case " << c;
+  }
+}
+
+TEST(ScriptDocumentsStream, CheckAllFeedsTheChecksumEveryByteOnce) {
+  // Also when a line that is not one whole document makes it read the file again.
+  TempDir dir;
+  for (const std::string& odd : {std::string(R"({"plain": true})"), std::string("{\n\"multi\": true\n}")}) {
+    std::string text;
+    for (int i = 0; i < 20000; ++i) text += (i == 15000 ? odd : R"({"_id": )" + std::to_string(i) + R"(, "pad": ")" + std::string(60, 'y') + "\"}") + "\n";
+    ASSERT_GT(text.size(), DocumentStream::kParallelCheckBytes);
+    const std::string path = dir.write("seed", text);
+    ChecksumBuilder streamed;
+    DocumentStream stream;
+    stream.set_checksum(&streamed);
+    stream.open(path);
+    EXPECT_EQ(stream.check_all(), 20000u);
+    EXPECT_EQ(streamed.finish(), checksum_of_text(text)) << odd;
   }
 }
 

@@ -122,6 +122,18 @@ TEST(ScriptJson, DuplicateKeysInLargeObjects) {
   parse_ok(ok);
   std::string dup = text + "\"k3\": 0}";
   EXPECT_EQ(parse_error(dup).find("duplicate key \"k3\" (first at line 1, column "), 7u) << parse_error(dup);
+  // Keys compare by value, however they are written, in small and large objects.
+  EXPECT_EQ(parse_error(R"({"a": 1, "\u0061": 2})"), "1:10: duplicate key \"a\" (first at line 1, column 2)");
+  EXPECT_EQ(parse_error(R"({"\u0061": 1, "a": 2})"), "1:15: duplicate key \"a\" (first at line 1, column 2)");
+  EXPECT_EQ(parse_error(text + R"("k\u0033": 0})").find("duplicate key \"k3\" (first at line 1, column 29)"), 7u)
+      << parse_error(text + R"("k\u0033": 0})");
+  EXPECT_EQ(parse_error(text + R"("\u00e9": 0, "é": 1})").find("duplicate key \"é\""), 7u)
+      << parse_error(text + R"("\u00e9": 0, "é": 1})");
+  const Value escaped = parse_ok(R"({"\u0061b": 1, "c\n": 2, "plain": 3})");
+  ASSERT_EQ(escaped.members.size(), 3u);
+  EXPECT_EQ(escaped.members[0].key, "ab");
+  EXPECT_EQ(escaped.members[1].key, "c\n");
+  EXPECT_EQ(escaped.members[2].key, "plain");
 }
 
 TEST(ScriptJson, ValidateOnlyModeKeepsNoChildren) {
