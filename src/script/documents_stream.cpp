@@ -206,8 +206,17 @@ bool DocumentStream::next_text(const TextSink& sink, bool guess_lines) {
   if (guess_lines) {
     if (const size_t length = line_length()) {
       try {
-        sink(std::string_view(m_buffer).substr(m_begin, length), m_where);
-        advance(length);
+        const std::string_view line = std::string_view(m_buffer).substr(m_begin, length);
+        sink(line, m_where);
+        if (line.find('\r') == std::string_view::npos) {
+          // What comes next is a line feed or the end of the file, which sets
+          // the column again: only the offset moves.
+          m_where.offset += length;
+          m_begin += length;
+          m_after_cr = false;
+        } else {
+          advance(length);
+        }
         ++m_count;
         return true;
       } catch (const Error&) {

@@ -123,14 +123,24 @@ class Parser {
   bool at_end() const { return m_pos >= m_text.size(); }
   unsigned char peek() const { return static_cast<unsigned char>(m_text[m_pos]); }
 
+  // Where m_pos is. Without a DOM only the offset is taken (line 0): fail()
+  // works out the line and column, on the error path only.
   Location here() {
+    if (!m_options.build_dom) return Location{m_pos, 0, 0};
     m_column += static_cast<int>(util::count_code_points(m_text.substr(m_column_pos, m_pos - m_column_pos)));
     m_column_pos = m_pos;
     return Location{m_pos, m_line, m_column};
   }
 
+  Location resolve(const Location& where) const {
+    if (where.line != 0) return where;
+    if (where.offset < m_column_pos) return locate(m_text, where.offset);
+    const std::string_view run = m_text.substr(m_column_pos, where.offset - m_column_pos);
+    return Location{where.offset, m_line, m_column + static_cast<int>(util::count_code_points(run))};
+  }
+
   [[noreturn]] void fail(const Location& where, std::string message) {
-    throw Failure{ParseError{where, std::move(message)}};
+    throw Failure{ParseError{resolve(where), std::move(message)}};
   }
 
   void check_utf8_here() {

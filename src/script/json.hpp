@@ -74,7 +74,9 @@ class Handler {
 
 struct ParseOptions {
   int max_depth = 100;
-  // false: validate only (no items/members/text kept), for streaming large files.
+  // false: validate only (no items/members/text kept, and values' `begin` is
+  // only an offset, with line 0), for streaming large files. Errors still
+  // give line and column.
   bool build_dom = true;
   // Where `text` starts in its file: messages that name another position (a
   // duplicate key's first occurrence) give it in the file. The error's own

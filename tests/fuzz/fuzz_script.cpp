@@ -134,7 +134,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool dom_ok = json::parse(text, dom_error).has_value();
   const bool flat_ok = json::parse(text, flat_error, flat).has_value();
   check(dom_ok == flat_ok);
-  if (!dom_ok) check(dom_error.message == flat_error.message && dom_error.where.offset == flat_error.where.offset);
+  if (!dom_ok) {
+    check(dom_error.message == flat_error.message && dom_error.where.offset == flat_error.where.offset &&
+          dom_error.where.line == flat_error.where.line && dom_error.where.column == flat_error.where.column);
+  }
 
   // The direct JSON → BSON conversion agrees with the strict parser, and with
   // libbson's reader on every document it converts.

@@ -145,6 +145,41 @@ TEST(ScriptJson, ValidateOnlyModeKeepsNoChildren) {
   EXPECT_EQ(parse_error(R"({"a": 1, "a": 2})", options), "1:10: duplicate key \"a\" (first at line 1, column 2)");
 }
 
+TEST(ScriptJson, ValidateOnlyModeGivesTheSameErrorsAtTheSameLineAndColumn) {
+  ParseOptions flat;
+  flat.build_dom = false;
+  for (const std::string text : {
+           "{\"a\": 1,\n \"a\": 2}",
+           "{\r\n  \"é\": [1, 2,],\r\n}",
+           "{\"x\": \"中文\", \"n\": 01}",
+           "{\"x\": \"中文\", \"n\": -}",
+           "[\n\n  \"😀\", tru]",
+           "{\"a\":\n  {\"b\": \"\\q\"}}",
+           "{\"a\": \"\\ud800\"}",
+           "{\"é\": 1e999}",
+           "{\"a\": [1\r 2]}",
+           "{\"a\": \"tab\there\"}",
+           "\n\n  {\"a\": 1} x",
+           "{\"a\": 99999999999999999999}",
+           "{\"a\": {\"b\": {\"c\": {}}}}",
+           "[\"é\", 1,\n]",             // reported at the comma, a line before the parser stands
+           "{\"é\": 1,\r\n\r\n  }",
+       }) {
+    SCOPED_TRACE(text);
+    ParseError dom_error;
+    ParseError flat_error;
+    ParseOptions shallow = flat;
+    ParseOptions shallow_dom;
+    if (text.find("\"c\"") != std::string::npos) shallow.max_depth = shallow_dom.max_depth = 2;
+    ASSERT_FALSE(parse(text, dom_error, shallow_dom).has_value());
+    ASSERT_FALSE(parse(text, flat_error, shallow).has_value());
+    EXPECT_EQ(flat_error.message, dom_error.message);
+    EXPECT_EQ(flat_error.where.offset, dom_error.where.offset);
+    EXPECT_EQ(flat_error.where.line, dom_error.where.line);
+    EXPECT_EQ(flat_error.where.column, dom_error.where.column);
+  }
+}
+
 TEST(ScriptJson, KindNames) {
   EXPECT_EQ(kind_name(Kind::object), "an object");
   EXPECT_EQ(kind_name(Kind::array), "an array");
