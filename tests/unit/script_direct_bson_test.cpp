@@ -61,6 +61,10 @@ TEST(DirectBson, PlainJsonGivesLibbsonsBytes) {
            R"({"_id":1,"sku":"SKU-00000001","price":1.75,"tags":["alpha","beta","t1"],
                "created":{"$date":{"$numberLong":"1704067201000"}},"active":true,"payload":"Lorem ipsum"})",
            "{\n  \"spaced\" :\t[ 1 , 2 ]\r\n}",
+           // UTF-8 at the edges of each sequence length, raw and escaped.
+           "{\"u\":\"\xC2\x80 \xDF\xBF \xE0\xA0\x80 \xEF\xBF\xBD \xEF\xBF\xBE \xEF\xBF\xBF \xF0\x90\x80\x80 \xF4\x8F\xBF\xBF\"}",
+           R"({"e":"\u0080 \u07ff \u0800 \uffff \ud800\udc00 \udbff\udfff \u001f \u007f"})",
+           "{\"\xE4\xB8\xAD\xE6\x96\x87\":{\"\xF0\x9F\x98\x80\":[\"\xC3\xA9\"]}}",
        }) {
     expect_same_as_libbson(text);
   }
