@@ -28,6 +28,7 @@ void DocumentStream::open(const std::string& path, const std::string& display_pa
   m_display = display_path.empty() ? path : display_path;
   m_read = 0;
   m_checksummed = 0;
+  m_failed_guesses = 0;
   m_buffer.clear();
   m_begin = 0;
   m_eof = false;
@@ -184,7 +185,7 @@ bool DocumentStream::next(bson::Document& out) {
   return next_text([&](std::string_view text, const json::Location& where) { convert(text, where, m_display, out); });
 }
 
-bool DocumentStream::next_text(const TextSink& sink, bool guess_lines) {
+bool DocumentStream::next_text(const TextSink& sink) {
   if (m_mode == Mode::start) start();
   if (m_mode == Mode::finished) return false;
   if (m_mode == Mode::array) {
@@ -203,10 +204,12 @@ bool DocumentStream::next_text(const TextSink& sink, bool guess_lines) {
   }
   if (m_count > 0 && !newline) fail(m_where, "expected one document per line, found " + found() + " after a document");
   if (peek() != '{') fail(m_where, "expected a document (an object) at the start of a line, found " + found());
-  if (guess_lines) {
-    if (const size_t length = line_length()) {
+  if (m_failed_guesses < kMaxFailedGuesses) {
+    const size_t length = line_length();
+    const std::string_view line = std::string_view(m_buffer).substr(m_begin, length);
+    const size_t last = line.find_last_not_of(" \t\r");
+    if (length > 0 && last != std::string_view::npos && line[last] == '}') {
       try {
-        const std::string_view line = std::string_view(m_buffer).substr(m_begin, length);
         sink(line, m_where);
         if (line.find('\r') == std::string_view::npos) {
           // What comes next is a line feed or the end of the file, which sets
@@ -221,6 +224,7 @@ bool DocumentStream::next_text(const TextSink& sink, bool guess_lines) {
         return true;
       } catch (const Error&) {
         // Not one whole document: the scan finds where it ends.
+        ++m_failed_guesses;
       }
     }
   }

@@ -75,12 +75,13 @@ class DocumentStream {
   size_t line_length();
   using TextSink = std::function<void(std::string_view text, const json::Location& where)>;
   // Finds the next document and hands its text to `sink` (valid only during
-  // the call); false at the end of the file. In one-document-per-line form the
-  // text is first taken to be the rest of the line (no scan for where the
-  // object ends); when `sink` throws mongoway::Error on that, the document is
-  // found by scanning and handed over again, so outcomes and errors are those
-  // of the scan. With `guess_lines` false the scan is always used.
-  bool next_text(const TextSink& sink, bool guess_lines = true);
+  // the call); false at the end of the file. In one-document-per-line form a
+  // line that ends with '}' is first taken to be one document (no scan for
+  // where the object ends); when `sink` throws mongoway::Error on that, the
+  // document is found by scanning and handed over again, so outcomes and
+  // errors are those of the scan. After kMaxFailedGuesses such failures in a
+  // file (documents spread over lines), every document is scanned.
+  bool next_text(const TextSink& sink);
   void read_object(const TextSink& sink);
   uint64_t check_one_thread();
   void after_array_element();
@@ -103,6 +104,8 @@ class DocumentStream {
   ChecksumBuilder* m_checksum = nullptr;
   uint64_t m_read = 0;         // bytes read from the file since open()
   uint64_t m_checksummed = 0;  // bytes fed to m_checksum (a file read again is fed once)
+  static constexpr int kMaxFailedGuesses = 8;
+  int m_failed_guesses = 0;  // lines taken for a document that were not one
 };
 
 }  // namespace mongoway::script

@@ -29,6 +29,10 @@ std::vector<std::string> child_environment(const std::map<std::string, std::stri
     env.push_back(entry);
   }
   for (const auto& [name, value] : extra) env.push_back(name + "=" + value);
+  // libmongoc's counters file, /dev/shm/mongoc-<pid>, is left behind by a
+  // process killed with SIGKILL (as several tests do); a later process given
+  // the same pid would have libmongoc print a warning on stderr before main().
+  if (extra.count("MONGOC_DISABLE_SHM") == 0) env.push_back("MONGOC_DISABLE_SHM=1");
   return env;
 }
 

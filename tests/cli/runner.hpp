@@ -1,8 +1,9 @@
 #pragma once
 // Runs the built mongoway as a user would: arguments in; standard output,
 // standard error and exit status out. The environment is the test's, minus
-// every MONGOWAY_* variable, NO_COLOR and TERM, plus what the test sets, so a
-// developer's own settings never leak into a test.
+// every MONGOWAY_* variable, NO_COLOR and TERM, plus MONGOC_DISABLE_SHM=1 (see
+// child_environment) and what the test sets, so a developer's own settings
+// never leak into a test.
 
 #include <bson/bson.h>
 
