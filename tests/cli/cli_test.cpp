@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "runner.hpp"
 
@@ -44,6 +45,34 @@ TEST(Cli, VersionAsJson) {
   ASSERT_TRUE(json) << run.out;
   EXPECT_FALSE(json->string("version").empty());
   EXPECT_TRUE(contains(json->string("details"), "mongo-c-driver"));
+}
+
+TEST(Cli, DriverCountersFileLeftByAKilledProcessIsHarmlessWithMongocDisableShm) {
+  // What README and the man page say of MONGOC_DISABLE_SHM: a counters file
+  // left for this pid (by a process killed with SIGKILL) puts nothing on
+  // stderr, and no counters file is made. The shell leaves the file for its
+  // own pid, then becomes mongoway.
+  TempDir dir;
+  {
+    std::ofstream probe("/dev/shm/mongoway-test-" + fs::path(dir.path()).filename().string());
+    if (!probe) GTEST_SKIP() << "no writable /dev/shm on this machine";
+  }
+  std::error_code ec;
+  fs::remove("/dev/shm/mongoway-test-" + fs::path(dir.path()).filename().string(), ec);
+  const std::string pid_file = dir.path() + "/pid";
+  const auto run = program({"/bin/sh", "-c",
+                            "echo $$ > '" + pid_file + "' && : > /dev/shm/mongoc-$$ && exec '" +
+                                std::string(MONGOWAY_BINARY) + "' --version"},
+                           {.env = {{"MONGOC_DISABLE_SHM", "1"}}});
+  std::ifstream in(pid_file);
+  std::string pid;
+  std::getline(in, pid);
+  ASSERT_FALSE(pid.empty());
+  EXPECT_EQ(fs::file_size("/dev/shm/mongoc-" + pid, ec), 0u);  // still the empty file left for it
+  fs::remove("/dev/shm/mongoc-" + pid, ec);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  EXPECT_TRUE(contains(run.out, "mongo-c-driver")) << run.out;
 }
 
 TEST(Cli, HelpListsEveryCommandAndTheExitCodes) {
