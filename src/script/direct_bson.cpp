@@ -24,14 +24,6 @@ bool canonical_integer(std::string_view text, T& value) {
   return ec == std::errc() && end == last;
 }
 
-bool object_id_text(std::string_view text) {
-  if (text.size() != 24) return false;
-  for (const char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
-  }
-  return true;
-}
-
 // A number strtod reads with a range error (underflow to zero or to a
 // subnormal): libbson's reader has its own view of those.
 bool range_error(double value, std::string_view text) {
@@ -128,10 +120,10 @@ class BsonWriter final : public json::Handler {
         return;
       }
       case Wrap::oid: {
-        if (!object_id_text(value)) throw Unsupported{};
-        const std::string text(value);
+        // 24 hexadecimal digits (bson_oid_is_valid alone also takes a 25th byte, NUL).
+        if (value.size() != 24 || !bson_oid_is_valid(value.data(), value.size())) throw Unsupported{};
         bson_oid_t oid;
-        bson_oid_init_from_string(&oid, text.c_str());
+        bson_oid_init_from_string(&oid, value.data());  // reads exactly 24 characters
         bson_append_oid(top().doc, m_pending_key.data(), static_cast<int>(m_pending_key.size()), &oid);
         m_wrap = Wrap::end;
         return;

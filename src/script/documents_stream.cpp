@@ -208,7 +208,7 @@ bool DocumentStream::next_text(const TextSink& sink) {
     const size_t length = line_length();
     const std::string_view line = std::string_view(m_buffer).substr(m_begin, length);
     const size_t last = line.find_last_not_of(" \t\r");
-    if (length > 0 && last != std::string_view::npos && line[last] == '}') {
+    if (last != std::string_view::npos && line[last] == '}') {
       try {
         sink(line, m_where);
         if (line.find('\r') == std::string_view::npos) {

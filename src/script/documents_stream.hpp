@@ -49,11 +49,6 @@ class DocumentStream {
   // file:line:col from `where`.
   static void convert(std::string_view text, const json::Location& where, const std::string& display,
                       bson::Document& out);
-  static bson::Document convert(std::string_view text, const json::Location& where, const std::string& display) {
-    bson::Document out;
-    convert(text, where, display, out);
-    return out;
-  }
 
   // Documents returned so far.
   uint64_t count() const { return m_count; }

@@ -1,7 +1,9 @@
 #pragma once
 // A strict JSON reader (RFC 8259 and nothing more) that remembers where every
 // value is. mongoway validates migration files with it and reports problems as
-// line:column; libbson then turns the exact byte ranges into BSON.
+// line:column; libbson then turns the exact byte ranges into BSON, except for
+// documentsFile documents, which a Handler turns into BSON during the parse
+// (script/direct_bson.hpp).
 
 #include <cstddef>
 #include <cstdint>

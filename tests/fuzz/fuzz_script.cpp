@@ -154,7 +154,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       case DirectResult::invalid:
         check(!flat_ok && direct_error.message == flat_error.message &&
-              direct_error.where.offset == flat_error.where.offset);
+              direct_error.where.offset == flat_error.where.offset && direct_error.where.line == flat_error.where.line &&
+              direct_error.where.column == flat_error.where.column);
         break;
       case DirectResult::unsupported: break;
     }

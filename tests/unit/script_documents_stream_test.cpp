@@ -192,9 +192,11 @@ TEST(ScriptDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
        "seed:101:10: error: duplicate key \"a\" (first at line 101, column 2)"},
       {{{19000, R"({"a": 2,})"}}, "", "seed:19001:8: error: trailing comma before '}'"},
       {{}, "{\"a\": \"x\n\"}", "seed:20001:7: error: unterminated string (line break before the closing quote)"},
-      // A document over several lines: lines are no longer whole documents,
-      // so the file is checked again by scanning; valid, and with a later error.
+      // A document over several lines: its first line is not taken whole
+      // (it does not end with '}'), or is and fails, so the file is checked
+      // again by scanning; valid, and with a later error.
       {{{500, "{\n  \"multi\": [1,\n 2]\n}"}}, "", "20000 documents"},
+      {{{500, "{\"multi\": {\"x\": 1}\n}"}}, "", "20000 documents"},
       {{{500, "{\n  \"multi\": 1\n}"}, {900, R"({"a": 2,})"}}, "", "seed:903:8: error: trailing comma before '}'"},
       // Space and CR at the end of lines, blank lines.
       {{{7, "{\"a\": 1}  \t\r"}, {8, "\r\n  {\"b\": 2}   "}}, "", "20000 documents"},
@@ -218,7 +220,9 @@ TEST(ScriptDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
 TEST(ScriptDocumentsStream, CheckAllFeedsTheChecksumEveryByteOnce) {
   // Also when a line that is not one whole document makes it read the file again.
   TempDir dir;
-  for (const std::string& odd : {std::string(R"({"plain": true})"), std::string("{\n\"multi\": true\n}")}) {
+  // The second odd document's first line ends with '}': taken whole, it fails
+  // to parse, and the file is read again.
+  for (const std::string& odd : {std::string(R"({"plain": true})"), std::string("{\"multi\": {\"x\": 1}\n}")}) {
     std::string text;
     for (int i = 0; i < 20000; ++i) text += (i == 15000 ? odd : R"({"_id": )" + std::to_string(i) + R"(, "pad": ")" + std::string(60, 'y') + "\"}") + "\n";
     ASSERT_GT(text.size(), DocumentStream::kParallelCheckBytes);
