@@ -2,6 +2,13 @@
 # completions, the public headers, the static libraries and a pkg-config file.
 # Included from the top-level CMakeLists.txt after the targets are defined.
 
+# Libraries go to Debian's multiarch directory (lib/x86_64-linux-gnu), where
+# a Debian package puts them; GNUInstallDirs would choose it only for the
+# prefix /usr, and the package's prefix is known to CPack alone. Debian's
+# linker and pkg-config search lib/<multiarch> under /usr/local too.
+if(NOT DEFINED CMAKE_INSTALL_LIBDIR AND CMAKE_LIBRARY_ARCHITECTURE)
+  set(CMAKE_INSTALL_LIBDIR "lib/${CMAKE_LIBRARY_ARCHITECTURE}" CACHE PATH "Object code libraries")
+endif()
 include(GNUInstallDirs)
 
 install(TARGETS mongoway RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

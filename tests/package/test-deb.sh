@@ -79,7 +79,17 @@ check "bash completion installed" test -s "$root/usr/share/bash-completion/compl
 check "zsh completion installed" test -s "$root/usr/share/zsh/site-functions/_mongoway"
 check "public headers installed" test -s "$root/usr/include/mongoway/migrator.hpp"
 
-pc_files=("$root"/usr/lib/pkgconfig/mongoway.pc "$root"/usr/lib/*/pkgconfig/mongoway.pc)
+multiarch=$(gcc -print-multiarch 2>/dev/null || true)
+if [[ -n $multiarch ]]; then
+    libdir=$root/usr/lib/$multiarch
+    check "static libraries installed in usr/lib/$multiarch" \
+        test -s "$libdir/libmongoway_engine.a" -a -s "$libdir/libmongoway_core.a"
+    check "nothing installed directly in usr/lib" sh -c "! find '$root/usr/lib' -maxdepth 1 -type f | grep -q ."
+fi
+pc_files=()
+for pc in "$root"/usr/lib/pkgconfig/mongoway.pc "$root"/usr/lib/*/pkgconfig/mongoway.pc; do
+    [[ -f $pc ]] && pc_files+=("$pc")
+done
 check "pkg-config file installed" test ${#pc_files[@]} -ge 1
 if ((${#pc_files[@]} >= 1)) && command -v pkg-config >/dev/null && command -v g++ >/dev/null; then
     pc_dir=$(dirname "${pc_files[0]}")
