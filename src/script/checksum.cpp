@@ -12,6 +12,15 @@ void ChecksumBuilder::add(std::string_view chunk) {
   // CRLF or CR) as one LF, and the last one only once text follows it.
   const char* const data = chunk.data();
   const size_t size = chunk.size();
+  if (size == 0) return;
+  if (!m_after_cr && std::memchr(data, '\r', size) == nullptr) {
+    // No CR (the usual case): the chunk is hashed in one piece, but for a
+    // final LF, which waits until text follows it.
+    if (m_pending_newline) m_hash.update("\n");
+    m_pending_newline = data[size - 1] == '\n';
+    m_hash.update(chunk.substr(0, size - (m_pending_newline ? 1 : 0)));
+    return;
+  }
   const auto find = [&](char c, size_t from) {
     const void* p = from < size ? std::memchr(data + from, c, size - from) : nullptr;
     return p ? static_cast<size_t>(static_cast<const char*>(p) - data) : size;

@@ -8,8 +8,25 @@ namespace mongoway::util {
 
 void Sha256::ContextDeleter::operator()(evp_md_ctx_st* ctx) const { EVP_MD_CTX_free(ctx); }
 
+namespace {
+
+// SHA-256 fetched from OpenSSL's provider once: EVP_sha256() makes every
+// EVP_DigestInit_ex look it up again, which costs more than hashing a small
+// migration file. Freed by a static destructor, which runs before OpenSSL's
+// own clean-up at exit (registered earlier, when OpenSSL was initialised).
+const EVP_MD* sha256_method() {
+  struct Method {
+    EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    ~Method() { EVP_MD_free(md); }
+  };
+  static const Method method;
+  return method.md ? method.md : EVP_sha256();
+}
+
+}  // namespace
+
 Sha256::Sha256() : m_ctx(EVP_MD_CTX_new()) {
-  if (!m_ctx || EVP_DigestInit_ex(m_ctx.get(), EVP_sha256(), nullptr) != 1) {
+  if (!m_ctx || EVP_DigestInit_ex(m_ctx.get(), sha256_method(), nullptr) != 1) {
     throw std::runtime_error("cannot initialise SHA-256 (OpenSSL)");
   }
 }

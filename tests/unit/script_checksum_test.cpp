@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "script/checksum.hpp"
 #include "script/script.hpp"
 #include "script_test_helpers.hpp"
@@ -52,6 +54,30 @@ TEST(ScriptChecksum, ChunkBoundariesDoNotMatter) {
     ChecksumBuilder builder;
     for (size_t pos = 0; pos < text.size(); pos += chunk) builder.add(std::string_view(text).substr(pos, chunk));
     EXPECT_EQ(builder.finish(), expected) << "chunk size " << chunk;
+  }
+}
+
+// Random texts of 'a', LF and CR, fed in random chunks (chunks with and
+// without CR take different paths), against the rule written out plainly:
+// CRLF and CR become LF, then one trailing LF is dropped.
+TEST(ScriptChecksum, RandomTextsInRandomChunksFollowTheRule) {
+  std::mt19937 random(20261127);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text(random() % 24, 'a');
+    for (auto& c : text) c = "a\n\r"[random() % 3];
+    std::string normalised;
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+      normalised += text[i] == '\r' ? '\n' : text[i];
+    }
+    if (!normalised.empty() && normalised.back() == '\n') normalised.pop_back();
+    ChecksumBuilder builder;
+    for (size_t pos = 0; pos < text.size();) {
+      const size_t length = 1 + random() % 6;
+      builder.add(std::string_view(text).substr(pos, length));
+      pos += length;
+    }
+    ASSERT_EQ(builder.finish(), "sha256:" + util::sha256_hex(normalised)) << "round " << round;
   }
 }
 
