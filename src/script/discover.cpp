@@ -26,8 +26,14 @@ std::string join_path(const std::string& location, const std::string& name) {
   return (fs::path(location) / name).string();
 }
 
+struct ListedName {
+  std::string name;
+  bool symlink;  // from the directory entry's type: no lstat per file
+  bool operator<(const ListedName& other) const { return name < other.name; }
+};
+
 // File names of one location, sorted; a diagnostic when it cannot be read.
-bool list_location(const std::string& location, std::vector<std::string>& names, std::vector<Diagnostic>& out) {
+bool list_location(const std::string& location, std::vector<ListedName>& names, std::vector<Diagnostic>& out) {
   std::error_code ec;
   const fs::file_status status = fs::status(location, ec);
   if (!fs::exists(status)) {
@@ -51,7 +57,7 @@ bool list_location(const std::string& location, std::vector<std::string>& names,
     // Subdirectories (e.g. of seed files) are not scanned; one named like a
     // migration file is listed, so that reading it reports the mistake.
     if (it->is_directory(type_ec) && it->path().extension() != ".json") continue;
-    names.push_back(it->path().filename().string());
+    names.push_back(ListedName{it->path().filename().string(), it->is_symlink(type_ec) || type_ec});
   }
   if (ec) {
     out.push_back(make_diagnostic(Diagnostic::Severity::error, location,
@@ -71,9 +77,9 @@ Discovery discover(const std::vector<std::string>& locations) {
     std::error_code ec;
     const std::string key = fs::weakly_canonical(location, ec).string();
     if (!seen_locations.insert(ec ? location : key).second) continue;  // the same directory twice
-    std::vector<std::string> names;
+    std::vector<ListedName> names;
     if (!list_location(location, names, result.diagnostics)) continue;
-    for (const auto& name : names) {
+    for (const auto& [name, symlink] : names) {
       std::string warning;
       std::string error;
       auto parsed = parse_file_name(name, &warning, &error);
@@ -85,7 +91,7 @@ Discovery discover(const std::vector<std::string>& locations) {
         result.diagnostics.push_back(make_diagnostic(Diagnostic::Severity::error, path, error));
       }
       if (!parsed) continue;
-      result.files.push_back(DiscoveredFile{path, location, name, *parsed});
+      result.files.push_back(DiscoveredFile{path, location, name, *parsed, symlink});
     }
   }
   std::stable_sort(result.files.begin(), result.files.end(), [](const DiscoveredFile& a, const DiscoveredFile& b) {

@@ -36,15 +36,14 @@ void DocumentStream::open(const std::string& path, const std::string& display_pa
   m_after_cr = false;
   m_count = 0;
   m_mode = Mode::start;
-  std::error_code ec;
-  m_size = std::filesystem::file_size(path, ec);
-  if (ec) m_size = 0;
+  m_size = 0;
   if (auto error = m_file.open(path); !error.empty()) {
     Diagnostic d;
     d.file = m_display;
     d.message = "cannot read documentsFile: " + error;
     throw Error(ExitCode::invalid, d.to_string(), {d});
   }
+  m_size = m_file.size();
 }
 
 namespace {

@@ -290,7 +290,7 @@ std::optional<Script> load_script(const DiscoveredFile& file, const LoadOptions&
     return std::nullopt;
   };
   std::error_code ec;
-  if (fs::is_symlink(file.path, ec)) {
+  if (file.maybe_symlink && fs::is_symlink(file.path, ec)) {
     const fs::path location = file.location.empty() ? fs::path(file.path).parent_path() : fs::path(file.location);
     if (!util::is_within(file.path, location.empty() ? fs::path(".") : location)) {
       return fail(fmt::format("the migration file is a symlink to {}, outside its location; copy the file into "

@@ -29,6 +29,9 @@ struct DiscoveredFile {
   std::string location;   // the location directory it was found in
   std::string file_name;  // base name
   FileName name;
+  // False only when the directory listing said the entry is not a symlink;
+  // a symlink's target is then checked to lie inside the location.
+  bool maybe_symlink = true;
 };
 
 struct Discovery {

@@ -14,12 +14,13 @@ namespace mongoway::util {
 
 InputFile::~InputFile() { close(); }
 
-InputFile::InputFile(InputFile&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+InputFile::InputFile(InputFile&& other) noexcept : m_fd(other.m_fd), m_size(other.m_size) { other.m_fd = -1; }
 
 InputFile& InputFile::operator=(InputFile&& other) noexcept {
   if (this != &other) {
     close();
     m_fd = other.m_fd;
+    m_size = other.m_size;
     other.m_fd = -1;
   }
   return *this;
@@ -40,19 +41,11 @@ std::string InputFile::open(const std::string& path) {
     close();
     return "not a regular file";
   }
-  ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) & ~O_NONBLOCK);
+  // Back to blocking reads. F_SETFL sets all of the file status flags it can
+  // change, and only O_NONBLOCK among them was set by the open above.
+  ::fcntl(m_fd, F_SETFL, 0);
+  m_size = static_cast<uint64_t>(st.st_size);
   return {};
-}
-
-uint64_t InputFile::size() const {
-  struct stat st {};
-  if (m_fd < 0 || ::fstat(m_fd, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
-  return static_cast<uint64_t>(st.st_size);
-}
-
-bool InputFile::is_regular() const {
-  struct stat st {};
-  return m_fd >= 0 && ::fstat(m_fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 size_t InputFile::read(char* buffer, size_t capacity) {
@@ -66,6 +59,7 @@ size_t InputFile::read(char* buffer, size_t capacity) {
 void InputFile::close() {
   if (m_fd >= 0) ::close(m_fd);
   m_fd = -1;
+  m_size = 0;
 }
 
 std::string read_file_limited(const std::string& path, uint64_t max_size, std::string& out) {

@@ -18,12 +18,12 @@ class InputFile {
   InputFile(InputFile&& other) noexcept;
   InputFile& operator=(InputFile&& other) noexcept;
 
-  // Opens `path`; returns an empty string, or a reason such as "No such file or directory".
+  // Opens `path`, a regular file; returns an empty string, or a reason such
+  // as "No such file or directory" or "is a directory".
   std::string open(const std::string& path);
   bool is_open() const { return m_fd >= 0; }
-  // Size in bytes (from fstat); 0 for non-regular files.
-  uint64_t size() const;
-  bool is_regular() const;
+  // Size in bytes when it was opened.
+  uint64_t size() const { return m_size; }
   // Reads up to `capacity` bytes; returns the count (0 at the end). Throws
   // std::runtime_error on a read error.
   size_t read(char* buffer, size_t capacity);
@@ -31,6 +31,7 @@ class InputFile {
 
  private:
   int m_fd = -1;
+  uint64_t m_size = 0;
 };
 
 // Reads a whole file of at most `max_size` bytes into `out`. Returns an empty
