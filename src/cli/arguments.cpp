@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+// cxxopts' own parsing of option specifications and arguments, instead of the
+// six std::regex it otherwise compiles at start-up in every process (about a
+// millisecond, also for `--version`).
+#define CXXOPTS_NO_REGEX
 #include <cxxopts.hpp>
 
 #include <cstdlib>
