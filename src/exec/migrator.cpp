@@ -7,6 +7,8 @@
 #include <mongoc/mongoc.h>
 
 #include <algorithm>
+#include <future>
+#include <system_error>
 
 #include "build_info.hpp"
 #include "exec/executor.hpp"
@@ -137,13 +139,54 @@ struct Migrator::Impl {
     return lease->id;
   }
 
-  // Without a lease, reads; with the lease of the lock just taken, also
-  // writes into the history what runs cut short left unfinished.
-  plan::Status read_status(std::optional<int64_t> own_lease = std::nullopt) {
+  struct HistoryRead {
+    std::vector<model::HistoryEntry> history;
+    std::optional<int64_t> lease;  // of a live holder, when an entry is unfinished
+  };
+
+  // Reads only (connecting first if needed).
+  HistoryRead read_history() {
     mongo::HistoryStore store(connect(), config.database, config.history_collection);
-    auto history = own_lease ? store.read_and_adopt(*own_lease) : store.read_all();
-    auto lease = own_lease ? own_lease : live_lease(history);
-    return plan::compute_status(file_versions(), history, lease);
+    HistoryRead out;
+    out.history = store.read_all();
+    out.lease = live_lease(out.history);
+    return out;
+  }
+
+  // With the lease of the lock just taken: reads, and writes into the
+  // history what runs cut short left unfinished.
+  plan::Status read_status(int64_t own_lease) {
+    mongo::HistoryStore store(connect(), config.database, config.history_collection);
+    auto history = store.read_and_adopt(own_lease);
+    return plan::compute_status(file_versions(), history, own_lease);
+  }
+
+  // Loads and checks the files while another thread connects and reads the
+  // history, so that the server's time and the files' overlap. The read
+  // changes nothing, and a problem in the files is still the one error
+  // reported, whatever the read's outcome (once the read has ended: at most
+  // the server selection timeout when the server cannot be reached).
+  plan::Status load_files_and_read_status() {
+    std::future<HistoryRead> reading;
+    try {
+      reading = std::async(std::launch::async, [this] { return read_history(); });
+    } catch (const std::system_error&) {
+      load_files();  // no thread to be had: one after the other
+      auto read = read_history();
+      return plan::compute_status(file_versions(), read.history, read.lease);
+    }
+    try {
+      load_files();
+    } catch (...) {
+      try {
+        reading.get();
+      } catch (...) {
+        // the files' error is the one reported
+      }
+      throw;
+    }
+    auto read = reading.get();
+    return plan::compute_status(file_versions(), read.history, read.lease);
   }
 
   void validate_or_throw(const plan::Status& status, bool out_of_order = false) {
@@ -379,8 +422,7 @@ void Migrator::request_stop(int signal_number) noexcept { exec::request_stop(sig
 RunResult Migrator::migrate(const MigrateOptions& options) {
   auto& d = *m_impl;
   d.check_config();
-  d.load_files();
-  auto status = d.read_status();
+  auto status = d.load_files_and_read_status();
   if (options.validate) d.validate_or_throw(status, options.out_of_order);
   auto p = plan::plan_migrate(status, options.target, options.steps, options.out_of_order);
   if (p.versions.empty()) {
@@ -422,8 +464,7 @@ RunResult Migrator::migrate(const MigrateOptions& options) {
 RunResult Migrator::undo(const UndoOptions& options) {
   auto& d = *m_impl;
   d.check_config();
-  d.load_files();
-  auto status = d.read_status();
+  auto status = d.load_files_and_read_status();
   d.validate_or_throw(status);
   auto p = plan::plan_undo(status, options.target, options.steps);
   if (p.versions.empty()) {
@@ -458,8 +499,7 @@ RunResult Migrator::undo(const UndoOptions& options) {
 InfoResult Migrator::info() {
   auto& d = *m_impl;
   d.check_config();
-  d.load_files();
-  auto status = d.read_status();
+  auto status = d.load_files_and_read_status();
   InfoResult out;
   out.database = d.config.database;
   out.current_version = status.current_version;
@@ -486,7 +526,8 @@ ValidateResult Migrator::validate() {
   d.files = script::load_all(d.config.locations, script::LoadOptions{d.config.max_file_size});
   out.problems = d.files.diagnostics;
   if (!d.files.has_errors()) {
-    auto status = d.read_status();
+    auto read = d.read_history();
+    auto status = plan::compute_status(d.file_versions(), read.history, read.lease);
     auto more = plan::check_history(status);
     out.problems.insert(out.problems.end(), more.begin(), more.end());
     // Placeholders of every file must be defined.

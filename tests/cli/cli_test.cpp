@@ -197,6 +197,23 @@ TEST(Cli, UnreachableServerExitsFiveAndNamesTheUriWithoutItsPassword) {
   EXPECT_TRUE(contains(run.err, "database = shop")) << run.err;
 }
 
+// migrate, undo and info read the history while the files are checked; a bad
+// file is still the one error reported, also when the server is unreachable.
+TEST(Cli, BadFileIsTheErrorReportedEvenWhenTheServerCannotBeReached) {
+  TempDir dir;
+  dir.write("migrations/V1__create_users.json", kValidV1);
+  dir.write("migrations/V2__bad.json", kInvalidV2);
+  for (const std::vector<std::string> args : {std::vector<std::string>{"migrate"}, {"undo", "--target", "0"}, {"info"}}) {
+    std::vector<std::string> argv = args;
+    argv.insert(argv.end(), {"-u", kDeadUri});
+    auto run = mongoway(argv, {.cwd = dir.path()});
+    EXPECT_EQ(run.exit_code, 3) << args[0] << ": " << run.err;
+    EXPECT_TRUE(contains(run.err, "V2__bad.json:2:")) << args[0] << ": " << run.err;
+    EXPECT_TRUE(contains(run.err, "\"unique\"")) << args[0] << ": " << run.err;
+    EXPECT_FALSE(contains(run.err, "127.0.0.1:1")) << args[0] << ": " << run.err;
+  }
+}
+
 TEST(Cli, PasswordFromEnvironmentOrFileIsNeverPrinted) {
   TempDir dir;
   dir.write("password", "f1le-secret\n");
