@@ -269,6 +269,18 @@ class BsonWriter final : public json::Handler {
 
 }  // namespace
 
+DirectResult convert_direct(const json::Value& object, bson::Document& out) {
+  bson_reinit(out.mut());
+  BsonWriter writer(out.mut());
+  try {
+    json::replay(object, writer);
+    return DirectResult::converted;
+  } catch (const Unsupported&) {
+    writer.abandon();
+    return DirectResult::unsupported;
+  }
+}
+
 DirectResult convert_direct(std::string_view text, const json::ParseOptions& options, bson::Document& out,
                             json::ParseError& error) {
   bson_reinit(out.mut());

@@ -26,4 +26,8 @@ enum class DirectResult {
 DirectResult convert_direct(std::string_view text, const json::ParseOptions& options, bson::Document& out,
                             json::ParseError& error);
 
+// The same for an object already parsed with build_dom (a command of a
+// migration file): converted, or unsupported.
+DirectResult convert_direct(const json::Value& object, bson::Document& out);
+
 }  // namespace mongoway::script

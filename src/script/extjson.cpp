@@ -18,13 +18,7 @@ bool converts(std::string_view text, const json::Value& value, std::string* mess
 
 std::optional<bson::Document> convert_object(std::string_view text, const json::Value& object,
                                              ConversionError& error) {
-  {
-    bson::Document direct;
-    json::ParseError parse_error;
-    json::ParseOptions options;
-    options.build_dom = false;
-    if (convert_direct(object.slice(text), options, direct, parse_error) == DirectResult::converted) return direct;
-  }
+  if (bson::Document direct; convert_direct(object, direct) == DirectResult::converted) return direct;
   std::string message;
   auto doc = bson::Document::from_json_object(object.slice(text), &message);
   if (doc) return doc;

@@ -527,4 +527,38 @@ std::optional<Value> parse(std::string_view text, ParseError& error, const Parse
   }
 }
 
+void replay(const Value& value, Handler& handler) {
+  switch (value.kind) {
+    case Kind::null: handler.null(); return;
+    case Kind::boolean: handler.boolean(value.boolean); return;
+    case Kind::string: handler.string(value.text); return;
+    case Kind::number: {
+      // As parse_number told it: an integer unless written with a fraction
+      // or an exponent (the parse checked that it fits in int64).
+      const std::string& text = value.text;
+      if (text.find_first_of(".eE") == std::string::npos) {
+        int64_t n = 0;
+        std::from_chars(text.data(), text.data() + text.size(), n);
+        handler.integer(n);
+      } else {
+        handler.floating(std::strtod(text.c_str(), nullptr), text);
+      }
+      return;
+    }
+    case Kind::array:
+      handler.begin_array();
+      for (const auto& item : value.items) replay(item, handler);
+      handler.end_array();
+      return;
+    case Kind::object:
+      handler.begin_object();
+      for (const auto& member : value.members) {
+        handler.key(member.key);
+        replay(member.value, handler);
+      }
+      handler.end_object();
+      return;
+  }
+}
+
 }  // namespace mongoway::script::json

@@ -1,9 +1,9 @@
 #pragma once
 // A strict JSON reader (RFC 8259 and nothing more) that remembers where every
 // value is. mongoway validates migration files with it and reports problems as
-// line:column; libbson then turns the exact byte ranges into BSON, except for
-// documentsFile documents, which a Handler turns into BSON during the parse
-// (script/direct_bson.hpp).
+// line:column. A Handler turns documentsFile documents into BSON during the
+// parse, and a command's parsed value through replay (script/direct_bson.hpp);
+// libbson turns the exact byte ranges of what that does not cover.
 
 #include <cstddef>
 #include <cstdint>
@@ -93,6 +93,10 @@ struct ParseOptions {
 // keys, nesting deeper than max_depth, integers outside int64, numbers outside
 // the double range, lone surrogates and anything after the value.
 std::optional<Value> parse(std::string_view text, ParseError& error, const ParseOptions& options = {});
+
+// Reports `value`, parsed with build_dom, to `handler` as parse() reported it
+// while reading the text.
+void replay(const Value& value, Handler& handler);
 
 // "a string", "an object", … for messages.
 std::string_view kind_name(Kind kind);

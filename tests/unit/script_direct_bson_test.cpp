@@ -1,4 +1,5 @@
-// The direct JSON → BSON conversion of documentsFile documents, held against
+// The direct JSON → BSON conversion of documentsFile documents (during the
+// parse) and of migration files' commands (from the parsed DOM), held against
 // libbson's reader: the same bytes for everything it converts, and a hand-over
 // to libbson for everything else.
 
@@ -23,6 +24,18 @@ DirectResult direct(const std::string& text, bson::Document& out, json::ParseErr
   return convert_direct(text, json::ParseOptions{}, out, error);
 }
 
+// The same text parsed into a DOM first, then converted from it (the way a
+// migration file's commands are).
+DirectResult direct_from_dom(const std::string& text, bson::Document& out) {
+  json::ParseError error;
+  const auto dom = json::parse(text, error);
+  if (!dom) {
+    ADD_FAILURE() << error.message;
+    return DirectResult::invalid;
+  }
+  return convert_direct(*dom, out);
+}
+
 // Converted directly, to exactly libbson's bytes.
 void expect_same_as_libbson(const std::string& text) {
   SCOPED_TRACE(text);
@@ -34,6 +47,9 @@ void expect_same_as_libbson(const std::string& text) {
   ASSERT_TRUE(reference.has_value()) << message;
   EXPECT_EQ(bytes_of(out), bytes_of(*reference)) << out.to_json(bson::JsonMode::canonical) << "\nlibbson: "
                                                   << reference->to_json(bson::JsonMode::canonical);
+  bson::Document from_dom;
+  ASSERT_EQ(direct_from_dom(text, from_dom), DirectResult::converted);
+  EXPECT_EQ(bytes_of(from_dom), bytes_of(*reference)) << "from the DOM: " << from_dom.to_json(bson::JsonMode::canonical);
 }
 
 TEST(DirectBson, PlainJsonGivesLibbsonsBytes) {
@@ -106,6 +122,7 @@ TEST(DirectBson, LeavesOtherExtendedJsonAndEdgeCasesToLibbson) {
     bson::Document out;
     json::ParseError error;
     EXPECT_EQ(direct(text, out, error), DirectResult::unsupported);
+    EXPECT_EQ(direct_from_dom(text, out), DirectResult::unsupported);
   }
   // Nesting beyond the direct writer's depth.
   std::string deep;
@@ -115,6 +132,7 @@ TEST(DirectBson, LeavesOtherExtendedJsonAndEdgeCasesToLibbson) {
   bson::Document out;
   json::ParseError error;
   EXPECT_EQ(direct(deep, out, error), DirectResult::unsupported);
+  EXPECT_EQ(direct_from_dom(deep, out), DirectResult::unsupported);
 }
 
 TEST(DirectBson, DocumentStreamConvertsWhatItLeavesThroughLibbson) {
