@@ -169,5 +169,82 @@ TEST(ScriptLoad, DiscoveryIsSortedAndNonRecursive) {
   EXPECT_TRUE(discovery.diagnostics.empty());
 }
 
+// What a listing holds besides files: subdirectories and symlinks to them are
+// skipped unless named like a migration file (then reading it reports the
+// mistake); a symlink to a file, or a broken one, is listed and marked as a
+// possible symlink; paths join as std::filesystem does, trailing slash or not.
+TEST(ScriptLoad, DiscoveryOfDirectoriesAndSymlinks) {
+  TempDir dir;
+  dir.write("V1__one.json", R"([{"dropCollection": "a"}])");
+  dir.write("seeds/data.ndjson", "{}\n");
+  dir.write(".json/V9__hidden.json", "[]");  // ".json" has no extension in std::filesystem's sense
+  dir.write("V2__dir.json/inside.json", "[]");
+  fs::create_directory_symlink(dir.path() / "seeds", dir.path() / "linked_seeds");
+  fs::create_directory_symlink(dir.path() / "seeds", dir.path() / "V3__linked_dir.json");
+  fs::create_symlink(dir.path() / "V1__one.json", dir.path() / "V4__linked_file.json");
+  fs::create_symlink(dir.path() / "missing.json", dir.path() / "V5__broken.json");
+  for (const std::string& location : {dir.str(), dir.str() + "/"}) {
+    SCOPED_TRACE(location);
+    Discovery discovery = discover({location});
+    EXPECT_TRUE(discovery.diagnostics.empty()) << diagnostics_text(discovery.diagnostics);
+    ASSERT_EQ(discovery.files.size(), 5u);
+    const std::vector<std::pair<std::string, bool>> expected = {{"V1__one.json", false},
+                                                                {"V2__dir.json", false},
+                                                                {"V3__linked_dir.json", true},
+                                                                {"V4__linked_file.json", true},
+                                                                {"V5__broken.json", true}};
+    for (size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_EQ(discovery.files[i].file_name, expected[i].first);
+      EXPECT_EQ(discovery.files[i].path, (dir.path() / expected[i].first).string());
+      EXPECT_EQ(discovery.files[i].maybe_symlink, expected[i].second) << expected[i].first;
+    }
+  }
+  LoadResult result = load_all({dir.str()}, LoadOptions{});
+  const std::string text = diagnostics_text(result.diagnostics);
+  EXPECT_NE(text.find("V2__dir.json: error: cannot read file: is a directory"), std::string::npos) << text;
+  EXPECT_NE(text.find("V3__linked_dir.json: error: cannot read file: is a directory"), std::string::npos) << text;
+  EXPECT_NE(text.find("V5__broken.json: error: cannot read file: No such file or directory"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("V4__linked_file.json"), std::string::npos) << text;
+}
+
+// Three definitions of a version are two errors against the first found; an
+// undo is paired with its V even from another location; errors come
+// duplicates first, then undo files without their V, each in version order.
+TEST(ScriptLoad, DuplicatesAndUnpairedUndoFilesInOrder) {
+  TempDir c;
+  TempDir a;
+  TempDir b;
+  const std::string command = R"([{"dropCollection": "x"}])";
+  for (TempDir* d : {&a, &b, &c}) d->write("V1__one.json", command);
+  a.write("U2__undo_two.json", command);
+  b.write("U1__undo_one.json", command);
+  c.write("U01__undo_one_again.json", command);
+  a.write("V3__three.json", command);
+  b.write("V03__three_b.json", command);
+  c.write("U4__undo_four.json", command);
+  c.write("U5__undo_five.json", command);
+  b.write("V5__five.json", command);
+  Discovery discovery = discover({c.str(), a.str(), b.str()});
+  std::vector<std::string> got;
+  for (const auto& d : discovery.diagnostics) got.push_back(d.to_string());
+  const auto twice = [](const std::string& what, const std::string& first, const std::string& second) {
+    return second + ": error: " + what + " is defined twice: " + first + " and " + second +
+           "; give one of them another version";
+  };
+  const std::vector<std::string> expected = {
+      twice("version 1", c.str() + "/V1__one.json", a.str() + "/V1__one.json"),
+      twice("version 1", c.str() + "/V1__one.json", b.str() + "/V1__one.json"),
+      twice("undo of version 1", c.str() + "/U01__undo_one_again.json", b.str() + "/U1__undo_one.json"),
+      twice("version 3", a.str() + "/V3__three.json", b.str() + "/V03__three_b.json"),
+      a.str() + "/U2__undo_two.json: error: undo file of version 2 has no migration V2__<description>.json",
+      c.str() + "/U4__undo_four.json: error: undo file of version 4 has no migration V4__<description>.json",
+  };
+  EXPECT_EQ(got, expected);
+  ASSERT_EQ(discovery.files.size(), 11u);
+  EXPECT_EQ(discovery.files.front().path, c.str() + "/V1__one.json");
+  EXPECT_EQ(discovery.files.back().path, c.str() + "/U5__undo_five.json");
+}
+
 }  // namespace
 }  // namespace mongoway::script
