@@ -52,13 +52,12 @@ std::string Sha256::hex_digest() {
   }
   m_finished = true;
   static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
+  char out[EVP_MAX_MD_SIZE * 2];
   for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0xF];
+    out[2 * i] = hex[digest[i] >> 4];
+    out[2 * i + 1] = hex[digest[i] & 0xF];
   }
-  return out;
+  return std::string(out, length * 2);
 }
 
 std::string sha256_hex(std::string_view data) {
