@@ -269,7 +269,31 @@ class BsonWriter final : public json::Handler {
 
 }  // namespace
 
+namespace {
+
+// Whether `value` holds a key the writer would give up on: a "$" key other
+// than the wrappers it writes. Commands often hold query and update operators
+// ("$set", "$gte", …); for those libbson's reader is used directly instead of
+// after a conversion abandoned half-way.
+bool has_foreign_dollar_key(const json::Value& value) {
+  for (const auto& member : value.members) {
+    const std::string& key = member.key;
+    if (!key.empty() && key[0] == '$' && key != "$oid" && key != "$numberInt" && key != "$numberLong" &&
+        key != "$date") {
+      return true;
+    }
+    if (has_foreign_dollar_key(member.value)) return true;
+  }
+  for (const auto& item : value.items) {
+    if (has_foreign_dollar_key(item)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 DirectResult convert_direct(const json::Value& object, bson::Document& out) {
+  if (has_foreign_dollar_key(object)) return DirectResult::unsupported;
   bson_reinit(out.mut());
   BsonWriter writer(out.mut());
   try {

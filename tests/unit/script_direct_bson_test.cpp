@@ -117,6 +117,8 @@ TEST(DirectBson, LeavesOtherExtendedJsonAndEdgeCasesToLibbson) {
            R"({"a\u0000b":1})",
            R"({"tiny":5e-324})",
            R"({"under":1e-400})",
+           R"({"q":{"age":{"$gte":2}}})",  // an operator: the DOM path does not even start
+           R"({"u":{"$set":{"d":{"$date":1}}}})",
        }) {
     SCOPED_TRACE(text);
     bson::Document out;
