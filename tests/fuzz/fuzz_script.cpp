@@ -159,6 +159,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       case DirectResult::unsupported: break;
     }
+    // From the DOM (a command's path): libbson's bytes too.
+    if (auto dom = json::parse(text, dom_error); dom && dom->kind == json::Kind::object) {
+      bson::Document from_dom;
+      if (convert_direct(*dom, from_dom) == DirectResult::converted) {
+        const auto reference = bson::Document::from_json(text);
+        check(reference.has_value() && reference->size_bytes() == from_dom.size_bytes() &&
+              std::memcmp(bson_get_data(reference->get()), bson_get_data(from_dom.get()), from_dom.size_bytes()) ==
+                  0);
+      }
+    }
   }
 
   // Checksums do not depend on how the text is split.
