@@ -203,7 +203,8 @@ TEST(Cli, BadFileIsTheErrorReportedEvenWhenTheServerCannotBeReached) {
   TempDir dir;
   dir.write("migrations/V1__create_users.json", kValidV1);
   dir.write("migrations/V2__bad.json", kInvalidV2);
-  for (const std::vector<std::string> args : {std::vector<std::string>{"migrate"}, {"undo", "--target", "0"}, {"info"}}) {
+  const std::vector<std::vector<std::string>> commands = {{"migrate"}, {"undo", "--target", "0"}, {"info"}};
+  for (const auto& args : commands) {
     std::vector<std::string> argv = args;
     argv.insert(argv.end(), {"-u", kDeadUri});
     auto run = mongoway(argv, {.cwd = dir.path()});
