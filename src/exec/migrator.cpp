@@ -7,8 +7,6 @@
 #include <mongoc/mongoc.h>
 
 #include <algorithm>
-#include <future>
-#include <system_error>
 
 #include "build_info.hpp"
 #include "exec/executor.hpp"
@@ -161,31 +159,11 @@ struct Migrator::Impl {
     return plan::compute_status(file_versions(), history, own_lease);
   }
 
-  // Loads and checks the files while another thread connects and reads the
-  // history, so that the server's time and the files' overlap. The read
-  // changes nothing, and a problem in the files is still the one error
-  // reported, whatever the read's outcome (once the read has ended: at most
-  // the server selection timeout when the server cannot be reached).
+  // Loads and checks the files, then reads the history: nothing is sent to
+  // the server before every file is known to be valid.
   plan::Status load_files_and_read_status() {
-    std::future<HistoryRead> reading;
-    try {
-      reading = std::async(std::launch::async, [this] { return read_history(); });
-    } catch (const std::system_error&) {
-      load_files();  // no thread to be had: one after the other
-      auto read = read_history();
-      return plan::compute_status(file_versions(), read.history, read.lease);
-    }
-    try {
-      load_files();
-    } catch (...) {
-      try {
-        reading.get();
-      } catch (...) {
-        // the files' error is the one reported
-      }
-      throw;
-    }
-    auto read = reading.get();
+    load_files();
+    auto read = read_history();
     return plan::compute_status(file_versions(), read.history, read.lease);
   }
 

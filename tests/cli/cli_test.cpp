@@ -197,8 +197,8 @@ TEST(Cli, UnreachableServerExitsFiveAndNamesTheUriWithoutItsPassword) {
   EXPECT_TRUE(contains(run.err, "database = shop")) << run.err;
 }
 
-// migrate, undo and info read the history while the files are checked; a bad
-// file is still the one error reported, also when the server is unreachable.
+// migrate, undo and info check the files before they connect: a bad file is
+// the one error reported, also when the server is unreachable.
 TEST(Cli, BadFileIsTheErrorReportedEvenWhenTheServerCannotBeReached) {
   TempDir dir;
   dir.write("migrations/V1__create_users.json", kValidV1);
