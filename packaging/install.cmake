@@ -2,14 +2,21 @@
 # completions, the public headers, the static libraries and a pkg-config file.
 # Included from the top-level CMakeLists.txt after the targets are defined.
 
-# Libraries go to Debian's multiarch directory (lib/x86_64-linux-gnu), where
-# a Debian package puts them; GNUInstallDirs would choose it only for the
-# prefix /usr, and the package's prefix is known to CPack alone. Debian's
-# linker and pkg-config search lib/<multiarch> under /usr/local too.
-if(NOT DEFINED CMAKE_INSTALL_LIBDIR AND CMAKE_LIBRARY_ARCHITECTURE)
-  set(CMAKE_INSTALL_LIBDIR "lib/${CMAKE_LIBRARY_ARCHITECTURE}" CACHE PATH "Object code libraries")
-endif()
 include(GNUInstallDirs)
+
+# The libraries and mongoway.pc go to Debian's multiarch directory
+# (lib/x86_64-linux-gnu), where a Debian package puts them; GNUInstallDirs
+# would choose it only for the prefix /usr, and the package's prefix is known
+# to CPack alone. Debian's linker and pkg-config search lib/<multiarch> under
+# /usr/local too. A variable of its own, so that a build directory configured
+# before keeps no stale "lib" from CMake's cache.
+if(CMAKE_LIBRARY_ARCHITECTURE)
+  set(MONGOWAY_DEFAULT_LIBDIR "lib/${CMAKE_LIBRARY_ARCHITECTURE}")
+else()
+  set(MONGOWAY_DEFAULT_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
+endif()
+set(MONGOWAY_INSTALL_LIBDIR "${MONGOWAY_DEFAULT_LIBDIR}" CACHE PATH
+    "Where the static libraries and mongoway.pc are installed (relative to the prefix, or absolute)")
 
 install(TARGETS mongoway RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
@@ -34,16 +41,16 @@ install(FILES ${CMAKE_SOURCE_DIR}/scripts/completion/_mongoway
 # The library, for applications that migrate at start-up.
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/include/mongoway DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.hpp")
-install(TARGETS mongoway_engine mongoway_core ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(TARGETS mongoway_engine mongoway_core ARCHIVE DESTINATION ${MONGOWAY_INSTALL_LIBDIR})
 
 # The .pc file finds its prefix relative to itself (${pcfiledir}), so it stays
 # right whatever --prefix or DESTDIR the install uses.
-if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+if(IS_ABSOLUTE "${MONGOWAY_INSTALL_LIBDIR}")
   set(MONGOWAY_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
 else()
-  file(RELATIVE_PATH MONGOWAY_PC_UP "/root/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/root")
+  file(RELATIVE_PATH MONGOWAY_PC_UP "/root/${MONGOWAY_INSTALL_LIBDIR}/pkgconfig" "/root")
   string(REGEX REPLACE "/$" "" MONGOWAY_PC_UP "${MONGOWAY_PC_UP}")
   set(MONGOWAY_PC_PREFIX "\${pcfiledir}/${MONGOWAY_PC_UP}")
 endif()
 configure_file(${CMAKE_SOURCE_DIR}/packaging/mongoway.pc.in ${CMAKE_BINARY_DIR}/mongoway.pc @ONLY)
-install(FILES ${CMAKE_BINARY_DIR}/mongoway.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+install(FILES ${CMAKE_BINARY_DIR}/mongoway.pc DESTINATION ${MONGOWAY_INSTALL_LIBDIR}/pkgconfig)
