@@ -137,34 +137,13 @@ struct Migrator::Impl {
     return lease->id;
   }
 
-  struct HistoryRead {
-    std::vector<model::HistoryEntry> history;
-    std::optional<int64_t> lease;  // of a live holder, when an entry is unfinished
-  };
-
-  // Reads only (connecting first if needed).
-  HistoryRead read_history() {
+  // Without a lease, reads; with the lease of the lock just taken, also
+  // writes into the history what runs cut short left unfinished.
+  plan::Status read_status(std::optional<int64_t> own_lease = std::nullopt) {
     mongo::HistoryStore store(connect(), config.database, config.history_collection);
-    HistoryRead out;
-    out.history = store.read_all();
-    out.lease = live_lease(out.history);
-    return out;
-  }
-
-  // With the lease of the lock just taken: reads, and writes into the
-  // history what runs cut short left unfinished.
-  plan::Status read_status(int64_t own_lease) {
-    mongo::HistoryStore store(connect(), config.database, config.history_collection);
-    auto history = store.read_and_adopt(own_lease);
-    return plan::compute_status(file_versions(), history, own_lease);
-  }
-
-  // Loads and checks the files, then reads the history: nothing is sent to
-  // the server before every file is known to be valid.
-  plan::Status load_files_and_read_status() {
-    load_files();
-    auto read = read_history();
-    return plan::compute_status(file_versions(), read.history, read.lease);
+    auto history = own_lease ? store.read_and_adopt(*own_lease) : store.read_all();
+    auto lease = own_lease ? own_lease : live_lease(history);
+    return plan::compute_status(file_versions(), history, lease);
   }
 
   void validate_or_throw(const plan::Status& status, bool out_of_order = false) {
@@ -400,7 +379,8 @@ void Migrator::request_stop(int signal_number) noexcept { exec::request_stop(sig
 RunResult Migrator::migrate(const MigrateOptions& options) {
   auto& d = *m_impl;
   d.check_config();
-  auto status = d.load_files_and_read_status();
+  d.load_files();
+  auto status = d.read_status();
   if (options.validate) d.validate_or_throw(status, options.out_of_order);
   auto p = plan::plan_migrate(status, options.target, options.steps, options.out_of_order);
   if (p.versions.empty()) {
@@ -442,7 +422,8 @@ RunResult Migrator::migrate(const MigrateOptions& options) {
 RunResult Migrator::undo(const UndoOptions& options) {
   auto& d = *m_impl;
   d.check_config();
-  auto status = d.load_files_and_read_status();
+  d.load_files();
+  auto status = d.read_status();
   d.validate_or_throw(status);
   auto p = plan::plan_undo(status, options.target, options.steps);
   if (p.versions.empty()) {
@@ -477,7 +458,8 @@ RunResult Migrator::undo(const UndoOptions& options) {
 InfoResult Migrator::info() {
   auto& d = *m_impl;
   d.check_config();
-  auto status = d.load_files_and_read_status();
+  d.load_files();
+  auto status = d.read_status();
   InfoResult out;
   out.database = d.config.database;
   out.current_version = status.current_version;
@@ -504,8 +486,7 @@ ValidateResult Migrator::validate() {
   d.files = script::load_all(d.config.locations, script::LoadOptions{d.config.max_file_size});
   out.problems = d.files.diagnostics;
   if (!d.files.has_errors()) {
-    auto read = d.read_history();
-    auto status = plan::compute_status(d.file_versions(), read.history, read.lease);
+    auto status = d.read_status();
     auto more = plan::check_history(status);
     out.problems.insert(out.problems.end(), more.begin(), more.end());
     // Placeholders of every file must be defined.
