@@ -71,6 +71,7 @@ class BsonWriter final : public json::Handler {
       m_pending = false;
       if (!key.empty() && key[0] == '$') {
         m_wrap = wrapper(key);
+        if (m_wrap == Wrap::none) throw Unsupported{};
         return;
       }
       open(false, m_pending_key);
@@ -190,6 +191,9 @@ class BsonWriter final : public json::Handler {
     bson_append_null(top().doc, key.data(), static_cast<int>(key.size()));
   }
 
+  // A key the writer can meet: not a "$" key, or the key of a wrapper it writes.
+  static bool writes_key(std::string_view key) { return key.empty() || key[0] != '$' || wrapper(key) != Wrap::none; }
+
  private:
   // Where an Extended JSON value stands: which wrapper, and what comes next.
   enum class Wrap {
@@ -210,12 +214,13 @@ class BsonWriter final : public json::Handler {
     uint32_t index = 0;  // of the next array element
   };
 
+  // The wrapper a "$" key opens; none for a key the writer leaves to libbson.
   static Wrap wrapper(std::string_view key) {
     if (key == "$oid") return Wrap::oid;
     if (key == "$numberInt") return Wrap::number_int;
     if (key == "$numberLong") return Wrap::number_long;
     if (key == "$date") return Wrap::date;
-    throw Unsupported{};
+    return Wrap::none;
   }
 
   Frame& top() { return m_frames[m_depth - 1]; }
@@ -267,22 +272,13 @@ class BsonWriter final : public json::Handler {
   Wrap m_wrap = Wrap::none;
 };
 
-}  // namespace
-
-namespace {
-
 // Whether `value` holds a key the writer would give up on: a "$" key other
 // than the wrappers it writes. Commands often hold query and update operators
 // ("$set", "$gte", …); for those libbson's reader is used directly instead of
 // after a conversion abandoned half-way.
 bool has_foreign_dollar_key(const json::Value& value) {
   for (const auto& member : value.members) {
-    const std::string& key = member.key;
-    if (!key.empty() && key[0] == '$' && key != "$oid" && key != "$numberInt" && key != "$numberLong" &&
-        key != "$date") {
-      return true;
-    }
-    if (has_foreign_dollar_key(member.value)) return true;
+    if (!BsonWriter::writes_key(member.key) || has_foreign_dollar_key(member.value)) return true;
   }
   for (const auto& item : value.items) {
     if (has_foreign_dollar_key(item)) return true;
