@@ -17,6 +17,11 @@ namespace mongoway {
 
 enum class TransactionMode { never, auto_, always };
 
+// The bounds of Config::lock_ttl and Config::lock_timeout.
+inline constexpr std::chrono::seconds kMinLockTtl{3};
+inline constexpr std::chrono::seconds kMaxLockTtl{24 * 3600};
+inline constexpr std::chrono::seconds kMaxLockTimeout{24 * 3600};
+
 struct Config {
   std::string uri = "mongodb://127.0.0.1:27017";
   std::string database;  // required
@@ -29,7 +34,10 @@ struct Config {
   bool clean_enabled = false;
   uint64_t max_file_size = 64ull * 1024 * 1024;
   std::chrono::milliseconds server_selection_timeout{5000};
-  std::chrono::milliseconds socket_timeout{300000};
+  // How long to wait for a reply; 0 (the default): as long as the command
+  // runs. A URI's socketTimeoutMS wins. A reply not received in time leaves
+  // the version unfinished (its outcome unknown), never recorded as failed.
+  std::chrono::milliseconds socket_timeout{0};
 };
 
 enum class State { pending, applied, running, failed, undone, missing, baseline, ignored, future };

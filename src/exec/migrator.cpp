@@ -1,5 +1,6 @@
 // The Migrator: loads the files, reads the history, plans, and runs the plan
-// under the lease lock, recording the truth before and after every version.
+// under the lease lock: a run record before the first version, each
+// version's history entry once it has ended.
 
 #include "mongoway/migrator.hpp"
 
@@ -61,8 +62,13 @@ struct Migrator::Impl {
                                    "one (mongodb://host/NAME)");
     }
     if (config.history_collection.empty()) throw Error(ExitCode::usage, "the history collection name is empty");
-    if (config.lock_ttl.count() <= 0) throw Error(ExitCode::usage, "--lock-ttl must be at least 1 second");
-    if (config.lock_timeout.count() < 0) throw Error(ExitCode::usage, "--lock-timeout must not be negative");
+    if (config.lock_ttl < kMinLockTtl || config.lock_ttl > kMaxLockTtl) {
+      throw Error(ExitCode::usage, fmt::format("--lock-ttl must be {} to {} seconds", kMinLockTtl.count(),
+                                               kMaxLockTtl.count()));
+    }
+    if (config.lock_timeout.count() < 0 || config.lock_timeout > kMaxLockTimeout) {
+      throw Error(ExitCode::usage, fmt::format("--lock-timeout must be 0 to {} seconds", kMaxLockTimeout.count()));
+    }
   }
 
   mongo::Client& connect() {
@@ -226,7 +232,13 @@ struct Migrator::Impl {
   }
 
   std::unique_ptr<mongo::LeaseLock> take_lock() {
-    return std::make_unique<mongo::LeaseLock>(connect(), client_options(), config.database, lock_collection(),
+    // The heartbeat's replies are awaited for a third of the TTL at most: a
+    // renewal that hangs is retried on a new connection while there is time.
+    auto heartbeat = client_options();
+    if (heartbeat.socket_timeout.count() == 0) {
+      heartbeat.socket_timeout = std::max<std::chrono::milliseconds>(std::chrono::seconds(1), config.lock_ttl / 3);
+    }
+    return std::make_unique<mongo::LeaseLock>(connect(), heartbeat, config.database, lock_collection(),
                                               lock_options());
   }
 
@@ -298,6 +310,11 @@ struct Migrator::Impl {
       bool in_command = false;     // a command was cut in the middle
       try {
         auto body = [&] {
+          // A transaction's body runs again when the driver retries it: each
+          // try starts from the first command, its counts from zero.
+          done = 0;
+          in_command = false;
+          r.counts = {};
           for (const auto& [cmd, servers] : step.commands) {
             in_command = true;
             for (const auto& s : servers) {
@@ -324,8 +341,10 @@ struct Migrator::Impl {
             stopped ? (in_command ? fmt::format("{} during command {} of {}; that command is partly applied", e.what(),
                                                 done + 1, step.commands.size())
                                   : fmt::format("{} after command {} of {}", e.what(), done, step.commands.size()))
-                    : fmt::format("command {} ({}): {}", step.commands[done].first->index,
-                                                 step.commands[done].first->name, e.what());
+                    : done < step.commands.size()
+                          ? fmt::format("command {} ({}): {}", step.commands[done].first->index,
+                                        step.commands[done].first->name, e.what())
+                          : fmt::format("the commit of the transaction: {}", e.what());
         entry.finished = true;
         entry.execution_time_ms = r.execution_time_ms;
         entry.error = recorded;
@@ -623,10 +642,14 @@ std::vector<std::string> Migrator::clean(bool yes) {
     c.run(d.config.database, drop);
     dropped.push_back(name);
   }
-  lock->release();
+  // The lock collection last, while the lease is held, and the lease then
+  // forgotten, not released: releasing first would let a waiting process
+  // take a lease that the drop would then delete under it.
+  lock->ensure_held();
   bson::Document drop;
   BSON_APPEND_UTF8(drop.mut(), "drop", lock_coll.c_str());
   c.run(d.config.database, drop);
+  lock->forget();
   std::sort(dropped.begin(), dropped.end());
   return dropped;
 }
@@ -638,7 +661,7 @@ UnlockResult Migrator::unlock() {
   UnlockResult out;
   auto lease = mongo::read_newest_lease(c, d.config.database, d.lock_collection());
   if (!lease || lease->released) return out;
-  mongo::release_lease(c, d.config.database, d.lock_collection(), lease->id);
+  mongo::release_lease(c, d.config.database, d.lock_collection(), *lease);
   LockHolder h;
   h.lease = lease->id;
   h.owner = lease->owner;

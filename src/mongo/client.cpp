@@ -80,7 +80,12 @@ Client::Client(const ClientOptions& options)
   };
   set_default(MONGOC_URI_SERVERSELECTIONTIMEOUTMS, static_cast<int32_t>(options.server_selection_timeout.count()));
   set_default(MONGOC_URI_CONNECTTIMEOUTMS, static_cast<int32_t>(options.server_selection_timeout.count()));
-  set_default(MONGOC_URI_SOCKETTIMEOUTMS, static_cast<int32_t>(options.socket_timeout.count()));
+  // No limit (0): a reply is awaited as long as the command runs on the
+  // server (an index build can take hours); the driver reads 0 as its own
+  // default of five minutes, so "no limit" is the largest value it takes.
+  const auto socket_timeout = options.socket_timeout.count();
+  set_default(MONGOC_URI_SOCKETTIMEOUTMS,
+              socket_timeout <= 0 || socket_timeout > INT32_MAX ? INT32_MAX : static_cast<int32_t>(socket_timeout));
   if (!mongoc_uri_has_option(m_uri.get(), MONGOC_URI_APPNAME)) {
     mongoc_uri_set_option_as_utf8(m_uri.get(), MONGOC_URI_APPNAME, "mongoway");
   }
@@ -125,12 +130,15 @@ std::string Client::redact(const std::string& text) const { return redact_secret
 
 void Client::fail(const char* what, const bson_error_t& error, const bson::Document* reply) {
   std::string message = redact(error.message);
+  // Before the connection errors: a server's AuthenticationFailed (18) is a
+  // command error in the driver's eyes, but the credentials are what failed.
+  if (is_auth_error(error)) {
+    throw Error(ExitCode::connection,
+                fmt::format("cannot authenticate to {}: {}; check the user name, password, authSource and "
+                            "authMechanism",
+                            m_redacted_uri, message));
+  }
   if (is_connection_error(error)) {
-    if (is_auth_error(error)) {
-      throw Error(ExitCode::connection,
-                  fmt::format("cannot authenticate to {}: {}; check the user name, password and authSource",
-                              m_redacted_uri, message));
-    }
     throw Error(ExitCode::connection,
                 fmt::format("cannot reach the server at {}: {}; check that it is running and that the URI's host, "
                             "port and TLS options are right",
@@ -159,30 +167,62 @@ bson::Document Client::run_raw(const std::string& database, const bson::Document
   }
   bson::Document reply;
   bson_destroy(reply.mut());  // mongoc_client_command_with_opts initialises the reply itself
+  const auto sent = std::chrono::steady_clock::now();
   bool ok = mongoc_client_command_with_opts(m_client.get(), database.c_str(), command.get(), nullptr,
                                             opts.get(), reply.mut(), &error);
   if (!ok) {
     const char* name = "command";
     bson_iter_t it;
     if (bson_iter_init(&it, command.get()) && bson_iter_next(&it)) name = bson_iter_key(&it);
-    if (error.domain == MONGOC_ERROR_STREAM) {
-      // A server that drops the connection on purpose (FerretDB does so for BSON
-      // types it cannot store, such as Decimal128) still answers a new ping.
-      bson::Document ping;
-      BSON_APPEND_INT32(ping.mut(), "ping", 1);
-      bson::Document ping_reply;
-      bson_destroy(ping_reply.mut());
-      bson_error_t ping_error;
-      if (mongoc_client_command_simple(m_client.get(), "admin", ping.get(), nullptr, ping_reply.mut(),
-                                       &ping_error)) {
-        throw ServerError(0, fmt::format("{} failed: the server closed the connection while running it "
-                                         "(it may not support a value or option in the command)",
-                                         name));
-      }
+    if (error.domain == MONGOC_ERROR_STREAM && answers_ping()) {
+      lost_reply(name, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - sent));
     }
     fail(name, error, &reply);
   }
   return reply;
+}
+
+bool Client::answers_ping() {
+  bson::Document ping;
+  BSON_APPEND_INT32(ping.mut(), "ping", 1);
+  bson::Document reply;
+  bson_destroy(reply.mut());
+  bson_error_t error;
+  return mongoc_client_command_simple(m_client.get(), "admin", ping.get(), nullptr, reply.mut(), &error);
+}
+
+// A command's connection failed while the server, asked again, answers: the
+// command was sent, and whether it ran is unknown — unless the server is
+// FerretDB and the connection closed at once, which is how FerretDB refuses a
+// BSON type it cannot store (Decimal128) without running anything.
+void Client::lost_reply(const char* name, std::chrono::milliseconds waited) {
+  const int32_t timeout_ms =
+      mongoc_uri_get_option_as_int32(m_uri.get(), MONGOC_URI_SOCKETTIMEOUTMS, MONGOC_DEFAULT_SOCKETTIMEOUTMS);
+  const bool timed_out = waited.count() >= timeout_ms - timeout_ms / 10;
+  if (!timed_out && is_ferretdb()) {
+    throw ServerError(0, fmt::format("{} failed: the server closed the connection while running it "
+                                     "(it may not support a value or option in the command)",
+                                     name));
+  }
+  const std::string how = timed_out ? fmt::format("no reply within socketTimeoutMS={} ms", timeout_ms)
+                                    : fmt::format("the connection closed after {} ms", waited.count());
+  throw Error(ExitCode::connection,
+              fmt::format("lost the reply to {} ({}): the server may still be running it, or have applied it in "
+                          "part or in full; its outcome is unknown",
+                          name, how));
+}
+
+bool Client::is_ferretdb() {
+  if (m_info) return m_info->ferretdb;
+  // Without a session: this may run inside a transaction's body.
+  bson::Document build;
+  BSON_APPEND_INT32(build.mut(), "buildInfo", 1);
+  bson::Document reply;
+  bson_destroy(reply.mut());
+  bson_error_t error;
+  bson_iter_t it;
+  return mongoc_client_command_simple(m_client.get(), "admin", build.get(), nullptr, reply.mut(), &error) &&
+         bson_iter_init_find(&it, reply.get(), "ferretdbVersion");
 }
 
 bson::Document Client::run(const std::string& database, const bson::Document& command) {

@@ -34,7 +34,7 @@ constexpr int kDuplicateKey = 11000;
 struct ClientOptions {
   std::string uri;
   std::chrono::milliseconds server_selection_timeout{5000};
-  std::chrono::milliseconds socket_timeout{300000};
+  std::chrono::milliseconds socket_timeout{0};  // 0: no limit; the URI's socketTimeoutMS wins
 };
 
 // What `hello` and `buildInfo` say about the server, read once per client.
@@ -90,6 +90,9 @@ class Client {
   bson::Document run_raw(const std::string& database, const bson::Document& command);
   void check_write_reply(const bson::Document& command, const bson::Document& reply) const;
   [[noreturn]] void fail(const char* what, const struct _bson_error_t& error, const bson::Document* reply);
+  bool answers_ping();
+  [[noreturn]] void lost_reply(const char* name, std::chrono::milliseconds waited);
+  bool is_ferretdb();
 
   struct UriDeleter {
     void operator()(mongoc_uri_t* p) const;

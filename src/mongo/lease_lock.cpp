@@ -40,10 +40,20 @@ std::string describe(const Lease& lease) {
                      format_time(lease.expires_ms));
 }
 
-void set_expiry(Client& client, const std::string& database, const std::string& collection, int64_t id,
-                int64_t expires_ms) {
-  client.run_write(database, update_set_command(collection, id_filter(id),
-                                                bson::Document::adopt(BCON_NEW("expires_at", BCON_DATE_TIME(expires_ms)))));
+// Renews a lease, only if it is still the one this process took (same token),
+// not released and not yet expired at `now` (server clock): a lease that
+// `unlock` released, that `clean` or a person deleted, or that expired and may
+// already be superseded is never revived. False when nothing matched.
+bool renew(Client& client, const std::string& database, const std::string& collection, const Lease& lease,
+           int64_t now, int64_t expires_ms) {
+  auto filter = bson::Document::adopt(BCON_NEW("_id", BCON_INT64(lease.id), "token", BCON_UTF8(lease.token.c_str()),
+                                               "released", BCON_BOOL(false), "expires_at", "{", "$gt",
+                                               BCON_DATE_TIME(now), "}"));
+  auto reply = client.run_write(database, update_set_command(collection, filter,
+                                                             bson::Document::adopt(BCON_NEW(
+                                                                 "expires_at", BCON_DATE_TIME(expires_ms)))));
+  bson_iter_t it;
+  return bson_iter_init_find(&it, reply.get(), "n") && BSON_ITER_HOLDS_NUMBER(&it) && bson_iter_as_int64(&it) == 1;
 }
 
 bool newer_lease_exists(Client& client, const std::string& database, const std::string& collection, int64_t id) {
@@ -82,9 +92,14 @@ std::optional<Lease> read_newest_lease(Client& client, const std::string& databa
   return lease;
 }
 
-void release_lease(Client& client, const std::string& database, const std::string& collection, int64_t id) {
-  client.run_write(database, update_set_command(collection, id_filter(id),
-                                                bson::Document::adopt(BCON_NEW("released", BCON_BOOL(true)))));
+bool release_lease(Client& client, const std::string& database, const std::string& collection, const Lease& lease) {
+  // By number and token: a number can be taken again after the collection
+  // was dropped (`clean`), and another process's lease is never released.
+  auto filter = bson::Document::adopt(BCON_NEW("_id", BCON_INT64(lease.id), "token", BCON_UTF8(lease.token.c_str())));
+  auto reply = client.run_write(database, update_set_command(collection, filter,
+                                                             bson::Document::adopt(BCON_NEW("released", BCON_BOOL(true)))));
+  bson_iter_t it;
+  return bson_iter_init_find(&it, reply.get(), "n") && BSON_ITER_HOLDS_NUMBER(&it) && bson_iter_as_int64(&it) == 1;
 }
 
 LeaseLock::LeaseLock(Client& client, const ClientOptions& heartbeat_options, std::string database,
@@ -111,6 +126,9 @@ void LeaseLock::acquire() {
   bool told = false;
   std::mt19937 jitter(std::random_device{}());
   for (;;) {
+    // The local clock starts before the server's is read: the lease is
+    // believed held for less than the server will keep it.
+    const int64_t sent = steady_ns();
     const int64_t now = m_client.server_time_ms();
     auto newest = read_newest_lease(m_client, m_database, m_collection);
     if (!newest || newest->released || newest->expires_ms <= now) {
@@ -124,15 +142,25 @@ void LeaseLock::acquire() {
           "_id", BCON_INT64(lease.id), "owner", BCON_UTF8(lease.owner.c_str()), "token", BCON_UTF8(lease.token.c_str()),
           "acquired_at", BCON_DATE_TIME(lease.acquired_ms), "expires_at", BCON_DATE_TIME(lease.expires_ms),
           "released", BCON_BOOL(false)));
-      const int64_t sent = steady_ns();
+      bool inserted = false;
       try {
         m_client.run_write(m_database, insert_one_command(m_collection, doc));
-        m_lease = lease;
-        m_last_renewal_ns = sent;
-        return;
+        inserted = true;
       } catch (const ServerError& e) {
         if (e.server_code() != kDuplicateKey) throw;
         // Another process took this lease number first: look again.
+      }
+      // A number read long ago may have been taken, released and deleted (a
+      // release deletes the older leases) while newer ones were taken: the
+      // insert succeeds, but a newer lease exists. Give it back and look again.
+      if (inserted && newer_lease_exists(m_client, m_database, m_collection, lease.id)) {
+        release_lease(m_client, m_database, m_collection, lease);
+        inserted = false;
+      }
+      if (inserted) {
+        m_lease = lease;
+        m_last_renewal_ns = sent;
+        return;
       }
     } else if (!told && m_options.waiting) {
       m_options.waiting(fmt::format("waiting for the lock held by {}", describe(*newest)));
@@ -163,12 +191,19 @@ void LeaseLock::heartbeat_loop(ClientOptions options) {
       if (!client) client = std::make_unique<Client>(options);
       const int64_t sent = steady_ns();
       if (newer_lease_exists(*client, m_database, m_collection, m_lease.id)) {
-        m_lost_reason = "another process took over the lock";
-        m_lost = true;
+        lose("another process took over the lock");
       } else {
         const int64_t now = client->server_time_ms();
-        set_expiry(*client, m_database, m_collection, m_lease.id, now + ttl_ms);
-        m_last_renewal_ns = sent;
+        const bool renewed = renew(*client, m_database, m_collection, m_lease, now, now + ttl_ms);
+        if (!renewed) {
+          lose("the lease was released, removed or let expire (by `mongoway unlock`, `clean`, or by hand)");
+        } else if (steady_ns() - m_last_renewal_ns.load() > stale_after_ns()) {
+          // Landed after the lease may have expired: another process may
+          // have taken the lock in between, so the renewal proves nothing.
+          lose("it was renewed too late to be sure no other process took it");
+        } else {
+          m_last_renewal_ns = sent;
+        }
       }
     } catch (const std::exception&) {
       // Not renewed: ensure_held() notices once the last renewal gets too old.
@@ -179,19 +214,36 @@ void LeaseLock::heartbeat_loop(ClientOptions options) {
   }
 }
 
+void LeaseLock::lose(const char* reason) {
+  m_lost_reason = reason;
+  m_lost = true;
+}
+
+// The lease is believed held for 5/6 of its TTL after a renewal was sent: the
+// rest is the margin for the server's and this machine's clocks to differ in
+// rate, and for the renewal's own round trip.
+int64_t LeaseLock::stale_after_ns() const {
+  const int64_t ttl_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(m_options.ttl).count();
+  return ttl_ns - ttl_ns / 6;
+}
+
 void LeaseLock::ensure_held() const {
   if (m_lost) {
     throw Error(ExitCode::lock, fmt::format("lost the lock (lease {}): {}; stopped before changing anything else",
                                             m_lease.id, m_lost_reason));
   }
-  const int64_t ttl_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(m_options.ttl).count();
   const int64_t age = steady_ns() - m_last_renewal_ns.load();
-  if (age > ttl_ns - ttl_ns / 6) {
+  if (age > stale_after_ns()) {
     throw Error(ExitCode::lock,
                 fmt::format("lost the lock (lease {}): it could not be renewed for {} ms; stopped before changing "
                             "anything else",
                             m_lease.id, age / 1000000));
   }
+}
+
+void LeaseLock::forget() {
+  m_forgotten = true;
+  release();
 }
 
 void LeaseLock::release() {
@@ -203,8 +255,10 @@ void LeaseLock::release() {
   }
   m_wake.notify_all();
   if (m_heartbeat.joinable()) m_heartbeat.join();
-  if (m_lost) return;
-  release_lease(m_client, m_database, m_collection, m_lease.id);
+  if (m_lost || m_forgotten) return;
+  // A lease no longer there (the collection dropped and numbers taken again)
+  // says nothing about the leases below it: leave them.
+  if (!release_lease(m_client, m_database, m_collection, m_lease)) return;
   // Older leases are all released or expired (this one was taken after
   // them); dropping them (not the run records, whose _ids are negative)
   // keeps the collection at a few documents, so reading the newest lease and

@@ -5,9 +5,13 @@
 // The collection holds one document per lease, its _id a lease number that only
 // grows. To acquire: read the newest lease; if there is none, or it is released
 // or expired (by the server's clock), insert lease number + 1. A duplicate key
-// means another process won. The holder renews its expiry from a background
-// thread (every TTL/3, on its own connection) and checks there that no newer
-// lease exists; the worker only checks locally that the last renewal is recent.
+// means another process won; a newer lease found right after the insert means
+// the number read was stale, and the lease is given back. The holder renews its
+// expiry from a background thread (every TTL/3, on its own connection) after
+// checking that no newer lease exists; a renewal only matches the lease with
+// this process's token, not released and not expired, and must land within
+// 5/6 of the TTL after the previous one was sent, or the lease counts as lost.
+// The worker only checks locally that the last renewal is recent.
 
 #include <atomic>
 #include <chrono>
@@ -35,8 +39,8 @@ struct Lease {
 // Reads the newest lease (nullopt when the collection is empty).
 std::optional<Lease> read_newest_lease(Client& client, const std::string& database,
                                        const std::string& collection);
-// Marks a lease released (by exact _id).
-void release_lease(Client& client, const std::string& database, const std::string& collection, int64_t id);
+// Marks a lease released (by its _id and token); false when no such lease is there.
+bool release_lease(Client& client, const std::string& database, const std::string& collection, const Lease& lease);
 
 struct LockOptions {
   std::chrono::seconds ttl{60};
@@ -61,10 +65,15 @@ class LeaseLock {
   void ensure_held() const;
   // Releases now (the destructor then does nothing).
   void release();
+  // Stops the heartbeat without writing: for a holder that has just dropped
+  // the lock collection itself (`clean`), where its lease went with it.
+  void forget();
 
  private:
   void acquire();
   void heartbeat_loop(ClientOptions options);
+  void lose(const char* reason);  // heartbeat thread: the lease is no longer ours
+  int64_t stale_after_ns() const;
 
   Client& m_client;
   std::string m_database;
@@ -78,6 +87,7 @@ class LeaseLock {
   std::condition_variable m_wake;
   bool m_stop = false;
   bool m_released = false;
+  std::atomic<bool> m_forgotten{false};
   std::thread m_heartbeat;
 };
 

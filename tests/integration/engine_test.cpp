@@ -464,6 +464,70 @@ TEST_F(Engine, UnreachableServerIsExitFiveWithTheUriMasked) {
   }
 }
 
+TEST_F(Engine, ACredentialRefusalIsExitFiveNotAFailedCommand) {
+  // A mechanism the server does not offer: refused as AuthenticationFailed
+  // (18), during the handshake or at the first command.
+  auto c = config({kExamples});
+  c.uri = "mongodb://alice:pw12345@" + server_uri().substr(std::string("mongodb://").size()) +
+          "?authMechanism=MONGODB-AWS&serverSelectionTimeoutMS=3000";
+  try {
+    Migrator(c).info();
+    FAIL() << "the server accepted MONGODB-AWS credentials";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::connection) << e.what();
+    EXPECT_NE(std::string(e.what()).find("cannot authenticate"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("pw12345"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(Engine, LockTtlAndTimeoutOutOfBoundsAreUsageErrors) {
+  for (auto [ttl, timeout] : {std::pair{2, 30}, std::pair{24 * 3600 + 1, 30}, std::pair{60, 24 * 3600 + 1},
+                              std::pair{60, -1}}) {
+    auto c = config({kExamples});
+    c.lock_ttl = std::chrono::seconds(ttl);
+    c.lock_timeout = std::chrono::seconds(timeout);
+    try {
+      Migrator(c).migrate();
+      FAIL() << "ttl " << ttl << ", timeout " << timeout << " accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::usage) << e.what();
+    }
+  }
+  EXPECT_TRUE(collections().empty());
+}
+
+// A reply that does not come back within socketTimeoutMS: the command was
+// sent and may still run, so the version is left unfinished (outcome
+// unknown), never recorded as failed by the server.
+TEST_F(Engine, ALostReplyLeavesTheVersionUnfinishedNotFailed) {
+  auto dir = temp_dir();
+  std::string docs;
+  for (int i = 0; i < 20000; ++i) docs += fmt::format("{}{{\"_id\": {}}}", i ? ", " : "", i);
+  write(dir, "V1__many.json", fmt::format(R"([{{"insertMany": "many", "documents": [{}]}}])", docs));
+  write(dir, "V2__touch_all.json", R"([{"updateMany": "many", "filter": {}, "update": {"$set": {"touched": true}}}])");
+  Migrator(config({dir})).migrate(to_target(1));
+  auto c = config({dir});
+  c.uri = server_uri() + "?socketTimeoutMS=150";
+  Migrator m(c);
+  try {
+    m.migrate();
+    MONGOWAY_SKIP_BECAUSE("the server updated 20,000 documents within 150 ms: no reply was lost");
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::connection) << e.what();
+    EXPECT_NE(std::string(e.what()).find("lost the reply to update"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("outcome is unknown"), std::string::npos) << e.what();
+  }
+  // `running` while the lease lives (its release may itself time out behind
+  // the update still running on the server), `failed` once it has ended.
+  Migrator plain(config({dir}));
+  const auto s = state(plain, 2);
+  EXPECT_TRUE(s == State::running || s == State::failed) << to_string(s);
+  auto h = history();
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_FALSE(h[1].finished) << "recorded as an ended failure: " << h[1].error;
+  EXPECT_TRUE(h[1].error.empty()) << h[1].error;
+}
+
 TEST_F(Engine, TransactionOnAServerWithoutThemIsRefusedBeforeAnythingRuns) {
   if (!server_is_ferretdb()) MONGOWAY_SKIP_BECAUSE("this server may support transactions; the refusal is for servers without them");
   auto dir = temp_dir();

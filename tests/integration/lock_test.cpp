@@ -161,5 +161,55 @@ TEST_F(Lock, ATakenOverLeaseStopsItsFormerHolder) {
   }
 }
 
+// `mongoway unlock` run against a live holder: its next renewal finds its
+// lease released and it stops, rather than renewing it and running on.
+TEST_F(Lock, AReleasedLeaseStopsItsHolder) {
+  mongo::LeaseLock lock(client(), options(), db, "lk", lock_options(3s, 1s));
+  mongo::Client other(options());
+  auto newest = mongo::read_newest_lease(other, db, "lk");
+  ASSERT_TRUE(newest);
+  EXPECT_TRUE(mongo::release_lease(other, db, "lk", *newest));
+  std::this_thread::sleep_for(1500ms);  // a heartbeat (every TTL/3) finds it released
+  try {
+    lock.ensure_held();
+    FAIL() << "still believes it holds the lock";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::lock);
+    EXPECT_NE(std::string(e.what()).find("released, removed"), std::string::npos) << e.what();
+  }
+}
+
+// The lock collection dropped under a holder (by hand, or by a `clean` that
+// took over an expired lease): lease numbers start again from 1, so the
+// holder must not go on renewing a lease that is no longer there.
+TEST_F(Lock, ALeaseDeletedUnderItsHolderStopsIt) {
+  mongo::LeaseLock lock(client(), options(), db, "lk", lock_options(3s, 1s));
+  client().run(db, json(R"({"drop": "lk"})"));
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_THROW(lock.ensure_held(), Error);
+  // A new process takes lease 1; the old holder's release leaves it alone.
+  mongo::Client other(options());
+  mongo::LeaseLock taker(other, options(), db, "lk", lock_options(60s, 1s));
+  EXPECT_EQ(taker.lease_id(), 1);
+  lock.release();
+  auto newest = mongo::read_newest_lease(client(), db, "lk");
+  ASSERT_TRUE(newest);
+  EXPECT_EQ(newest->id, 1);
+  EXPECT_FALSE(newest->released) << "the former holder released another process's lease";
+}
+
+// release_lease matches the token too: a lease of the same number taken by
+// another process (after the collection was reset) is not released.
+TEST_F(Lock, ReleasingNeedsTheLeasesToken) {
+  plant_lease(1, 60000);
+  mongo::Lease mine;
+  mine.id = 1;
+  mine.token = "not-the-planted-token";
+  EXPECT_FALSE(mongo::release_lease(client(), db, "lk", mine));
+  auto newest = mongo::read_newest_lease(client(), db, "lk");
+  ASSERT_TRUE(newest);
+  EXPECT_FALSE(newest->released);
+}
+
 }  // namespace
 }  // namespace mongoway::testing
