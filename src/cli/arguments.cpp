@@ -110,8 +110,11 @@ void check_options(const Scan& scan, const CommandSpec* command) {
     }
     std::vector<std::string> candidates;
     for (const auto& option : global_options()) candidates.push_back(fmt::format("--{}", option.name));
-    if (command != nullptr) {
-      for (const auto& option : command->options) candidates.push_back(fmt::format("--{}", option.name));
+    // Without a known command (a misspelt option's value can be taken for
+    // the command word: `--targt 5 migrate`), every command's options count.
+    for (const auto& spec : commands()) {
+      if (command != nullptr && &spec != command) continue;
+      for (const auto& option : spec.options) candidates.push_back(fmt::format("--{}", option.name));
     }
     std::string hint = seen.is_short ? "" : util::did_you_mean(seen.written, candidates);
     usage_error(fmt::format("unknown option {}{}{}", seen.written, where, hint));

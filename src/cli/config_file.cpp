@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "mongoway/error.hpp"
@@ -22,6 +23,10 @@ std::string trim(const std::string& s) {
 }  // namespace
 
 ConfigFile read_config_file(const std::string& path) {
+  // A directory opens as a stream that reads nothing: refused, not taken as empty.
+  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
+    throw Error(ExitCode::usage, fmt::format("cannot read configuration file {}: {}", path, std::strerror(EISDIR)));
+  }
   std::ifstream in(path);
   if (!in) {
     throw Error(ExitCode::usage, fmt::format("cannot read configuration file {}: {}", path, std::strerror(errno)));
@@ -44,6 +49,9 @@ ConfigFile read_config_file(const std::string& path) {
                   {{Diagnostic::Severity::error, path, number, 0, "missing key before `=`"}});
     }
     file.entries.push_back({key, trim(line.substr(eq + 1)), number});
+  }
+  if (in.bad()) {
+    throw Error(ExitCode::usage, fmt::format("cannot read configuration file {}: {}", path, std::strerror(errno)));
   }
   return file;
 }

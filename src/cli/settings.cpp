@@ -71,11 +71,13 @@ std::vector<std::string> split_list(const std::string& value) {
   throw Error(ExitCode::usage, fmt::format("{}: {}: expected {}, got \"{}\"", raw.origin, key, expected, raw.value()));
 }
 
-int64_t parse_integer(const Raw& raw, std::string_view key, int64_t min, const std::string& expected) {
+int64_t parse_integer(const Raw& raw, std::string_view key, int64_t min, int64_t max, const std::string& expected) {
   const std::string& text = raw.value();
   int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min) bad_value(raw, key, expected);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    bad_value(raw, key, expected);
+  }
   return value;
 }
 
@@ -165,7 +167,8 @@ class Resolver {
       if (!value || value->empty()) continue;
       m_raw[std::string(spec.key)] = {spec.is_list ? split_list(*value) : std::vector{*value}, "environment " + name};
     }
-    if (auto no_color = m_env("NO_COLOR"); no_color && !no_color->empty() && !m_env("MONGOWAY_COLOR")) {
+    const auto own_color = m_env("MONGOWAY_COLOR");  // empty counts as unset, as for every variable
+    if (auto no_color = m_env("NO_COLOR"); no_color && !no_color->empty() && (!own_color || own_color->empty())) {
       m_raw["color"] = {{"never"}, "environment NO_COLOR"};
     }
   }
@@ -201,9 +204,12 @@ class Resolver {
     config.history_collection = raw("history_collection").value();
     if (config.history_collection.empty()) bad_value(raw("history_collection"), "history_collection", "a name");
     config.lock_timeout = std::chrono::seconds(
-        parse_integer(raw("lock_timeout"), "lock_timeout", 0, "a whole number of seconds (0 or more)"));
+        parse_integer(raw("lock_timeout"), "lock_timeout", 0, kMaxLockTimeout.count(),
+                      fmt::format("a whole number of seconds from 0 to {}", kMaxLockTimeout.count())));
     config.lock_ttl = std::chrono::seconds(
-        parse_integer(raw("lock_ttl"), "lock_ttl", 3, "a whole number of seconds (3 or more)"));
+        parse_integer(raw("lock_ttl"), "lock_ttl", kMinLockTtl.count(), kMaxLockTtl.count(),
+                      fmt::format("a whole number of seconds from {} to {}", kMinLockTtl.count(),
+                                  kMaxLockTtl.count())));
     const auto& transaction = raw("transaction");
     if (transaction.value() == "never") config.transaction = TransactionMode::never;
     else if (transaction.value() == "auto") config.transaction = TransactionMode::auto_;

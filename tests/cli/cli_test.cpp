@@ -107,6 +107,10 @@ TEST(Cli, MisspeltOptionGetsASuggestion) {
   auto global = mongoway({"--databse", "x", "info"});
   EXPECT_EQ(global.exit_code, 2);
   EXPECT_TRUE(contains(global.err, "did you mean \"--database\"?")) << global.err;
+  // Before the command, the misspelt option's value reads as the command word.
+  auto before = mongoway({"--targt", "5", "migrate"});
+  EXPECT_EQ(before.exit_code, 2);
+  EXPECT_TRUE(contains(before.err, "unknown option --targt; did you mean \"--target\"?")) << before.err;
 }
 
 TEST(Cli, OptionOfAnotherCommandIsNamedAsSuch) {
@@ -137,6 +141,9 @@ TEST(Cli, BadOptionValuesAreUsageErrors) {
         {"baseline", "-d", "x", "-u", kDeadUri},
         {"info", "-d", "x", "--lock-timeout", "soon"},
         {"info", "-d", "x", "--lock-ttl", "1"},
+        {"info", "-d", "x", "--lock-ttl", "86401"},
+        {"info", "-d", "x", "--lock-ttl", "10000000000"},  // would overflow the lease's times
+        {"info", "-d", "x", "--lock-timeout", "86401"},
         {"info", "-d", "x", "--transaction", "maybe"},
         {"info", "-d", "x", "--output", "xml"},
         {"info", "-d", "x", "--color", "sometimes"},
@@ -300,6 +307,17 @@ TEST(Cli, ColoursOnlyWhenAsked) {
   EXPECT_TRUE(contains(no_color.out, "\x1b[")) << "MONGOWAY_COLOR wins over NO_COLOR";
   auto never = mongoway({"lint", "--color", "never"}, {.env = {{"MONGOWAY_COLOR", "always"}}, .cwd = dir.path()});
   EXPECT_FALSE(contains(never.out, "\x1b["));
+  // An empty MONGOWAY_COLOR counts as unset, as every variable does: NO_COLOR applies.
+  auto empty = mongoway({"-v", "lint"}, {.env = {{"NO_COLOR", "1"}, {"MONGOWAY_COLOR", ""}}, .cwd = dir.path()});
+  EXPECT_TRUE(contains(empty.err, "(environment NO_COLOR) color = never")) << empty.err;
+}
+
+TEST(Cli, ADirectoryGivenAsTheConfigFileIsRefused) {
+  TempDir dir;
+  dir.write("conf.d/placeholder", "");
+  auto run = mongoway({"lint", "--config", dir / "conf.d"});
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_TRUE(contains(run.err, "Is a directory")) << run.err;
 }
 
 TEST(Cli, NewCreatesTheNextVersionAndItsUndo) {
