@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "cli/json_writer.hpp"
 #include "util/redact.hpp"
 
 namespace mongoway::cli {
@@ -13,11 +14,26 @@ Console::Console(Style out_style, Style err_style, bool status_enabled)
     : m_out_style(out_style), m_err_style(err_style), m_status_enabled(status_enabled) {}
 
 void Console::set_secrets(std::vector<std::string> secrets) {
+  // --output json prints a secret escaped (a quote as \", a backslash doubled,
+  // control characters as \n or \u00XX), which its raw form would not match.
+  // Each escaped form comes right after its secret: the order of uri_secrets
+  // (a whole password before its parts) is kept.
+  std::vector<std::string> both;
+  for (auto& secret : secrets) {
+    std::string quoted = json_quote(secret);
+    std::string escaped = quoted.substr(1, quoted.size() - 2);
+    both.push_back(std::move(secret));
+    if (escaped != both.back()) both.push_back(std::move(escaped));
+  }
   std::lock_guard lock(m_mutex);
-  m_secrets = std::move(secrets);
+  m_secrets = std::move(both);
 }
 
-std::string Console::redact(std::string_view text) const { return redact_secrets(text, m_secrets); }
+// The known secrets, then any URI with a password in what is printed: messages
+// echo what the user typed (a URI given as a command, a mistyped config line).
+std::string Console::redact(std::string_view text) const {
+  return redact_uris_in_text(redact_secrets(text, m_secrets));
+}
 
 void Console::write_locked(int fd, std::string_view text) {
   while (!text.empty()) {
@@ -39,7 +55,7 @@ void Console::erase_status_locked() {
 
 void Console::out(std::string_view text) {
   std::lock_guard lock(m_mutex);
-  std::string clean = redact_secrets(text, m_secrets);
+  std::string clean = redact(text);
   erase_status_locked();
   write_locked(1, clean);
   if (!m_status.empty() && m_status_enabled) {
@@ -50,7 +66,7 @@ void Console::out(std::string_view text) {
 
 void Console::err(std::string_view text) {
   std::lock_guard lock(m_mutex);
-  std::string clean = redact_secrets(text, m_secrets);
+  std::string clean = redact(text);
   erase_status_locked();
   write_locked(2, clean);
   if (!m_status.empty() && m_status_enabled) {
@@ -62,7 +78,7 @@ void Console::err(std::string_view text) {
 void Console::set_status(std::string_view line) {
   if (!m_status_enabled) return;
   std::lock_guard lock(m_mutex);
-  m_status = redact_secrets(line, m_secrets);
+  m_status = redact(line);
   write_locked(2, "\r\x1b[K");
   write_locked(2, m_status);
   m_status_shown = true;

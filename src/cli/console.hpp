@@ -1,6 +1,7 @@
 #pragma once
-// Everything mongoway prints goes through the Console: secrets are masked, and
-// the live status line on stderr is cleared before other text and redrawn after.
+// Everything mongoway prints goes through the Console: secrets are masked (the
+// known ones, raw and JSON-escaped, and any URI with a password in the text),
+// and the live status line on stderr is cleared before other text and redrawn after.
 
 #include <mutex>
 #include <string>
@@ -29,6 +30,7 @@ class Console {
 
   const Style& out_style() const { return m_out_style; }
   const Style& err_style() const { return m_err_style; }
+  // What out(), err() and set_status() print for `text`.
   std::string redact(std::string_view text) const;
 
  private:

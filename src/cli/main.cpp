@@ -11,6 +11,7 @@
 #include "cli/settings.hpp"
 #include "cli/usage.hpp"
 #include "mongoway/migrator.hpp"
+#include "util/redact.hpp"
 #include "util/suggest.hpp"
 
 namespace mongoway::cli {
@@ -95,8 +96,9 @@ int main(int argc, char** argv) {
   try {
     return mongoway::cli::run(argc, argv);
   } catch (const std::exception& e) {
-    // Not a mongoway::Error: a bug, or the system ran out of something.
-    std::string message = std::string("mongoway: internal error: ") + e.what() + "\n";
+    // Not a mongoway::Error: a bug, or the system ran out of something. Its
+    // text may hold a URI all the same, and no Console is left to mask it.
+    std::string message = "mongoway: internal error: " + mongoway::redact_uris_in_text(e.what()) + "\n";
     ssize_t ignored = write(2, message.data(), message.size());
     (void)ignored;
     return 1;
