@@ -10,7 +10,7 @@ namespace mongoway {
 // Exit codes of the command-line tool; every Error carries one.
 enum class ExitCode : int {
   ok = 0,
-  migration_failed = 1,  // a migration or undo failed on the server
+  migration_failed = 1,  // the server refused a command (migrate, undo: the version is recorded as failed)
   usage = 2,             // usage or configuration error
   invalid = 3,           // invalid migration files, missing/unreadable location, failed validation
   lock = 4,              // lock not acquired or lost

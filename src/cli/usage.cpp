@@ -68,9 +68,10 @@ std::string command_synopsis(const CommandSpec& command) {
 }
 
 constexpr std::string_view kExitStatus =
-    "Exit status: 0 success, 1 a migration or undo failed on the server, 2 usage or configuration error, "
-    "3 invalid migration files or failed validation, 4 lock not acquired or lost, 5 cannot reach or "
-    "authenticate to the server, 130/143 interrupted by SIGINT/SIGTERM.";
+    "Exit status: 0 success, 1 the server refused a command (migrate and undo record the version as failed), "
+    "2 usage or configuration error, 3 invalid migration files, a missing or unreadable location, or failed "
+    "validation, 4 lock not acquired or lost, 5 cannot reach or authenticate to the server, 130/143 interrupted "
+    "by SIGINT/SIGTERM.";
 
 void write_options(JsonWriter& json, const std::vector<OptionSpec>& options) {
   json.begin_array();

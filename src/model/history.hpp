@@ -36,7 +36,8 @@ struct HistoryEntry {
 std::vector<HistoryEntry>::const_iterator rank_position(const std::vector<HistoryEntry>& history, int64_t rank);
 
 // The record of a run in progress, kept outside the history (in the lock
-// collection) so that the history is only ever appended to: written before
+// collection) so that the history is only appended to (but for `repair`'s
+// `repaired: true` marks): written before
 // the run's first command, it lists the versions the run will record, in
 // order, from `first_rank` on. Each version's entry is inserted into the
 // history once it has ended; the record is deleted when the run ends. A run
