@@ -514,11 +514,8 @@ ValidateResult Migrator::validate() {
       for (const script::Script* s : {&m.up, m.undo ? &*m.undo : nullptr}) {
         if (!s) continue;
         for (const auto& cmd : s->commands) {
-          try {
-            script::render(*s, cmd, ctx);
-          } catch (const Error& e) {
-            out.problems.push_back(Diagnostic{Diagnostic::Severity::error, s->file.path, cmd.line, cmd.column, e.what()});
-          }
+          auto problems = script::check_render(*s, cmd, ctx);
+          out.problems.insert(out.problems.end(), problems.begin(), problems.end());
         }
       }
     }

@@ -27,6 +27,7 @@ std::string expected_phrase(unsigned type_set);
 enum class Check {
   none,
   non_empty,       // non-empty string, document or array
+  collection_name,  // a name a server takes for a collection: not empty, no NUL or '$', not "system."
   one_of_values,   // a string from FieldSpec::values
   index_key,       // {field: 1|-1|"text"|…}, at least one field
   index_specs,     // createIndexes: non-empty array of index specifications

@@ -38,7 +38,8 @@ bool range_error(double value, std::string_view text) {
 
 class BsonWriter final : public json::Handler {
  public:
-  // Nesting this deep goes to libbson (its reader and the parser stop at 100).
+  // Nesting this deep goes to libbson, whose reader takes all the parser does
+  // (json::kMaxDepth); the frames stay small for the common shallow documents.
   static constexpr int kMaxDepth = 64;
 
   explicit BsonWriter(bson_t* root) : m_root(root) {}

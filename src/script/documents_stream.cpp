@@ -346,6 +346,7 @@ void DocumentStream::convert(std::string_view text, const json::Location& at, co
   auto doc = bson::Document::from_json_object(text, &message);
   if (!doc) {
     json::Location where = at;
+    message = "invalid Extended JSON: " + message;
     if (auto dom = json::parse(text, error)) {
       ConversionError conversion;
       if (!convert_object(text, *dom, conversion)) {
@@ -353,7 +354,7 @@ void DocumentStream::convert(std::string_view text, const json::Location& at, co
         message = conversion.message;
       }
     }
-    throw_at(display, where, "invalid Extended JSON: " + message);
+    throw_at(display, where, message);
   }
   check_size(*doc, at, display);
   out = std::move(*doc);

@@ -1,5 +1,7 @@
 #include "script/extjson.hpp"
 
+#include <fmt/format.h>
+
 #include "script/direct_bson.hpp"
 
 namespace mongoway::script {
@@ -12,6 +14,28 @@ bool converts(std::string_view text, const json::Value& value, std::string* mess
   wrapped += value.slice(text);
   wrapped += '}';
   return bson::Document::from_json_object(wrapped, message).has_value();
+}
+
+// A key as a message shows it, U+0000 written as the escape that produced it.
+std::string shown_key(std::string_view key) {
+  std::string out;
+  for (const char c : key) {
+    if (c == '\0') {
+      out += "\\u0000";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The member of `object` whose key holds U+0000, or nullptr: libbson's reader
+// refuses such a key ("invalid bytes in UTF8 string") at the object's start.
+const json::Member* nul_key(const json::Value& object) {
+  for (const auto& member : object.members) {
+    if (member.key.find('\0') != std::string::npos) return &member;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -38,8 +62,14 @@ std::optional<bson::Document> convert_object(std::string_view text, const json::
     for (const auto& member : current.members) try_child(member.value);
     for (const auto& item : current.items) try_child(item);
   }
+  if (const json::Member* member = nul_key(*culprit)) {
+    error.where = member->key_begin;
+    error.message = fmt::format("key \"{}\" holds U+0000 (NUL), which a BSON key cannot hold; remove it from the key",
+                                shown_key(member->key));
+    return std::nullopt;
+  }
   error.where = culprit->begin;
-  error.message = message;
+  error.message = "invalid Extended JSON: " + message;
   return std::nullopt;
 }
 

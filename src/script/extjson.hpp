@@ -12,14 +12,15 @@
 namespace mongoway::script {
 
 struct ConversionError {
-  json::Location where;  // the innermost value libbson rejects
-  std::string message;   // libbson's message
+  json::Location where;  // the innermost value libbson rejects, or the key it cannot take
+  std::string message;   // what is wrong: "invalid Extended JSON: " and libbson's message, or about the key
 };
 
 // Converts `object` (an object parsed from `text`): by the direct writer
 // (script/direct_bson.hpp) when it covers the text, else with libbson. On
 // failure sets `error` to libbson's message at the innermost object or array
-// that libbson still rejects on its own.
+// that libbson still rejects on its own, or, when that object has a key
+// holding U+0000 (which no BSON key can), to that key.
 std::optional<bson::Document> convert_object(std::string_view text, const json::Value& object,
                                              ConversionError& error);
 

@@ -74,8 +74,18 @@ class Handler {
   virtual void null() = 0;
 };
 
+// The deepest nesting a file may hold, the root counting as one level: 98,
+// the most libbson's Extended JSON reader takes whatever the innermost level
+// holds (its JSON tokenizer counts a key or a scalar as one more level and
+// stops at 100 with "LEVELS_EXCEEDED"), so that a text the strict parser
+// accepts never fails there at an arbitrary position. The levels are counted
+// from the file's root: a document written in a command (the file's array and
+// the command above it) can be 96 levels deep, one in a documentsFile 98,
+// both within the 100 levels a server stores.
+inline constexpr int kMaxDepth = 98;
+
 struct ParseOptions {
-  int max_depth = 100;
+  int max_depth = kMaxDepth;
   // false: validate only (no items/members/text kept, and values' `begin` is
   // only an offset, with line 0), for streaming large files. Errors still
   // give line and column.

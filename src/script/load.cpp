@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <set>
 #include <system_error>
 #include <thread>
 
@@ -15,6 +16,8 @@
 #include "script/documents_stream.hpp"
 #include "script/extjson.hpp"
 #include "script/json.hpp"
+#include "script/placeholders.hpp"
+#include "script/render.hpp"
 #include "script/script.hpp"
 #include "script/validate.hpp"
 #include "util/files.hpp"
@@ -29,6 +32,61 @@ namespace {
 size_t count_errors(const std::vector<Diagnostic>& diagnostics) {
   return static_cast<size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
                                            [](const Diagnostic& d) { return d.is_error(); }));
+}
+
+// Appends a site for every string in `value` (at `path`) that uses a placeholder.
+void collect_placeholder_sites(const json::Value& value, std::vector<std::string>& path,
+                               std::vector<PlaceholderSite>& out) {
+  switch (value.kind) {
+    case json::Kind::string: {
+      std::set<std::string> names;
+      collect_placeholders(value.text, names);
+      if (!names.empty()) out.push_back({path, value.begin.line, value.begin.column, {names.begin(), names.end()}});
+      return;
+    }
+    case json::Kind::object:
+      for (const auto& member : value.members) {
+        path.push_back(member.key);
+        collect_placeholder_sites(member.value, path, out);
+        path.pop_back();
+      }
+      return;
+    case json::Kind::array:
+      for (size_t i = 0; i < value.items.size(); ++i) {
+        path.push_back(std::to_string(i));
+        collect_placeholder_sites(value.items[i], path, out);
+        path.pop_back();
+      }
+      return;
+    default: return;
+  }
+}
+
+// The placeholder sites of a command object ("comment" is never rendered).
+std::vector<PlaceholderSite> placeholder_sites(const json::Value& command) {
+  std::vector<PlaceholderSite> out;
+  std::vector<std::string> path;
+  for (const auto& member : command.members) {
+    if (member.key == "comment") continue;
+    path.assign(1, member.key);
+    collect_placeholder_sites(member.value, path, out);
+  }
+  return out;
+}
+
+// lint with placeholders: each command as migrate would render it. False
+// when one has an error.
+bool check_rendered(const Script& script, const std::map<std::string, std::string>& values,
+                    std::vector<Diagnostic>& diagnostics) {
+  const RenderContext context{"", values};
+  bool ok = true;
+  for (const auto& command : script.commands) {
+    for (auto& d : check_render(script, command, context, Diagnostic::Severity::warning)) {
+      ok = ok && !d.is_error();
+      diagnostics.push_back(std::move(d));
+    }
+  }
+  return ok;
 }
 
 class FileParser {
@@ -142,8 +200,7 @@ class FileParser {
     ConversionError conversion;
     auto doc = convert_object(m_content, item, conversion);
     if (!doc) {
-      add(conversion.where, fmt::format("command {} ({}): invalid Extended JSON: {}", index, first.key,
-                                        conversion.message));
+      add(conversion.where, fmt::format("command {} ({}): {}", index, first.key, conversion.message));
       return;
     }
     const size_t errors_before = count_errors(m_diagnostics);
@@ -156,6 +213,7 @@ class FileParser {
     command.index = index;
     command.line = item.begin.line;
     command.column = item.begin.column;
+    command.placeholder_sites = placeholder_sites(item);
     bson_iter_t it;
     bson_iter_init(&it, doc->get());
     while (bson_iter_next(&it)) {
@@ -302,7 +360,11 @@ std::optional<Script> load_script(const DiscoveredFile& file, const LoadOptions&
   if (auto error = util::read_file_limited(file.path, options.max_file_size, content); !error.empty()) {
     return fail(error);
   }
-  return parse_script(content, file, diagnostics);
+  auto script = parse_script(content, file, diagnostics);
+  if (script && options.placeholders && !check_rendered(*script, *options.placeholders, diagnostics)) {
+    return std::nullopt;
+  }
+  return script;
 }
 
 bool LoadResult::has_errors() const {
@@ -317,7 +379,8 @@ LoadResult load_all(const std::vector<std::string>& locations, const LoadOptions
   result.migrations_found = static_cast<size_t>(std::count_if(
       discovery.files.begin(), discovery.files.end(),
       [](const DiscoveredFile& f) { return f.name.kind == FileKind::migrate; }));
-  // Files are independent: they are read and checked on every core, and
+  // Files are independent: they are read and checked on several threads (one
+  // per core, at most 8, at least 64 files each), and
   // their results gathered in discovery order, so the output is the same as
   // one thread's.
   const auto& files = discovery.files;

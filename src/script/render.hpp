@@ -35,9 +35,18 @@ struct ServerCommand {
   std::optional<std::string> documents_file;
 };
 
-// Throws mongoway::Error(ExitCode::invalid) naming the file, command index and
-// placeholder when a ${name} is not defined.
+// Throws mongoway::Error(ExitCode::invalid), its message "file:line:column:
+// command N (name): …", when a ${name} is not defined or when a value a
+// placeholder gave is one the file could not hold (an empty or invalid
+// collection name, an unknown validationLevel, …): the command is validated
+// again once its placeholders are replaced.
 std::vector<ServerCommand> render(const Script& script, const Command& command,
                                   const RenderContext& context);
+
+// Every problem render() would throw for, without throwing: each placeholder
+// without a value (as a `missing` diagnostic: lint only warns), else each
+// problem of the rendered command.
+std::vector<Diagnostic> check_render(const Script& script, const Command& command, const RenderContext& context,
+                                     Diagnostic::Severity missing = Diagnostic::Severity::error);
 
 }  // namespace mongoway::script

@@ -50,6 +50,15 @@ Discovery discover(const std::vector<std::string>& locations);
 std::optional<FileName> parse_file_name(const std::string& file_name, std::string* warning,
                                         std::string* error);
 
+// A string value of a command that holds ${name} placeholders, and where it
+// is in the file: problems that only its rendered value shows are reported there.
+struct PlaceholderSite {
+  std::vector<std::string> path;   // keys and array indices from the command object
+  int line = 0;
+  int column = 0;
+  std::vector<std::string> names;  // the placeholders it uses, sorted
+};
+
 // One command of a file, validated.
 struct Command {
   std::string name;  // first key, e.g. "createIndex"
@@ -63,6 +72,8 @@ struct Command {
   std::optional<std::string> documents_file;
   // The number of documents in documents_file, counted while validating it.
   std::optional<uint64_t> documents_count;
+  // Every string value that uses a placeholder, in the order written.
+  std::vector<PlaceholderSite> placeholder_sites;
 };
 
 struct Script {
@@ -74,6 +85,10 @@ struct Script {
 
 struct LoadOptions {
   uint64_t max_file_size = 64ull * 1024 * 1024;
+  // When set (lint), every command is also checked as it would be rendered
+  // with these values: a value a placeholder makes invalid is an error, a
+  // placeholder without a value a warning (migrate would refuse to run it).
+  std::optional<std::map<std::string, std::string>> placeholders{};
 };
 
 // Reads, parses and validates one file. Problems are appended to `diagnostics`

@@ -4,8 +4,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <map>
+#include <set>
 
 #include "script/bson_util.hpp"
+#include "script/placeholders.hpp"
 #include "util/suggest.hpp"
 
 namespace mongoway::script {
@@ -29,19 +33,67 @@ Path child(const Path& path, std::string_view part) {
   return out;
 }
 
+bool has_placeholder(std::string_view text) {
+  std::set<std::string> names;
+  collect_placeholders(text, names);
+  return !names.empty();
+}
+
+// " (the value comes from placeholder ${a}; …)": a rendered value's problem is
+// fixed where the placeholder gets its value, not in the file.
+std::string placeholder_note(const std::vector<std::string>& names) {
+  if (names.size() == 1) {
+    return fmt::format(" (the value comes from placeholder ${{{0}}}; fix the value given with --placeholder {0}=VALUE "
+                       "or placeholder.{0} in the config file)",
+                       names.front());
+  }
+  std::string list;
+  for (const auto& name : names) list += fmt::format("{}${{{}}}", list.empty() ? "" : ", ", name);
+  return fmt::format(" (the value comes from placeholders {}; fix their values given with --placeholder or in the "
+                     "config file)",
+                     list);
+}
+
 class Reporter {
  public:
   Reporter(const CommandSite& site, std::vector<Diagnostic>& out) : m_site(site), m_out(out) {}
 
-  void at_value(const Path& path, const std::string& message) { add(locate(path, false), message); }
-  void at_key(const Path& path, const std::string& message) { add(locate(path, true), message); }
-  void at_command(const std::string& message) { add(m_site.object->begin, message); }
+  // Whether the command is checked as rendered (placeholders replaced).
+  bool rendered() const { return m_site.object == nullptr; }
+  // As written, a value holding a placeholder waits for its rendered check.
+  bool deferred(std::string_view value) const { return !rendered() && has_placeholder(value); }
+
+  void at_value(const Path& path, const std::string& message) { at(path, false, message); }
+  void at_key(const Path& path, const std::string& message) { at(path, true, message); }
+  void at_command(const std::string& message) { add(command_begin(), message); }
   // "field \"a.b\": " + message, at the value.
   void field(const Path& path, const std::string& message) {
     at_value(path, fmt::format("field \"{}\": {}", path_text(path), message));
   }
 
  private:
+  json::Location command_begin() const { return rendered() ? m_site.begin : m_site.object->begin; }
+
+  void at(const Path& path, bool key, const std::string& message) {
+    if (!rendered()) return add(locate(path, key), message);
+    const PlaceholderSite* site = placeholder_site(path);
+    if (!site) return add(m_site.begin, message);
+    add(json::Location{0, site->line, site->column}, message + placeholder_note(site->names));
+  }
+
+  // The written value a placeholder made into the one at `path` (or into a
+  // value inside it), or nullptr.
+  const PlaceholderSite* placeholder_site(const Path& path) const {
+    if (!m_site.placeholders) return nullptr;
+    const auto& sites = *m_site.placeholders;
+    auto exact = std::find_if(sites.begin(), sites.end(), [&](const PlaceholderSite& s) { return s.path == path; });
+    if (exact != sites.end()) return &*exact;
+    auto inside = std::find_if(sites.begin(), sites.end(), [&](const PlaceholderSite& s) {
+      return s.path.size() > path.size() && std::equal(path.begin(), path.end(), s.path.begin());
+    });
+    return inside != sites.end() ? &*inside : nullptr;
+  }
+
   // The position of the value (or key) at `path`, or of the deepest part of it that exists.
   json::Location locate(const Path& path, bool key) const {
     const json::Value* value = m_site.object;
@@ -87,12 +139,30 @@ unsigned type_bit(bson_type_t type) {
   return 0;
 }
 
-bool is_zero(const bson_iter_t& it) {
+// Whether a decimal128's text ("-0", "0E+3", "0.000", …) is a zero.
+bool is_decimal_zero(std::string_view text) {
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+  const std::string_view digits = text.substr(0, text.find_first_of("Ee"));
+  return !digits.empty() && digits.find_first_not_of("0.") == std::string_view::npos;
+}
+
+// A number no index key may hold: 0 (and -0, 0.0, decimal 0E+3, …) or NaN.
+// Returns how to name it in a message, or "" when the number is a valid direction.
+std::string bad_index_direction(const bson_iter_t& it) {
   switch (bson_iter_type(&it)) {
-    case BSON_TYPE_INT32: return bson_iter_int32(&it) == 0;
-    case BSON_TYPE_INT64: return bson_iter_int64(&it) == 0;
-    case BSON_TYPE_DOUBLE: return bson_iter_double(&it) == 0;
-    default: return false;
+    case BSON_TYPE_INT32: return bson_iter_int32(&it) == 0 ? "0" : "";
+    case BSON_TYPE_INT64: return bson_iter_int64(&it) == 0 ? "0" : "";
+    case BSON_TYPE_DOUBLE: {
+      const double value = bson_iter_double(&it);
+      if (std::isnan(value)) return "NaN";
+      return value == 0 ? "0" : "";
+    }
+    case BSON_TYPE_DECIMAL128: {
+      const std::string text = number_text(it);
+      if (text.find("NaN") != std::string::npos) return "NaN";
+      return is_decimal_zero(text) ? "0" : "";
+    }
+    default: return "";
   }
 }
 
@@ -103,6 +173,43 @@ bool is_empty_value(const bson_iter_t& it) {
     case BSON_TYPE_ARRAY: return iter_document(it).empty();
     default: return false;
   }
+}
+
+// A name in which each placeholder stands for "x": what no value of the
+// placeholders can make valid is reported as the file is read; the rest once
+// they are replaced.
+std::string with_stand_ins(std::string_view name) {
+  std::set<std::string> names;
+  collect_placeholders(name, names);
+  if (names.empty()) return std::string(name);
+  std::map<std::string, std::string> stand_ins;
+  for (const auto& n : names) stand_ins[n] = "x";
+  return replace_placeholders(name, stand_ins, nullptr).value_or(std::string(name));
+}
+
+// Why no MongoDB server takes `name` as a collection (or view) name, as its
+// NamespaceString does; "" when it may. `rendered`: the placeholders are
+// already replaced (else they are given a stand-in value).
+std::string collection_name_problem(std::string_view written, std::string_view what, bool rendered) {
+  const std::string name = rendered ? std::string(written) : with_stand_ins(written);
+  if (name.empty()) return fmt::format("the {} name must not be empty", what);
+  if (name.find('\0') != std::string::npos) {
+    return fmt::format("the {} name must not contain U+0000 (NUL)", what);
+  }
+  const std::string shown = rendered ? name : std::string(written);
+  if (name.front() == '.') return fmt::format("the {} name \"{}\" must not start with '.'", what, shown);
+  if (name.find('$') != std::string::npos) {
+    return fmt::format("the {} name \"{}\" must not contain '$'", what, shown);
+  }
+  // The typed commands are for the application's collections; MongoDB's own
+  // (system.profile, system.js, system.views, system.buckets.*) are reached,
+  // when at all, through runCommand.
+  if (name.starts_with("system.")) {
+    return fmt::format("the {} name \"{}\" starts with \"system.\", which is reserved for MongoDB's own "
+                       "collections; use runCommand to work on those",
+                       what, shown);
+  }
+  return {};
 }
 
 std::string quoted_list(const std::vector<std::string_view>& names, std::string_view last_joiner) {
@@ -207,6 +314,7 @@ class Validator {
         if (is_empty_value(it)) m_report.field(path, "must not be empty");
         return;
       case Check::one_of_values: return check_one_of(spec, it, path);
+      case Check::collection_name: return check_name(it, path, "collection");
       case Check::index_key: return check_index_key(it, path);
       case Check::index_specs: return check_index_specs(it, path);
       case Check::collmod_index:
@@ -220,9 +328,15 @@ class Validator {
 
   void check_one_of(const FieldSpec& spec, const bson_iter_t& it, const Path& path) {
     const std::string value = iter_string(it);
-    if (value.find("${") != std::string::npos) return;  // a placeholder, known at render time
+    if (m_report.deferred(value)) return;  // its placeholders' values decide
     if (std::find(spec.values.begin(), spec.values.end(), value) != spec.values.end()) return;
     m_report.field(path, fmt::format("expected one of {}, got \"{}\"", quoted_list(spec.values, " or "), value));
+  }
+
+  void check_name(const bson_iter_t& it, const Path& path, std::string_view what) {
+    if (auto problem = collection_name_problem(iter_string(it), what, m_report.rendered()); !problem.empty()) {
+      m_report.field(path, problem);
+    }
   }
 
   void check_index_key(const bson_iter_t& it, const Path& path) {
@@ -233,9 +347,9 @@ class Validator {
       any = true;
       const bson_type_t type = bson_iter_type(&child_it);
       const Path element = child(path, iter_key(child_it));
-      if (is_number(type) && !is_zero(child_it)) continue;
+      if (is_number(type) && bad_index_direction(child_it).empty()) continue;
       if (type == BSON_TYPE_UTF8 && !iter_string(child_it).empty()) continue;
-      const std::string got = is_number(type) ? "0" : std::string(type_phrase(type));
+      const std::string got = is_number(type) ? bad_index_direction(child_it) : std::string(type_phrase(type));
       m_report.field(element, fmt::format("expected 1, -1 or an index type such as \"text\", got {}", got));
     }
     if (!any) m_report.field(path, "the index key must name at least one field");
@@ -345,8 +459,9 @@ void check_target(const CommandSpec& spec, const bson::Document& command, Report
   }
   if (type != BSON_TYPE_UTF8) {
     report.field(path, fmt::format("expected a string (the {} name), got {}", spec.target, type_phrase(type)));
-  } else if (is_empty_value(it)) {
-    report.field(path, fmt::format("the {} name must not be empty", spec.target));
+  } else if (auto problem = collection_name_problem(iter_string(it), spec.target, report.rendered());
+             !problem.empty()) {
+    report.field(path, problem);
   }
 }
 

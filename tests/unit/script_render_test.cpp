@@ -253,11 +253,11 @@ TEST(ScriptRender, UnknownPlaceholderIsAnError) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::invalid);
     EXPECT_EQ(std::string(e.what()),
-              "migrations/V1__test.json: command 2 (dropCollection): unknown placeholder ${missing}; define it with "
-              "--placeholder missing=VALUE or placeholder.missing in the config file");
+              "migrations/V1__test.json:2:22: command 2 (dropCollection): unknown placeholder ${missing}; define it "
+              "with --placeholder missing=VALUE or placeholder.missing in the config file");
     ASSERT_EQ(e.diagnostics().size(), 1u);
     EXPECT_EQ(e.diagnostics()[0].line, 2);
-    EXPECT_EQ(e.diagnostics()[0].column, 3);
+    EXPECT_EQ(e.diagnostics()[0].column, 22);  // the value that uses it
   }
 }
 
