@@ -125,20 +125,4 @@ std::string unknown_placeholder_message(const Command& command, const std::strin
       command.index, command.name, name, name, name);
 }
 
-std::vector<Diagnostic> check_placeholders(const Script& script, const std::map<std::string, std::string>& values) {
-  std::vector<Diagnostic> out;
-  for (const auto& command : script.commands) {
-    for (const auto& name : placeholders_used(command)) {
-      if (values.count(name)) continue;
-      Diagnostic d;
-      d.file = script.file.path;
-      d.line = command.line;
-      d.column = command.column;
-      d.message = unknown_placeholder_message(command, name);
-      out.push_back(std::move(d));
-    }
-  }
-  return out;
-}
-
 }  // namespace mongoway::script

@@ -32,10 +32,6 @@ std::optional<bson::Document> substitute_placeholders(const bson::Document& doc,
 std::vector<std::string> placeholders_used(const Script& script);
 std::vector<std::string> placeholders_used(const Command& command);
 
-// One error per command that uses a placeholder missing from `values`, so the
-// engine can refuse a run before sending anything.
-std::vector<Diagnostic> check_placeholders(const Script& script, const std::map<std::string, std::string>& values);
-
 // "command N (name): unknown placeholder ${x}; define it with …"
 std::string unknown_placeholder_message(const Command& command, const std::string& name);
 

@@ -20,7 +20,7 @@ TEST(ScriptPlaceholders, Syntax) {
   EXPECT_EQ(unknown, "nope");
 }
 
-TEST(ScriptPlaceholders, ListedAndCheckedPerScript) {
+TEST(ScriptPlaceholders, ListedPerScriptAndPerCommand) {
   std::vector<Diagnostic> diagnostics;
   auto script = testing::parse_text(R"([
   {"createCollection": "${prefix}users"},
@@ -30,12 +30,6 @@ TEST(ScriptPlaceholders, ListedAndCheckedPerScript) {
   ASSERT_TRUE(script) << testing::diagnostics_text(diagnostics);
   EXPECT_EQ(placeholders_used(*script), (std::vector<std::string>{"env", "prefix"}));
   EXPECT_EQ(placeholders_used(script->commands[0]), (std::vector<std::string>{"prefix"}));
-  auto problems = check_placeholders(*script, {{"prefix", "t_"}});
-  ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].to_string(),
-            "migrations/V1__test.json:3:3: error: command 2 (insertOne): unknown placeholder ${env}; define it with "
-            "--placeholder env=VALUE or placeholder.env in the config file");
-  EXPECT_TRUE(check_placeholders(*script, {{"prefix", "t_"}, {"env", "prod"}}).empty());
 }
 
 TEST(ScriptPlaceholders, DocumentsAreRebuiltWithTypesKept) {
