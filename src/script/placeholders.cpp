@@ -35,17 +35,26 @@ bool scan(std::string_view text, OnText on_text, OnName on_name) {
   return true;
 }
 
-void collect_in(const bson::Document& doc, std::set<std::string>& names) {
-  bson_iter_t it;
-  if (!bson_iter_init(&it, doc.get())) return;
+// Walks the document in place (bson_iter_recurse, no copy of a nested one):
+// every command is walked, most have no placeholder at all.
+void collect_in(bson_iter_t& it, std::set<std::string>& names) {
   while (bson_iter_next(&it)) {
     const bson_type_t type = bson_iter_type(&it);
     if (type == BSON_TYPE_UTF8) {
-      collect_placeholders(iter_string(it), names);
+      uint32_t length = 0;
+      const char* text = bson_iter_utf8(&it, &length);
+      const std::string_view value(text, length);
+      if (value.find("${") != std::string_view::npos) collect_placeholders(value, names);
     } else if (type == BSON_TYPE_DOCUMENT || type == BSON_TYPE_ARRAY) {
-      collect_in(iter_document(it), names);
+      bson_iter_t child;
+      if (bson_iter_recurse(&it, &child)) collect_in(child, names);
     }
   }
+}
+
+void collect_in(const bson::Document& doc, std::set<std::string>& names) {
+  bson_iter_t it;
+  if (bson_iter_init(&it, doc.get())) collect_in(it, names);
 }
 
 }  // namespace

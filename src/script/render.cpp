@@ -26,10 +26,11 @@ Diagnostic diagnostic_at(const Script& script, int line, int column, std::string
 // One diagnostic per placeholder of `command` without a value, at the first
 // value that uses it.
 std::vector<Diagnostic> missing_placeholders(const Script& script, const Command& command,
+                                             const std::vector<std::string>& used,
                                              const std::map<std::string, std::string>& values,
                                              Diagnostic::Severity severity) {
   std::vector<Diagnostic> out;
-  for (const auto& name : placeholders_used(command)) {
+  for (const auto& name : used) {
     if (values.count(name)) continue;
     const auto& sites = command.placeholder_sites;
     auto site = std::find_if(sites.begin(), sites.end(), [&](const PlaceholderSite& s) {
@@ -48,11 +49,12 @@ std::vector<Diagnostic> missing_placeholders(const Script& script, const Command
 std::optional<bson::Document> substitute_checked(const Script& script, const Command& command,
                                                  const CommandSpec& spec, const RenderContext& context,
                                                  Diagnostic::Severity missing, std::vector<Diagnostic>& out) {
-  if (auto unknown = missing_placeholders(script, command, context.placeholders, missing); !unknown.empty()) {
+  const auto used = placeholders_used(command);
+  if (used.empty()) return command.spec;  // rendered as written, and validated as read
+  if (auto unknown = missing_placeholders(script, command, used, context.placeholders, missing); !unknown.empty()) {
     out.insert(out.end(), unknown.begin(), unknown.end());
     return std::nullopt;
   }
-  if (placeholders_used(command).empty()) return command.spec;
   auto substituted = substitute_placeholders(command.spec, context.placeholders, nullptr);
   if (!substituted) return std::nullopt;  // not reached: every placeholder has a value
   CommandSite site{script.file.path, nullptr, command.index, spec.name,
