@@ -182,14 +182,21 @@ bson::Document Client::run_raw(const std::string& database, const bson::Document
   return reply;
 }
 
-bool Client::answers_ping() {
-  bson::Document ping;
-  BSON_APPEND_INT32(ping.mut(), "ping", 1);
+// {name: 1} on admin, without the session (this may run inside a
+// transaction's body) and without classifying a failure: nullopt.
+std::optional<bson::Document> Client::ask_admin(const char* name) {
+  bson::Document command;
+  BSON_APPEND_INT32(command.mut(), name, 1);
   bson::Document reply;
-  bson_destroy(reply.mut());
+  bson_destroy(reply.mut());  // mongoc_client_command_simple initialises the reply itself
   bson_error_t error;
-  return mongoc_client_command_simple(m_client.get(), "admin", ping.get(), nullptr, reply.mut(), &error);
+  if (!mongoc_client_command_simple(m_client.get(), "admin", command.get(), nullptr, reply.mut(), &error)) {
+    return std::nullopt;
+  }
+  return reply;
 }
+
+bool Client::answers_ping() { return ask_admin("ping").has_value(); }
 
 // A command's connection failed while the server, asked again, answers: the
 // command was sent, and whether it ran is unknown — unless the server is
@@ -214,15 +221,9 @@ void Client::lost_reply(const char* name, std::chrono::milliseconds waited) {
 
 bool Client::is_ferretdb() {
   if (m_info) return m_info->ferretdb;
-  // Without a session: this may run inside a transaction's body.
-  bson::Document build;
-  BSON_APPEND_INT32(build.mut(), "buildInfo", 1);
-  bson::Document reply;
-  bson_destroy(reply.mut());
-  bson_error_t error;
+  auto reply = ask_admin("buildInfo");
   bson_iter_t it;
-  return mongoc_client_command_simple(m_client.get(), "admin", build.get(), nullptr, reply.mut(), &error) &&
-         bson_iter_init_find(&it, reply.get(), "ferretdbVersion");
+  return reply && bson_iter_init_find(&it, reply->get(), "ferretdbVersion");
 }
 
 bson::Document Client::run(const std::string& database, const bson::Document& command) {

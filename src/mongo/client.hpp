@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,7 @@ class Client {
   bson::Document run_raw(const std::string& database, const bson::Document& command);
   void check_write_reply(const bson::Document& command, const bson::Document& reply) const;
   [[noreturn]] void fail(const char* what, const struct _bson_error_t& error, const bson::Document* reply);
+  std::optional<bson::Document> ask_admin(const char* name);
   bool answers_ping();
   [[noreturn]] void lost_reply(const char* name, std::chrono::milliseconds waited);
   bool is_ferretdb();

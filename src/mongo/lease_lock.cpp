@@ -40,6 +40,12 @@ std::string describe(const Lease& lease) {
                      format_time(lease.expires_ms));
 }
 
+// Whether an update's reply says it matched exactly one document.
+bool matched_one(const bson::Document& reply) {
+  bson_iter_t it;
+  return bson_iter_init_find(&it, reply.get(), "n") && BSON_ITER_HOLDS_NUMBER(&it) && bson_iter_as_int64(&it) == 1;
+}
+
 // Renews a lease, only if it is still the one this process took (same token),
 // not released and not yet expired at `now` (server clock): a lease that
 // `unlock` released, that `clean` or a person deleted, or that expired and may
@@ -52,8 +58,7 @@ bool renew(Client& client, const std::string& database, const std::string& colle
   auto reply = client.run_write(database, update_set_command(collection, filter,
                                                              bson::Document::adopt(BCON_NEW(
                                                                  "expires_at", BCON_DATE_TIME(expires_ms)))));
-  bson_iter_t it;
-  return bson_iter_init_find(&it, reply.get(), "n") && BSON_ITER_HOLDS_NUMBER(&it) && bson_iter_as_int64(&it) == 1;
+  return matched_one(reply);
 }
 
 bool newer_lease_exists(Client& client, const std::string& database, const std::string& collection, int64_t id) {
@@ -98,8 +103,7 @@ bool release_lease(Client& client, const std::string& database, const std::strin
   auto filter = bson::Document::adopt(BCON_NEW("_id", BCON_INT64(lease.id), "token", BCON_UTF8(lease.token.c_str())));
   auto reply = client.run_write(database, update_set_command(collection, filter,
                                                              bson::Document::adopt(BCON_NEW("released", BCON_BOOL(true)))));
-  bson_iter_t it;
-  return bson_iter_init_find(&it, reply.get(), "n") && BSON_ITER_HOLDS_NUMBER(&it) && bson_iter_as_int64(&it) == 1;
+  return matched_one(reply);
 }
 
 LeaseLock::LeaseLock(Client& client, const ClientOptions& heartbeat_options, std::string database,

@@ -347,9 +347,10 @@ class Validator {
       any = true;
       const bson_type_t type = bson_iter_type(&child_it);
       const Path element = child(path, iter_key(child_it));
-      if (is_number(type) && bad_index_direction(child_it).empty()) continue;
+      const std::string bad_number = is_number(type) ? bad_index_direction(child_it) : "";
+      if (is_number(type) && bad_number.empty()) continue;
       if (type == BSON_TYPE_UTF8 && !iter_string(child_it).empty()) continue;
-      const std::string got = is_number(type) ? bad_index_direction(child_it) : std::string(type_phrase(type));
+      const std::string got = is_number(type) ? bad_number : std::string(type_phrase(type));
       m_report.field(element, fmt::format("expected 1, -1 or an index type such as \"text\", got {}", got));
     }
     if (!any) m_report.field(path, "the index key must name at least one field");
