@@ -31,8 +31,8 @@ int64_t get_int(const bson_t* doc, const char* key) {
 class InsertBatcher {
  public:
   InsertBatcher(mongo::Client& client, const script::ServerCommand& command, std::optional<uint64_t> total,
-                const Progress& progress)
-      : m_client(client), m_command(command), m_total(total), m_progress(progress) {
+                const Progress& progress, const BeforeSend& before_send)
+      : m_client(client), m_command(command), m_total(total), m_progress(progress), m_before_send(before_send) {
     const auto& info = client.server_info();
     m_max_count = static_cast<uint32_t>(std::max(1, info.max_write_batch_size));
     m_max_bytes = std::min<uint32_t>(kMaxBatchBytes, static_cast<uint32_t>(info.max_bson_object_size));
@@ -78,6 +78,7 @@ class InsertBatcher {
   void flush() {
     bson_append_array_end(m_batch.mut(), &m_array);
     collect();  // one batch in flight at a time, in order
+    if (m_before_send) m_before_send();
     m_in_flight = std::async(std::launch::async, [this, batch = std::move(m_batch)] {
       return get_int(m_client.run_write(m_command.database, batch).get(), "n");
     });
@@ -98,6 +99,7 @@ class InsertBatcher {
   const script::ServerCommand& m_command;
   std::optional<uint64_t> m_total;
   const Progress& m_progress;
+  const BeforeSend& m_before_send;
   uint32_t m_max_count = 100000;
   uint32_t m_max_bytes = kMaxBatchBytes;
   bson::Document m_batch;
@@ -137,9 +139,10 @@ WriteCounts counts_of_reply(const std::string& name, const bson::Document& reply
 }
 
 WriteCounts run_server_command(mongo::Client& client, const script::ServerCommand& command,
-                               std::optional<uint64_t> documents_total, const Progress& progress) {
+                               std::optional<uint64_t> documents_total, const Progress& progress,
+                               const BeforeSend& before_send) {
   if (command.is_insert) {
-    InsertBatcher batcher(client, command, documents_total, progress);
+    InsertBatcher batcher(client, command, documents_total, progress, before_send);
     if (command.documents_file) {
       script::DocumentStream stream;
       stream.open(*command.documents_file);
@@ -150,6 +153,7 @@ WriteCounts run_server_command(mongo::Client& client, const script::ServerComman
     }
     return batcher.finish();
   }
+  if (before_send) before_send();
   switch (command.reply) {
     case script::ReplyKind::write:
       return counts_of_reply(first_key(command.command), client.run_write(command.database, command.command));

@@ -11,11 +11,15 @@
 namespace mongoway::exec {
 
 using Progress = std::function<void(uint64_t done, std::optional<uint64_t> total)>;
+// Called before every request the command sends (each insert batch too);
+// throws to stop before it is sent (the migrator checks its lease there).
+using BeforeSend = std::function<void()>;
 
 // Runs one server command; inserts go in batches within the server's
 // maxWriteBatchSize and at most 8 MiB each. Throws mongo::ServerError or Error.
 WriteCounts run_server_command(mongo::Client& client, const script::ServerCommand& command,
-                               std::optional<uint64_t> documents_total, const Progress& progress);
+                               std::optional<uint64_t> documents_total, const Progress& progress,
+                               const BeforeSend& before_send = {});
 
 // Counts of a write command's reply.
 WriteCounts counts_of_reply(const std::string& command_name, const bson::Document& reply);

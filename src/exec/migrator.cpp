@@ -308,6 +308,15 @@ struct Migrator::Impl {
       const auto step_started = Clock::now();
       size_t done = 0;             // commands completed
       bool in_command = false;     // a command was cut in the middle
+      // The lease is checked before every request of the version, not only
+      // between versions: a process paused for longer than the TTL (a frozen
+      // VM, SIGSTOP) must not send the rest of a version that another holder
+      // may be running by then.
+      size_t sent = 0;  // requests of the current command sent
+      const exec::BeforeSend check_lease = [&] {
+        lock.ensure_held();
+        ++sent;
+      };
       try {
         auto body = [&] {
           // A transaction's body runs again when the driver retries it: each
@@ -317,9 +326,11 @@ struct Migrator::Impl {
           r.counts = {};
           for (const auto& [cmd, servers] : step.commands) {
             in_command = true;
+            sent = 0;
             for (const auto& s : servers) {
               if (listener.command_started) listener.command_started(exec::describe(*cmd, s));
-              r.counts += exec::run_server_command(c, s, cmd->documents_count, listener.documents_progress);
+              r.counts +=
+                  exec::run_server_command(c, s, cmd->documents_count, listener.documents_progress, check_lease);
             }
             in_command = false;
             ++done;
@@ -335,6 +346,17 @@ struct Migrator::Impl {
         r.execution_time_ms = elapsed_ms(step_started);
         r.error = e.what();
         if (e.code() == ExitCode::connection) throw;  // the server is gone: the run record stays
+        if (e.code() == ExitCode::lock) {
+          // The lease is gone: the history is another process's now, so
+          // nothing is written; the run record stands for this version.
+          const auto where =
+              sent == 0 ? fmt::format("before sending command {} of {}", done + 1, step.commands.size())
+                        : fmt::format("during command {} of {}, after {} of its requests (it is partly applied)",
+                                      done + 1, step.commands.size(), sent);
+          throw Error(ExitCode::lock, fmt::format("{}; {} stopped {} and is left unfinished: check the data, then "
+                                                  "run `mongoway repair`",
+                                                  e.what(), step.script->file.file_name, where));
+        }
         lock.ensure_held();
         const bool stopped = e.code() == ExitCode::interrupted || e.code() == ExitCode::terminated;
         std::string recorded =

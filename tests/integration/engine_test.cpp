@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "../support/process.hpp"
 #include "fixture.hpp"
 #include "mongo/history_store.hpp"
+#include "mongo/lease_lock.hpp"
 
 namespace mongoway::testing {
 namespace {
@@ -526,6 +528,88 @@ TEST_F(Engine, ALostReplyLeavesTheVersionUnfinishedNotFailed) {
   ASSERT_EQ(h.size(), 2u);
   EXPECT_FALSE(h[1].finished) << "recorded as an ended failure: " << h[1].error;
   EXPECT_TRUE(h[1].error.empty()) << h[1].error;
+}
+
+// What `mongoway unlock` (or a takeover after a long pause) does to a
+// holder in the middle of a version: its lease is released, the heartbeat
+// (every TTL/3) finds out, and the holder sends nothing more of the version
+// nor writes the history, which is another process's now.
+class LeaseLoss : public Engine {
+ protected:
+  void release_the_lease_and_wait_for_the_heartbeat() {
+    auto lease = mongo::read_newest_lease(client(), db, "mongoway_history_lock");
+    ASSERT_TRUE(lease);
+    ASSERT_TRUE(mongo::release_lease(client(), db, "mongoway_history_lock", *lease));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  }
+  Config short_lease(const std::string& dir) {
+    auto c = config({dir});
+    c.lock_ttl = std::chrono::seconds(3);
+    return c;
+  }
+  // The version was cut: no entry ended it, and `info` shows it failed.
+  void expect_left_unfinished() {
+    auto h = history();
+    ASSERT_EQ(h.size(), 1u);
+    EXPECT_FALSE(h[0].finished) << h[0].error;
+    Migrator after(config({}));
+    EXPECT_EQ(state(after, 1), State::failed);
+  }
+};
+
+TEST_F(LeaseLoss, BetweenTwoCommandsTheSecondIsNeverSent) {
+  auto dir = temp_dir();
+  write(dir, "V1__two.json",
+        R"([{"insertOne": "markers", "document": {"_id": 1}}, {"insertOne": "markers", "document": {"_id": 2}}])");
+  Migrator m(short_lease(dir));
+  Listener listener;
+  int started = 0;
+  listener.command_started = [&](const PlannedCommand&) {
+    if (++started == 2) release_the_lease_and_wait_for_the_heartbeat();
+  };
+  m.set_listener(listener);
+  try {
+    m.migrate();
+    FAIL() << "the holder ran on without its lease";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::lock) << e.what();
+    EXPECT_NE(std::string(e.what()).find("V1__two.json stopped before sending command 2 of 2"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(started, 2);
+  EXPECT_EQ(count("markers"), 1) << "the second command was sent after the lease was lost";
+  expect_left_unfinished();
+}
+
+TEST_F(LeaseLoss, BetweenTwoBatchesOfASeedTheRestIsNeverSent) {
+  // Two batches by size (1,100 documents of about 8 KiB; a batch is at most 8 MiB).
+  constexpr int kDocs = 1100;
+  auto dir = temp_dir();
+  const std::string pad(8000, 'x');
+  std::string text;
+  for (int i = 0; i < kDocs; ++i) text += fmt::format(R"({{"_id": {}, "pad": "{}"}})", i, pad) + "\n";
+  write(dir, "seed.ndjson", text);
+  write(dir, "V1__seed.json", R"([{"insertMany": "big", "documentsFile": "seed.ndjson"}])");
+  Migrator m(short_lease(dir));
+  Listener listener;
+  std::vector<uint64_t> progress;
+  listener.documents_progress = [&](uint64_t done, std::optional<uint64_t>) {
+    progress.push_back(done);
+    if (progress.size() == 1) release_the_lease_and_wait_for_the_heartbeat();
+  };
+  m.set_listener(listener);
+  try {
+    m.migrate();
+    FAIL() << "the holder ran on without its lease";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::lock) << e.what();
+    EXPECT_NE(std::string(e.what()).find("during command 1 of 1, after 1 of its requests"), std::string::npos)
+        << e.what();
+  }
+  ASSERT_EQ(progress.size(), 1u);
+  EXPECT_LT(progress[0], static_cast<uint64_t>(kDocs));
+  EXPECT_EQ(count("big"), static_cast<int64_t>(progress[0])) << "a batch was sent after the lease was lost";
+  expect_left_unfinished();
 }
 
 TEST_F(Engine, TransactionOnAServerWithoutThemIsRefusedBeforeAnythingRuns) {
