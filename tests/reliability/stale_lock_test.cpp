@@ -1,6 +1,7 @@
 // Scenario 4: a lock left by a killed process is taken over once its lease
-// expires (never before), and a live holder's lock is never taken, even when
-// its command runs for several TTLs (the heartbeat renews it).
+// expires (never before), a live holder's lock is never taken, even when
+// its command runs for several TTLs (the heartbeat renews it), and a holder
+// frozen past its TTL and taken over sends nothing more once it resumes.
 
 #include <signal.h>
 
@@ -82,6 +83,62 @@ TEST_F(Reliability, StaleLockIsTakenOverAfterItsTtl) {
   s.report(fmt::format("{} dead leases taken over {} to {} after they expired (server clock, TTL {} s), never "
                        "before",
                        taken, format_seconds(taken ? earliest : 0), format_seconds(latest), kTtl));
+}
+
+// A holder frozen (SIGSTOP: a paused VM, a stopped container) for longer than
+// its TTL while it runs: the next run takes over, finds the version it was
+// running unfinished and refuses it. Resumed (SIGCONT), the frozen process
+// must notice it lost the lease and stop (exit 4) without sending anything
+// more: the database after it exits is the database before it resumed.
+TEST_F(Reliability, FrozenHolderSendsNothingOnceItResumes) {
+  Scenario s("frozen holder resumed");
+  auto dir = temp_dir();
+  const MarkerSet set{8, {2, 4, 6}, 5000, 30, false};
+  write_marker_versions(dir, set);
+  const int n = trials(1, 10);
+  int stopped = 0, finished_first = 0, unchanged = 0;
+  double frozen_longest = 0;
+  for (int t = 0; t < n; ++t) {
+    s.trial();
+    MarkerDatabase m{client(), server_uri(), trial_db(), dir, set};
+    Process holder(m.cli({"migrate"}));
+    const auto lease = wait_for_lease_of(client(), m.database, holder);
+    if (!lease) {
+      s.fail("the holder never took the lock");
+      continue;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(random_between(0, 1500)));
+    holder.signal(SIGSTOP);
+    const auto frozen_at = std::chrono::steady_clock::now();
+    // The next run waits for the frozen lease to expire and takes over.
+    auto next = run_mongoway(m.cli({"--lock-timeout", "30", "migrate"}), Seconds(90));
+    if (next.exit_code != 0 && next.exit_code != 3) s.fail("the run taking over: " + next.describe());
+    const auto taken = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
+    if (!taken || taken->id <= lease->id) s.fail("the frozen holder's lease was not taken over");
+    const std::string before = snapshot_of(client(), m.database);
+    frozen_longest = std::max(frozen_longest, Seconds(std::chrono::steady_clock::now() - frozen_at).count());
+    holder.signal(SIGCONT);
+    auto o = holder.wait(Seconds(60));
+    if (o.exit_code == 4) {
+      ++stopped;
+      if (o.err.find("lost the lock") == std::string::npos) s.fail("exit 4 without saying the lock was lost: " + o.describe());
+    } else if (o.exit_code == 0 && next.exit_code == 0 && next.out.find("up to date") != std::string::npos) {
+      ++finished_first;  // it had recorded every version before it was frozen
+    } else {
+      s.fail("the resumed holder: " + o.describe());
+    }
+    if (snapshot_of(client(), m.database) == before) {
+      ++unchanged;
+    } else {
+      s.fail(fmt::format("the resumed holder changed the database after it lost its lease ({})", o.describe()));
+    }
+    const int64_t cut = m.check_truth(s, false);
+    m.recover(s, cut);
+    drop_database(client(), m.database);
+  }
+  s.report(fmt::format("{} holders frozen for up to {} (TTL {} s) and taken over; on resuming {} stopped with exit "
+                       "4 and {} had finished before they were frozen; {} of {} left the database as it was",
+                       n, format_seconds(frozen_longest), kTtl, stopped, finished_first, unchanged, n));
 }
 
 TEST_F(Reliability, LiveHolderIsNeverTakenOver) {
