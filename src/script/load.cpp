@@ -34,14 +34,19 @@ size_t count_errors(const std::vector<Diagnostic>& diagnostics) {
                                            [](const Diagnostic& d) { return d.is_error(); }));
 }
 
-// Appends a site for every string in `value` (at `path`) that uses a placeholder.
+// Appends a site for every string in `value` (at `path`) that uses a
+// placeholder or holds an escaped "$${".
 void collect_placeholder_sites(const json::Value& value, std::vector<std::string>& path,
                                std::vector<PlaceholderSite>& out) {
   switch (value.kind) {
     case json::Kind::string: {
       std::set<std::string> names;
-      collect_placeholders(value.text, names);
-      if (!names.empty()) out.push_back({path, value.begin.line, value.begin.column, {names.begin(), names.end()}});
+      bool escaped = false;
+      collect_placeholders(value.text, names, &escaped);
+      // A string with only an escaped "$${" is a site too: it must be rendered.
+      if (!names.empty() || escaped) {
+        out.push_back({path, value.begin.line, value.begin.column, {names.begin(), names.end()}});
+      }
       return;
     }
     case json::Kind::object:

@@ -13,13 +13,22 @@ bool is_name_char(char c) {
          c == '-';
 }
 
-// Calls on_text(literal) and on_name(name) for the parts of `text`.
-template <typename OnText, typename OnName>
-bool scan(std::string_view text, OnText on_text, OnName on_name) {
+// Calls on_text(literal) and on_name(name) for the parts of `text`. "$${"
+// is an escaped "${": it stands for the literal text "${" (reported to
+// on_escape), and what follows is not a placeholder.
+template <typename OnText, typename OnName, typename OnEscape>
+bool scan(std::string_view text, OnText on_text, OnName on_name, OnEscape on_escape) {
   size_t pos = 0;
   for (;;) {
     const size_t start = text.find("${", pos);
     if (start == std::string_view::npos) break;
+    if (start > pos && text[start - 1] == '$') {
+      on_text(text.substr(pos, start - 1 - pos));
+      on_text("${");
+      on_escape();
+      pos = start + 2;
+      continue;
+    }
     size_t end = start + 2;
     while (end < text.size() && is_name_char(text[end])) ++end;
     if (end == start + 2 || end >= text.size() || text[end] != '}') {
@@ -37,34 +46,37 @@ bool scan(std::string_view text, OnText on_text, OnName on_name) {
 
 // Walks the document in place (bson_iter_recurse, no copy of a nested one):
 // every command is walked, most have no placeholder at all.
-void collect_in(bson_iter_t& it, std::set<std::string>& names) {
+void collect_in(bson_iter_t& it, std::set<std::string>& names, bool* escaped) {
   while (bson_iter_next(&it)) {
     const bson_type_t type = bson_iter_type(&it);
     if (type == BSON_TYPE_UTF8) {
       uint32_t length = 0;
       const char* text = bson_iter_utf8(&it, &length);
       const std::string_view value(text, length);
-      if (value.find("${") != std::string_view::npos) collect_placeholders(value, names);
+      if (value.find("${") != std::string_view::npos) collect_placeholders(value, names, escaped);
     } else if (type == BSON_TYPE_DOCUMENT || type == BSON_TYPE_ARRAY) {
       bson_iter_t child;
-      if (bson_iter_recurse(&it, &child)) collect_in(child, names);
+      if (bson_iter_recurse(&it, &child)) collect_in(child, names, escaped);
     }
   }
 }
 
-void collect_in(const bson::Document& doc, std::set<std::string>& names) {
+void collect_in(const bson::Document& doc, std::set<std::string>& names, bool* escaped = nullptr) {
   bson_iter_t it;
-  if (bson_iter_init(&it, doc.get())) collect_in(it, names);
+  if (bson_iter_init(&it, doc.get())) collect_in(it, names, escaped);
 }
 
 }  // namespace
 
-void collect_placeholders(std::string_view text, std::set<std::string>& names) {
+void collect_placeholders(std::string_view text, std::set<std::string>& names, bool* escaped) {
   scan(
       text, [](std::string_view) {},
       [&](const std::string& name) {
         names.insert(name);
         return true;
+      },
+      [&] {
+        if (escaped) *escaped = true;
       });
 }
 
@@ -82,7 +94,8 @@ std::optional<std::string> replace_placeholders(std::string_view text,
         }
         out += it->second;
         return true;
-      });
+      },
+      [] {});
   if (!ok) return std::nullopt;
   return out;
 }
@@ -115,9 +128,9 @@ std::optional<bson::Document> substitute_placeholders(const bson::Document& doc,
   return out;
 }
 
-std::vector<std::string> placeholders_used(const Command& command) {
+std::vector<std::string> placeholders_used(const Command& command, bool* escaped) {
   std::set<std::string> names;
-  collect_in(command.spec, names);
+  collect_in(command.spec, names, escaped);
   return {names.begin(), names.end()};
 }
 

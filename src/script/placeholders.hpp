@@ -15,9 +15,12 @@
 namespace mongoway::script {
 
 // Names of the ${name} placeholders in `text` (name: letters, digits, '_', '.', '-').
-void collect_placeholders(std::string_view text, std::set<std::string>& names);
+// "$${" is an escaped "${" (the literal text "${", never a placeholder): it
+// sets `*escaped` when given.
+void collect_placeholders(std::string_view text, std::set<std::string>& names, bool* escaped = nullptr);
 
-// `text` with every placeholder replaced; nullopt when one is not defined
+// `text` with every placeholder replaced and every "$${" turned into "${";
+// nullopt when a placeholder is not defined
 // (its name is then stored in `unknown`).
 std::optional<std::string> replace_placeholders(std::string_view text,
                                                 const std::map<std::string, std::string>& values,
@@ -30,7 +33,9 @@ std::optional<bson::Document> substitute_placeholders(const bson::Document& doc,
 
 // Every placeholder used by the commands of `script`, sorted.
 std::vector<std::string> placeholders_used(const Script& script);
-std::vector<std::string> placeholders_used(const Command& command);
+// The same for one command; `*escaped` is set when one of its strings holds
+// an escaped "$${" (the command must then be rendered even without placeholders).
+std::vector<std::string> placeholders_used(const Command& command, bool* escaped = nullptr);
 
 // "command N (name): unknown placeholder ${x}; define it with …"
 std::string unknown_placeholder_message(const Command& command, const std::string& name);

@@ -49,8 +49,9 @@ std::vector<Diagnostic> missing_placeholders(const Script& script, const Command
 std::optional<bson::Document> substitute_checked(const Script& script, const Command& command,
                                                  const CommandSpec& spec, const RenderContext& context,
                                                  Diagnostic::Severity missing, std::vector<Diagnostic>& out) {
-  const auto used = placeholders_used(command);
-  if (used.empty()) return command.spec;  // rendered as written, and validated as read
+  bool escaped = false;
+  const auto used = placeholders_used(command, &escaped);
+  if (used.empty() && !escaped) return command.spec;  // rendered as written, and validated as read
   if (auto unknown = missing_placeholders(script, command, used, context.placeholders, missing); !unknown.empty()) {
     out.insert(out.end(), unknown.begin(), unknown.end());
     return std::nullopt;

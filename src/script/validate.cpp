@@ -42,6 +42,7 @@ bool has_placeholder(std::string_view text) {
 // " (the value comes from placeholder ${a}; …)": a rendered value's problem is
 // fixed where the placeholder gets its value, not in the file.
 std::string placeholder_note(const std::vector<std::string>& names) {
+  if (names.empty()) return "";  // a value with only an escaped "$${"
   if (names.size() == 1) {
     return fmt::format(" (the value comes from placeholder ${{{0}}}; fix the value given with --placeholder {0}=VALUE "
                        "or placeholder.{0} in the config file)",

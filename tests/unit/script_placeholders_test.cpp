@@ -20,6 +20,27 @@ TEST(ScriptPlaceholders, Syntax) {
   EXPECT_EQ(unknown, "nope");
 }
 
+// "$${" stands for a literal "${": text such as "${HOME}" in a document can
+// be written without a placeholder of that name.
+TEST(ScriptPlaceholders, DollarDollarBraceIsALiteralDollarBrace) {
+  std::set<std::string> names;
+  bool escaped = false;
+  collect_placeholders("$${HOME} and ${a} and $$ROOT", names, &escaped);
+  EXPECT_EQ(names, (std::set<std::string>{"a"}));
+  EXPECT_TRUE(escaped);
+  escaped = false;
+  collect_placeholders("${a} $$ROOT $ {b} $$ {c}", names, &escaped);
+  EXPECT_FALSE(escaped);
+  const std::map<std::string, std::string> values{{"a", "1"}, {"HOME", "no"}};
+  EXPECT_EQ(replace_placeholders("$${HOME}/${a}", values, nullptr), std::optional<std::string>("${HOME}/1"));
+  EXPECT_EQ(replace_placeholders("$${}$${", values, nullptr), std::optional<std::string>("${}${"));
+  EXPECT_EQ(replace_placeholders("x$${${a}}", values, nullptr), std::optional<std::string>("x${1}"));
+  EXPECT_EQ(replace_placeholders("$$${a}", values, nullptr), std::optional<std::string>("$${a}"));
+  EXPECT_EQ(replace_placeholders("$$ROOT", {}, nullptr), std::optional<std::string>("$$ROOT"));
+  // An escaped name needs no value.
+  EXPECT_EQ(replace_placeholders("$${undefined}", {}, nullptr), std::optional<std::string>("${undefined}"));
+}
+
 TEST(ScriptPlaceholders, ListedPerScriptAndPerCommand) {
   std::vector<Diagnostic> diagnostics;
   auto script = testing::parse_text(R"([

@@ -236,8 +236,16 @@ TEST(ScriptRender, PlaceholdersAreReplacedInStringValues) {
   expect_command(R"({"createIndex": "users_${env}", "key": {"email": 1}, "name": "email_${suffix}"})",
                  R"({"createIndexes": "users_prod", "indexes": [{"key": {"email": 1}, "name": "email_v2"}]})");
   expect_command(R"({"updateMany": "cfg", "filter": {"k": "${env}"}, "update": {"$set": {"v": ["${suffix}!", "$${x"]}}})",
-                 R"({"update": "cfg", "updates": [{"q": {"k": "prod"}, "u": {"$set": {"v": ["v2!", "$${x"]}},
+                 R"({"update": "cfg", "updates": [{"q": {"k": "prod"}, "u": {"$set": {"v": ["v2!", "${x"]}},
                      "multi": true}], "ordered": true})",
+                 "app", ReplyKind::write);
+}
+
+TEST(ScriptRender, AnEscapedDollarBraceIsSentAsALiteralEvenWithoutPlaceholders) {
+  // No placeholder in the command, only "$${" (a literal "${"): it is still rendered.
+  expect_command(R"({"updateOne": "cfg", "filter": {"k": 1}, "update": {"$set": {"tpl": "$${HOME}/bin", "r": "$$ROOT"}}})",
+                 R"({"update": "cfg", "updates": [{"q": {"k": 1}, "u": {"$set": {"tpl": "${HOME}/bin", "r": "$$ROOT"}}}],
+                     "ordered": true})",
                  "app", ReplyKind::write);
 }
 

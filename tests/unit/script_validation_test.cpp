@@ -134,6 +134,21 @@ TEST(ScriptLintPlaceholders, BadRenderedValueIsAnErrorAndAMissingValueAWarning) 
   EXPECT_EQ(good.migrations.size(), 2u);
 }
 
+TEST(ScriptLintPlaceholders, AnEscapedDollarBraceNeedsNoValue) {
+  TempDir dir;
+  dir.write("m/V1__a.json", R"([{"insertOne": "t", "document": {"cmd": "echo $${HOME}", "n": "$${x}"}}])");
+  LoadOptions lint;
+  lint.placeholders = std::map<std::string, std::string>{};
+  LoadResult result = load_all({dir.str() + "/m"}, lint);
+  EXPECT_TRUE(result.diagnostics.empty()) << diagnostics_text(result.diagnostics);
+  ASSERT_EQ(result.migrations.size(), 1u);
+  // Its collection name may not hold one: "${" is no part of a valid name.
+  dir.write("m/V2__b.json", R"([{"dropCollection": "t_$${x}"}])");
+  LoadResult bad = load_all({dir.str() + "/m"}, lint);
+  EXPECT_NE(diagnostics_text(bad.diagnostics).find("must not contain '$'"), std::string::npos)
+      << diagnostics_text(bad.diagnostics);
+}
+
 // --- collection names no server takes --------------------------------------------------------
 
 TEST(ScriptCollectionNames, NamesNoServerTakesAreRefusedAsTheFileIsRead) {
