@@ -30,6 +30,10 @@ struct Config {
   std::chrono::seconds lock_ttl{60};
   std::chrono::seconds lock_timeout{30};
   TransactionMode transaction = TransactionMode::never;
+  // ${name} -> value in the migration files' string values. The value of a
+  // name holding "pass", "pwd", "secret", "token", "credential", "private"
+  // or "apikey"/"api_key"/"api-key" (any case) is masked as **** in every
+  // message, planned command and recorded error.
   std::map<std::string, std::string> placeholders;
   bool clean_enabled = false;
   uint64_t max_file_size = 64ull * 1024 * 1024;

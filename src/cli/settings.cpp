@@ -11,6 +11,7 @@
 
 #include "cli/config_file.hpp"
 #include "cli/uri.hpp"
+#include "script/placeholders.hpp"
 #include "util/redact.hpp"
 #include "util/suggest.hpp"
 
@@ -243,6 +244,7 @@ class Resolver {
     }
     settings.secrets = uri_secrets(config.uri);
     if (password) settings.secrets.push_back(*password);
+    for (auto& value : script::secret_placeholder_values(config.placeholders)) settings.secrets.push_back(std::move(value));
     show(settings, password_origin);
     return settings;
   }
@@ -294,7 +296,8 @@ class Resolver {
       settings.shown.push_back({std::string(spec.key), text, value->origin});
     }
     for (const auto& [name, value] : m_placeholders) {
-      settings.shown.push_back({"placeholder." + name, value.value(), value.origin});
+      const bool secret = script::is_secret_placeholder(name) && !value.value().empty();
+      settings.shown.push_back({"placeholder." + name, secret ? "****" : value.value(), value.origin});
     }
     if (!password_origin.empty()) settings.shown.push_back({"password", "****", password_origin});
   }

@@ -16,8 +16,10 @@
 #include "mongo/history_store.hpp"
 #include "mongo/lease_lock.hpp"
 #include "plan/plan.hpp"
+#include "script/placeholders.hpp"
 #include "script/render.hpp"
 #include "script/script.hpp"
+#include "util/redact.hpp"
 
 namespace mongoway {
 namespace {
@@ -49,7 +51,16 @@ struct Migrator::Impl {
   script::LoadResult files;
 
   mongo::ClientOptions client_options() const {
-    return mongo::ClientOptions{config.uri, config.server_selection_timeout, config.socket_timeout};
+    return mongo::ClientOptions{config.uri, config.server_selection_timeout, config.socket_timeout,
+                                script::secret_placeholder_values(config.placeholders)};
+  }
+
+  // A command as the dry run and the listener show it: secret placeholder
+  // values masked.
+  PlannedCommand shown(const script::Command& command, const script::ServerCommand& server) const {
+    auto p = exec::describe(command, server);
+    p.command_json = redact_secrets(p.command_json, script::secret_placeholder_values(config.placeholders));
+    return p;
   }
 
   void debug(const std::string& message) const {
@@ -215,7 +226,7 @@ struct Migrator::Impl {
     for (const auto& step : steps) {
       auto r = describe_step(step, direction);
       for (const auto& [cmd, servers] : step.commands) {
-        for (const auto& s : servers) r.commands.push_back(exec::describe(*cmd, s));
+        for (const auto& s : servers) r.commands.push_back(shown(*cmd, s));
       }
       r.success = true;
       result.steps.push_back(std::move(r));
@@ -328,7 +339,7 @@ struct Migrator::Impl {
             in_command = true;
             sent = 0;
             for (const auto& s : servers) {
-              if (listener.command_started) listener.command_started(exec::describe(*cmd, s));
+              if (listener.command_started) listener.command_started(shown(*cmd, s));
               r.counts +=
                   exec::run_server_command(c, s, cmd->documents_count, listener.documents_progress, check_lease);
             }

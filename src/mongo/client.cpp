@@ -68,6 +68,7 @@ void Client::ClientDeleter::operator()(mongoc_client_t* p) const { mongoc_client
 
 Client::Client(const ClientOptions& options)
     : m_redacted_uri(redact_uri(options.uri)), m_secrets(uri_secrets(options.uri)) {
+  m_secrets.insert(m_secrets.end(), options.secrets.begin(), options.secrets.end());
   ensure_driver();
   bson_error_t error;
   m_uri.reset(mongoc_uri_new_with_error(options.uri.c_str(), &error));

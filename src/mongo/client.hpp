@@ -36,6 +36,7 @@ struct ClientOptions {
   std::string uri;
   std::chrono::milliseconds server_selection_timeout{5000};
   std::chrono::milliseconds socket_timeout{0};  // 0: no limit; the URI's socketTimeoutMS wins
+  std::vector<std::string> secrets;             // more text to mask in messages (secret placeholder values)
 };
 
 // What `hello` and `buildInfo` say about the server, read once per client.

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "script/bson_util.hpp"
 
 namespace mongoway::script {
@@ -138,6 +140,23 @@ std::vector<std::string> placeholders_used(const Script& script) {
   std::set<std::string> names;
   for (const auto& command : script.commands) collect_in(command.spec, names);
   return {names.begin(), names.end()};
+}
+
+bool is_secret_placeholder(std::string_view name) {
+  std::string lower(name);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* part : {"pass", "pwd", "secret", "token", "credential", "private", "apikey", "api_key", "api-key"}) {
+    if (lower.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> secret_placeholder_values(const std::map<std::string, std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& [name, value] : values) {
+    if (!value.empty() && is_secret_placeholder(name)) out.push_back(value);
+  }
+  return out;
 }
 
 std::string unknown_placeholder_message(const Command& command, const std::string& name) {

@@ -37,6 +37,14 @@ std::vector<std::string> placeholders_used(const Script& script);
 // an escaped "$${" (the command must then be rendered even without placeholders).
 std::vector<std::string> placeholders_used(const Command& command, bool* escaped = nullptr);
 
+// Whether a placeholder's value is a secret, by its name: it holds "pass",
+// "pwd", "secret", "token", "credential", "private" or "apikey"/"api_key"/
+// "api-key", in any case (db_password, API_TOKEN, s3.secretKey). Its value is
+// then masked wherever mongoway prints it or records a message.
+bool is_secret_placeholder(std::string_view name);
+// The values of the secret placeholders among `values` (the empty ones left out).
+std::vector<std::string> secret_placeholder_values(const std::map<std::string, std::string>& values);
+
 // "command N (name): unknown placeholder ${x}; define it with …"
 std::string unknown_placeholder_message(const Command& command, const std::string& name);
 

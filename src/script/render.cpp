@@ -7,6 +7,7 @@
 #include "script/commands.hpp"
 #include "script/placeholders.hpp"
 #include "script/validate.hpp"
+#include "util/redact.hpp"
 
 namespace mongoway::script {
 
@@ -62,8 +63,11 @@ std::optional<bson::Document> substitute_checked(const Script& script, const Com
                    json::Location{0, command.line, command.column}, &command.placeholder_sites};
   const size_t before = out.size();
   validate_command(spec, *substituted, site, out);
-  if (out.size() > before) return std::nullopt;
-  return substituted;
+  if (out.size() == before) return substituted;
+  // A message may quote the rendered value: a secret one is masked.
+  const auto secrets = secret_placeholder_values(context.placeholders);
+  for (size_t i = before; i < out.size(); ++i) out[i].message = redact_secrets(out[i].message, secrets);
+  return std::nullopt;
 }
 
 }  // namespace

@@ -227,6 +227,38 @@ TEST_F(ServerTest, PlaceholdersComeFromTheCommandLineAndTheConfigurationFile) {
   EXPECT_TRUE(contains(missing.out + missing.err, "env")) << missing.err;
 }
 
+// A placeholder named like a secret (db_password, API_TOKEN, ...) is masked in
+// the dry run, in -v, in the server's messages (which echo what they were
+// sent) and in the history those messages are recorded in.
+TEST_F(ServerTest, ASecretPlaceholderIsNeverPrintedNorRecorded) {
+  const std::string secret = "Hunter2Pw";
+  fs::remove_all(m_dir / "migrations");
+  m_dir.write("migrations/V1__svc.json",
+              R"([{"insertOne": "accounts", "document": {"_id": "svc", "password": "${db_password}", "env": "${env}"}}])");
+  // The server names the collection it cannot find: "ns does not exist: db.<value>".
+  m_dir.write("migrations/V2__probe.json", R"([{"runCommand": {"listIndexes": "${db_password}"}}])");
+  const std::vector<std::string> values{"--placeholder", "db_password=" + secret, "--placeholder", "env=prod"};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.end(), values.begin(), values.end());
+    return args;
+  };
+  auto plan = mw(with({"-v", "migrate", "--dry-run", "--target", "1"}));
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_TRUE(contains(plan.out, R"("password" : "****", "env" : "prod")")) << plan.out;
+  EXPECT_TRUE(contains(plan.out + plan.err, "placeholder.db_password = ****")) << plan.err;
+  for (const auto& output : {"text", "json"}) {
+    auto run = mw(with({"-v", "--output", output, "migrate"}));
+    EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+    EXPECT_FALSE(contains(run.out + run.err + plan.out + plan.err, secret)) << run.out << run.err;
+    EXPECT_TRUE(contains(run.out + run.err, ".**** (code 26)")) << run.out << run.err;
+    mw({"repair"});
+  }
+  // Read back by a process that is not given the value.
+  auto history = mw({"history", "--output", "json"});
+  EXPECT_FALSE(contains(history.out, secret)) << history.out;
+  EXPECT_TRUE(contains(history.out, "ns does not exist: " + m_database + ".****")) << history.out;
+}
+
 // A seed large enough that the run is still going when the test acts: 20
 // insertMany commands of 10,000 documents each (a stop request is honoured
 // between two commands).

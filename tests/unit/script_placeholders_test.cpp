@@ -41,6 +41,16 @@ TEST(ScriptPlaceholders, DollarDollarBraceIsALiteralDollarBrace) {
   EXPECT_EQ(replace_placeholders("$${undefined}", {}, nullptr), std::optional<std::string>("${undefined}"));
 }
 
+TEST(ScriptPlaceholders, SecretsAreKnownByTheirNames) {
+  for (const char* name : {"db_password", "PASSWORD", "passphrase", "s3.secretKey", "API_TOKEN", "apiKey", "api-key",
+                           "gcp_credentials", "private_key", "admin_pwd"}) {
+    EXPECT_TRUE(is_secret_placeholder(name)) << name;
+  }
+  for (const char* name : {"env", "region", "prefix", "shard_key", "db_user"}) EXPECT_FALSE(is_secret_placeholder(name)) << name;
+  EXPECT_EQ(secret_placeholder_values({{"env", "prod"}, {"db_password", "pw1"}, {"api_token", ""}}),
+            (std::vector<std::string>{"pw1"}));
+}
+
 TEST(ScriptPlaceholders, ListedPerScriptAndPerCommand) {
   std::vector<Diagnostic> diagnostics;
   auto script = testing::parse_text(R"([

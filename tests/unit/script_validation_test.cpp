@@ -97,6 +97,13 @@ TEST(ScriptRenderedValidation, CheckRenderListsEveryProblemWithoutThrowing) {
   EXPECT_TRUE(check_render(script, script.commands[0], with({{"a", "x"}, {"b", ""}, {"c", ""}})).empty());
 }
 
+TEST(ScriptRenderedValidation, ASecretValueIsMaskedInTheMessage) {
+  const Script script = parsed(R"([{"createCollection": "c", "validationLevel": "${api_token}"}])");
+  const auto message = render_error(script, 0, with({{"api_token", "tok-123456"}}));
+  EXPECT_NE(message.find("got \"****\" (the value comes from placeholder ${api_token}"), std::string::npos) << message;
+  EXPECT_EQ(message.find("tok-123456"), std::string::npos) << message;
+}
+
 TEST(ScriptRenderedValidation, UnknownPlaceholderIsReportedAtItsValue) {
   const Script script = parsed("[{\"dropCollection\": \"x\"},\n  {\"dropCollection\": \"t_${missing}\"}]");
   EXPECT_EQ(render_error(script, 1, with({})),
