@@ -311,7 +311,21 @@ struct Migrator::Impl {
         if (i > 0) store.end_run(lease);  // stopped between versions: the history is complete
         throw_if_stopped();
       }
-      lock.ensure_held();
+      try {
+        lock.ensure_held();
+      } catch (const Error&) {
+        // Lost between versions: every version before this one is recorded
+        // and this one never started, so the run record goes too (best
+        // effort: the server may be what was lost). Left behind, it would
+        // make this version look cut. It is this run's own document.
+        if (i > 0) {
+          try {
+            store.end_run(lease);
+          } catch (const Error&) {
+          }
+        }
+        throw;
+      }
       if (i % kRunRecordSteps == 0) store.record_run(run_record(steps, i, rank, type, lease));
       model::HistoryEntry entry = new_entry(rank, *step.script, type, lease);
       auto r = describe_step(step, direction);

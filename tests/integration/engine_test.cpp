@@ -581,6 +581,30 @@ TEST_F(LeaseLoss, BetweenTwoCommandsTheSecondIsNeverSent) {
   expect_left_unfinished();
 }
 
+TEST_F(LeaseLoss, BetweenTwoVersionsTheNextOneIsLeftPendingNotCut) {
+  auto dir = markers(2);
+  Migrator m(short_lease(dir));
+  Listener listener;
+  listener.step_finished = [&](const StepResult&, size_t index, size_t) {
+    if (index == 0) release_the_lease_and_wait_for_the_heartbeat();
+  };
+  m.set_listener(listener);
+  try {
+    m.migrate();
+    FAIL() << "the holder ran on without its lease";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::lock) << e.what();
+  }
+  EXPECT_EQ(count("markers"), 1);
+  // Version 2 never started: it is pending, not "did not finish".
+  Migrator after(config({dir}));
+  EXPECT_EQ(state(after, 1), State::applied);
+  EXPECT_EQ(state(after, 2), State::pending);
+  EXPECT_TRUE(find("mongoway_history_lock", R"({"_id": {"$lt": 0}})").empty()) << "the run record was left";
+  EXPECT_EQ(after.migrate().steps.size(), 1u);
+  EXPECT_EQ(count("markers"), 2);
+}
+
 TEST_F(LeaseLoss, BetweenTwoBatchesOfASeedTheRestIsNeverSent) {
   // Two batches by size (1,100 documents of about 8 KiB; a batch is at most 8 MiB).
   constexpr int kDocs = 1100;
