@@ -314,7 +314,12 @@ class FileParser {
     }
     std::error_code ec;
     if (!fs::exists(joined, ec)) {
-      add_field_error(command, value.begin, fmt::format("file {} not found", joined.string()));
+      add_field_error(command, value.begin,
+                      fmt::format("file {} not found{}", joined.string(),
+                                  relative.find("${") != std::string::npos
+                                      ? " (placeholders are not replaced in a documentsFile path: the file is part "
+                                        "of the version's checksum, which must be the same in every environment)"
+                                      : ""));
       return false;
     }
     if (!fs::is_regular_file(joined, ec)) {
