@@ -547,6 +547,17 @@ class LeaseLoss : public Engine {
     c.lock_ttl = std::chrono::seconds(3);
     return c;
   }
+  // Runs `m`, which must stop with exit 4 (the lock lost); returns its message.
+  std::string migrate_until_the_lock_is_lost(Migrator& m) {
+    try {
+      m.migrate();
+      ADD_FAILURE() << "the holder ran on without its lease";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::lock) << e.what();
+      return e.what();
+    }
+    return "";
+  }
   // The version was cut: no entry ended it, and `info` shows it failed.
   void expect_left_unfinished() {
     auto h = history();
@@ -568,14 +579,8 @@ TEST_F(LeaseLoss, BetweenTwoCommandsTheSecondIsNeverSent) {
     if (++started == 2) release_the_lease_and_wait_for_the_heartbeat();
   };
   m.set_listener(listener);
-  try {
-    m.migrate();
-    FAIL() << "the holder ran on without its lease";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::lock) << e.what();
-    EXPECT_NE(std::string(e.what()).find("V1__two.json stopped before sending command 2 of 2"), std::string::npos)
-        << e.what();
-  }
+  const auto message = migrate_until_the_lock_is_lost(m);
+  EXPECT_NE(message.find("V1__two.json stopped before sending command 2 of 2"), std::string::npos) << message;
   EXPECT_EQ(started, 2);
   EXPECT_EQ(count("markers"), 1) << "the second command was sent after the lease was lost";
   expect_left_unfinished();
@@ -589,12 +594,7 @@ TEST_F(LeaseLoss, BetweenTwoVersionsTheNextOneIsLeftPendingNotCut) {
     if (index == 0) release_the_lease_and_wait_for_the_heartbeat();
   };
   m.set_listener(listener);
-  try {
-    m.migrate();
-    FAIL() << "the holder ran on without its lease";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::lock) << e.what();
-  }
+  migrate_until_the_lock_is_lost(m);
   EXPECT_EQ(count("markers"), 1);
   // Version 2 never started: it is pending, not "did not finish".
   Migrator after(config({dir}));
@@ -622,14 +622,8 @@ TEST_F(LeaseLoss, BetweenTwoBatchesOfASeedTheRestIsNeverSent) {
     if (progress.size() == 1) release_the_lease_and_wait_for_the_heartbeat();
   };
   m.set_listener(listener);
-  try {
-    m.migrate();
-    FAIL() << "the holder ran on without its lease";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::lock) << e.what();
-    EXPECT_NE(std::string(e.what()).find("during command 1 of 1, after 1 of its requests"), std::string::npos)
-        << e.what();
-  }
+  const auto message = migrate_until_the_lock_is_lost(m);
+  EXPECT_NE(message.find("during command 1 of 1, after 1 of its requests"), std::string::npos) << message;
   ASSERT_EQ(progress.size(), 1u);
   EXPECT_LT(progress[0], static_cast<uint64_t>(kDocs));
   EXPECT_EQ(count("big"), static_cast<int64_t>(progress[0])) << "a batch was sent after the lease was lost";

@@ -32,6 +32,18 @@ std::optional<mongo::Lease> wait_for_lease_of(mongo::Client& client, const std::
   return std::nullopt;
 }
 
+// Starts `holder` and returns once it has held the lock for a random 0 to
+// 1.5 s (nullopt, a failure recorded, when it never took it).
+std::optional<mongo::Lease> hold_for_a_random_while(Scenario& s, const MarkerDatabase& m, Process& holder) {
+  auto lease = wait_for_lease_of(m.client, m.database, holder);
+  if (!lease) {
+    s.fail("the holder never took the lock");
+    return std::nullopt;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(random_between(0, 1500)));
+  return lease;
+}
+
 TEST_F(Reliability, StaleLockIsTakenOverAfterItsTtl) {
   Scenario s("stale lock taken over");
   auto dir = temp_dir();
@@ -45,12 +57,7 @@ TEST_F(Reliability, StaleLockIsTakenOverAfterItsTtl) {
     MarkerDatabase m{client(), server_uri(), trial_db(), dir, set};
     Process holder(m.cli({"migrate"}));
     // Kill it at a random moment while it holds the lock.
-    const auto lease = wait_for_lease_of(client(), m.database, holder);
-    if (!lease) {
-      s.fail("the holder never took the lock");
-      continue;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(random_between(0, 1500)));
+    if (!hold_for_a_random_while(s, m, holder)) continue;
     holder.signal(SIGKILL);
     holder.wait(Seconds(30));
     const auto dead = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
@@ -102,12 +109,8 @@ TEST_F(Reliability, FrozenHolderSendsNothingOnceItResumes) {
     s.trial();
     MarkerDatabase m{client(), server_uri(), trial_db(), dir, set};
     Process holder(m.cli({"migrate"}));
-    const auto lease = wait_for_lease_of(client(), m.database, holder);
-    if (!lease) {
-      s.fail("the holder never took the lock");
-      continue;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(random_between(0, 1500)));
+    const auto lease = hold_for_a_random_while(s, m, holder);
+    if (!lease) continue;
     holder.signal(SIGSTOP);
     const auto frozen_at = std::chrono::steady_clock::now();
     // The next run waits for the frozen lease to expire and takes over.
