@@ -35,7 +35,7 @@ const std::vector<OptionSpec>& global_options() {
       {"lock-ttl", 0, "SECONDS", "lifetime of the lock lease between renewals (default 60, 3 to 86400)"},
       {"transaction", 0, "MODE",
        "auto, always or never: transactions for files that do not say (default never)"},
-      {"placeholder", 0, "NAME=VALUE", "value of ${NAME} in migration files ($${ is a literal ${); repeatable", true},
+      {"placeholder", 0, "NAME=VALUE", "value of ${NAME} in migration files ($${ is a literal ${); repeatable (env MONGOWAY_PLACEHOLDER_NAME)", true},
       {"config", 'c', "FILE", "configuration file (default ./mongoway.conf when present)"},
       {"password-file", 0, "FILE",
        "read the URI's password from FILE (env MONGOWAY_PASSWORD_FILE; MONGOWAY_PASSWORD gives the "

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <map>
 
+#include <unistd.h>  // environ
+
 #include "cli/config_file.hpp"
 #include "cli/uri.hpp"
 #include "script/placeholders.hpp"
@@ -129,7 +131,7 @@ class Resolver {
     std::string origin;
     if (auto given = m_line.value("config")) {
       path = *given;
-    } else if (auto from_env = m_env("MONGOWAY_CONFIG"); from_env && !from_env->empty()) {
+    } else if (auto from_env = m_env.get("MONGOWAY_CONFIG"); from_env && !from_env->empty()) {
       path = *from_env;
     } else if (fs::exists("mongoway.conf")) {
       path = "mongoway.conf";
@@ -164,12 +166,20 @@ class Resolver {
   void read_environment() {
     for (const auto& spec : kKeys) {
       auto name = env_name(spec.key);
-      auto value = m_env(name);
+      auto value = m_env.get(name);
       if (!value || value->empty()) continue;
       m_raw[std::string(spec.key)] = {spec.is_list ? split_list(*value) : std::vector{*value}, "environment " + name};
     }
-    const auto own_color = m_env("MONGOWAY_COLOR");  // empty counts as unset, as for every variable
-    if (auto no_color = m_env("NO_COLOR"); no_color && !no_color->empty() && (!own_color || own_color->empty())) {
+    if (m_env.names) {
+      for (const auto& name : m_env.names()) {
+        if (!name.starts_with(kPlaceholderVariablePrefix) || name.size() == kPlaceholderVariablePrefix.size()) continue;
+        auto value = m_env.get(name);
+        if (!value || value->empty()) continue;  // empty counts as unset, as for every variable
+        m_placeholders[name.substr(kPlaceholderVariablePrefix.size())] = {{*value}, "environment " + name};
+      }
+    }
+    const auto own_color = m_env.get("MONGOWAY_COLOR");  // empty counts as unset, as for every variable
+    if (auto no_color = m_env.get("NO_COLOR"); no_color && !no_color->empty() && (!own_color || own_color->empty())) {
       m_raw["color"] = {{"never"}, "environment NO_COLOR"};
     }
   }
@@ -275,7 +285,7 @@ class Resolver {
       origin = file->origin;
       return read_password_file(file->value(), file->origin);
     }
-    if (auto password = m_env("MONGOWAY_PASSWORD"); password && !password->empty()) {
+    if (auto password = m_env.get("MONGOWAY_PASSWORD"); password && !password->empty()) {
       origin = "environment MONGOWAY_PASSWORD";
       return password;
     }
@@ -311,11 +321,21 @@ class Resolver {
 }  // namespace
 
 Environment process_environment() {
-  return [](const std::string& name) -> std::optional<std::string> {
+  Environment env;
+  env.get = [](const std::string& name) -> std::optional<std::string> {
     const char* value = std::getenv(name.c_str());
     if (value == nullptr) return std::nullopt;
     return std::string(value);
   };
+  env.names = [] {
+    std::vector<std::string> names;
+    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+      const std::string_view text(*entry);
+      names.emplace_back(text.substr(0, text.find('=')));
+    }
+    return names;
+  };
+  return env;
 }
 
 std::vector<std::string> config_keys() {

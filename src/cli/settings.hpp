@@ -32,9 +32,16 @@ struct Settings {
   std::vector<std::string> secrets;  // to mask in every message
 };
 
-// Reads an environment variable; nullopt when unset.
-using Environment = std::function<std::optional<std::string>(const std::string& name)>;
+// The environment: a variable's value (nullopt when unset), and the names of
+// every variable (for MONGOWAY_PLACEHOLDER_<NAME>; may be left empty).
+struct Environment {
+  std::function<std::optional<std::string>(const std::string& name)> get;
+  std::function<std::vector<std::string>()> names;
+};
 Environment process_environment();
+
+// A placeholder given by the environment: MONGOWAY_PLACEHOLDER_<NAME>.
+inline constexpr std::string_view kPlaceholderVariablePrefix = "MONGOWAY_PLACEHOLDER_";
 
 // Every configuration key, for the man page test and suggestions.
 std::vector<std::string> config_keys();

@@ -400,6 +400,35 @@ TEST(Cli, PrecedenceIsCommandLineThenEnvironmentThenFileThenDefault) {
   EXPECT_TRUE(contains(cli.err, "lock_timeout = 11")) << cli.err;
 }
 
+// MONGOWAY_PLACEHOLDER_<NAME> sits between the command line and the file,
+// like every other variable; a secret-named one is masked in -v.
+TEST(Cli, PlaceholdersComeFromTheEnvironmentToo) {
+  TempDir dir;
+  dir.write("m/V1__a.json", R"([{"createCollection": "c", "validationLevel": "${lvl}"},
+ {"insertOne": "c", "document": {"k": "${api_token}"}}])");
+  dir.write("mongoway.conf", "locations = m\nplaceholder.lvl = from_file\nplaceholder.api_token = t0\n");
+  const std::map<std::string, std::string> env{{"MONGOWAY_PLACEHOLDER_lvl", "from_env"},
+                                               {"MONGOWAY_PLACEHOLDER_api_token", "tok-secret-1"}};
+
+  auto file = mongoway({"-v", "lint"}, {.cwd = dir.path()});
+  EXPECT_EQ(file.exit_code, 3) << file.err;
+  EXPECT_TRUE(contains(file.out + file.err, "got \"from_file\"")) << file.out << file.err;
+
+  auto from_env = mongoway({"-v", "lint"}, {.env = env, .cwd = dir.path()});
+  EXPECT_EQ(from_env.exit_code, 3) << from_env.err;
+  EXPECT_TRUE(contains(from_env.out + from_env.err, "got \"from_env\"")) << from_env.out << from_env.err;
+  EXPECT_TRUE(contains(from_env.err, "(environment MONGOWAY_PLACEHOLDER_lvl)")) << from_env.err;
+  EXPECT_TRUE(contains(from_env.err, "placeholder.api_token = ****")) << from_env.err;
+  EXPECT_FALSE(contains(from_env.out + from_env.err, "tok-secret-1")) << from_env.out << from_env.err;
+
+  auto cli = mongoway({"lint", "--placeholder", "lvl=moderate"}, {.env = env, .cwd = dir.path()});
+  EXPECT_EQ(cli.exit_code, 0) << cli.out << cli.err;
+
+  auto empty = mongoway({"lint"}, {.env = {{"MONGOWAY_PLACEHOLDER_lvl", ""}}, .cwd = dir.path()});
+  EXPECT_TRUE(contains(empty.out + empty.err, "got \"from_file\"")) << "an empty variable counts as unset: "
+                                                                      << empty.out << empty.err;
+}
+
 TEST(Cli, ConfigurationPathsAreRelativeToTheFile) {
   TempDir dir;
   dir.write("project/db/V1__a.json", kValidV1);

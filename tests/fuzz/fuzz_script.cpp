@@ -98,10 +98,11 @@ void fuzz_config(std::string_view text) {
   if (text.find("password_file") != std::string_view::npos) return;
   cli::CommandLine line;
   line.values["config"] = {path};
-  const cli::Environment env = [](const std::string& name) -> std::optional<std::string> {
-    if (name == "MONGOWAY_PASSWORD") return std::string(kPassword);
-    return std::nullopt;
-  };
+  const cli::Environment env{[](const std::string& name) -> std::optional<std::string> {
+                                if (name == "MONGOWAY_PASSWORD") return std::string(kPassword);
+                                return std::nullopt;
+                              },
+                              nullptr};
   for (bool needs_server : {false, true}) {
     try {
       auto settings = cli::resolve_settings(line, env, needs_server);

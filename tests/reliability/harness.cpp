@@ -76,6 +76,10 @@ std::map<std::string, std::string> clean_env(std::map<std::string, std::string> 
       {"MONGOWAY_LOCK_TTL", ""},     {"MONGOWAY_LOCK_TIMEOUT", ""}, {"MONGOWAY_OUTPUT", ""},
       {"MONGOWAY_HISTORY_COLLECTION", ""}, {"MONGOWAY_TRANSACTION", ""}, {"MONGOWAY_CLEAN_ENABLED", ""},
       {"MONGOWAY_MAX_FILE_SIZE", ""}, {"MONGOWAY_COLOR", ""},       {"NO_COLOR", "1"}};
+  for (char** e = environ; *e != nullptr; ++e) {  // placeholders of the caller's (empty counts as unset)
+    const std::string_view entry(*e);
+    if (entry.starts_with("MONGOWAY_PLACEHOLDER_")) env[std::string(entry.substr(0, entry.find('=')))] = "";
+  }
   for (auto& [k, v] : more) env[k] = v;
   return env;
 }
