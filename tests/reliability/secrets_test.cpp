@@ -4,6 +4,8 @@
 // stderr and the history and lock collections for the password: zero hits.
 // The password also comes from MONGOWAY_PASSWORD and --password-file, and a
 // password with an unescaped '@' (which the driver reads differently) is tried.
+// And a secret placeholder from MONGOWAY_PLACEHOLDER_db_password, used in a
+// document and in a failing command whose error quotes it.
 
 #include <fmt/ranges.h>
 #include <netinet/in.h>
@@ -48,6 +50,14 @@ TEST_F(Reliability, PasswordsNeverLeak) {
   write_file(failing + "/V1__ok.json", R"([{"insertOne": "things", "document": {"_id": 1}}])");
   write_file(failing + "/U1__undo_ok.json", R"([{"deleteOne": "things", "filter": {"_id": 1}}])");
   write_file(failing + "/V2__fails.json", R"([{"insertOne": "things", "document": {"_id": 1}}])");
+  // ${db_password} in a document, and in a command whose error quotes it
+  // ("ns does not exist: <database>.<value>").
+  const std::string placeholder_secret = "ph" + random_hex(12);
+  const std::string with_placeholder = temp_dir();
+  write_file(with_placeholder + "/V1__account.json",
+             R"([{"insertOne": "accounts", "document": {"_id": "svc", "password": "${db_password}"}}])");
+  write_file(with_placeholder + "/U1__undo_account.json", R"([{"deleteOne": "accounts", "filter": {"_id": "svc"}}])");
+  write_file(with_placeholder + "/V2__probe.json", R"([{"runCommand": {"listIndexes": "${db_password}"}}])");
   const std::string scratch = temp_dir();  // for `new`
   const std::string password_file = temp_dir() + "/password";
   write_file(password_file, password + "\n");
@@ -74,9 +84,12 @@ TEST_F(Reliability, PasswordsNeverLeak) {
       {"--password-file", user_only, {}, {"--password-file", password_file}, failing},
       {"unreachable server", secure->uri(password, dead), {}, {}, good},
       {"unreachable server, TLS", secure->uri(password, dead, "tls=true&tlsCAFile=" + secure->ca), {}, {}, good},
+      {"secret placeholder", user_only,
+       {{"MONGOWAY_PASSWORD", password}, {"MONGOWAY_PLACEHOLDER_db_password", placeholder_secret}}, {},
+       with_placeholder},
   };
 
-  std::vector<std::string> forms = {password, percent_encode(password), password.substr(3, 20)};
+  std::vector<std::string> forms = {password, percent_encode(password), password.substr(3, 20), placeholder_secret};
   mongo::Client authenticated(client_options(secure->uri()));
   size_t documents = 0;
   // The history and lock collections, after every run.
@@ -158,7 +171,8 @@ TEST_F(Reliability, PasswordsNeverLeak) {
   std::string codes;
   for (const auto& [code, n] : exits) codes += fmt::format("{}{}x exit {}", codes.empty() ? "" : ", ", n, code);
   s.report(fmt::format("{} runs ({} commands x text/json x {} x {} setups: URI, MONGOWAY_PASSWORD, "
-                       "--password-file, failing migration, unreachable server plain and TLS; plus an unescaped '@'); "
+                       "--password-file, failing migration, unreachable server plain and TLS, a secret placeholder; "
+                       "plus an unescaped '@'); "
                        "{} bytes of output and {} history/lock documents (read after every run) searched: {} hits "
                        "({})",
                        runs, commands.size(), full_mode() ? "plain/verbose" : "verbose", setups.size(), bytes,
