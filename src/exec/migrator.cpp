@@ -361,6 +361,9 @@ struct Migrator::Impl {
             ++done;
             if (done < step.commands.size()) throw_if_stopped();
           }
+          // The commit is one more request: a lease lost by now aborts the
+          // transaction instead.
+          if (step.transaction) lock.ensure_held();
         };
         if (step.transaction) {
           c.with_transaction(body);
@@ -371,6 +374,17 @@ struct Migrator::Impl {
         r.execution_time_ms = elapsed_ms(step_started);
         r.error = e.what();
         if (e.code() == ExitCode::connection) throw;  // the server is gone: the run record stays
+        if (e.code() == ExitCode::lock && step.transaction) {
+          // Aborted, never committed: nothing of the version was applied,
+          // so it stays pending and the run record goes (best effort).
+          try {
+            store.end_run(lease);
+          } catch (const Error&) {
+          }
+          throw Error(ExitCode::lock, fmt::format("{}; the transaction of {} was aborted, so nothing of it was "
+                                                  "applied and it is still pending",
+                                                  e.what(), step.script->file.file_name));
+        }
         if (e.code() == ExitCode::lock) {
           // The lease is gone: the history is another process's now, so
           // nothing is written; the run record stands for this version.

@@ -605,6 +605,28 @@ TEST_F(LeaseLoss, BetweenTwoVersionsTheNextOneIsLeftPendingNotCut) {
   EXPECT_EQ(count("markers"), 2);
 }
 
+TEST_F(LeaseLoss, InsideATransactionNothingOfTheVersionIsApplied) {
+  if (!client().server_info().supports_transactions) {
+    MONGOWAY_SKIP_BECAUSE("the server has no transactions (FerretDB, or a standalone mongod), so a version cannot "
+                          "run in one here");
+  }
+  auto dir = temp_dir();
+  write(dir, "V1__two.json", R"({"transaction": true, "commands": [{"insertOne": "markers", "document": {"_id": 1}},
+    {"insertOne": "markers", "document": {"_id": 2}}]})");
+  Migrator m(short_lease(dir));
+  Listener listener;
+  int started = 0;
+  listener.command_started = [&](const PlannedCommand&) {
+    if (++started == 2) release_the_lease_and_wait_for_the_heartbeat();
+  };
+  m.set_listener(listener);
+  const auto message = migrate_until_the_lock_is_lost(m);
+  EXPECT_NE(message.find("the transaction of V1__two.json was aborted"), std::string::npos) << message;
+  EXPECT_EQ(count("markers"), 0) << "the aborted transaction left data behind";
+  Migrator after(config({dir}));
+  EXPECT_EQ(state(after, 1), State::pending);
+}
+
 TEST_F(LeaseLoss, BetweenTwoBatchesOfASeedTheRestIsNeverSent) {
   // Two batches by size (1,100 documents of about 8 KiB; a batch is at most 8 MiB).
   constexpr int kDocs = 1100;
