@@ -558,6 +558,20 @@ class LeaseLoss : public Engine {
     }
     return "";
   }
+  // Migrates `dir` and loses the lease as the second command starts; returns
+  // the error's message.
+  std::string lose_the_lease_at_the_second_command(const std::string& dir) {
+    Migrator m(short_lease(dir));
+    Listener listener;
+    int started = 0;
+    listener.command_started = [&](const PlannedCommand&) {
+      if (++started == 2) release_the_lease_and_wait_for_the_heartbeat();
+    };
+    m.set_listener(listener);
+    auto message = migrate_until_the_lock_is_lost(m);
+    EXPECT_EQ(started, 2);
+    return message;
+  }
   // The version was cut: no entry ended it, and `info` shows it failed.
   void expect_left_unfinished() {
     auto h = history();
@@ -572,16 +586,8 @@ TEST_F(LeaseLoss, BetweenTwoCommandsTheSecondIsNeverSent) {
   auto dir = temp_dir();
   write(dir, "V1__two.json",
         R"([{"insertOne": "markers", "document": {"_id": 1}}, {"insertOne": "markers", "document": {"_id": 2}}])");
-  Migrator m(short_lease(dir));
-  Listener listener;
-  int started = 0;
-  listener.command_started = [&](const PlannedCommand&) {
-    if (++started == 2) release_the_lease_and_wait_for_the_heartbeat();
-  };
-  m.set_listener(listener);
-  const auto message = migrate_until_the_lock_is_lost(m);
+  const auto message = lose_the_lease_at_the_second_command(dir);
   EXPECT_NE(message.find("V1__two.json stopped before sending command 2 of 2"), std::string::npos) << message;
-  EXPECT_EQ(started, 2);
   EXPECT_EQ(count("markers"), 1) << "the second command was sent after the lease was lost";
   expect_left_unfinished();
 }
@@ -613,14 +619,7 @@ TEST_F(LeaseLoss, InsideATransactionNothingOfTheVersionIsApplied) {
   auto dir = temp_dir();
   write(dir, "V1__two.json", R"({"transaction": true, "commands": [{"insertOne": "markers", "document": {"_id": 1}},
     {"insertOne": "markers", "document": {"_id": 2}}]})");
-  Migrator m(short_lease(dir));
-  Listener listener;
-  int started = 0;
-  listener.command_started = [&](const PlannedCommand&) {
-    if (++started == 2) release_the_lease_and_wait_for_the_heartbeat();
-  };
-  m.set_listener(listener);
-  const auto message = migrate_until_the_lock_is_lost(m);
+  const auto message = lose_the_lease_at_the_second_command(dir);
   EXPECT_NE(message.find("the transaction of V1__two.json was aborted"), std::string::npos) << message;
   EXPECT_EQ(count("markers"), 0) << "the aborted transaction left data behind";
   Migrator after(config({dir}));
