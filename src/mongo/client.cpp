@@ -90,6 +90,12 @@ Client::Client(const ClientOptions& options)
   if (!mongoc_uri_has_option(m_uri.get(), MONGOC_URI_APPNAME)) {
     mongoc_uri_set_option_as_utf8(m_uri.get(), MONGOC_URI_APPNAME, "mongoway");
   }
+  if (const mongoc_write_concern_t* wc = mongoc_uri_get_write_concern(m_uri.get());
+      wc != nullptr && !mongoc_write_concern_is_acknowledged(wc)) {
+    throw Error(ExitCode::usage, fmt::format("the connection URI {} asks for unacknowledged writes (w=0): mongoway "
+                                             "must know that each write landed before it records it; remove w=0",
+                                             m_redacted_uri));
+  }
   m_client.reset(mongoc_client_new_from_uri_with_error(m_uri.get(), &error));
   if (!m_client) {
     throw Error(ExitCode::usage, fmt::format("cannot use connection URI {}: {}", m_redacted_uri,
@@ -160,8 +166,19 @@ void Client::fail(const char* what, const bson_error_t& error, const bson::Docum
   throw ServerError(code, fmt::format("{} failed: {} (code {})", what, message, code));
 }
 
-bson::Document Client::run_raw(const std::string& database, const bson::Document& command) {
+bson::Document Client::write_options(const bson::Document& command) {
   bson::Document opts;
+  if (m_session) return opts;  // run_raw attaches the session
+  const mongoc_write_concern_t* wc = mongoc_client_get_write_concern(m_client.get());
+  if (wc == nullptr || mongoc_write_concern_is_default(wc) || bson_has_field(command.get(), "writeConcern")) return opts;
+  std::unique_ptr<mongoc_write_concern_t, void (*)(mongoc_write_concern_t*)> copy(mongoc_write_concern_copy(wc),
+                                                                                 mongoc_write_concern_destroy);
+  mongoc_write_concern_append(copy.get(), opts.mut());
+  return opts;
+}
+
+bson::Document Client::run_raw(const std::string& database, const bson::Document& command, bool write) {
+  bson::Document opts = write ? write_options(command) : bson::Document{};
   bson_error_t error;
   if (m_session && !mongoc_client_session_append(m_session, opts.mut(), &error)) {
     fail("attaching the transaction", error, nullptr);
@@ -234,7 +251,9 @@ bson::Document Client::run(const std::string& database, const bson::Document& co
 }
 
 bson::Document Client::run_write(const std::string& database, const bson::Document& command) {
-  return run(database, command);
+  bson::Document reply = run_raw(database, command, /*write=*/true);
+  check_write_reply(command, reply);
+  return reply;
 }
 
 void Client::check_write_reply(const bson::Document& command, const bson::Document& reply) const {

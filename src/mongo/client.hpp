@@ -67,8 +67,15 @@ class Client {
   bson::Document run(const std::string& database, const bson::Document& command);
   // Runs a command that answers with a cursor and returns every document.
   std::vector<bson::Document> run_cursor(const std::string& database, const bson::Document& command);
-  // The same as run(); says at the call site that a write's reply is checked.
+  // The same as run() for an insert, update or delete, sent with the URI's
+  // write concern (w, wtimeoutMS, journal) when it gives one and `command`
+  // has none of its own: the driver applies the client's write concern to
+  // its helpers only, not to commands.
   bson::Document run_write(const std::string& database, const bson::Document& command);
+  // The options a write is sent with: the transaction's session inside one
+  // (which carries the transaction's write concern), else the URI's write
+  // concern, else none.
+  bson::Document write_options(const bson::Document& command);
 
   const ServerInfo& server_info();
   // The server's clock, from `hello`'s localTime (milliseconds since the epoch).
@@ -89,7 +96,7 @@ class Client {
   void with_transaction(const std::function<void()>& body);
 
  private:
-  bson::Document run_raw(const std::string& database, const bson::Document& command);
+  bson::Document run_raw(const std::string& database, const bson::Document& command, bool write = false);
   void check_write_reply(const bson::Document& command, const bson::Document& reply) const;
   [[noreturn]] void fail(const char* what, const struct _bson_error_t& error, const bson::Document* reply);
   std::optional<bson::Document> ask_admin(const char* name);

@@ -651,6 +651,35 @@ TEST_F(LeaseLoss, BetweenTwoBatchesOfASeedTheRestIsNeverSent) {
   expect_left_unfinished();
 }
 
+// The driver applies a URI's write concern to its helpers, not to commands:
+// mongoway adds it to every insert, update and delete it sends (its own
+// history and lock writes too), and refuses unacknowledged writes.
+TEST_F(Engine, TheUrisWriteConcernGoesWithEveryWriteAndWZeroIsRefused) {
+  const auto insert = json(R"({"insert": "t", "documents": [{"a": 1}]})");
+  mongo::Client majority(client_options(server_uri() + "?w=majority&wtimeoutMS=4000"));
+  const auto opts = majority.write_options(insert).to_json(bson::JsonMode::relaxed);
+  EXPECT_NE(opts.find(R"("writeConcern" : { "w" : "majority", "wtimeout" : 4000 })"), std::string::npos) << opts;
+  const auto own = json(R"({"insert": "t", "documents": [{"a": 1}], "writeConcern": {"w": 1}})");
+  EXPECT_EQ(majority.write_options(own).to_json(bson::JsonMode::relaxed), "{ }") << "the command's own one wins";
+  mongo::Client plain(client_options(server_uri()));
+  EXPECT_EQ(plain.write_options(insert).to_json(bson::JsonMode::relaxed), "{ }");
+
+  auto c = config({markers(2)});
+  c.uri = server_uri() + "?w=majority&wtimeoutMS=4000";
+  EXPECT_EQ(Migrator(c).migrate().steps.size(), 2u);
+  EXPECT_EQ(count("markers"), 2);
+
+  c.uri = server_uri() + "?w=0";
+  try {
+    Migrator(c).undo(down_to(0));
+    FAIL() << "w=0 was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+    EXPECT_NE(std::string(e.what()).find("asks for unacknowledged writes (w=0)"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(count("markers"), 2);
+}
+
 TEST_F(Engine, TransactionOnAServerWithoutThemIsRefusedBeforeAnythingRuns) {
   if (!server_is_ferretdb()) MONGOWAY_SKIP_BECAUSE("this server may support transactions; the refusal is for servers without them");
   auto dir = temp_dir();
