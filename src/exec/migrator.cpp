@@ -46,20 +46,20 @@ struct Step {
 
 struct Migrator::Impl {
   Config config;
+  std::vector<std::string> secrets;  // the secret placeholders' values, masked in what is shown
   Listener listener;
   std::unique_ptr<mongo::Client> client;
   script::LoadResult files;
 
   mongo::ClientOptions client_options() const {
-    return mongo::ClientOptions{config.uri, config.server_selection_timeout, config.socket_timeout,
-                                script::secret_placeholder_values(config.placeholders)};
+    return mongo::ClientOptions{config.uri, config.server_selection_timeout, config.socket_timeout, secrets};
   }
 
   // A command as the dry run and the listener show it: secret placeholder
   // values masked.
   PlannedCommand shown(const script::Command& command, const script::ServerCommand& server) const {
     auto p = exec::describe(command, server);
-    p.command_json = redact_secrets(p.command_json, script::secret_placeholder_values(config.placeholders));
+    p.command_json = redact_secrets(p.command_json, secrets);
     return p;
   }
 
@@ -287,6 +287,17 @@ struct Migrator::Impl {
   // as it goes), which keeps it far below the server's document size limit.
   static constexpr size_t kRunRecordSteps = 1000;
 
+  // Deletes this run's record after its lease was lost, when the history it
+  // stands for is complete. Best effort: the server may be what was lost,
+  // and the lease's loss is the error to report. It is this run's own
+  // document, so writing it without the lease is safe.
+  static void end_run_if_possible(mongo::HistoryStore& store, int64_t lease) {
+    try {
+      store.end_run(lease);
+    } catch (const Error&) {
+    }
+  }
+
   // Runs the steps under the lock. Before the first command the run's record
   // (the versions it will run) is written beside the lock; each version's
   // entry is appended to the history once the version has ended, success or
@@ -315,15 +326,9 @@ struct Migrator::Impl {
         lock.ensure_held();
       } catch (const Error&) {
         // Lost between versions: every version before this one is recorded
-        // and this one never started, so the run record goes too (best
-        // effort: the server may be what was lost). Left behind, it would
-        // make this version look cut. It is this run's own document.
-        if (i > 0) {
-          try {
-            store.end_run(lease);
-          } catch (const Error&) {
-          }
-        }
+        // and this one never started, so the run record goes too. Left
+        // behind, it would make this version look cut.
+        if (i > 0) end_run_if_possible(store, lease);
         throw;
       }
       if (i % kRunRecordSteps == 0) store.record_run(run_record(steps, i, rank, type, lease));
@@ -374,18 +379,15 @@ struct Migrator::Impl {
         r.execution_time_ms = elapsed_ms(step_started);
         r.error = e.what();
         if (e.code() == ExitCode::connection) throw;  // the server is gone: the run record stays
-        if (e.code() == ExitCode::lock && step.transaction) {
-          // Aborted, never committed: nothing of the version was applied,
-          // so it stays pending and the run record goes (best effort).
-          try {
-            store.end_run(lease);
-          } catch (const Error&) {
-          }
-          throw Error(ExitCode::lock, fmt::format("{}; the transaction of {} was aborted, so nothing of it was "
-                                                  "applied and it is still pending",
-                                                  e.what(), step.script->file.file_name));
-        }
         if (e.code() == ExitCode::lock) {
+          if (step.transaction) {
+            // Aborted, never committed: nothing of the version was applied,
+            // so it stays pending and the run record goes.
+            end_run_if_possible(store, lease);
+            throw Error(ExitCode::lock, fmt::format("{}; the transaction of {} was aborted, so nothing of it was "
+                                                    "applied and it is still pending",
+                                                    e.what(), step.script->file.file_name));
+          }
           // The lease is gone: the history is another process's now, so
           // nothing is written; the run record stands for this version.
           const auto where =
@@ -443,7 +445,10 @@ struct Migrator::Impl {
   }
 };
 
-Migrator::Migrator(Config config) : m_impl(std::make_unique<Impl>()) { m_impl->config = std::move(config); }
+Migrator::Migrator(Config config) : m_impl(std::make_unique<Impl>()) {
+  m_impl->config = std::move(config);
+  m_impl->secrets = script::secret_placeholder_values(m_impl->config.placeholders);
+}
 Migrator::~Migrator() = default;
 
 void Migrator::set_listener(Listener listener) {
