@@ -1,0 +1,149 @@
+#pragma once
+// The port: the engine's only view of a server. src/mongo implements it with
+// libmongoc (mongo::MongoServer); tests/fake implements it in memory, with a
+// deterministic clock and fault injection (testing::FakeServer). The cases of
+// tests/conformance run against both, so the fake cannot drift from a real
+// server.
+//
+// One Server is bound to one database and one history collection (the lock
+// collection is the history collection's name + "_lock"). Every call is one
+// request to the server unless it says otherwise. A call throws
+// port::ServerError when the server refuses it, and mongoway::Error with
+// ExitCode::connection when the server cannot be reached or its reply was lost
+// (the request's outcome is then unknown). A Server is used by one thread at a
+// time.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bson/document.hpp"
+#include "model/history.hpp"
+#include "mongoway/error.hpp"
+
+namespace mongoway::port {
+
+// A request the server refused (ok:0, writeErrors, writeConcernError): an
+// Error with ExitCode::migration_failed; server_code() is the server's code.
+class ServerError : public Error {
+ public:
+  ServerError(int server_code, const std::string& message)
+      : Error(ExitCode::migration_failed, message), m_server_code(server_code) {}
+  int server_code() const noexcept { return m_server_code; }
+
+ private:
+  int m_server_code;
+};
+
+// The server's code for an insert whose _id exists already.
+constexpr int kDuplicateKey = 11000;
+
+// What the server is; read once (the first call asks, later calls do not).
+struct ServerFacts {
+  bool ferretdb = false;
+  bool supports_transactions = false;  // a replica set or a sharded cluster, and not FerretDB
+  std::string version;
+  int max_write_batch_size = 100000;
+  int max_bson_object_size = 16 * 1024 * 1024;
+};
+
+// One lease of the lock collection (_id > 0; a run record's _id is minus its lease).
+struct Lease {
+  int64_t id = 0;
+  std::string owner;  // user@host:pid
+  std::string token;  // random, known only to the process that took it
+  int64_t acquired_ms = 0;  // server clock
+  int64_t expires_ms = 0;   // server clock
+  bool released = false;
+};
+
+// How a migration command's reply is read.
+enum class Reply {
+  plain,   // checked for ok
+  write,   // insert/update/delete: also writeErrors and writeConcernError; the reply holds the counts
+  cursor,  // the cursor it opens is drained (aggregate); an empty document is returned
+};
+
+class Server {
+ public:
+  virtual ~Server() = default;
+
+  // --- what the server is
+  virtual const ServerFacts& facts() = 0;
+  // The server's clock (`hello`'s localTime), in milliseconds since the epoch.
+  virtual int64_t time_ms() = 0;
+
+  // --- the history: a log of entries, and the records of runs in progress
+  // Every entry of the history collection, ascending by rank.
+  virtual std::vector<model::HistoryEntry> read_log() = 0;
+  // Every run record of the lock collection (any order).
+  virtual std::vector<model::RunRecord> read_runs() = 0;
+  // Creates the history's index on version; called before its first entry.
+  virtual void ensure_history_indexes() = 0;
+  // Appends one entry. A rank already there is never overwritten: throws
+  // ServerError(kDuplicateKey) saying another process wrote the history.
+  virtual void append(const model::HistoryEntry& entry) = 0;
+  // Sets `repaired: true` on the entries of these ranks (one request; none: no request).
+  virtual void mark_repaired(const std::vector<int64_t>& ranks) = 0;
+  // Writes the record of run.lease, replacing the one there.
+  virtual void record_run(const model::RunRecord& run) = 0;
+  // Deletes the record of `lease`'s run (none there: nothing happens).
+  virtual void end_run(int64_t lease) = 0;
+
+  // --- leases
+  // The lease with the highest number; nullopt when there is none.
+  virtual std::optional<Lease> newest_lease() = 0;
+  // Inserts a new lease; false when its number is taken.
+  virtual bool insert_lease(const Lease& lease) = 0;
+  // Whether a lease numbered above `id` exists.
+  virtual bool newer_lease_exists(int64_t id) = 0;
+  // Sets the expiry of the lease of lease.id *and* lease.token, only if it is
+  // not released and not expired at `now_ms`; false when nothing matched.
+  virtual bool renew_lease(const Lease& lease, int64_t now_ms, int64_t expires_ms) = 0;
+  // Marks the lease of lease.id and lease.token released; false when there is none.
+  virtual bool release_lease(const Lease& lease) = 0;
+  // Deletes the leases numbered 1 to id - 1 (run records stay).
+  virtual void delete_leases_below(int64_t id) = 0;
+
+  // --- the database's collections (for `clean`)
+  // Names of the database's collections, sorted.
+  virtual std::vector<std::string> list_collections() = 0;
+  // Drops one (a missing collection is not an error).
+  virtual void drop_collection(const std::string& name) = 0;
+
+  // --- migration commands
+  // Sends one command to `database`; returns the reply (Reply::cursor: empty).
+  // Inside with_transaction(), it is part of the transaction.
+  virtual bson::Document send(const std::string& database, const bson::Document& command, Reply reply) = 0;
+  // Runs `body` in one transaction and commits it; aborts it when `body`
+  // throws (and rethrows). After a transient error the server's driver runs
+  // `body` again from its start. Throws Error(usage) when the server has no
+  // transactions.
+  virtual void with_transaction(const std::function<void()>& body) = 0;
+
+  // A second connection to the same server and names, for the lease's
+  // heartbeat; its replies are awaited for `reply_timeout` at most.
+  virtual std::unique_ptr<Server> another(std::chrono::milliseconds reply_timeout) = 0;
+};
+
+// The lock collection of a history collection: NAME_lock.
+inline std::string lock_collection_of(const std::string& history_collection) { return history_collection + "_lock"; }
+
+// Time as the engine sees it: injected, so that tests of the lease run on a
+// clock they move themselves, without sleeping.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // A steady clock, in nanoseconds.
+  virtual int64_t now_ns() = 0;
+  virtual void sleep_for(std::chrono::milliseconds duration) = 0;
+};
+
+// std::chrono::steady_clock and std::this_thread::sleep_for.
+Clock& steady_clock();
+
+}  // namespace mongoway::port
