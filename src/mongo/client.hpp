@@ -11,6 +11,7 @@
 
 #include "bson/document.hpp"
 #include "mongoway/error.hpp"
+#include "port/server.hpp"
 
 typedef struct _mongoc_client_t mongoc_client_t;
 typedef struct _mongoc_uri_t mongoc_uri_t;
@@ -18,19 +19,10 @@ typedef struct _mongoc_client_session_t mongoc_client_session_t;
 
 namespace mongoway::mongo {
 
-// A command the server refused (ok:0, writeErrors, writeConcernError). It is an
-// Error with ExitCode::migration_failed; server_code() is the server's code.
-class ServerError : public Error {
- public:
-  ServerError(int server_code, const std::string& message)
-      : Error(ExitCode::migration_failed, message), m_server_code(server_code) {}
-  int server_code() const noexcept { return m_server_code; }
-
- private:
-  int m_server_code;
-};
-
-constexpr int kDuplicateKey = 11000;
+// The port's refusal (ok:0, writeErrors, writeConcernError), under its old
+// name while src/exec still spells it mongo::ServerError.
+using ServerError = port::ServerError;
+using port::kDuplicateKey;
 
 struct ClientOptions {
   std::string uri;
@@ -48,6 +40,9 @@ struct ServerInfo {
   int max_bson_object_size = 16 * 1024 * 1024;
   int max_message_size = 48000000;
 };
+
+// The version of the MongoDB C driver in use (for `mongoway --version`).
+std::string driver_version();
 
 // Driver log lines (redacted) go to this sink; by default they are dropped.
 void set_driver_log_sink(std::function<void(const std::string&)> sink);
