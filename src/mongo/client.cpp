@@ -113,6 +113,9 @@ struct ClientApm {
       self->m_observer(mongoc_apm_command_started_get_command_name(event),
                        mongoc_apm_command_started_get_database_name(event));
     }
+    if (self && self->m_sent_observer) {
+      self->m_sent_observer(bson::Document::copy_of(mongoc_apm_command_started_get_command(event)));
+    }
   }
 };
 
@@ -124,6 +127,15 @@ struct ApmDeleter {
 
 void Client::set_command_observer(std::function<void(const std::string&, const std::string&)> observer) {
   m_observer = std::move(observer);
+  monitor_commands();
+}
+
+void Client::set_sent_command_observer(std::function<void(const bson::Document&)> observer) {
+  m_sent_observer = std::move(observer);
+  monitor_commands();
+}
+
+void Client::monitor_commands() {
   std::unique_ptr<mongoc_apm_callbacks_t, ApmDeleter> callbacks(mongoc_apm_callbacks_new());
   mongoc_apm_set_command_started_cb(callbacks.get(), &ClientApm::started);
   mongoc_client_set_apm_callbacks(m_client.get(), callbacks.get(), this);
@@ -131,7 +143,7 @@ void Client::set_command_observer(std::function<void(const std::string&, const s
 
 Client::~Client() {
   // The driver sends endSessions while it is destroyed: stop observing first.
-  if (m_client && m_observer) mongoc_client_set_apm_callbacks(m_client.get(), nullptr, nullptr);
+  if (m_client && (m_observer || m_sent_observer)) mongoc_client_set_apm_callbacks(m_client.get(), nullptr, nullptr);
   m_client.reset();
 }
 

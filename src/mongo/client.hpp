@@ -84,6 +84,10 @@ class Client {
   // Called with the name and database of every command sent to the server
   // (the driver's command monitoring): `-v` shows them, benchmarks count them.
   void set_command_observer(std::function<void(const std::string& name, const std::string& database)> observer);
+  // Called with every command as it is sent, whole (writeConcern, lsid and
+  // all): what a write carries, which a server may ignore (FerretDB ignores
+  // writeConcern), can be checked only here.
+  void set_sent_command_observer(std::function<void(const bson::Document& command)> observer);
 
   // Transactions: `with_transaction` runs `body` inside one transaction
   // (retrying on transient errors); commands run by `body` go through
@@ -98,6 +102,7 @@ class Client {
   bool answers_ping();
   [[noreturn]] void lost_reply(const char* name, std::chrono::milliseconds waited);
   bool is_ferretdb();
+  void monitor_commands();
 
   struct UriDeleter {
     void operator()(mongoc_uri_t* p) const;
@@ -112,6 +117,7 @@ class Client {
   std::unique_ptr<ServerInfo> m_info;
   mongoc_client_session_t* m_session = nullptr;  // borrowed during with_transaction
   std::function<void(const std::string&, const std::string&)> m_observer;
+  std::function<void(const bson::Document&)> m_sent_observer;
 
   friend struct ClientApm;
 };
