@@ -14,8 +14,8 @@
 #
 # The server is MONGOWAY_TEST_URI (scripts/run-tests sets it); without it the
 # script exits 77, which ctest reports as skipped. Every run uses databases of
-# its own, named PREFIX_<case> with a prefix unique to the run, and drops them
-# at the end. expected.txt is the transcript against the test server,
+# its own, named PREFIX_<case> with a prefix unique to the run, and drops their
+# collections at the end. expected.txt is the transcript against the test server,
 # FerretDB 1.24: another server words some errors and warnings differently.
 #
 # Normalised (and nothing else): the server URI and its port (<URI>, <PORT>);
@@ -80,7 +80,7 @@ PREFIX="tr$(date +%s%N | tail -c 7)$$"
 DAY1=$(date -u +%Y-%m-%d)
 cleanup() {
   local name
-  for name in main failing baseline lock config; do
+  for name in main failing baseline lock config placeholders; do
     MONGOWAY_CLEAN_ENABLED=true "$BINARY" -u "$URI" -d "${PREFIX}_$name" -l "$TMP/empty" \
       --quiet clean --yes >/dev/null 2>&1 || true
   done
@@ -118,7 +118,7 @@ normalise() {
     # durations and owners above, so runs of blanks become two and trailing
     # blanks go, from the header line to the blank line after the table.
     $table = 1 if /^(?:\e\[1m)?(?:Version|Rank)(?:\e\[0m)?  +\S/;
-    $table = 0 if /^$/;
+    $table = 0 if /^$|^--- std(?:out|err)$/;
     if ($table) { s/ {2,}/  /g; s/ +$//; }
     # --version: the git revision and the driver it was built with.
     s/\(revision [^,()]+, mongo-c-driver [0-9.]+\)/(revision <REV>, mongo-c-driver <VERSION>)/;
@@ -294,6 +294,18 @@ write plant-lease/V1__plant_lease.json <<'EOF'
 ]
 EOF
 
+# ${NAME} placeholders, one named like a secret.
+write placeholders/V1__settings.json <<'EOF'
+[
+  {"insertOne": "settings", "document": {"env": "${env}", "db_password": "${db_password}", "literal": "$${env}"}}
+]
+EOF
+
+write bad.conf <<'EOF'
+# a key mongoway does not know
+colour = always
+EOF
+
 write clean.conf <<'EOF'
 # clean is allowed on this database
 clean_enabled = true
@@ -348,6 +360,7 @@ t mongoway --config missing.conf info
 t MONGOWAY_OUTPUT=json mongoway --config missing.conf info
 t MONGOWAY_LOCK_TTL=abc mongoway -d db info
 t mongoway -c clean.conf --lock-ttl 2 info
+t mongoway -c bad.conf info
 t mongoway -u not-a-uri -d db info
 t mongoway -u mongodb://127.0.0.1:1/?w=0 -d db info
 
@@ -402,7 +415,8 @@ t mongoway -l migrations --output json undo --dry-run --target 2
 t mongoway -l migrations undo
 t mongoway -l migrations --output json undo --target 1
 t mongoway -l migrations info
-t mongoway -l migrations --verbose migrate
+t mongoway -l migrations --verbose info
+t mongoway -l migrations --verbose --lock-ttl 600 migrate
 t mongoway -l migrations --quiet undo --steps 2
 t mongoway -l migrations --output json migrate --target 2
 t mongoway -l migrations -l empty info
@@ -410,6 +424,15 @@ t mongoway -l invalid info
 t mongoway -l migrations --color always info
 t mongoway --color always lint -l invalid
 t mongoway -l invalid --output json migrate
+
+section "placeholders"
+use placeholders
+t mongoway -l placeholders migrate --dry-run
+t mongoway -l placeholders --output json migrate --dry-run
+t mongoway -l placeholders --placeholder env=production --placeholder db_password=hunter2 migrate --dry-run
+t MONGOWAY_PLACEHOLDER_env=staging MONGOWAY_PLACEHOLDER_db_password=s3cret mongoway -l placeholders --output json migrate
+t MONGOWAY_PLACEHOLDER_env=staging MONGOWAY_PLACEHOLDER_db_password=s3cret mongoway -l placeholders history
+use main
 
 section "a changed file: validate fails, repair realigns"
 t mongoway -l edited validate
