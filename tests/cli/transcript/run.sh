@@ -458,6 +458,8 @@ t mongoway -l failing repair --dry-run
 t mongoway -l failing --output json repair
 t mongoway -l failing info
 t mongoway -l failing repair
+t mongoway -l failing --output json migrate
+t mongoway -l failing --quiet repair
 t mongoway -l fixed migrate
 t mongoway -l fixed --output json history
 
