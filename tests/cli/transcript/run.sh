@@ -51,11 +51,11 @@ if [[ $mode != print ]]; then
   "${BASH_SOURCE[0]}" "$BINARY" >"$out"
   if [[ $mode == update ]]; then
     cp -- "$out" "$EXPECTED"
-    echo "transcript: wrote $EXPECTED ($(grep -c '^\$ mongoway' "$EXPECTED") runs)" >&2
+    echo "transcript: wrote $EXPECTED ($(grep -c '^\[exit ' "$EXPECTED") runs)" >&2
     exit 0
   fi
   if diff -u --label expected.txt --label actual "$EXPECTED" "$out"; then
-    echo "transcript: $(grep -c '^\$ mongoway' "$EXPECTED") runs as expected" >&2
+    echo "transcript: $(grep -c '^\[exit ' "$EXPECTED") runs as expected" >&2
     exit 0
   fi
   echo "transcript: the output differs from $EXPECTED (above: - expected, + actual)." >&2
