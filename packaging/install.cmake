@@ -41,7 +41,7 @@ install(FILES ${CMAKE_SOURCE_DIR}/scripts/completion/_mongoway
 # The library, for applications that migrate at start-up.
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/include/mongoway DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.hpp")
-install(TARGETS mongoway_engine mongoway_core ARCHIVE DESTINATION ${MONGOWAY_INSTALL_LIBDIR})
+install(TARGETS mongoway_engine mongoway_exec mongoway_mongo mongoway_core ARCHIVE DESTINATION ${MONGOWAY_INSTALL_LIBDIR})
 
 # The .pc file finds its prefix relative to itself (${pcfiledir}), so it stays
 # right whatever --prefix or DESTDIR the install uses.

@@ -1,6 +1,6 @@
 #include "exec/executor.hpp"
 
-#include <mongoc/mongoc.h>
+#include <bson/bson.h>
 
 #include <future>
 
@@ -25,20 +25,20 @@ int64_t get_int(const bson_t* doc, const char* key) {
 
 // Builds {insert: coll, ordered: true, documents: [...]} batches and sends
 // them, one at a time and in order, from a second thread: the next batch is
-// read and converted while the server inserts the current one. The client is
+// read and converted while the server inserts the current one. The server is
 // only ever used by one thread at a time (the caller uses it again only after
 // finish()).
 class InsertBatcher {
  public:
-  InsertBatcher(mongo::Client& client, const script::ServerCommand& command, std::optional<uint64_t> total,
+  InsertBatcher(port::Server& server, const script::ServerCommand& command, std::optional<uint64_t> total,
                 const Progress& progress, const BeforeSend& before_send)
-      : m_client(client), m_command(command), m_total(total), m_progress(progress), m_before_send(before_send) {
-    const auto& info = client.server_info();
+      : m_server(server), m_command(command), m_total(total), m_progress(progress), m_before_send(before_send) {
+    const auto& info = server.facts();
     m_max_count = static_cast<uint32_t>(std::max(1, info.max_write_batch_size));
     m_max_bytes = std::min<uint32_t>(kMaxBatchBytes, static_cast<uint32_t>(info.max_bson_object_size));
   }
   ~InsertBatcher() {
-    // Unwinding: the batch in flight still ends before the client is used again.
+    // Unwinding: the batch in flight still ends before the server is used again.
     if (m_in_flight.valid()) m_in_flight.wait();
   }
   InsertBatcher(const InsertBatcher&) = delete;
@@ -80,7 +80,7 @@ class InsertBatcher {
     collect();  // one batch in flight at a time, in order
     if (m_before_send) m_before_send();
     m_in_flight = std::async(std::launch::async, [this, batch = std::move(m_batch)] {
-      return get_int(m_client.run_write(m_command.database, batch).get(), "n");
+      return get_int(m_server.send(m_command.database, batch, port::Reply::write).get(), "n");
     });
     m_in_flight_count = m_count;
     m_sent += m_count;
@@ -95,7 +95,7 @@ class InsertBatcher {
     if (m_progress) m_progress(m_done, m_total);
   }
 
-  mongo::Client& m_client;
+  port::Server& m_server;
   const script::ServerCommand& m_command;
   std::optional<uint64_t> m_total;
   const Progress& m_progress;
@@ -138,11 +138,11 @@ WriteCounts counts_of_reply(const std::string& name, const bson::Document& reply
   return c;
 }
 
-WriteCounts run_server_command(mongo::Client& client, const script::ServerCommand& command,
+WriteCounts run_server_command(port::Server& server, const script::ServerCommand& command,
                                std::optional<uint64_t> documents_total, const Progress& progress,
                                const BeforeSend& before_send) {
   if (command.is_insert) {
-    InsertBatcher batcher(client, command, documents_total, progress, before_send);
+    InsertBatcher batcher(server, command, documents_total, progress, before_send);
     if (command.documents_file) {
       script::DocumentStream stream;
       stream.open(*command.documents_file);
@@ -156,12 +156,13 @@ WriteCounts run_server_command(mongo::Client& client, const script::ServerComman
   if (before_send) before_send();
   switch (command.reply) {
     case script::ReplyKind::write:
-      return counts_of_reply(first_key(command.command), client.run_write(command.database, command.command));
+      return counts_of_reply(first_key(command.command),
+                             server.send(command.database, command.command, port::Reply::write));
     case script::ReplyKind::aggregate:
-      client.run_cursor(command.database, command.command);
+      server.send(command.database, command.command, port::Reply::cursor);
       return {};
     case script::ReplyKind::plain:
-      client.run(command.database, command.command);
+      server.send(command.database, command.command, port::Reply::plain);
       return {};
   }
   return {};

@@ -4,7 +4,7 @@
 #include <functional>
 #include <optional>
 
-#include "mongo/client.hpp"
+#include "port/server.hpp"
 #include "mongoway/migrator.hpp"
 #include "script/render.hpp"
 
@@ -17,7 +17,7 @@ using BeforeSend = std::function<void()>;
 
 // Runs one server command; inserts go in batches within the server's
 // maxWriteBatchSize and at most 8 MiB each. Throws port::ServerError or Error.
-WriteCounts run_server_command(mongo::Client& client, const script::ServerCommand& command,
+WriteCounts run_server_command(port::Server& server, const script::ServerCommand& command,
                                std::optional<uint64_t> documents_total, const Progress& progress,
                                const BeforeSend& before_send = {});
 

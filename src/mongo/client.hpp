@@ -19,11 +19,6 @@ typedef struct _mongoc_client_session_t mongoc_client_session_t;
 
 namespace mongoway::mongo {
 
-// The port's refusal (ok:0, writeErrors, writeConcernError), under its old
-// name while src/exec still spells it mongo::ServerError.
-using ServerError = port::ServerError;
-using port::kDuplicateKey;
-
 struct ClientOptions {
   std::string uri;
   std::chrono::milliseconds server_selection_timeout{5000};
@@ -55,7 +50,7 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // Runs a command and returns the server's reply. Throws ServerError when the
+  // Runs a command and returns the server's reply. Throws port::ServerError when the
   // server refuses it (ok:0, and also writeErrors or a writeConcernError in an
   // ok:1 reply, whatever the command), Error(connection) when the server cannot
   // be reached.

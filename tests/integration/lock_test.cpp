@@ -1,13 +1,16 @@
 // The lease lock against the real server: its atomicity is the server's
-// duplicate-key refusal, so these tests race real connections.
+// duplicate-key refusal, so these tests race real connections, and its
+// heartbeat is a real thread. (Its logic, lease by lease and request by
+// request, is tested on the fake server: tests/unit/engine_test.cpp.)
 
 #include <fmt/format.h>
 
 #include <atomic>
 #include <thread>
 
+#include "exec/lease_lock.hpp"
 #include "fixture.hpp"
-#include "mongo/lease_lock.hpp"
+#include "mongo/mongo_server.hpp"
 
 namespace mongoway::testing {
 namespace {
@@ -16,57 +19,82 @@ using namespace std::chrono_literals;
 
 class Lock : public DatabaseTest {
  protected:
-  mongo::ClientOptions options() const { return client_options(server_uri()); }
-  mongo::LockOptions lock_options(std::chrono::seconds ttl, std::chrono::seconds timeout) {
-    mongo::LockOptions o;
+  // The port on this test's database: history collection "lk", lock collection "lk_lock".
+  std::unique_ptr<mongo::MongoServer> server() const {
+    return std::make_unique<mongo::MongoServer>(client_options(server_uri()), db, "lk");
+  }
+  static exec::LockOptions lock_options(std::chrono::seconds ttl, std::chrono::seconds timeout) {
+    exec::LockOptions o;
     o.ttl = ttl;
     o.timeout = timeout;
+    o.heartbeat_reply_timeout = 1s;
     return o;
   }
+  std::unique_ptr<exec::LeaseLock> take(port::Server& s, exec::LockOptions o) {
+    return std::make_unique<exec::LeaseLock>(s, port::steady_clock(), std::move(o));
+  }
+  std::optional<port::Lease> newest() { return m_probe->newest_lease(); }
   // Writes a lease that looks like one left by a dead process.
   void plant_lease(int64_t id, int64_t expires_in_ms) {
     const int64_t now = client().server_time_ms();
-    client().run_write(db, json(fmt::format(
-                               R"({{"insert": "lk", "documents": [{{"_id": {{"$numberLong": "{}"}}, "owner": "ghost@host:1",
-                                  "token": "t", "acquired_at": {{"$date": {{"$numberLong": "{}"}}}},
-                                  "expires_at": {{"$date": {{"$numberLong": "{}"}}}}, "released": false}}]}})",
-                               id, now - 1000, now + expires_in_ms)));
+    ASSERT_TRUE(m_probe->insert_lease(port::Lease{id, "ghost@host:1", "t", now - 1000, now + expires_in_ms, false}));
   }
+  // Whether the holder notices it lost its lease within `limit` (its
+  // heartbeat runs every TTL/3; a loaded machine may delay it).
+  static bool stops_within(exec::LeaseLock& lock, std::chrono::seconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < until) {
+      try {
+        lock.ensure_held();
+      } catch (const Error& e) {
+        return e.code() == ExitCode::lock;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  void SetUp() override {
+    DatabaseTest::SetUp();
+    m_probe = server();
+  }
+
+  std::unique_ptr<mongo::MongoServer> m_probe;
 };
 
 TEST_F(Lock, AcquireAndRelease) {
+  auto s = server();
   {
-    mongo::LeaseLock lock(client(), options(), db, "lk", lock_options(60s, 1s));
-    EXPECT_EQ(lock.lease_id(), 1);
-    lock.ensure_held();
-    auto newest = mongo::read_newest_lease(client(), db, "lk");
-    ASSERT_TRUE(newest);
-    EXPECT_FALSE(newest->released);
-    EXPECT_NE(newest->owner.find('@'), std::string::npos);
+    auto lock = take(*s, lock_options(60s, 1s));
+    EXPECT_EQ(lock->lease_id(), 1);
+    lock->ensure_held();
+    auto lease = newest();
+    ASSERT_TRUE(lease);
+    EXPECT_FALSE(lease->released);
+    EXPECT_NE(lease->owner.find('@'), std::string::npos);
   }
-  auto newest = mongo::read_newest_lease(client(), db, "lk");
-  ASSERT_TRUE(newest);
-  EXPECT_TRUE(newest->released);
-  mongo::LeaseLock again(client(), options(), db, "lk", lock_options(60s, 1s));
-  EXPECT_EQ(again.lease_id(), 2);
+  auto lease = newest();
+  ASSERT_TRUE(lease);
+  EXPECT_TRUE(lease->released);
+  auto again = take(*s, lock_options(60s, 1s));
+  EXPECT_EQ(again->lease_id(), 2);
 }
 
 TEST_F(Lock, ReleasingALeaseDropsTheOlderOnesAndKeepsTheNewest) {
   for (int id = 1; id <= 4; ++id) plant_lease(id, -1000);  // expired leases of dead processes
+  auto s = server();
   {
-    mongo::LeaseLock lock(client(), options(), db, "lk", lock_options(60s, 1s));
-    EXPECT_EQ(lock.lease_id(), 5);
-    EXPECT_EQ(count("lk"), 5) << "nothing is dropped while the lease is held";
+    auto lock = take(*s, lock_options(60s, 1s));
+    EXPECT_EQ(lock->lease_id(), 5);
+    EXPECT_EQ(count("lk_lock"), 5) << "nothing is dropped while the lease is held";
   }
-  auto left = find("lk");
-  ASSERT_EQ(left.size(), 1u);
-  auto newest = mongo::read_newest_lease(client(), db, "lk");
-  ASSERT_TRUE(newest);
-  EXPECT_EQ(newest->id, 5);
-  EXPECT_TRUE(newest->released);
+  ASSERT_EQ(find("lk_lock").size(), 1u);
+  auto lease = newest();
+  ASSERT_TRUE(lease);
+  EXPECT_EQ(lease->id, 5);
+  EXPECT_TRUE(lease->released);
   // Lease numbers keep growing from the one kept.
-  mongo::LeaseLock again(client(), options(), db, "lk", lock_options(60s, 1s));
-  EXPECT_EQ(again.lease_id(), 6);
+  EXPECT_EQ(take(*s, lock_options(60s, 1s))->lease_id(), 6);
 }
 
 TEST_F(Lock, ALiveLeaseIsNotTakenAndTheErrorNamesTheHolder) {
@@ -74,8 +102,9 @@ TEST_F(Lock, ALiveLeaseIsNotTakenAndTheErrorNamesTheHolder) {
   std::string waited;
   auto o = lock_options(60s, 1s);
   o.waiting = [&](const std::string& m) { waited = m; };
+  auto s = server();
   try {
-    mongo::LeaseLock lock(client(), options(), db, "lk", o);
+    take(*s, o);
     FAIL() << "took a live lease";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::lock);
@@ -86,8 +115,8 @@ TEST_F(Lock, ALiveLeaseIsNotTakenAndTheErrorNamesTheHolder) {
 
 TEST_F(Lock, AnExpiredLeaseIsTakenOver) {
   plant_lease(5, -1);
-  mongo::LeaseLock lock(client(), options(), db, "lk", lock_options(60s, 5s));
-  EXPECT_EQ(lock.lease_id(), 6);
+  auto s = server();
+  EXPECT_EQ(take(*s, lock_options(60s, 5s))->lease_id(), 6);
 }
 
 TEST_F(Lock, ExactlyOneOfManyRacersWinsAnExpiredLease) {
@@ -95,28 +124,24 @@ TEST_F(Lock, ExactlyOneOfManyRacersWinsAnExpiredLease) {
   constexpr int kRacers = 6;
   int failures = 0;
   for (int round = 0; round < kRounds; ++round) {
-    const std::string coll = fmt::format("race{}", round);
-    // An expired lease left by a dead process.
+    const std::string history = fmt::format("race{}", round);
+    mongo::MongoServer planter(client_options(server_uri()), db, history);
     const int64_t now = client().server_time_ms();
-    client().run_write(db, json(fmt::format(
-                               R"({{"insert": "{}", "documents": [{{"_id": {{"$numberLong": "7"}}, "owner": "dead",
-                                  "acquired_at": {{"$date": {{"$numberLong": "{}"}}}},
-                                  "expires_at": {{"$date": {{"$numberLong": "{}"}}}}, "released": false}}]}})",
-                               coll, now - 5000, now - 1000)));
+    ASSERT_TRUE(planter.insert_lease(port::Lease{7, "dead", "t", now - 5000, now - 1000, false}));
     std::atomic<int> winners{0}, losers{0};
     std::atomic<bool> go{false};
-    std::vector<std::unique_ptr<mongo::Client>> clients;
+    std::vector<std::unique_ptr<mongo::MongoServer>> servers;
     for (int i = 0; i < kRacers; ++i) {
-      clients.push_back(std::make_unique<mongo::Client>(options()));
-      clients.back()->server_info();  // connect before the start line
+      servers.push_back(std::make_unique<mongo::MongoServer>(client_options(server_uri()), db, history));
+      servers.back()->facts();  // connect before the start line
     }
     std::vector<std::thread> threads;
-    std::vector<std::unique_ptr<mongo::LeaseLock>> held(kRacers);
+    std::vector<std::unique_ptr<exec::LeaseLock>> held(kRacers);
     for (int i = 0; i < kRacers; ++i) {
       threads.emplace_back([&, i] {
         while (!go) std::this_thread::yield();
         try {
-          held[i] = std::make_unique<mongo::LeaseLock>(*clients[i], options(), db, coll, lock_options(60s, 0s));
+          held[i] = take(*servers[i], lock_options(60s, 0s));
           ++winners;
         } catch (const Error& e) {
           if (e.code() == ExitCode::lock) ++losers;
@@ -134,47 +159,46 @@ TEST_F(Lock, ExactlyOneOfManyRacersWinsAnExpiredLease) {
 }
 
 TEST_F(Lock, TheHeartbeatRenewsTheLeaseBeyondItsTtl) {
-  mongo::LeaseLock lock(client(), options(), db, "lk", lock_options(2s, 1s));
-  const auto first = mongo::read_newest_lease(client(), db, "lk");
+  auto s = server();
+  auto lock = take(*s, lock_options(3s, 1s));
+  const auto first = newest();
   ASSERT_TRUE(first);
-  std::this_thread::sleep_for(5s);  // two and a half TTLs
-  lock.ensure_held();
-  const auto later = mongo::read_newest_lease(client(), db, "lk");
+  // Waits (up to 60 s on a loaded machine) until the heartbeat has pushed
+  // the expiry two TTLs beyond the first one.
+  const auto until = std::chrono::steady_clock::now() + 60s;
+  std::optional<port::Lease> later;
+  do {
+    std::this_thread::sleep_for(200ms);
+    later = newest();
+  } while (later && later->expires_ms < first->expires_ms + 6000 && std::chrono::steady_clock::now() < until);
+  lock->ensure_held();
   ASSERT_TRUE(later);
   EXPECT_EQ(later->id, first->id);
-  EXPECT_GT(later->expires_ms, first->expires_ms + 2000);
+  EXPECT_GE(later->expires_ms, first->expires_ms + 6000);
   // Nobody else can take it meanwhile.
-  mongo::Client other(options());
-  EXPECT_THROW(mongo::LeaseLock(other, options(), db, "lk", lock_options(2s, 1s)), Error);
+  auto other = server();
+  EXPECT_THROW(take(*other, lock_options(3s, 1s)), Error);
 }
 
 TEST_F(Lock, ATakenOverLeaseStopsItsFormerHolder) {
-  mongo::LeaseLock lock(client(), options(), db, "lk", lock_options(1s, 1s));
-  // Another process believes the lease expired and takes number 2.
-  plant_lease(2, 60000);
-  std::this_thread::sleep_for(1500ms);  // a heartbeat sees the newer lease
-  try {
-    lock.ensure_held();
-    FAIL() << "still believes it holds the lock";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::lock);
-  }
+  auto s = server();
+  auto lock = take(*s, lock_options(3s, 1s));
+  plant_lease(2, 60000);  // another process believed the lease expired and took number 2
+  EXPECT_TRUE(stops_within(*lock, 30s)) << "still believes it holds the lock";
 }
 
 // `mongoway unlock` run against a live holder: its next renewal finds its
 // lease released and it stops, rather than renewing it and running on.
 TEST_F(Lock, AReleasedLeaseStopsItsHolder) {
-  mongo::LeaseLock lock(client(), options(), db, "lk", lock_options(3s, 1s));
-  mongo::Client other(options());
-  auto newest = mongo::read_newest_lease(other, db, "lk");
-  ASSERT_TRUE(newest);
-  EXPECT_TRUE(mongo::release_lease(other, db, "lk", *newest));
-  std::this_thread::sleep_for(1500ms);  // a heartbeat (every TTL/3) finds it released
+  auto s = server();
+  auto lock = take(*s, lock_options(3s, 1s));
+  auto lease = newest();
+  ASSERT_TRUE(lease);
+  EXPECT_TRUE(m_probe->release_lease(*lease));
+  EXPECT_TRUE(stops_within(*lock, 30s)) << "still believes it holds the lock";
   try {
-    lock.ensure_held();
-    FAIL() << "still believes it holds the lock";
+    lock->ensure_held();
   } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::lock);
     EXPECT_NE(std::string(e.what()).find("released, removed"), std::string::npos) << e.what();
   }
 }
@@ -183,32 +207,19 @@ TEST_F(Lock, AReleasedLeaseStopsItsHolder) {
 // took over an expired lease): lease numbers start again from 1, so the
 // holder must not go on renewing a lease that is no longer there.
 TEST_F(Lock, ALeaseDeletedUnderItsHolderStopsIt) {
-  mongo::LeaseLock lock(client(), options(), db, "lk", lock_options(3s, 1s));
-  client().run(db, json(R"({"drop": "lk"})"));
-  std::this_thread::sleep_for(1500ms);
-  EXPECT_THROW(lock.ensure_held(), Error);
+  auto s = server();
+  auto lock = take(*s, lock_options(3s, 1s));
+  m_probe->drop_collection("lk_lock");
+  EXPECT_TRUE(stops_within(*lock, 30s));
   // A new process takes lease 1; the old holder's release leaves it alone.
-  mongo::Client other(options());
-  mongo::LeaseLock taker(other, options(), db, "lk", lock_options(60s, 1s));
-  EXPECT_EQ(taker.lease_id(), 1);
-  lock.release();
-  auto newest = mongo::read_newest_lease(client(), db, "lk");
-  ASSERT_TRUE(newest);
-  EXPECT_EQ(newest->id, 1);
-  EXPECT_FALSE(newest->released) << "the former holder released another process's lease";
-}
-
-// release_lease matches the token too: a lease of the same number taken by
-// another process (after the collection was reset) is not released.
-TEST_F(Lock, ReleasingNeedsTheLeasesToken) {
-  plant_lease(1, 60000);
-  mongo::Lease mine;
-  mine.id = 1;
-  mine.token = "not-the-planted-token";
-  EXPECT_FALSE(mongo::release_lease(client(), db, "lk", mine));
-  auto newest = mongo::read_newest_lease(client(), db, "lk");
-  ASSERT_TRUE(newest);
-  EXPECT_FALSE(newest->released);
+  auto other = server();
+  auto taker = take(*other, lock_options(60s, 1s));
+  EXPECT_EQ(taker->lease_id(), 1);
+  lock->release();
+  auto lease = newest();
+  ASSERT_TRUE(lease);
+  EXPECT_EQ(lease->id, 1);
+  EXPECT_FALSE(lease->released) << "the former holder released another process's lease";
 }
 
 }  // namespace

@@ -10,7 +10,7 @@
 
 #include "../support/process.hpp"
 #include "fixture.hpp"
-#include "mongo/history_store.hpp"
+#include "../support/inspect.hpp"
 
 namespace mongoway::testing {
 namespace {
@@ -40,7 +40,7 @@ class Processes : public DatabaseTest {
   }
   int64_t successful_migrates() {
     int64_t n = 0;
-    for (const auto& e : mongo::HistoryStore(client(), db, "mongoway_history").read_all()) {
+    for (const auto& e : read_history(client(), db, "mongoway_history")) {
       if (e.type == model::EntryType::migrate && e.success && !e.repaired) ++n;
     }
     return n;
@@ -88,7 +88,7 @@ TEST_F(Processes, KilledMidVersionLeavesAFailedEntryAndRefusesUntilRepair) {
   // Wait until V2 has started (its unfinished entry is written), then kill.
   bool started = false;
   for (int i = 0; i < 600 && !started; ++i) {
-    for (const auto& e : mongo::HistoryStore(client(), db, "mongoway_history").read_all()) {
+    for (const auto& e : read_history(client(), db, "mongoway_history")) {
       if (e.version == 2 && !e.finished) started = true;
     }
     if (!started) std::this_thread::sleep_for(20ms);
@@ -130,7 +130,7 @@ TEST_F(Processes, SigtermFinishesTheCommandRecordsTheTruthAndReleasesTheLock) {
   int pid = spawn_process(args(dir, {"migrate"}), env(), out + "/out", out + "/err");
   bool started = false;
   for (int i = 0; i < 600 && !started; ++i) {
-    for (const auto& e : mongo::HistoryStore(client(), db, "mongoway_history").read_all()) {
+    for (const auto& e : read_history(client(), db, "mongoway_history")) {
       if (e.version == 2 && !e.finished) started = true;
     }
     if (!started) std::this_thread::sleep_for(20ms);
@@ -142,7 +142,7 @@ TEST_F(Processes, SigtermFinishesTheCommandRecordsTheTruthAndReleasesTheLock) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 30s);
   EXPECT_EQ(code, 143) << read_file(out + "/err");
   // The truth: V2 recorded as failed (interrupted), V3 not run, the lock released.
-  auto h = mongo::HistoryStore(client(), db, "mongoway_history").read_all();
+  auto h = read_history(client(), db, "mongoway_history");
   ASSERT_EQ(h.size(), 2u);
   EXPECT_TRUE(h[1].finished);
   EXPECT_FALSE(h[1].success);

@@ -6,7 +6,7 @@
 #include <set>
 #include <thread>
 
-#include "mongo/lease_lock.hpp"
+#include "../support/inspect.hpp"
 
 namespace mongoway::testing {
 
@@ -105,7 +105,7 @@ void MarkerDatabase::recover(Scenario& s, int64_t cut) {
     if (applied[v] != 1) s.fail(fmt::format("V{} recorded as applied {} times after recovery", v, applied[v]));
     if (!effect_present(v)) s.fail(fmt::format("V{} incomplete after recovery", v));
   }
-  auto lease = mongo::read_newest_lease(client, database, "mongoway_history_lock");
+  auto lease = read_newest_lease(client, database, "mongoway_history_lock");
   if (lease && !lease->released) s.fail("the lock is held after recovery");
 }
 

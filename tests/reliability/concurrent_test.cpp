@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "mongo/lease_lock.hpp"
+#include "../support/inspect.hpp"
 #include "reliability.hpp"
 
 namespace mongoway::testing {
@@ -73,7 +73,7 @@ TEST_F(Reliability, ConcurrentDeploys) {
       if (successes != kVersions || others != 0) {
         s.fail(fmt::format("K={}: history has {} successful migrate entries and {} others", k, successes, others));
       }
-      auto lease = mongo::read_newest_lease(c, database, "mongoway_history_lock");
+      auto lease = read_newest_lease(c, database, "mongoway_history_lock");
       if (!lease || !lease->released) s.fail(fmt::format("K={}: the lock was not released", k));
       drop_database(c, database);
     }

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "../support/process.hpp"
-#include "mongo/history_store.hpp"
+#include "../support/inspect.hpp"
 
 namespace mongoway::testing {
 
@@ -279,7 +279,7 @@ int64_t count_docs(mongo::Client& c, const std::string& db, const std::string& c
 }
 
 std::vector<model::HistoryEntry> history_of(mongo::Client& c, const std::string& db, const std::string& collection) {
-  return mongo::HistoryStore(c, db, collection).read_all();
+  return read_history(c, db, collection);
 }
 
 std::string snapshot_of(mongo::Client& c, const std::string& db) {
@@ -309,7 +309,7 @@ void drop_collection(mongo::Client& c, const std::string& db, const std::string&
   BSON_APPEND_UTF8(drop.mut(), "drop", collection.c_str());
   try {
     c.run(db, drop);
-  } catch (const mongo::ServerError&) {
+  } catch (const port::ServerError&) {
     // ns not found
   }
 }

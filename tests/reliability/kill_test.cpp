@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "checks.hpp"
-#include "mongo/lease_lock.hpp"
+#include "../support/inspect.hpp"
 #include "reliability.hpp"
 
 namespace mongoway::testing {
@@ -114,7 +114,7 @@ TEST_F(Kill, SigintAndSigtermAtARandomMoment) {
       s.fail(fmt::format("signal {}: {}", sig, o.describe()));
     }
     if (exit_after > 15) s.fail(fmt::format("exited {} after the signal", format_seconds(exit_after)));
-    auto lease = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
+    auto lease = read_newest_lease(client(), m.database, "mongoway_history_lock");
     if (lease && !lease->released) s.fail("the lock was not released");
     const int64_t cut = m.check_truth(s, true);
     if (cut != 0) ++recorded_failed;

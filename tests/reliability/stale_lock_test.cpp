@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "checks.hpp"
-#include "mongo/lease_lock.hpp"
+#include "../support/inspect.hpp"
 #include "reliability.hpp"
 
 namespace mongoway::testing {
@@ -21,11 +21,11 @@ constexpr int kTtl = 3;
 
 // Polls until `holder` holds the lock of `database` (the newest lease is
 // unreleased and owned by its pid), for up to 60 s or until it exits.
-std::optional<mongo::Lease> wait_for_lease_of(mongo::Client& client, const std::string& database, Process& holder) {
+std::optional<port::Lease> wait_for_lease_of(mongo::Client& client, const std::string& database, Process& holder) {
   const std::string owner = fmt::format(":{}", holder.pid());
   const auto until = std::chrono::steady_clock::now() + 60s;
   while (std::chrono::steady_clock::now() < until && holder.running()) {
-    auto lease = mongo::read_newest_lease(client, database, "mongoway_history_lock");
+    auto lease = read_newest_lease(client, database, "mongoway_history_lock");
     if (lease && !lease->released && lease->owner.ends_with(owner)) return lease;
     std::this_thread::sleep_for(20ms);
   }
@@ -34,7 +34,7 @@ std::optional<mongo::Lease> wait_for_lease_of(mongo::Client& client, const std::
 
 // Starts `holder` and returns once it has held the lock for a random 0 to
 // 1.5 s (nullopt, a failure recorded, when it never took it).
-std::optional<mongo::Lease> hold_for_a_random_while(Scenario& s, const MarkerDatabase& m, Process& holder) {
+std::optional<port::Lease> hold_for_a_random_while(Scenario& s, const MarkerDatabase& m, Process& holder) {
   auto lease = wait_for_lease_of(m.client, m.database, holder);
   if (!lease) {
     s.fail("the holder never took the lock");
@@ -60,7 +60,7 @@ TEST_F(Reliability, StaleLockIsTakenOverAfterItsTtl) {
     if (!hold_for_a_random_while(s, m, holder)) continue;
     holder.signal(SIGKILL);
     holder.wait(Seconds(30));
-    const auto dead = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
+    const auto dead = read_newest_lease(client(), m.database, "mongoway_history_lock");
     if (!dead || dead->released) {
       s.fail("the killed holder's lease is not there");
       continue;
@@ -72,7 +72,7 @@ TEST_F(Reliability, StaleLockIsTakenOverAfterItsTtl) {
         next.out.find("waiting for the lock held by") == std::string::npos) {
       s.fail("the next run did not say who held the lock: " + next.describe());
     }
-    auto after = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
+    auto after = read_newest_lease(client(), m.database, "mongoway_history_lock");
     if (!after || after->id != dead->id + 1) {
       s.fail(fmt::format("expected lease {} after the takeover, found {}", dead->id + 1, after ? after->id : 0));
     } else {
@@ -116,7 +116,7 @@ TEST_F(Reliability, FrozenHolderSendsNothingOnceItResumes) {
     // The next run waits for the frozen lease to expire and takes over.
     auto next = run_mongoway(m.cli({"--lock-timeout", "30", "migrate"}), Seconds(90));
     if (next.exit_code != 0 && next.exit_code != 3) s.fail("the run taking over: " + next.describe());
-    const auto taken = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
+    const auto taken = read_newest_lease(client(), m.database, "mongoway_history_lock");
     if (!taken || taken->id <= lease->id) s.fail("the frozen holder's lease was not taken over");
     const std::string before = snapshot_of(client(), m.database);
     frozen_longest = std::max(frozen_longest, Seconds(std::chrono::steady_clock::now() - frozen_at).count());
@@ -172,9 +172,9 @@ TEST_F(Reliability, LiveHolderIsNeverTakenOver) {
     MarkerDatabase m{client(), server_uri(), trial_db(), dir, set};
     Process holder(m.cli({"migrate"}));
     // Contenders start once the holder has the lock.
-    std::optional<mongo::Lease> first = wait_for_lease_of(client(), m.database, holder);
+    std::optional<port::Lease> first = wait_for_lease_of(client(), m.database, holder);
     while (holder.running()) {
-      auto lease = mongo::read_newest_lease(client(), m.database, "mongoway_history_lock");
+      auto lease = read_newest_lease(client(), m.database, "mongoway_history_lock");
       if (lease && !lease->released) {
         if (!first) first = lease;
         else if (lease->id != first->id) s.fail(fmt::format("lease {} replaced lease {} of the live holder", lease->id, first->id));

@@ -1,13 +1,16 @@
-// The history store against the real server.
+// The history as the engine reads it (exec::read_history, read_and_adopt),
+// stored by the libmongoc adapter, against the real server.
 
+#include "../support/inspect.hpp"
+#include "exec/history.hpp"
 #include "fixture.hpp"
-#include "mongo/history_store.hpp"
-#include "mongo/lease_lock.hpp"
+#include "mongo/history_codec.hpp"
+#include "mongo/mongo_server.hpp"
 
 namespace mongoway::testing {
 namespace {
 
-class HistoryStoreTest : public DatabaseTest {
+class History : public DatabaseTest {
  protected:
   model::HistoryEntry entry(int64_t rank, int64_t lease) {
     model::HistoryEntry e;
@@ -36,12 +39,12 @@ class HistoryStoreTest : public DatabaseTest {
   }
 };
 
-TEST_F(HistoryStoreTest, RoundTripsEveryField) {
-  mongo::HistoryStore store(client(), db, "h");
+TEST_F(History, RoundTripsEveryField) {
+  mongo::MongoServer store(client(), db, "h", "h_lock");
   auto e = entry(1, 3);
   e.error = "boom";
-  store.insert(e);
-  auto all = store.read_all();
+  store.append(e);
+  auto all = exec::read_history(store);
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].rank, 1);
   EXPECT_EQ(all[0].lease, 3);
@@ -51,9 +54,9 @@ TEST_F(HistoryStoreTest, RoundTripsEveryField) {
   EXPECT_FALSE(all[0].finished);
 }
 
-TEST_F(HistoryStoreTest, TheRankIsTheNumericId) {
-  mongo::HistoryStore store(client(), db, "h");
-  store.insert(entry(42, 1));
+TEST_F(History, TheRankIsTheNumericId) {
+  mongo::MongoServer store(client(), db, "h", "h_lock");
+  store.append(entry(42, 1));
   auto docs = find("h");
   ASSERT_EQ(docs.size(), 1u);
   bson_iter_t it;
@@ -62,34 +65,34 @@ TEST_F(HistoryStoreTest, TheRankIsTheNumericId) {
   EXPECT_EQ(bson_iter_int64(&it), 42);
 }
 
-TEST_F(HistoryStoreTest, ReadAllIsInRankOrder) {
-  mongo::HistoryStore store(client(), db, "h");
-  for (int64_t rank : {9, 10, 2, 11, 1}) store.insert(entry(rank, 1));
+TEST_F(History, ReadAllIsInRankOrder) {
+  mongo::MongoServer store(client(), db, "h", "h_lock");
+  for (int64_t rank : {9, 10, 2, 11, 1}) store.append(entry(rank, 1));
   std::vector<int64_t> ranks;
-  for (const auto& e : store.read_all()) ranks.push_back(e.rank);
+  for (const auto& e : exec::read_history(store)) ranks.push_back(e.rank);
   EXPECT_EQ(ranks, (std::vector<int64_t>{1, 2, 9, 10, 11}));
 }
 
-TEST_F(HistoryStoreTest, AnEntryIsOnlyEverInserted) {
-  mongo::HistoryStore store(client(), db, "h");
+TEST_F(History, AnEntryIsOnlyEverInserted) {
+  mongo::MongoServer store(client(), db, "h", "h_lock");
   auto theirs = entry(2, 9);  // written by the holder of lease 9
   theirs.description = "theirs";
-  store.insert(theirs);
+  store.append(theirs);
   try {
-    store.insert(entry(2, 3));
+    store.append(entry(2, 3));
     FAIL() << "a second entry with rank 2 was accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("history entry 2 exists already"), std::string::npos) << e.what();
   }
-  auto all = store.read_all();
+  auto all = exec::read_history(store);
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].description, "theirs");
   EXPECT_EQ(all[0].lease, 9);
 }
 
-TEST_F(HistoryStoreTest, ARunRecordStandsForTheVersionThatIsRunning) {
-  mongo::HistoryStore store(client(), db, "h");
-  store.insert(entry(1, 2));  // an earlier run's
+TEST_F(History, ARunRecordStandsForTheVersionThatIsRunning) {
+  mongo::MongoServer store(client(), db, "h", "h_lock");
+  store.append(entry(1, 2));  // an earlier run's
   store.record_run(run(3, 2, 3));  // lease 3 will run versions 2, 3, 4 as ranks 2, 3, 4
 
   // Kept beside the lock, not in the history.
@@ -100,7 +103,7 @@ TEST_F(HistoryStoreTest, ARunRecordStandsForTheVersionThatIsRunning) {
   ASSERT_TRUE(bson_iter_init_find(&it, records[0].get(), "_id"));
   EXPECT_EQ(bson_iter_as_int64(&it), -3);
 
-  auto all = store.read_all();
+  auto all = exec::read_history(store);
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[1].rank, 2);
   EXPECT_EQ(all[1].version, 2);
@@ -113,8 +116,8 @@ TEST_F(HistoryStoreTest, ARunRecordStandsForTheVersionThatIsRunning) {
   auto done = entry(2, 3);
   done.success = done.finished = true;
   done.execution_time_ms = 250;
-  store.insert(done);
-  all = store.read_all();
+  store.append(done);
+  all = exec::read_history(store);
   ASSERT_EQ(all.size(), 3u);
   EXPECT_TRUE(all[1].finished);
   EXPECT_EQ(all[2].rank, 3);
@@ -126,8 +129,8 @@ TEST_F(HistoryStoreTest, ARunRecordStandsForTheVersionThatIsRunning) {
   auto failed = entry(3, 3);
   failed.finished = true;
   failed.error = "boom";
-  store.insert(failed);
-  all = store.read_all();
+  store.append(failed);
+  all = exec::read_history(store);
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[2].error, "boom");
 
@@ -135,27 +138,27 @@ TEST_F(HistoryStoreTest, ARunRecordStandsForTheVersionThatIsRunning) {
   EXPECT_TRUE(find("h_lock").empty());
 }
 
-TEST_F(HistoryStoreTest, ARecordWhoseRankAnotherLeaseWroteStandsForNothing) {
-  mongo::HistoryStore store(client(), db, "h");
+TEST_F(History, ARecordWhoseRankAnotherLeaseWroteStandsForNothing) {
+  mongo::MongoServer store(client(), db, "h", "h_lock");
   store.record_run(run(3, 1, 2));
-  store.insert(entry(1, 4));
-  auto all = store.read_all();
+  store.append(entry(1, 4));
+  auto all = exec::read_history(store);
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].lease, 4);
 }
 
-TEST_F(HistoryStoreTest, TheNextHolderWritesTheUnfinishedEntryOfADeadRun) {
-  mongo::HistoryStore store(client(), db, "h");
+TEST_F(History, TheNextHolderWritesTheUnfinishedEntryOfADeadRun) {
+  mongo::MongoServer store(client(), db, "h", "h_lock");
   store.record_run(run(3, 1, 2));
   auto done = entry(1, 3);
   done.success = done.finished = true;
-  store.insert(done);
+  store.append(done);
 
-  auto all = store.read_and_adopt(4);
+  auto all = exec::read_and_adopt(store, 4);
   ASSERT_EQ(all.size(), 2u);
   EXPECT_FALSE(all[1].finished);
   // Now in the history itself, and the record is gone.
-  auto stored = store.read_all();
+  auto stored = exec::read_history(store);
   ASSERT_EQ(stored.size(), 2u);
   EXPECT_EQ(find("h").size(), 2u);
   EXPECT_TRUE(find("h_lock").empty());
@@ -164,35 +167,35 @@ TEST_F(HistoryStoreTest, TheNextHolderWritesTheUnfinishedEntryOfADeadRun) {
   EXPECT_EQ(stored[1].lease, 3);
   EXPECT_FALSE(stored[1].finished);
   // Again: nothing more to do.
-  EXPECT_EQ(store.read_and_adopt(4).size(), 2u);
+  EXPECT_EQ(exec::read_and_adopt(store, 4).size(), 2u);
   EXPECT_EQ(find("h").size(), 2u);
 }
 
-TEST_F(HistoryStoreTest, TheHolderDoesNotAdoptItsOwnRunNorAnEndedOne) {
-  mongo::HistoryStore store(client(), db, "h");
+TEST_F(History, TheHolderDoesNotAdoptItsOwnRunNorAnEndedOne) {
+  mongo::MongoServer store(client(), db, "h", "h_lock");
   store.record_run(run(4, 1, 1));
-  EXPECT_TRUE(store.read_and_adopt(4).empty());
+  EXPECT_TRUE(exec::read_and_adopt(store, 4).empty());
   EXPECT_TRUE(find("h").empty());
   EXPECT_EQ(find("h_lock").size(), 1u);
 
   // A record left by a run that ended (every version recorded) is only deleted.
   auto done = entry(1, 4);
   done.success = done.finished = true;
-  store.insert(done);
-  EXPECT_EQ(store.read_and_adopt(5).size(), 1u);
+  store.append(done);
+  EXPECT_EQ(exec::read_and_adopt(store, 5).size(), 1u);
   EXPECT_EQ(find("h").size(), 1u);
   EXPECT_TRUE(find("h_lock").empty());
 }
 
-TEST_F(HistoryStoreTest, LeaseQueriesIgnoreRunRecords) {
-  mongo::HistoryStore store(client(), db, "h");
+TEST_F(History, LeaseQueriesIgnoreRunRecords) {
+  mongo::MongoServer store(client(), db, "h", "h_lock");
   store.record_run(run(7, 1, 1));
-  EXPECT_FALSE(mongo::read_newest_lease(client(), db, "h_lock").has_value());
+  EXPECT_FALSE(read_newest_lease(client(), db, "h_lock").has_value());
 }
 
-TEST_F(HistoryStoreTest, ALongRunRecordRoundTrips) {
+TEST_F(History, ALongRunRecordRoundTrips) {
   auto record = run(3, 10, 1000);
-  auto back = mongo::HistoryStore::run_from_document(mongo::HistoryStore::to_document(record));
+  auto back = mongo::run_from_document(mongo::run_to_document(record));
   EXPECT_EQ(back.lease, 3);
   EXPECT_EQ(back.first_rank, 10);
   EXPECT_EQ(back.type, model::EntryType::undo);
@@ -204,11 +207,11 @@ TEST_F(HistoryStoreTest, ALongRunRecordRoundTrips) {
   EXPECT_EQ(back.steps[999].checksum, "sha256:00");
 }
 
-TEST_F(HistoryStoreTest, MarkRepaired) {
-  mongo::HistoryStore store(client(), db, "h");
-  for (int r = 1; r <= 3; ++r) store.insert(entry(r, 1));
+TEST_F(History, MarkRepaired) {
+  mongo::MongoServer store(client(), db, "h", "h_lock");
+  for (int r = 1; r <= 3; ++r) store.append(entry(r, 1));
   store.mark_repaired({1, 3});
-  auto all = store.read_all();
+  auto all = exec::read_history(store);
   EXPECT_TRUE(all[0].repaired);
   EXPECT_FALSE(all[1].repaired);
   EXPECT_TRUE(all[2].repaired);

@@ -1,0 +1,24 @@
+#pragma once
+// The engine's commands, one file each under src/exec/commands/ (Flyway's
+// DbMigrate, DbRepair, …): the public Migrator calls these.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exec/engine.hpp"
+#include "mongoway/migrator.hpp"
+
+namespace mongoway::exec {
+
+RunResult migrate(Engine& engine, const MigrateOptions& options);
+RunResult undo(Engine& engine, const UndoOptions& options);
+InfoResult info(Engine& engine);
+ValidateResult validate(Engine& engine);
+RunResult baseline(Engine& engine, int64_t version, const std::string& description);
+RepairResult repair(Engine& engine, const RepairOptions& options);
+std::vector<std::string> clean(Engine& engine, bool yes);  // names of the dropped collections
+UnlockResult unlock(Engine& engine);
+std::vector<HistoryRecord> history(Engine& engine, std::optional<int64_t> limit);
+
+}  // namespace mongoway::exec

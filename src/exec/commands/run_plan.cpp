@@ -1,0 +1,58 @@
+#include "exec/commands/run_plan.hpp"
+
+#include "exec/step_runner.hpp"
+
+namespace mongoway::exec {
+namespace {
+
+RunResult nothing_to_do(const PlannedRun& run, const plan::Status& status) {
+  RunResult r;
+  r.direction = run.direction;
+  r.from_version = r.to_version = status.current_version;
+  r.message = run.nothing_to_do(status);
+  return r;
+}
+
+plan::Plan plan_from(Engine& engine, const PlannedRun& run, const plan::Status& status) {
+  if (run.validate) engine.validate_or_throw(status, run.out_of_order);
+  return run.plan(status);
+}
+
+RunResult run_under_lock(Engine& engine, const PlannedRun& run) {
+  auto lock = engine.take_lock();
+  const auto status = engine.read_status(lock->lease_id());
+  const auto p = plan_from(engine, run, status);
+  auto steps = engine.build_steps(p, run.direction);
+  RunResult r;
+  if (steps.empty()) {
+    r = nothing_to_do(run, status);
+  } else {
+    r = StepRunner(engine, steps, run.direction, *lock, status.next_rank).run(p, status.has_history);
+    r.message = run.done(r);
+  }
+  lock->release();
+  return r;
+}
+
+}  // namespace
+
+RunResult plan_and_run(Engine& engine, const PlannedRun& run) {
+  engine.check_config();
+  engine.load_files();
+  const auto status = engine.read_status();
+  const auto p = plan_from(engine, run, status);
+  RunResult r;
+  if (p.versions.empty()) {
+    r = nothing_to_do(run, status);
+    r.dry_run = run.dry_run;
+  } else if (run.dry_run) {
+    r = dry_run(engine, engine.build_steps(p, run.direction), run.direction, p);
+  } else {
+    engine.build_steps(p, run.direction);  // every command renders before the lock is taken
+    r = run_under_lock(engine, run);
+  }
+  if (run.with_warnings) r.warnings = engine.file_warnings();
+  return r;
+}
+
+}  // namespace mongoway::exec

@@ -1,0 +1,84 @@
+#pragma once
+// What every command of the engine shares: the configuration, the listener,
+// the server (through the port, connected on first use), the injected clock,
+// the files as last loaded, and the steps common to several commands (load,
+// read the status, validate, plan, render, take the lock). Each command lives
+// in a file of its own under src/exec/commands/ (Flyway's one class per
+// command); migrate and undo share the step runner (step_runner.hpp).
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exec/lease_lock.hpp"
+#include "model/history.hpp"
+#include "mongoway/migrator.hpp"
+#include "plan/plan.hpp"
+#include "port/server.hpp"
+#include "script/render.hpp"
+#include "script/script.hpp"
+
+namespace mongoway::exec {
+
+// One version to run: its script and the commands rendered for the server.
+struct Step {
+  const script::Migration* migration = nullptr;
+  const script::Script* script = nullptr;  // the V or U file that runs
+  std::vector<std::pair<const script::Command*, std::vector<script::ServerCommand>>> commands;
+  bool transaction = false;
+};
+
+class Engine {
+ public:
+  // Opens the server the engine talks to (the libmongoc adapter in the
+  // library, the fake in tests), given the engine's settings and listener.
+  using Connect = std::function<std::unique_ptr<port::Server>(const Engine&)>;
+
+  Engine(Config config, Connect connect, port::Clock& clock = port::steady_clock());
+
+  Config config;
+  Listener listener;
+  std::vector<std::string> secrets;  // the secret placeholders' values, masked in what is shown
+  script::LoadResult files;
+  port::Clock& clock;
+  // false (tests on the fake): the lease is renewed from ensure_held() when due.
+  bool heartbeat_thread = true;
+
+  port::Server& server();
+  void debug(const std::string& message) const;
+  void check_config() const;
+
+  // Loads and validates every file (again for every operation, so that a
+  // long-lived Migrator sees edits); errors stop here, before any I/O with the server.
+  const script::LoadResult& load_files();
+  std::vector<Diagnostic> file_warnings() const;
+  std::vector<plan::FileVersion> file_versions() const;
+  const script::Migration* find_migration(int64_t version) const;
+
+  // Without a lease, reads; with the lease of the lock just taken, also
+  // writes into the history what runs cut short left unfinished.
+  plan::Status read_status(std::optional<int64_t> own_lease = std::nullopt);
+  void validate_or_throw(const plan::Status& status, bool out_of_order = false) const;
+
+  // Renders every command of every step up front: unknown placeholders and
+  // unsupported transactions are refused before anything runs.
+  std::vector<Step> build_steps(const plan::Plan& plan, Direction direction);
+  std::unique_ptr<LeaseLock> take_lock();
+
+  // A command as the dry run and the listener show it: secret placeholder values masked.
+  PlannedCommand shown(const script::Command& command, const script::ServerCommand& server) const;
+  model::HistoryEntry new_entry(int64_t rank, const script::Script& script, model::EntryType type,
+                                int64_t lease) const;
+  int64_t elapsed_ms(int64_t since_ns) const;
+
+ private:
+  std::optional<int64_t> live_lease(const std::vector<model::HistoryEntry>& history);
+  bool wants_transaction(const script::Script& script);
+
+  Connect m_connect;
+  std::unique_ptr<port::Server> m_server;
+};
+
+}  // namespace mongoway::exec

@@ -1,0 +1,237 @@
+#include "exec/step_runner.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "exec/executor.hpp"
+#include "exec/stop.hpp"
+
+namespace mongoway::exec {
+namespace {
+
+StepResult describe_step(const Step& step, Direction direction) {
+  StepResult r;
+  r.version = step.migration->version();
+  r.description = step.migration->description();
+  r.script = step.script->file.file_name;
+  r.direction = direction;
+  return r;
+}
+
+bool is_stop(const Error& e) { return e.code() == ExitCode::interrupted || e.code() == ExitCode::terminated; }
+
+}  // namespace
+
+std::string recorded_failure(const Step& step, const StepProgress& at, const Error& error, bool stopped) {
+  const size_t total = step.commands.size();
+  if (stopped && at.in_command) {
+    return fmt::format("{} during command {} of {}; that command is partly applied", error.what(), at.done + 1, total);
+  }
+  if (stopped) return fmt::format("{} after command {} of {}", error.what(), at.done, total);
+  if (at.done < total) {
+    const script::Command& command = *step.commands[at.done].first;
+    return fmt::format("command {} ({}): {}", command.index, command.name, error.what());
+  }
+  return fmt::format("the commit of the transaction: {}", error.what());
+}
+
+RunResult dry_run(const Engine& engine, const std::vector<Step>& steps, Direction direction, const plan::Plan& p) {
+  RunResult result;
+  result.direction = direction;
+  result.dry_run = true;
+  result.from_version = p.from_version;
+  result.to_version = p.to_version;
+  for (const auto& step : steps) {
+    auto r = describe_step(step, direction);
+    for (const auto& [cmd, servers] : step.commands) {
+      for (const auto& s : servers) r.commands.push_back(engine.shown(*cmd, s));
+    }
+    r.success = true;
+    result.steps.push_back(std::move(r));
+  }
+  return result;
+}
+
+StepRunner::StepRunner(Engine& engine, std::vector<Step>& steps, Direction direction, LeaseLock& lock,
+                       int64_t first_rank)
+    : m_engine(engine),
+      m_server(engine.server()),
+      m_steps(steps),
+      m_direction(direction),
+      m_type(direction == Direction::migrate ? model::EntryType::migrate : model::EntryType::undo),
+      m_lock(lock),
+      m_first_rank(first_rank) {}
+
+RunResult StepRunner::run(const plan::Plan& p, bool history_exists) {
+  m_result.direction = m_direction;
+  m_result.from_version = p.from_version;
+  m_result.to_version = p.from_version;
+  const int64_t started = m_engine.clock.now_ns();
+  if (!history_exists) m_server.ensure_history_indexes();
+  for (size_t i = 0; i < m_steps.size(); ++i) {
+    begin_step(i);
+    StepResult r = run_step(i);
+    m_result.steps.push_back(r);
+    if (m_direction == Direction::migrate) m_result.to_version = std::max(m_result.to_version, r.version);
+    if (m_engine.listener.step_finished) m_engine.listener.step_finished(r, i, m_steps.size());
+  }
+  m_server.end_run(m_lock.lease_id());
+  if (m_direction == Direction::undo) m_result.to_version = p.to_version;
+  m_result.total_time_ms = m_engine.elapsed_ms(started);
+  return std::move(m_result);
+}
+
+// Between two versions: a stop request or a lost lease ends the run here
+// (every version before this one is recorded and this one never started, so
+// the run record goes too: left behind, it would make this version look cut).
+void StepRunner::begin_step(size_t i) {
+  if (stop_requested()) {
+    if (i > 0) m_server.end_run(m_lock.lease_id());
+    throw_if_stopped();
+  }
+  try {
+    m_lock.ensure_held();
+  } catch (const Error&) {
+    if (i > 0) end_run_if_possible();
+    throw;
+  }
+  if (i % kRunRecordSteps == 0) m_server.record_run(run_record(i));
+}
+
+StepResult StepRunner::run_step(size_t i) {
+  const Step& step = m_steps[i];
+  model::HistoryEntry entry =
+      m_engine.new_entry(m_first_rank + static_cast<int64_t>(i), *step.script, m_type, m_lock.lease_id());
+  StepResult r = describe_step(step, m_direction);
+  if (m_engine.listener.step_started) m_engine.listener.step_started(r, i, m_steps.size());
+  const int64_t started = m_engine.clock.now_ns();
+  StepProgress at;
+  try {
+    auto body = [&] { run_commands(step, r, at); };
+    if (step.transaction) {
+      m_server.with_transaction(body);
+    } else {
+      body();
+    }
+  } catch (const Error& e) {
+    r.execution_time_ms = m_engine.elapsed_ms(started);
+    r.error = e.what();
+    fail_step(i, entry, r, at, e);
+  }
+  r.execution_time_ms = m_engine.elapsed_ms(started);
+  r.success = true;
+  m_lock.ensure_held();
+  entry.success = entry.finished = true;
+  entry.execution_time_ms = r.execution_time_ms;
+  m_server.append(entry);
+  return r;
+}
+
+// The lease is checked before every request of the version, not only between
+// versions: a process paused for longer than the TTL (a frozen VM, SIGSTOP)
+// must not send the rest of a version that another holder may be running by
+// then. A transaction's body runs again when the driver retries it: each try
+// starts from the first command, its counts from zero.
+void StepRunner::run_commands(const Step& step, StepResult& r, StepProgress& at) {
+  at = {};
+  r.counts = {};
+  const BeforeSend check_lease = [&] {
+    m_lock.ensure_held();
+    ++at.sent;
+  };
+  const auto& listener = m_engine.listener;
+  for (const auto& [cmd, servers] : step.commands) {
+    at.in_command = true;
+    at.sent = 0;
+    for (const auto& s : servers) {
+      if (listener.command_started) listener.command_started(m_engine.shown(*cmd, s));
+      r.counts += run_server_command(m_server, s, cmd->documents_count, listener.documents_progress, check_lease);
+    }
+    at.in_command = false;
+    ++at.done;
+    if (at.done < step.commands.size()) throw_if_stopped();
+  }
+  // The commit is one more request: a lease lost by now aborts the transaction instead.
+  if (step.transaction) m_lock.ensure_held();
+}
+
+// Records a version that failed or was stopped, then throws what the run
+// ends with. A lost server or lease writes nothing: the run record stands for
+// the version.
+void StepRunner::fail_step(size_t i, model::HistoryEntry& entry, StepResult& r, const StepProgress& at,
+                           const Error& e) {
+  const Step& step = m_steps[i];
+  if (e.code() == ExitCode::connection) throw;  // the server is gone: the run record stays
+  if (e.code() == ExitCode::lock) lease_lost(step, at, e);
+  m_lock.ensure_held();
+  const bool stopped = is_stop(e);
+  const std::string recorded = recorded_failure(step, at, e, stopped);
+  entry.finished = true;
+  entry.execution_time_ms = r.execution_time_ms;
+  entry.error = recorded;
+  m_server.append(entry);
+  m_server.end_run(m_lock.lease_id());
+  r.error = recorded;
+  m_result.steps.push_back(r);
+  if (m_engine.listener.step_finished) m_engine.listener.step_finished(r, i, m_steps.size());
+  const std::string& file = step.script->file.file_name;
+  if (stopped) {
+    throw Error(e.code(), fmt::format("{}: {} is recorded as failed ({}); check the data, then run `mongoway repair`",
+                                      e.what(), file, recorded));
+  }
+  throw Error(ExitCode::migration_failed,
+              fmt::format("{} failed at {}; the version is recorded as failed: check the data, then run `mongoway "
+                          "repair`",
+                          file, recorded));
+}
+
+// The lease is gone: the history is another process's now, so nothing is
+// written. A transaction was aborted, never committed: nothing of the version
+// was applied, so it stays pending and the run record goes. Otherwise the run
+// record stands for this version, partly applied.
+void StepRunner::lease_lost(const Step& step, const StepProgress& at, const Error& e) {
+  const std::string& file = step.script->file.file_name;
+  if (step.transaction) {
+    end_run_if_possible();
+    throw Error(ExitCode::lock, fmt::format("{}; the transaction of {} was aborted, so nothing of it was applied and "
+                                            "it is still pending",
+                                            e.what(), file));
+  }
+  const size_t total = step.commands.size();
+  const auto where = at.sent == 0 ? fmt::format("before sending command {} of {}", at.done + 1, total)
+                                  : fmt::format("during command {} of {}, after {} of its requests (it is partly "
+                                                "applied)",
+                                                at.done + 1, total, at.sent);
+  throw Error(ExitCode::lock, fmt::format("{}; {} stopped {} and is left unfinished: check the data, then run "
+                                          "`mongoway repair`",
+                                          e.what(), file, where));
+}
+
+// The record of the steps from `first` on (at most kRunRecordSteps of them).
+model::RunRecord StepRunner::run_record(size_t first) const {
+  model::RunRecord run;
+  run.lease = m_lock.lease_id();
+  run.first_rank = m_first_rank + static_cast<int64_t>(first);
+  run.type = m_type;
+  run.installed_by = process_owner();
+  run.started = std::chrono::system_clock::now();
+  for (size_t i = first; i < m_steps.size() && i < first + kRunRecordSteps; ++i) {
+    const auto& s = *m_steps[i].script;
+    run.steps.push_back({s.file.name.version, s.file.name.description, s.file.file_name, s.checksum});
+  }
+  return run;
+}
+
+// Deletes this run's record after its lease was lost, when the history it
+// stands for is complete. Best effort: the server may be what was lost, and
+// the lease's loss is the error to report. It is this run's own document, so
+// writing it without the lease is safe.
+void StepRunner::end_run_if_possible() {
+  try {
+    m_server.end_run(m_lock.lease_id());
+  } catch (const Error&) {
+  }
+}
+
+}  // namespace mongoway::exec

@@ -1,0 +1,59 @@
+#pragma once
+// Runs the steps of a migrate or an undo under the lock. Before the first
+// command the run's record (the versions it will run) is written beside the
+// lock; each version's entry is appended to the history once the version has
+// ended, success or failure: one insert per version. A run cut short leaves
+// its record, which stands for the version that was running (see
+// model::RunRecord).
+
+#include <vector>
+
+#include "exec/engine.hpp"
+#include "exec/lease_lock.hpp"
+
+namespace mongoway::exec {
+
+// A run record lists at most this many versions (a longer run rewrites it as
+// it goes), which keeps it far below the server's document size limit.
+inline constexpr size_t kRunRecordSteps = 1000;
+
+// Where a version's commands got to when it stopped: what its recorded failure says.
+struct StepProgress {
+  size_t done = 0;          // commands completed
+  bool in_command = false;  // a command was cut in the middle
+  size_t sent = 0;          // requests of the current command sent
+};
+
+// The error recorded in the history for a version that failed (the server
+// refused a command or its commit) or was stopped by a signal.
+std::string recorded_failure(const Step& step, const StepProgress& at, const Error& error, bool stopped);
+
+// What a dry run reports: every step with the commands it would send.
+RunResult dry_run(const Engine& engine, const std::vector<Step>& steps, Direction direction, const plan::Plan& plan);
+
+class StepRunner {
+ public:
+  StepRunner(Engine& engine, std::vector<Step>& steps, Direction direction, LeaseLock& lock, int64_t first_rank);
+  RunResult run(const plan::Plan& plan, bool history_exists);
+
+ private:
+  void begin_step(size_t i);
+  StepResult run_step(size_t i);
+  void run_commands(const Step& step, StepResult& result, StepProgress& at);
+  [[noreturn]] void fail_step(size_t i, model::HistoryEntry& entry, StepResult& result, const StepProgress& at,
+                              const Error& error);
+  [[noreturn]] void lease_lost(const Step& step, const StepProgress& at, const Error& error);
+  model::RunRecord run_record(size_t first) const;
+  void end_run_if_possible();
+
+  Engine& m_engine;
+  port::Server& m_server;
+  std::vector<Step>& m_steps;
+  Direction m_direction;
+  model::EntryType m_type;
+  LeaseLock& m_lock;
+  int64_t m_first_rank;
+  RunResult m_result;
+};
+
+}  // namespace mongoway::exec
