@@ -1,0 +1,394 @@
+// The engine's logic on the fake server: no server, no sleeps, the same run
+// every time. Each test injects one fault at a chosen request and checks what
+// the engine sent, what it recorded and how it ended.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "../fake/fake_server.hpp"
+#include "exec/commands.hpp"
+#include "exec/engine.hpp"
+#include "exec/history.hpp"
+#include "exec/step_runner.hpp"
+#include "script_test_helpers.hpp"
+
+namespace mongoway::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using script::testing::TempDir;
+
+// V2 sends 3 insert batches (2 documents each at most), an update and an index.
+constexpr const char* kV2 = R"([
+  {"insertMany": "b", "documents": [{"i": 1}, {"i": 2}, {"i": 3}, {"i": 4}, {"i": 5}]},
+  {"updateMany": "b", "filter": {}, "update": {"$set": {"x": 1}}},
+  {"createIndex": "b", "key": {"x": 1}}
+])";
+
+FakeServerOptions small_batches() {
+  FakeServerOptions o;
+  o.facts.max_write_batch_size = 2;
+  return o;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// One run of the engine on a fresh fake server.
+class Scenario {
+ public:
+  explicit Scenario(Config config, FakeServerOptions options = small_batches())
+      : fake(std::move(options)), m_config(std::move(config)) {}
+
+  // Runs migrate; returns the error it ended with (nullopt: it succeeded).
+  std::optional<Error> migrate(const MigrateOptions& options = {}) {
+    return capture([&](exec::Engine& e) { result = exec::migrate(e, options); });
+  }
+  std::optional<Error> undo(const UndoOptions& options) {
+    return capture([&](exec::Engine& e) { result = exec::undo(e, options); });
+  }
+
+  // The request numbers of the sends of a run without faults whose
+  // operation is one of `ops` (runs are deterministic: a later run on a fresh
+  // fake sends them at the same numbers).
+  std::vector<int64_t> sends_of(const std::vector<std::string>& ops) const {
+    std::vector<int64_t> out;
+    for (const auto& r : fake.requests()) {
+      if (std::find(ops.begin(), ops.end(), r.op) != ops.end()) out.push_back(r.number);
+    }
+    return out;
+  }
+  // The operations of the sends made at or after request k.
+  std::vector<std::string> sends_from(int64_t k) const {
+    std::vector<std::string> out;
+    for (const auto& r : fake.requests()) {
+      if (r.number >= k && r.op.rfind("send:", 0) == 0) out.push_back(r.op);
+    }
+    return out;
+  }
+  std::vector<int64_t> recorded_versions() const {
+    std::vector<int64_t> out;
+    for (const auto& e : fake.entries()) out.push_back(e.version);
+    return out;
+  }
+  // The unfinished entry the history shows for a run that was cut (none: nullopt).
+  std::optional<model::HistoryEntry> unfinished() {
+    for (const auto& e : exec::read_history(fake)) {
+      if (!e.finished) return e;
+    }
+    return std::nullopt;
+  }
+
+  FakeServer fake;
+  RunResult result;
+
+ private:
+  std::optional<Error> capture(const std::function<void(exec::Engine&)>& command) {
+    exec::Engine engine(m_config, [this](const exec::Engine&) { return fake.another(0ms); }, fake.clock());
+    engine.heartbeat_thread = false;  // renewed inline, on the fake's clock
+    try {
+      command(engine);
+      return std::nullopt;
+    } catch (const Error& e) {
+      return e;
+    }
+  }
+
+  Config m_config;
+};
+
+class EngineOnFake : public ::testing::Test {
+ protected:
+  EngineOnFake() {
+    dir.write("V1__a.json", R"([{"createCollection": "a"}])");
+    dir.write("V2__b.json", kV2);
+    dir.write("V3__c.json", R"([{"createCollection": "c"}])");
+  }
+
+  Config config() const {
+    Config c;
+    c.database = "app";
+    c.locations = {dir.str()};
+    c.lock_ttl = 6s;  // renewed every 2 s, believed held 5 s after a renewal was sent
+    c.lock_timeout = 30s;
+    return c;
+  }
+  Config in_transactions() const {
+    Config c = config();
+    c.transaction = TransactionMode::always;
+    return c;
+  }
+
+  // The request numbers of V2's five requests.
+  std::vector<int64_t> v2_requests(const Config& c) const {
+    Scenario probe(c);
+    EXPECT_FALSE(probe.migrate());
+    return probe.sends_of({"send:insert", "send:update", "send:createIndexes"});
+  }
+
+  TempDir dir;
+};
+
+TEST_F(EngineOnFake, AFaultFreeRunRecordsEveryVersionAndEndsItsRun) {
+  Scenario s(config());
+  ASSERT_FALSE(s.migrate());
+  EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_TRUE(s.fake.runs().empty());
+  EXPECT_EQ(s.result.steps.at(1).counts.inserted, 5);
+  EXPECT_EQ(s.fake.requests_of("send:insert").size(), 3u);  // 5 documents, 2 a batch
+}
+
+// --- the lease lost before each request of a version
+
+// The lease released (`mongoway unlock`) while request k is in flight, with
+// a renewal due: the check before the next request must see it.
+void lose_the_lease_during(Scenario& s, int64_t k) {
+  s.fake.before_request(k, [&s] {
+    s.fake.release_all_leases();
+    s.fake.clock().advance(2s);
+  });
+}
+
+TEST_F(EngineOnFake, ALeaseLostBetweenTwoVersionsLeavesTheNextOnePending) {
+  Scenario probe(config());
+  ASSERT_FALSE(probe.migrate());
+  const int64_t v1_recorded = probe.fake.requests_of("append").at(0).number;
+  Scenario s(config());
+  lose_the_lease_during(s, v1_recorded);
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::lock) << error->what();
+  EXPECT_TRUE(s.sends_from(v1_recorded).empty()) << "sent after the lease was lost";
+  EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1}));
+  EXPECT_TRUE(s.fake.runs().empty()) << "V2 never started: its run record must not make it look cut";
+  EXPECT_FALSE(s.unfinished());
+}
+
+TEST_F(EngineOnFake, ALeaseLostBeforeAnyRequestOfAVersionStopsItThereAndLeavesItUnfinished) {
+  const auto positions = v2_requests(config());
+  ASSERT_EQ(positions.size(), 5u);
+  for (size_t p = 0; p < positions.size(); ++p) {
+    SCOPED_TRACE(fmt::format("lease lost before V2's request {} (request {})", p + 1, positions[p]));
+    Scenario s(config());
+    lose_the_lease_during(s, positions[p] - 1);
+    auto error = s.migrate();
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->code(), ExitCode::lock) << error->what();
+    EXPECT_TRUE(contains(error->what(), "V2__b.json stopped")) << error->what();
+    EXPECT_TRUE(s.sends_from(positions[p]).empty()) << "sent after the lease was lost";
+    EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1}));
+    auto cut = s.unfinished();
+    ASSERT_TRUE(cut) << "the run record must stand for the cut version";
+    EXPECT_EQ(cut->version, 2);
+  }
+}
+
+TEST_F(EngineOnFake, TheStopSaysWhichCommandAndHowManyOfItsRequestsWent) {
+  const auto positions = v2_requests(config());
+  Scenario s(config());
+  lose_the_lease_during(s, positions[1] - 1);  // after the first insert batch
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(contains(error->what(), "during command 1 of 3, after 1 of its requests (it is partly applied)"))
+      << error->what();
+}
+
+// --- a reply lost at each request of a version
+
+TEST_F(EngineOnFake, AReplyLostAtAnyRequestLeavesTheVersionUnfinishedNeverRefused) {
+  const auto positions = v2_requests(config());
+  for (size_t p = 0; p < positions.size(); ++p) {
+    SCOPED_TRACE(fmt::format("reply of V2's request {} (request {}) lost", p + 1, positions[p]));
+    Scenario s(config());
+    s.fake.lose_reply(positions[p]);
+    auto error = s.migrate();
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->code(), ExitCode::connection) << error->what();
+    EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1})) << "an unknown outcome is never recorded";
+    EXPECT_TRUE(s.sends_from(positions[p] + 1).empty());
+    auto cut = s.unfinished();
+    ASSERT_TRUE(cut);
+    EXPECT_EQ(cut->version, 2);
+    EXPECT_TRUE(cut->error.empty());
+  }
+}
+
+TEST_F(EngineOnFake, ARefusedRequestRecordsTheVersionFailedNamingTheCommand) {
+  const auto positions = v2_requests(config());
+  const std::vector<std::string> named = {"command 1 (insertMany)", "command 1 (insertMany)", "command 1 (insertMany)",
+                                          "command 2 (updateMany)", "command 3 (createIndex)"};
+  for (size_t p = 0; p < positions.size(); ++p) {
+    SCOPED_TRACE(fmt::format("V2's request {} refused", p + 1));
+    Scenario s(config());
+    s.fake.refuse(positions[p], 2, "BadValue: no");
+    auto error = s.migrate();
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->code(), ExitCode::migration_failed);
+    auto entries = s.fake.entries();
+    ASSERT_EQ(entries.size(), 2u);
+    EXPECT_TRUE(entries[1].finished);
+    EXPECT_FALSE(entries[1].success);
+    EXPECT_EQ(entries[1].error, named[p] + ": BadValue: no");
+    EXPECT_TRUE(s.fake.runs().empty()) << "a recorded failure ends the run";
+  }
+}
+
+// --- transactions
+
+TEST_F(EngineOnFake, AVersionInATransactionIsCommitted) {
+  Scenario s(in_transactions());
+  ASSERT_FALSE(s.migrate());
+  EXPECT_EQ(s.fake.requests_of("commit").size(), 3u);
+  EXPECT_TRUE(s.fake.requests_of("abort").empty());
+  EXPECT_EQ(s.fake.transaction_attempts(), (std::vector<int>{1, 1, 1}));
+  EXPECT_EQ(s.fake.inserted("app", "b"), 5);
+  EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1, 2, 3}));
+}
+
+TEST_F(EngineOnFake, ALeaseLostBeforeTheCommitAbortsTheTransactionAndLeavesTheVersionPending) {
+  const auto positions = v2_requests(in_transactions());
+  Scenario s(in_transactions());
+  lose_the_lease_during(s, positions.back());  // the last command: the commit is next
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::lock);
+  EXPECT_TRUE(contains(error->what(), "the transaction of V2__b.json was aborted")) << error->what();
+  EXPECT_EQ(s.fake.requests_of("commit").size(), 1u) << "only V1's";
+  EXPECT_EQ(s.fake.requests_of("abort").size(), 1u);
+  EXPECT_EQ(s.fake.inserted("app", "b"), 0) << "nothing of the aborted version is applied";
+  EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1}));
+  EXPECT_TRUE(s.fake.runs().empty()) << "the version is pending, not cut";
+  EXPECT_FALSE(s.unfinished());
+}
+
+TEST_F(EngineOnFake, ARefusedCommandAbortsTheTransactionAndRecordsTheVersionFailed) {
+  const auto positions = v2_requests(in_transactions());
+  Scenario s(in_transactions());
+  s.fake.refuse(positions[3], 2, "BadValue: no");  // the update
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::migration_failed);
+  EXPECT_EQ(s.fake.requests_of("abort").size(), 1u);
+  EXPECT_EQ(s.fake.inserted("app", "b"), 0) << "the batches before it are rolled back";
+  ASSERT_EQ(s.fake.entries().size(), 2u);
+  EXPECT_EQ(s.fake.entries()[1].error, "command 2 (updateMany): BadValue: no");
+}
+
+TEST_F(EngineOnFake, ARetriedTransactionStartsAgainAtItsFirstCommandAndCountsOnce) {
+  const auto positions = v2_requests(in_transactions());
+  Scenario s(in_transactions());
+  s.fake.transient_error_once(positions[3]);  // the update
+  ASSERT_FALSE(s.migrate());
+  EXPECT_EQ(s.fake.transaction_attempts(), (std::vector<int>{1, 2, 1}));
+  // After the transient error, the next send is the first batch again.
+  auto after = s.sends_from(positions[3] + 1);
+  ASSERT_FALSE(after.empty());
+  EXPECT_EQ(after.front(), "send:insert");
+  EXPECT_EQ(s.fake.inserted("app", "b"), 5) << "the first attempt's batches are discarded";
+  EXPECT_EQ(s.result.steps.at(1).counts.inserted, 5) << "counts start from zero on every attempt";
+}
+
+// --- the run record of a long run
+
+TEST(EngineRunRecord, ARunOfMoreThanAThousandVersionsRewritesItsRecordAtTheThousandth) {
+  TempDir dir;
+  const int versions = static_cast<int>(exec::kRunRecordSteps) + 2;
+  for (int v = 1; v <= versions; ++v) dir.write(fmt::format("V{}__c{}.json", v, v), fmt::format(R"([{{"createCollection": "c{}"}}])", v));
+  Config c;
+  c.database = "app";
+  c.locations = {dir.str()};
+  c.lock_ttl = 60s;
+  Scenario probe(c);
+  ASSERT_FALSE(probe.migrate());
+  const auto creates = probe.sends_of({"send:create"});
+  ASSERT_EQ(creates.size(), static_cast<size_t>(versions));
+  EXPECT_EQ(probe.fake.requests_of("record_run").size(), 2u);
+
+  Scenario s(c);
+  s.fake.lose_reply(creates.back());  // the last version is cut
+  ASSERT_TRUE(s.migrate());
+  const auto runs = s.fake.runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].first_rank, static_cast<int64_t>(exec::kRunRecordSteps) + 1);
+  ASSERT_EQ(runs[0].steps.size(), 2u);
+  EXPECT_EQ(runs[0].steps[0].version, static_cast<int64_t>(exec::kRunRecordSteps) + 1);
+  auto cut = s.unfinished();
+  ASSERT_TRUE(cut);
+  EXPECT_EQ(cut->version, versions);
+}
+
+// --- the heartbeat
+
+// Every request takes 100 ms of the fake's time, and V2 has 60 commands: the
+// run lasts several renewal periods (2 s; the lease is believed held for 5 s
+// after a renewal was sent).
+class Heartbeat : public EngineOnFake {
+ protected:
+  Heartbeat() {
+    std::string v2 = "[";
+    for (int i = 0; i < 60; ++i) v2 += fmt::format(R"({}{{"createCollection": "b{}"}})", i ? "," : "", i);
+    dir.write("V2__b.json", v2 + "]");
+  }
+  static FakeServerOptions slow_requests() {
+    FakeServerOptions o;
+    o.request_cost = 100ms;
+    return o;
+  }
+};
+
+TEST_F(Heartbeat, ARenewalThatFailsOnceIsMadeUpByTheNextWithinFiveSixthsOfTheTtl) {
+  Scenario s(config(), slow_requests());
+  s.fake.fail_next_requests_of("renew_lease", 1);
+  ASSERT_FALSE(s.migrate()) << "one failed renewal must not lose the lease";
+  EXPECT_GE(s.fake.requests_of("renew_lease").size(), 3u);
+  EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1, 2, 3}));
+}
+
+TEST_F(Heartbeat, RenewalsFailingForLongerThanFiveSixthsOfTheTtlStopTheHolder) {
+  Scenario s(config(), slow_requests());
+  s.fake.fail_next_requests_of("renew_lease", 2);
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::lock) << error->what();
+  EXPECT_TRUE(contains(error->what(), "lost the lock")) << error->what();
+  EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1}));
+}
+
+TEST_F(Heartbeat, AServerClockThatJumpsPastTheExpiryStopsTheHolder) {
+  Scenario s(config(), slow_requests());
+  s.fake.before_request(30, [&s] { s.fake.jump_server_clock(60000); });
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::lock) << error->what();
+  EXPECT_TRUE(contains(error->what(), "released, removed or let expire")) << error->what();
+}
+
+// --- taking the lock
+
+TEST_F(EngineOnFake, ALiveLeaseIsWaitedForUntilTheTimeoutThenNamed) {
+  Config c = config();
+  c.lock_timeout = 5s;
+  Scenario waiting(c);
+  const int64_t now = waiting.fake.time_ms();
+  waiting.fake.put_lease(port::Lease{7, "ops@db1:42", "t", now, now + 600000, false});
+  auto error = waiting.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::lock);
+  EXPECT_TRUE(contains(error->what(), "could not acquire the lock within 5 s: held by ops@db1:42")) << error->what();
+  EXPECT_TRUE(waiting.sends_from(1).empty());
+}
+
+TEST_F(EngineOnFake, AnExpiredLeaseIsTakenOverOnlyOnceTheServerClockPassesItsExpiry) {
+  Scenario s(config());
+  const int64_t now = s.fake.time_ms();
+  s.fake.put_lease(port::Lease{7, "ops@db1:42", "t", now - 60000, now + 3000, false});
+  ASSERT_FALSE(s.migrate());
+  const auto leases = s.fake.leases();
+  ASSERT_FALSE(leases.empty());
+  EXPECT_EQ(leases.back().id, 8);
+  EXPECT_GE(leases.back().acquired_ms, now + 3000);
+}
+
+}  // namespace
+}  // namespace mongoway::testing
