@@ -10,12 +10,12 @@
 #include <system_error>
 #include <thread>
 
-#include "script/bson_util.hpp"
+#include "bson/bson_util.hpp"
 #include "script/checksum.hpp"
 #include "script/commands.hpp"
-#include "script/documents_stream.hpp"
-#include "script/extjson.hpp"
-#include "script/json.hpp"
+#include "json/documents_stream.hpp"
+#include "json/extjson.hpp"
+#include "json/json.hpp"
 #include "script/placeholders.hpp"
 #include "script/render.hpp"
 #include "script/script.hpp"
@@ -220,8 +220,8 @@ class FileParser {
       add(first.key_begin, fmt::format("command {}: unknown command \"{}\"{}", index, first.key, hint));
       return;
     }
-    ConversionError conversion;
-    auto doc = convert_object(m_content, item, conversion);
+    json::ConversionError conversion;
+    auto doc = json::convert_object(m_content, item, conversion);
     if (!doc) {
       add(conversion.where, fmt::format("command {} ({}): {}", index, first.key, conversion.message));
       return;
@@ -240,10 +240,10 @@ class FileParser {
     bson_iter_t it;
     bson_iter_init(&it, doc->get());
     while (bson_iter_next(&it)) {
-      if (iter_key(it) == "comment") {
-        command.comment = iter_string(it);
+      if (bson::iter_key(it) == "comment") {
+        command.comment = bson::iter_string(it);
       } else {
-        append_value(command.spec, iter_key(it), it);
+        bson::append_value(command.spec, bson::iter_key(it), it);
       }
     }
     if (const json::Value* file_value = item.find("documentsFile")) {
@@ -255,7 +255,7 @@ class FileParser {
   // No document may exceed the server's 16 MiB: a command's documents one by
   // one (insertMany sends them in batches), any other command as a whole.
   bool check_size(const bson::Document& doc, const json::Value& item, int index, const std::string& name) {
-    constexpr size_t limit = DocumentStream::kMaxDocumentBson;
+    constexpr size_t limit = json::DocumentStream::kMaxDocumentBson;
     auto too_big = [&](size_t size, const json::Location& where, const std::string& what) {
       add(where, fmt::format("command {} ({}): {} is {} of BSON, over the server's limit of {} per document", index,
                              name, what, util::human_size(size), util::human_size(limit)));
@@ -327,8 +327,8 @@ class FileParser {
       return false;
     }
     m_checksum.start_part(relative);
-    DocumentStream stream;
-    stream.set_checksum(&m_checksum);
+    json::DocumentStream stream;
+    stream.set_byte_observer([this](std::string_view bytes) { m_checksum.add(bytes); });
     try {
       stream.open(joined.string());
       stream.check_all();

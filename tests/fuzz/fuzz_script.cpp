@@ -19,9 +19,9 @@
 #include "cli/settings.hpp"
 #include "cli/uri.hpp"
 #include "script/checksum.hpp"
-#include "script/direct_bson.hpp"
-#include "script/documents_stream.hpp"
-#include "script/json.hpp"
+#include "json/direct_bson.hpp"
+#include "json/documents_stream.hpp"
+#include "json/json.hpp"
 #include "script/placeholders.hpp"
 #include "script/render.hpp"
 #include "script/script.hpp"
@@ -49,7 +49,7 @@ void check(bool condition) {
 
 // Streams `path` and returns "<count>" or the error text.
 std::string stream_outcome(const std::string& path, size_t chunk) {
-  DocumentStream stream(chunk);
+  json::DocumentStream stream(chunk);
   try {
     stream.open(path);
     bson::Document doc;
@@ -69,7 +69,7 @@ void fuzz_documents_stream(std::string_view text) {
     return;
   }
   // Chunk boundaries must never change the outcome.
-  check(stream_outcome(path, 7) == stream_outcome(path, DocumentStream::kDefaultChunkSize));
+  check(stream_outcome(path, 7) == stream_outcome(path, json::DocumentStream::kDefaultChunkSize));
 }
 
 constexpr std::string_view kPassword = "fuzz-Secret:pw@";
@@ -145,25 +145,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!text.empty() && text[0] == '{') {
     bson::Document direct;
     json::ParseError direct_error;
-    switch (convert_direct(text, flat, direct, direct_error)) {
-      case DirectResult::converted: {
+    switch (json::convert_direct(text, flat, direct, direct_error)) {
+      case json::DirectResult::converted: {
         check(flat_ok);
         const auto reference = bson::Document::from_json(text);
         check(reference.has_value() && reference->size_bytes() == direct.size_bytes() &&
               std::memcmp(bson_get_data(reference->get()), bson_get_data(direct.get()), direct.size_bytes()) == 0);
         break;
       }
-      case DirectResult::invalid:
+      case json::DirectResult::invalid:
         check(!flat_ok && direct_error.message == flat_error.message &&
               direct_error.where.offset == flat_error.where.offset && direct_error.where.line == flat_error.where.line &&
               direct_error.where.column == flat_error.where.column);
         break;
-      case DirectResult::unsupported: break;
+      case json::DirectResult::unsupported: break;
     }
     // From the DOM (a command's path): libbson's bytes too.
     if (auto dom = json::parse(text, dom_error); dom && dom->kind == json::Kind::object) {
       bson::Document from_dom;
-      if (convert_direct(*dom, from_dom) == DirectResult::converted) {
+      if (json::convert_direct(*dom, from_dom) == json::DirectResult::converted) {
         const auto reference = bson::Document::from_json(text);
         check(reference.has_value() && reference->size_bytes() == from_dom.size_bytes() &&
               std::memcmp(bson_get_data(reference->get()), bson_get_data(from_dom.get()), from_dom.size_bytes()) ==

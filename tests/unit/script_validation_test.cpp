@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "script/json.hpp"
+#include "json/json.hpp"
 #include "script/render.hpp"
 #include "script_test_helpers.hpp"
 

@@ -8,15 +8,22 @@
 #include <fstream>
 #include <map>
 
-#include "script/documents_stream.hpp"
+#include "json/documents_stream.hpp"
+#include "script/checksum.hpp"
 #include "script_test_helpers.hpp"
 
-namespace mongoway::script {
+namespace mongoway::json {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::diagnostics_text;
-using testing::TempDir;
+using script::ChecksumBuilder;
+using script::checksum_of_text;
+using script::load_all;
+using script::LoadOptions;
+using script::LoadResult;
+using script::testing::diagnostics_text;
+using script::testing::TempDir;
+namespace testing = script::testing;
 
 std::vector<std::string> read_all(const std::string& path, size_t chunk = DocumentStream::kDefaultChunkSize) {
   DocumentStream stream(chunk);
@@ -42,7 +49,7 @@ std::string stream_error(const std::string& content, size_t chunk = DocumentStre
   return "<no error>";
 }
 
-TEST(ScriptDocumentsStream, ArrayAndLinesGiveTheSameDocuments) {
+TEST(JsonDocumentsStream, ArrayAndLinesGiveTheSameDocuments) {
   TempDir dir;
   const std::string array = dir.write("a.json", "[\n {\"n\": 1, \"at\": {\"$date\": \"2024-01-01T00:00:00Z\"}},\n"
                                                 " {\"s\": \"} ] { [ \\\" \"}\n]\n");
@@ -57,14 +64,14 @@ TEST(ScriptDocumentsStream, ArrayAndLinesGiveTheSameDocuments) {
   }
 }
 
-TEST(ScriptDocumentsStream, EmptyInputs) {
+TEST(JsonDocumentsStream, EmptyInputs) {
   TempDir dir;
   EXPECT_TRUE(read_all(dir.write("empty", "")).empty());
   EXPECT_TRUE(read_all(dir.write("blank", " \n\r\n")).empty());
   EXPECT_TRUE(read_all(dir.write("array", " [ ] \n")).empty());
 }
 
-TEST(ScriptDocumentsStream, ErrorsNameLineAndColumn) {
+TEST(JsonDocumentsStream, ErrorsNameLineAndColumn) {
   EXPECT_EQ(stream_error("{\"a\": 1}\n{\"a\": 2,}\n"), "seed:2:8: error: trailing comma before '}'");
   EXPECT_EQ(stream_error("{\"a\": 1}\n{\"a\": 2,}\n", 2), "seed:2:8: error: trailing comma before '}'");
   EXPECT_EQ(stream_error("{\"a\": 1} {\"b\": 2}\n"), "seed:1:10: error: expected one document per line, found '{' after a document");
@@ -83,7 +90,7 @@ TEST(ScriptDocumentsStream, ErrorsNameLineAndColumn) {
   EXPECT_EQ(stream_error("{\"a\": 1, \"a\": 2}"), "seed:1:10: error: duplicate key \"a\" (first at line 1, column 2)");
 }
 
-TEST(ScriptDocumentsStream, MissingFileIsAnError) {
+TEST(JsonDocumentsStream, MissingFileIsAnError) {
   DocumentStream stream;
   try {
     stream.open("/nonexistent/seed.ndjson");
@@ -93,13 +100,13 @@ TEST(ScriptDocumentsStream, MissingFileIsAnError) {
   }
 }
 
-TEST(ScriptDocumentsStream, ChecksumSeesEveryByte) {
+TEST(JsonDocumentsStream, ChecksumSeesEveryByte) {
   TempDir dir;
   const std::string content = "{\"a\": 1}\r\n{\"a\": 2}\r\n";
   const std::string path = dir.write("seed", content);
   ChecksumBuilder streamed;
   DocumentStream stream(4);
-  stream.set_checksum(&streamed);
+  stream.set_byte_observer([&](std::string_view bytes) { streamed.add(bytes); });
   stream.open(path);
   bson::Document doc;
   while (stream.next(doc)) {
@@ -113,7 +120,7 @@ void expect_load_error(const TempDir& dir, const std::string& expected) {
   EXPECT_EQ(result.diagnostics[0].to_string(), expected);
 }
 
-TEST(ScriptDocumentsStream, EscapeWithDotDotIsRefused) {
+TEST(JsonDocumentsStream, EscapeWithDotDotIsRefused) {
   TempDir dir;
   dir.write("seed.ndjson", "{\"a\": 1}\n");
   dir.write("migrations/V1__seed.json", R"([{"insertMany": "a", "documentsFile": "data/../../seed.ndjson"}])");
@@ -122,7 +129,7 @@ TEST(ScriptDocumentsStream, EscapeWithDotDotIsRefused) {
                                      "location; keep seed files in the location or below it");
 }
 
-TEST(ScriptDocumentsStream, SymlinkOutsideIsRefused) {
+TEST(JsonDocumentsStream, SymlinkOutsideIsRefused) {
   TempDir outside;
   TempDir dir;
   const std::string target = outside.write("seed.ndjson", "{\"a\": 1}\n");
@@ -136,7 +143,7 @@ TEST(ScriptDocumentsStream, SymlinkOutsideIsRefused) {
                              " (through a symlink); keep seed files in the location or below it");
 }
 
-TEST(ScriptDocumentsStream, SymlinkedDirectoryOutsideIsRefused) {
+TEST(JsonDocumentsStream, SymlinkedDirectoryOutsideIsRefused) {
   TempDir outside;
   TempDir dir;
   outside.write("seed.ndjson", "{\"a\": 1}\n");
@@ -147,7 +154,7 @@ TEST(ScriptDocumentsStream, SymlinkedDirectoryOutsideIsRefused) {
   EXPECT_NE(result.diagnostics[0].message.find("(through a symlink)"), std::string::npos);
 }
 
-TEST(ScriptDocumentsStream, SymlinkInsideIsAccepted) {
+TEST(JsonDocumentsStream, SymlinkInsideIsAccepted) {
   TempDir dir;
   dir.write("migrations/data/real.ndjson", "{\"a\": 1}\n{\"a\": 2}\n");
   dir.write("migrations/V1__seed.json", R"([{"insertMany": "a", "documentsFile": "seed.ndjson"}])");
@@ -174,7 +181,7 @@ std::string outcome(const std::string& path, bool all_at_once) {
   }
 }
 
-TEST(ScriptDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
+TEST(JsonDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
   // Files over kParallelCheckBytes, checked in batches on several threads:
   // the first problem in the file wins, whichever thread finds it.
   TempDir dir;
@@ -217,7 +224,7 @@ TEST(ScriptDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
   }
 }
 
-TEST(ScriptDocumentsStream, CheckAllFeedsTheChecksumEveryByteOnce) {
+TEST(JsonDocumentsStream, CheckAllFeedsTheChecksumEveryByteOnce) {
   // Also when a line that is not one whole document makes it read the file again.
   TempDir dir;
   // The second odd document's first line ends with '}': taken whole, it fails
@@ -229,14 +236,14 @@ TEST(ScriptDocumentsStream, CheckAllFeedsTheChecksumEveryByteOnce) {
     const std::string path = dir.write("seed", text);
     ChecksumBuilder streamed;
     DocumentStream stream;
-    stream.set_checksum(&streamed);
+    stream.set_byte_observer([&](std::string_view bytes) { streamed.add(bytes); });
     stream.open(path);
     EXPECT_EQ(stream.check_all(), 20000u);
     EXPECT_EQ(streamed.finish(), checksum_of_text(text)) << odd;
   }
 }
 
-TEST(ScriptDocumentsStream, LargeFileIsStreamed) {
+TEST(JsonDocumentsStream, LargeFileIsStreamed) {
   TempDir dir;
   const std::string path = (dir.path() / "big.ndjson").string();
   uint64_t written = 0;
@@ -273,4 +280,4 @@ TEST(ScriptDocumentsStream, LargeFileIsStreamed) {
 }
 
 }  // namespace
-}  // namespace mongoway::script
+}  // namespace mongoway::json

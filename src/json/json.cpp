@@ -1,4 +1,4 @@
-#include "script/json.hpp"
+#include "json/json.hpp"
 
 #include <fmt/format.h>
 
@@ -12,7 +12,7 @@
 
 #include "util/utf8.hpp"
 
-namespace mongoway::script::json {
+namespace mongoway::json {
 
 const Value* Value::find(std::string_view key) const {
   const Member* m = find_member(key);
@@ -561,4 +561,4 @@ void replay(const Value& value, Handler& handler) {
   }
 }
 
-}  // namespace mongoway::script::json
+}  // namespace mongoway::json

@@ -1,10 +1,10 @@
-#include "script/direct_bson.hpp"
+#include "json/direct_bson.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <cstring>
 
-namespace mongoway::script {
+namespace mongoway::json {
 
 namespace {
 
@@ -319,4 +319,4 @@ DirectResult convert_direct(std::string_view text, const json::ParseOptions& opt
   }
 }
 
-}  // namespace mongoway::script
+}  // namespace mongoway::json

@@ -1,4 +1,4 @@
-#include "script/documents_stream.hpp"
+#include "json/documents_stream.hpp"
 
 #include <fmt/format.h>
 
@@ -14,12 +14,12 @@
 #include <vector>
 
 #include "mongoway/error.hpp"
-#include "script/direct_bson.hpp"
-#include "script/extjson.hpp"
+#include "json/direct_bson.hpp"
+#include "json/extjson.hpp"
 #include "util/files.hpp"
 #include "util/utf8.hpp"
 
-namespace mongoway::script {
+namespace mongoway::json {
 
 DocumentStream::DocumentStream(size_t chunk_size) : m_chunk_size(chunk_size == 0 ? 1 : chunk_size) {}
 
@@ -92,9 +92,9 @@ bool DocumentStream::fill() {
     m_file.close();
     return false;
   }
-  if (m_checksum && m_read + n > m_checksummed) {
+  if (m_observer && m_read + n > m_checksummed) {
     const size_t skip = static_cast<size_t>(m_checksummed - std::min(m_checksummed, m_read));
-    m_checksum->add(std::string_view(m_buffer).substr(old_size + skip, n - skip));
+    m_observer(std::string_view(m_buffer).substr(old_size + skip, n - skip));
     m_checksummed = m_read + n;
   }
   m_read += n;
@@ -502,4 +502,4 @@ uint64_t DocumentStream::check_all() {
   return m_count;
 }
 
-}  // namespace mongoway::script
+}  // namespace mongoway::json

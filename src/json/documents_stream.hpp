@@ -8,13 +8,13 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "bson/document.hpp"
-#include "script/checksum.hpp"
-#include "script/json.hpp"
+#include "json/json.hpp"
 #include "util/files.hpp"
 
-namespace mongoway::script {
+namespace mongoway::json {
 
 class DocumentStream {
  public:
@@ -54,8 +54,10 @@ class DocumentStream {
   uint64_t count() const { return m_count; }
   // Bytes held in memory (for tests of the memory bound).
   size_t buffer_capacity() const { return m_buffer.capacity(); }
-  // Every byte read is also fed to `checksum` (may be nullptr).
-  void set_checksum(ChecksumBuilder* checksum) { m_checksum = checksum; }
+  // Every byte of the file is also handed to `observer` once, in order, even
+  // when the file is read twice (the caller's checksum of the file).
+  using ByteObserver = std::function<void(std::string_view bytes)>;
+  void set_byte_observer(ByteObserver observer) { m_observer = std::move(observer); }
 
  private:
   enum class Mode { start, array, lines, finished };
@@ -96,11 +98,11 @@ class DocumentStream {
   bool m_after_cr = false;
   uint64_t m_count = 0;
   uint64_t m_size = 0;  // of the file, when known
-  ChecksumBuilder* m_checksum = nullptr;
+  ByteObserver m_observer;
   uint64_t m_read = 0;         // bytes read from the file since open()
-  uint64_t m_checksummed = 0;  // bytes fed to m_checksum (a file read again is fed once)
+  uint64_t m_checksummed = 0;  // bytes handed to m_observer (a file read again is fed once)
   static constexpr int kMaxFailedGuesses = 8;
   int m_failed_guesses = 0;  // lines taken for a document that were not one
 };
 
-}  // namespace mongoway::script
+}  // namespace mongoway::json

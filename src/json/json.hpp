@@ -2,7 +2,7 @@
 // A strict JSON reader (RFC 8259 and nothing more) that remembers where every
 // value is. mongoway validates migration files with it and reports problems as
 // line:column. A Handler turns documentsFile documents into BSON during the
-// parse, and a command's parsed value through replay (script/direct_bson.hpp);
+// parse, and a command's parsed value through replay (json/direct_bson.hpp);
 // libbson turns the exact byte ranges of what that does not cover.
 
 #include <cstddef>
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mongoway::script::json {
+namespace mongoway::json {
 
 struct Location {
   size_t offset = 0;  // byte offset in the parsed text
@@ -117,4 +117,4 @@ Location locate(std::string_view text, size_t offset);
 // Shifts a location found inside a slice that starts at `base` in a larger text.
 Location rebase(const Location& inner, const Location& base);
 
-}  // namespace mongoway::script::json
+}  // namespace mongoway::json

@@ -11,9 +11,9 @@
 #include <string_view>
 
 #include "bson/document.hpp"
-#include "script/json.hpp"
+#include "json/json.hpp"
 
-namespace mongoway::script {
+namespace mongoway::json {
 
 enum class DirectResult {
   converted,    // `out` holds the document
@@ -30,4 +30,4 @@ DirectResult convert_direct(std::string_view text, const json::ParseOptions& opt
 // migration file): converted, or unsupported.
 DirectResult convert_direct(const json::Value& object, bson::Document& out);
 
-}  // namespace mongoway::script
+}  // namespace mongoway::json

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "script/direct_bson.hpp"
+#include "json/direct_bson.hpp"
 #include "mongoway/error.hpp"
-#include "script/documents_stream.hpp"
+#include "json/documents_stream.hpp"
 
-namespace mongoway::script {
+namespace mongoway::json {
 namespace {
 
 std::string bytes_of(const bson::Document& doc) {
@@ -262,4 +262,4 @@ TEST(DirectBson, RandomDocumentsGiveLibbsonsBytes) {
 }
 
 }  // namespace
-}  // namespace mongoway::script
+}  // namespace mongoway::json

@@ -1,10 +1,10 @@
-#include "script/extjson.hpp"
+#include "json/extjson.hpp"
 
 #include <fmt/format.h>
 
-#include "script/direct_bson.hpp"
+#include "json/direct_bson.hpp"
 
-namespace mongoway::script {
+namespace mongoway::json {
 
 namespace {
 
@@ -73,4 +73,4 @@ std::optional<bson::Document> convert_object(std::string_view text, const json::
   return std::nullopt;
 }
 
-}  // namespace mongoway::script
+}  // namespace mongoway::json
