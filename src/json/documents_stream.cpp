@@ -3,12 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
-#include <exception>
 #include <filesystem>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -17,6 +13,7 @@
 #include "json/direct_bson.hpp"
 #include "json/extjson.hpp"
 #include "util/files.hpp"
+#include "util/parallel.hpp"
 #include "util/utf8.hpp"
 
 namespace mongoway::json {
@@ -360,59 +357,6 @@ void DocumentStream::convert(std::string_view text, const json::Location& at, co
   out = std::move(*doc);
 }
 
-namespace {
-
-// Documents' text on its way from the reading thread to the checking ones.
-struct TextBatch {
-  uint64_t sequence = 0;  // batches are numbered in file order
-  std::string text;
-  std::vector<std::pair<size_t, json::Location>> starts;  // offset in `text`, location in the file
-};
-
-// A bounded queue of batches from one producer to several consumers.
-class BatchQueue {
- public:
-  // False when the consumer has stopped (it found a problem).
-  bool push(TextBatch batch) {
-    std::unique_lock lock(m_mutex);
-    m_wake.wait(lock, [&] { return m_batches.size() < kDepth || m_stopped; });
-    if (m_stopped) return false;
-    m_batches.push_back(std::move(batch));
-    m_wake.notify_all();
-    return true;
-  }
-  // False once the producer has closed the queue and it is empty.
-  bool pop(TextBatch& batch) {
-    std::unique_lock lock(m_mutex);
-    m_wake.wait(lock, [&] { return !m_batches.empty() || m_closed; });
-    if (m_batches.empty()) return false;
-    batch = std::move(m_batches.front());
-    m_batches.pop_front();
-    m_wake.notify_all();
-    return true;
-  }
-  void close() {
-    std::lock_guard lock(m_mutex);
-    m_closed = true;
-    m_wake.notify_all();
-  }
-  void stop() {
-    std::lock_guard lock(m_mutex);
-    m_stopped = true;
-    m_wake.notify_all();
-  }
-
- private:
-  static constexpr size_t kDepth = 4;
-  std::mutex m_mutex;
-  std::condition_variable m_wake;
-  std::deque<TextBatch> m_batches;
-  bool m_closed = false;
-  bool m_stopped = false;
-};
-
-}  // namespace
-
 uint64_t DocumentStream::check_one_thread() {
   bson::Document doc;
   while (next(doc)) {
@@ -420,83 +364,88 @@ uint64_t DocumentStream::check_one_thread() {
   return m_count;
 }
 
+// Reads the text of the next documents into at most `count` batches of about
+// kBatchBytes each (finding where each document ends, without parsing it).
+// Sets `*finished` at the end of the file; false at a problem in the file's
+// form, which the one-thread check then reports.
+bool DocumentStream::read_batches(std::vector<TextBatch>& out, size_t count, bool* finished) {
+  constexpr size_t kBatchBytes = 256 * 1024;
+  out.clear();
+  try {
+    while (out.size() < count) {
+      TextBatch& batch = out.emplace_back();
+      batch.text.reserve(kBatchBytes + 64 * 1024);
+      bool more = true;
+      while (more && batch.text.size() < kBatchBytes) {
+        more = next_text([&](std::string_view text, const json::Location& where) {
+          batch.starts.emplace_back(batch.text.size(), where);
+          batch.text.append(text);
+        });
+      }
+      if (batch.starts.empty()) out.pop_back();
+      if (!more) {
+        *finished = true;
+        return true;
+      }
+    }
+  } catch (const Error&) {
+    return false;
+  }
+  return true;
+}
+
+// Whether every document of `batch` passes the check next() makes.
+bool DocumentStream::check_batch(const TextBatch& batch) const {
+  bson::Document doc;
+  try {
+    for (size_t i = 0; i < batch.starts.size(); ++i) {
+      const size_t from = batch.starts[i].first;
+      const size_t to = i + 1 < batch.starts.size() ? batch.starts[i + 1].first : batch.text.size();
+      convert(std::string_view(batch.text).substr(from, to - from), batch.starts[i].second, m_display, doc);
+    }
+  } catch (const Error&) {
+    return false;
+  }
+  return true;
+}
+
 uint64_t DocumentStream::check_all() {
   // A small file, or a single core: one thread does it all.
   if (m_size < kParallelCheckBytes || std::thread::hardware_concurrency() < 2) return check_one_thread();
-  constexpr size_t kBatchBytes = 256 * 1024;
-  BatchQueue queue;
-  // The first document that failed, in file order: the lowest batch number
-  // with an error (a checker stops a batch at its first error).
-  std::mutex error_mutex;
-  uint64_t error_batch = UINT64_MAX;
-  std::exception_ptr checker_error;
-  const auto check = [&] {
-    TextBatch batch;
-    bson::Document doc;
-    while (queue.pop(batch)) {
-      try {
-        for (size_t i = 0; i < batch.starts.size(); ++i) {
-          const size_t from = batch.starts[i].first;
-          const size_t to = i + 1 < batch.starts.size() ? batch.starts[i + 1].first : batch.text.size();
-          convert(std::string_view(batch.text).substr(from, to - from), batch.starts[i].second, m_display, doc);
-        }
-      } catch (...) {
-        {
-          std::lock_guard lock(error_mutex);
-          if (batch.sequence < error_batch) {
-            error_batch = batch.sequence;
-            checker_error = std::current_exception();
-          }
-        }
-        queue.stop();  // read no further; what is queued (earlier batches too) is still checked
+  const size_t checkers = util::threads_for(kMaxCheckThreads);
+  // Several batches for each checker in a round, so that a checker the
+  // system pauses holds the others up less often.
+  const size_t batches_per_round = 4 * checkers;
+  // Each round checks the batches read by the round before, one thread each,
+  // while index 0 of parallel_for (the first to start) reads the next ones.
+  // In one-document-per-line form each line is taken to be a document
+  // without scanning it (the strict parse is what tells). After any problem,
+  // the file is checked again on this thread, scanning where a line is not
+  // one whole document, so that the error reported is exactly the one-thread
+  // check's, whichever thread found a problem first.
+  std::vector<TextBatch> current;
+  std::vector<TextBatch> upcoming;
+  bool finished = false;
+  bool ok = read_batches(current, batches_per_round, &finished);
+  while (ok && !current.empty()) {
+    std::vector<char> passed(current.size(), 0);  // not vector<bool>: written from several threads
+    bool read_ok = true;
+    util::parallel_for(current.size() + 1, checkers + 1, [&](size_t i) {
+      if (i > 0) {
+        passed[i - 1] = check_batch(current[i - 1]);
+      } else if (finished) {
+        upcoming.clear();
+      } else {
+        read_ok = read_batches(upcoming, batches_per_round, &finished);
       }
-    }
-  };
-  std::vector<std::thread> checkers;
-  const unsigned threads = std::min(4u, std::thread::hardware_concurrency());
-  for (unsigned i = 0; i < threads; ++i) checkers.emplace_back(check);
-  // Reading stops at the first problem of any thread. A document a checker
-  // refuses comes before anything read since, so its error is the one
-  // reported when both find one.
-  // In one-document-per-line form, each line is taken to be a document
-  // without scanning it (the checkers' strict parse is what tells); after any
-  // problem, the file is then checked again on this thread, scanning where a
-  // line is not one whole document, so that the error reported is exactly
-  // the one-thread check's.
-  std::exception_ptr reader_error;
-  uint64_t sequence = 0;
-  TextBatch batch;
-  const auto new_batch = [&] {
-    batch = TextBatch{};
-    batch.text.reserve(kBatchBytes + 64 * 1024);
-  };
-  new_batch();
-  const auto send = [&] {
-    if (batch.starts.empty()) return true;
-    batch.sequence = sequence++;
-    const bool accepted = queue.push(std::move(batch));
-    new_batch();
-    return accepted;
-  };
-  try {
-    bool more = true;
-    while (more) {
-      more = next_text([&](std::string_view text, const json::Location& where) {
-        batch.starts.emplace_back(batch.text.size(), where);
-        batch.text.append(text);
-      });
-      if ((batch.text.size() >= kBatchBytes || !more) && !send()) break;
-    }
-  } catch (...) {
-    reader_error = std::current_exception();
-    send();  // the documents read before the problem are still checked: one of them may come first
+    });
+    ok = read_ok && std::all_of(passed.begin(), passed.end(), [](char p) { return p != 0; });
+    std::swap(current, upcoming);
   }
-  queue.close();
-  for (auto& c : checkers) c.join();
-  if (checker_error || reader_error) {
-    const uint64_t checksummed = m_checksummed;
+  if (!ok) {
+    const uint64_t observed = m_checksummed;
     open(m_path, m_display);
-    m_checksummed = checksummed;
+    m_checksummed = observed;
     return check_one_thread();
   }
   return m_count;

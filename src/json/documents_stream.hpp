@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "bson/document.hpp"
 #include "json/json.hpp"
@@ -41,8 +42,10 @@ class DocumentStream {
   // returns how many there were; the first problem in the file is thrown,
   // as next() would. In a file of kParallelCheckBytes or more, the
   // documents are parsed and converted in batches on one thread per core (at
-  // most 4) while this one reads the file and finds where each one ends.
+  // most kMaxCheckThreads) while this one reads the next batches and finds
+  // where each document ends.
   uint64_t check_all();
+  static constexpr size_t kMaxCheckThreads = 4;
 
   // What next() does with a document's text: the strict parse and the
   // conversion to BSON into `out` (its buffer is reused), with errors at
@@ -81,6 +84,13 @@ class DocumentStream {
   bool next_text(const TextSink& sink);
   void read_object(const TextSink& sink);
   uint64_t check_one_thread();
+  // Documents' text read on one thread, to be checked on another.
+  struct TextBatch {
+    std::string text;
+    std::vector<std::pair<size_t, json::Location>> starts;  // offset in `text`, location in the file
+  };
+  bool read_batches(std::vector<TextBatch>& out, size_t count, bool* finished);
+  bool check_batch(const TextBatch& batch) const;
   void after_array_element();
   void expect_end();
   std::string found();

@@ -1,14 +1,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <set>
 #include <system_error>
-#include <thread>
 
 #include "bson/bson_util.hpp"
 #include "script/checksum.hpp"
@@ -21,6 +17,7 @@
 #include "script/script.hpp"
 #include "script/validate.hpp"
 #include "util/files.hpp"
+#include "util/parallel.hpp"
 #include "util/suggest.hpp"
 
 namespace mongoway::script {
@@ -408,32 +405,14 @@ LoadResult load_all(const std::vector<std::string>& locations, const LoadOptions
       discovery.files.begin(), discovery.files.end(),
       [](const DiscoveredFile& f) { return f.name.kind == FileKind::migrate; }));
   // Files are independent: they are read and checked on several threads (one
-  // per core, at most 8, at least 64 files each), and
-  // their results gathered in discovery order, so the output is the same as
-  // one thread's.
+  // per core, at most 8, at least 64 files each), and their results gathered
+  // in discovery order, so the output is the same as one thread's.
   const auto& files = discovery.files;
   std::vector<std::optional<Script>> scripts(files.size());
   std::vector<std::vector<Diagnostic>> problems(files.size());
-  std::atomic<size_t> next{0};
-  std::mutex failure_mutex;
-  std::exception_ptr failure;  // the first unexpected exception, rethrown below
-  const auto work = [&] {
-    try {
-      for (size_t i = next++; i < files.size(); i = next++) scripts[i] = load_script(files[i], options, problems[i]);
-    } catch (...) {
-      std::lock_guard lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
-      next = files.size();
-    }
-  };
   constexpr size_t kFilesPerThread = 64;  // below that, starting a thread costs more than it saves
-  const size_t threads = std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 8,
-                                           std::max<size_t>(1, files.size() / kFilesPerThread)});
-  std::vector<std::thread> helpers;
-  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
-  work();
-  for (auto& h : helpers) h.join();
-  if (failure) std::rethrow_exception(failure);
+  util::parallel_for(files.size(), std::min(util::threads_for(8), std::max<size_t>(1, files.size() / kFilesPerThread)),
+                     [&](size_t i) { scripts[i] = load_script(files[i], options, problems[i]); });
   std::map<int64_t, Script> ups;
   std::map<int64_t, Script> undos;
   for (size_t i = 0; i < files.size(); ++i) {

@@ -1,11 +1,15 @@
-// src/util: suggestions, SHA-256, UTF-8, files.
+// src/util: suggestions, SHA-256, UTF-8, files, parallel_for.
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <stdexcept>
+#include <vector>
 
 #include "script_test_helpers.hpp"
 #include "util/files.hpp"
+#include "util/parallel.hpp"
 #include "util/sha256.hpp"
 #include "util/suggest.hpp"
 #include "util/utf8.hpp"
@@ -82,6 +86,26 @@ TEST(UtilFiles, ReadLimitedAndContainment) {
   EXPECT_FALSE(is_within(dir.path() / "ab", dir.path() / "a"));
   EXPECT_EQ(human_size(1536), "1.5 KiB");
   EXPECT_EQ(human_size(64ull * 1024 * 1024), "64.0 MiB");
+}
+
+TEST(UtilParallel, EveryIndexRunsOnce) {
+  for (const size_t threads : {size_t{1}, size_t{3}, size_t{16}}) {
+    std::vector<std::atomic<int>> runs(1000);
+    parallel_for(runs.size(), threads, [&](size_t i) { ++runs[i]; });
+    for (const auto& r : runs) EXPECT_EQ(r.load(), 1) << threads;
+  }
+  parallel_for(0, 4, [](size_t) { FAIL() << "no index to run"; });
+}
+
+TEST(UtilParallel, AnExceptionStopsTheRestAndReachesTheCaller) {
+  std::atomic<size_t> ran{0};
+  EXPECT_THROW(parallel_for(100000, 4,
+                            [&](size_t i) {
+                              ++ran;
+                              if (i == 10) throw std::runtime_error("unexpected");
+                            }),
+               std::runtime_error);
+  EXPECT_LT(ran.load(), 100000u);
 }
 
 }  // namespace
