@@ -20,7 +20,7 @@ namespace mongoway::json {
 
 DocumentStream::DocumentStream(size_t chunk_size) : m_chunk_size(chunk_size == 0 ? 1 : chunk_size) {}
 
-void DocumentStream::open(const std::string& path, const std::string& display_path) {
+bool DocumentStream::open(const std::string& path, const std::string& display_path, Diagnostic* err) {
   m_path = path;
   m_display = display_path.empty() ? path : display_path;
   m_read = 0;
@@ -34,38 +34,50 @@ void DocumentStream::open(const std::string& path, const std::string& display_pa
   m_count = 0;
   m_mode = Mode::start;
   m_size = 0;
-  if (auto error = m_file.open(path); !error.empty()) {
-    Diagnostic d;
-    d.file = m_display;
-    d.message = "cannot read documentsFile: " + error;
-    throw Error(ExitCode::invalid, d.to_string(), {d});
+  m_failed = false;
+  m_problem = Diagnostic{};
+  if (std::string reason; !m_file.open(path, &reason)) {
+    m_mode = Mode::finished;
+    err->file = m_display;
+    err->message = "cannot read documentsFile: " + reason;
+    return false;
   }
   m_size = m_file.size();
+  return true;
 }
 
 namespace {
 
-[[noreturn]] void throw_at(const std::string& file, const json::Location& where, const std::string& message) {
-  Diagnostic d;
-  d.file = file;
-  d.line = where.line;
-  d.column = where.column;
-  d.message = message;
-  throw Error(ExitCode::invalid, d.to_string(), {d});
+bool problem_at(const std::string& file, const json::Location& where, const std::string& message, Diagnostic* err) {
+  err->file = file;
+  err->line = where.line;
+  err->column = where.column;
+  err->message = message;
+  return false;
 }
 
-void check_size(const bson::Document& doc, const json::Location& at, const std::string& display) {
-  if (doc.size_bytes() > DocumentStream::kMaxDocumentBson) {
-    throw_at(display, at,
-             fmt::format("document is {} of BSON, over the server's limit of {} per document",
-                         util::human_size(doc.size_bytes()), util::human_size(DocumentStream::kMaxDocumentBson)));
-  }
+bool check_size(const bson::Document& doc, const json::Location& at, const std::string& display, Diagnostic* err) {
+  if (doc.size_bytes() <= DocumentStream::kMaxDocumentBson) return true;
+  return problem_at(display, at,
+                    fmt::format("document is {} of BSON, over the server's limit of {} per document",
+                                util::human_size(doc.size_bytes()), util::human_size(DocumentStream::kMaxDocumentBson)),
+                    err);
 }
 
 }  // namespace
 
-void DocumentStream::fail(const json::Location& where, const std::string& message) const {
-  throw_at(m_display, where, message);
+bool DocumentStream::fail(const json::Location& where, const std::string& message) {
+  Diagnostic problem;
+  problem_at(m_display, where, message, &problem);
+  return fail(std::move(problem));
+}
+
+bool DocumentStream::fail(Diagnostic problem) {
+  if (!m_failed) m_problem = std::move(problem);  // the first problem is the one reported
+  m_failed = true;
+  m_mode = Mode::finished;
+  m_eof = true;
+  return false;
 }
 
 bool DocumentStream::fill() {
@@ -76,13 +88,13 @@ bool DocumentStream::fill() {
   }
   const size_t old_size = m_buffer.size();
   m_buffer.resize(old_size + m_chunk_size);
-  size_t n = 0;
-  try {
-    n = m_file.read(m_buffer.data() + old_size, m_chunk_size);
-  } catch (const std::runtime_error& e) {
+  std::string reason;
+  const std::optional<size_t> read = m_file.read(m_buffer.data() + old_size, m_chunk_size, &reason);
+  if (!read) {
     m_buffer.resize(old_size);
-    fail(m_where, std::string("cannot read documentsFile: ") + e.what());
+    return fail(m_where, "cannot read documentsFile: " + reason);
   }
+  const size_t n = *read;
   m_buffer.resize(old_size + n);
   if (n == 0) {
     m_eof = true;
@@ -140,18 +152,18 @@ void DocumentStream::skip_whitespace(bool* saw_newline) {
   }
 }
 
-std::string DocumentStream::found() {
+std::string DocumentStream::found_text() {
   if (at_end()) return "end of file";
   const unsigned char c = peek();
   if (c >= 0x20 && c < 0x7F) return fmt::format("'{}'", static_cast<char>(c));
   return fmt::format("byte 0x{:02X}", c);
 }
 
-void DocumentStream::start() {
+bool DocumentStream::start() {
   while (m_buffer.size() - m_begin < 3 && fill()) {
   }
   if (std::string_view(m_buffer).substr(m_begin, 3) == "\xEF\xBB\xBF") {
-    fail(m_where, "the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without a BOM");
+    return fail(m_where, "the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without a BOM");
   }
   skip_whitespace();
   if (at_end()) {
@@ -162,69 +174,84 @@ void DocumentStream::start() {
     skip_whitespace();
     if (!at_end() && peek() == ']') {
       advance(1);
-      expect_end();
+      return expect_end();
     }
   } else if (peek() == '{') {
     m_mode = Mode::lines;
   } else {
-    fail(m_where, "expected a JSON array of documents or one document per line, found " + found());
+    return fail(m_where, "expected a JSON array of documents or one document per line, found " + found_text());
   }
+  return !m_failed;
 }
 
-void DocumentStream::expect_end() {
+bool DocumentStream::expect_end() {
   skip_whitespace();
-  if (!at_end()) fail(m_where, "expected the end of the file after the array of documents, found " + found());
+  if (!at_end()) return fail(m_where, "expected the end of the file after the array of documents, found " + found_text());
   m_mode = Mode::finished;
+  return !m_failed;
 }
 
-bool DocumentStream::next(bson::Document& out) {
-  return next_text([&](std::string_view text, const json::Location& where) { convert(text, where, m_display, out); });
+bool DocumentStream::next(bson::Document& out, bool* found, Diagnostic* err) {
+  const bool ok = next_text(
+      [&](std::string_view text, const json::Location& where, Diagnostic* problem) {
+        return convert(text, where, m_display, out, problem);
+      },
+      found);
+  if (!ok) *err = m_problem;
+  return ok;
 }
 
-bool DocumentStream::next_text(const TextSink& sink) {
-  if (m_mode == Mode::start) start();
-  if (m_mode == Mode::finished) return false;
+bool DocumentStream::next_text(const TextSink& sink, bool* found) {
+  *found = false;
+  if (m_mode == Mode::start && !start()) return false;
+  if (m_mode == Mode::finished) return !m_failed;
   if (m_mode == Mode::array) {
     skip_whitespace();
-    if (at_end()) fail(m_where, "unterminated array of documents (missing ']')");
-    if (peek() != '{') fail(m_where, "expected a document (an object), found " + found());
-    read_object(sink);
-    after_array_element();
+    if (at_end()) return fail(m_where, "unterminated array of documents (missing ']')");
+    if (peek() != '{') return fail(m_where, "expected a document (an object), found " + found_text());
+    if (!read_object(sink) || !after_array_element()) return false;
+    *found = true;
     return true;
   }
   bool newline = false;
   skip_whitespace(&newline);
   if (at_end()) {
     m_mode = Mode::finished;
+    return !m_failed;
+  }
+  if (m_count > 0 && !newline) {
+    return fail(m_where, "expected one document per line, found " + found_text() + " after a document");
+  }
+  if (peek() != '{') return fail(m_where, "expected a document (an object) at the start of a line, found " + found_text());
+  *found = true;
+  if (m_failed_guesses < kMaxFailedGuesses && take_line_as_document(sink)) return !m_failed;
+  return read_object(sink);
+}
+
+// The guess of one-document-per-line form: the rest of the line, when it ends
+// with '}', handed to `sink` as one document. False when it was not taken
+// (not such a line, or `sink` refused it: the scan then finds where the
+// document ends).
+bool DocumentStream::take_line_as_document(const TextSink& sink) {
+  const size_t length = line_length();
+  if (m_failed) return true;  // reading failed: the problem is m_problem
+  const std::string_view line = std::string_view(m_buffer).substr(m_begin, length);
+  const size_t last = line.find_last_not_of(" \t\r");
+  if (last == std::string_view::npos || line[last] != '}') return false;
+  if (Diagnostic refused; !sink(line, m_where, &refused)) {
+    ++m_failed_guesses;  // not one whole document, or not a valid one: the scan tells which
     return false;
   }
-  if (m_count > 0 && !newline) fail(m_where, "expected one document per line, found " + found() + " after a document");
-  if (peek() != '{') fail(m_where, "expected a document (an object) at the start of a line, found " + found());
-  if (m_failed_guesses < kMaxFailedGuesses) {
-    const size_t length = line_length();
-    const std::string_view line = std::string_view(m_buffer).substr(m_begin, length);
-    const size_t last = line.find_last_not_of(" \t\r");
-    if (last != std::string_view::npos && line[last] == '}') {
-      try {
-        sink(line, m_where);
-        if (line.find('\r') == std::string_view::npos) {
-          // What comes next is a line feed or the end of the file, which sets
-          // the column again: only the offset moves.
-          m_where.offset += length;
-          m_begin += length;
-          m_after_cr = false;
-        } else {
-          advance(length);
-        }
-        ++m_count;
-        return true;
-      } catch (const Error&) {
-        // Not one whole document: the scan finds where it ends.
-        ++m_failed_guesses;
-      }
-    }
+  if (line.find('\r') == std::string_view::npos) {
+    // What comes next is a line feed or the end of the file, which sets the
+    // column again: only the offset moves.
+    m_where.offset += length;
+    m_begin += length;
+    m_after_cr = false;
+  } else {
+    advance(length);
   }
-  read_object(sink);
+  ++m_count;
   return true;
 }
 
@@ -244,19 +271,19 @@ size_t DocumentStream::line_length() {
   }
 }
 
-void DocumentStream::after_array_element() {
+bool DocumentStream::after_array_element() {
   skip_whitespace();
-  if (at_end()) fail(m_where, "unterminated array of documents (missing ']')");
+  if (at_end()) return fail(m_where, "unterminated array of documents (missing ']')");
   if (peek() == ']') {
     advance(1);
-    expect_end();
-    return;
+    return expect_end();
   }
-  if (peek() != ',') fail(m_where, "expected ',' or ']' after a document, found " + found());
+  if (peek() != ',') return fail(m_where, "expected ',' or ']' after a document, found " + found_text());
   const json::Location comma = m_where;
   advance(1);
   skip_whitespace();
-  if (!at_end() && peek() == ']') fail(comma, "trailing comma before ']'");
+  if (!at_end() && peek() == ']') return fail(comma, "trailing comma before ']'");
+  return !m_failed;
 }
 
 namespace {
@@ -276,18 +303,19 @@ size_t plain_string_bytes(const char* p, size_t n) {
 // Length of the object that starts at m_begin: strings, escapes and depth are
 // tracked so that only the top-level braces count. A raw line break inside a
 // string ends the scan (the strict parser then reports the unterminated string).
-size_t DocumentStream::scan_object() {
-  size_t length = 0;
+bool DocumentStream::scan_object(size_t* found_length) {
+  size_t& length = *found_length;
+  length = 0;
   int depth = 0;
   bool in_string = false;
   bool escape = false;
   for (;;) {
     if (m_begin + length >= m_buffer.size()) {
-      if (!fill()) return length;  // unterminated: the parser says where
+      if (!fill()) return !m_failed;  // unterminated: the parser says where
       continue;
     }
     if (length > kMaxDocumentText) {
-      fail(m_where, fmt::format("document larger than {} of JSON text", util::human_size(kMaxDocumentText)));
+      return fail(m_where, fmt::format("document larger than {} of JSON text", util::human_size(kMaxDocumentText)));
     }
     // Scan what is buffered (up to the size limit) without further checks.
     const char* const base = m_buffer.data() + m_begin;
@@ -306,39 +334,43 @@ size_t DocumentStream::scan_object() {
         } else if (c == '"') {
           in_string = false;
         } else if (c == '\n' || c == '\r') {
-          return length;
+          return true;
         }
       } else if (c == '"') {
         in_string = true;
       } else if (c == '{' || c == '[') {
         ++depth;
       } else if (c == '}' || c == ']') {
-        if (--depth == 0) return length;
+        if (--depth == 0) return true;
       }
     }
   }
 }
 
-void DocumentStream::read_object(const TextSink& sink) {
-  const size_t length = scan_object();
-  sink(std::string_view(m_buffer).substr(m_begin, length), m_where);
+bool DocumentStream::read_object(const TextSink& sink) {
+  size_t length = 0;
+  if (!scan_object(&length)) return false;
+  if (Diagnostic problem; !sink(std::string_view(m_buffer).substr(m_begin, length), m_where, &problem)) {
+    return fail(std::move(problem));
+  }
   advance(length);
   ++m_count;
+  return true;
 }
 
-void DocumentStream::convert(std::string_view text, const json::Location& at, const std::string& display,
-                             bson::Document& out) {
+bool DocumentStream::convert(std::string_view text, const json::Location& at, const std::string& display,
+                             bson::Document& out, Diagnostic* err) {
   json::ParseError error;
   json::ParseOptions options;
   options.build_dom = false;
   options.origin = at;
   switch (convert_direct(text, options, out, error)) {
-    case DirectResult::converted: return check_size(out, at, display);
-    case DirectResult::invalid: throw_at(display, json::rebase(error.where, at), error.message);
+    case DirectResult::converted: return check_size(out, at, display, err);
+    case DirectResult::invalid: return problem_at(display, json::rebase(error.where, at), error.message, err);
     case DirectResult::unsupported: break;
   }
   // Extended JSON the direct conversion leaves to libbson.
-  if (!json::parse(text, error, options)) throw_at(display, json::rebase(error.where, at), error.message);
+  if (!json::parse(text, error, options)) return problem_at(display, json::rebase(error.where, at), error.message, err);
   std::string message;
   auto doc = bson::Document::from_json_object(text, &message);
   if (!doc) {
@@ -351,15 +383,17 @@ void DocumentStream::convert(std::string_view text, const json::Location& at, co
         message = conversion.message;
       }
     }
-    throw_at(display, where, message);
+    return problem_at(display, where, message, err);
   }
-  check_size(*doc, at, display);
+  if (!check_size(*doc, at, display, err)) return false;
   out = std::move(*doc);
+  return true;
 }
 
-uint64_t DocumentStream::check_one_thread() {
+std::optional<uint64_t> DocumentStream::check_one_thread(Diagnostic* err) {
   bson::Document doc;
-  while (next(doc)) {
+  for (bool found = true; found;) {
+    if (!next(doc, &found, err)) return std::nullopt;
   }
   return m_count;
 }
@@ -371,25 +405,24 @@ uint64_t DocumentStream::check_one_thread() {
 bool DocumentStream::read_batches(std::vector<TextBatch>& out, size_t count, bool* finished) {
   constexpr size_t kBatchBytes = 256 * 1024;
   out.clear();
-  try {
-    while (out.size() < count) {
-      TextBatch& batch = out.emplace_back();
-      batch.text.reserve(kBatchBytes + 64 * 1024);
-      bool more = true;
-      while (more && batch.text.size() < kBatchBytes) {
-        more = next_text([&](std::string_view text, const json::Location& where) {
-          batch.starts.emplace_back(batch.text.size(), where);
-          batch.text.append(text);
-        });
-      }
-      if (batch.starts.empty()) out.pop_back();
-      if (!more) {
-        *finished = true;
-        return true;
-      }
+  const TextSink append = [&](std::string_view text, const json::Location& where, Diagnostic*) {
+    TextBatch& batch = out.back();
+    batch.starts.emplace_back(batch.text.size(), where);
+    batch.text.append(text);
+    return true;
+  };
+  while (out.size() < count) {
+    TextBatch& batch = out.emplace_back();
+    batch.text.reserve(kBatchBytes + 64 * 1024);
+    bool found = true;
+    while (found && batch.text.size() < kBatchBytes) {
+      if (!next_text(append, &found)) return false;
     }
-  } catch (const Error&) {
-    return false;
+    if (batch.starts.empty()) out.pop_back();
+    if (!found) {
+      *finished = true;
+      return true;
+    }
   }
   return true;
 }
@@ -397,21 +430,21 @@ bool DocumentStream::read_batches(std::vector<TextBatch>& out, size_t count, boo
 // Whether every document of `batch` passes the check next() makes.
 bool DocumentStream::check_batch(const TextBatch& batch) const {
   bson::Document doc;
-  try {
-    for (size_t i = 0; i < batch.starts.size(); ++i) {
-      const size_t from = batch.starts[i].first;
-      const size_t to = i + 1 < batch.starts.size() ? batch.starts[i + 1].first : batch.text.size();
-      convert(std::string_view(batch.text).substr(from, to - from), batch.starts[i].second, m_display, doc);
+  Diagnostic problem;
+  for (size_t i = 0; i < batch.starts.size(); ++i) {
+    const size_t from = batch.starts[i].first;
+    const size_t to = i + 1 < batch.starts.size() ? batch.starts[i + 1].first : batch.text.size();
+    if (!convert(std::string_view(batch.text).substr(from, to - from), batch.starts[i].second, m_display, doc,
+                 &problem)) {
+      return false;
     }
-  } catch (const Error&) {
-    return false;
   }
   return true;
 }
 
-uint64_t DocumentStream::check_all() {
+std::optional<uint64_t> DocumentStream::check_all(Diagnostic* err) {
   // A small file, or a single core: one thread does it all.
-  if (m_size < kParallelCheckBytes || std::thread::hardware_concurrency() < 2) return check_one_thread();
+  if (m_size < kParallelCheckBytes || std::thread::hardware_concurrency() < 2) return check_one_thread(err);
   const size_t checkers = util::threads_for(kMaxCheckThreads);
   // Several batches for each checker in a round, so that a checker the
   // system pauses holds the others up less often.
@@ -421,8 +454,8 @@ uint64_t DocumentStream::check_all() {
   // In one-document-per-line form each line is taken to be a document
   // without scanning it (the strict parse is what tells). After any problem,
   // the file is checked again on this thread, scanning where a line is not
-  // one whole document, so that the error reported is exactly the one-thread
-  // check's, whichever thread found a problem first.
+  // one whole document, so that the problem reported is exactly the
+  // one-thread check's, whichever thread found one first.
   std::vector<TextBatch> current;
   std::vector<TextBatch> upcoming;
   bool finished = false;
@@ -442,13 +475,11 @@ uint64_t DocumentStream::check_all() {
     ok = read_ok && std::all_of(passed.begin(), passed.end(), [](char p) { return p != 0; });
     std::swap(current, upcoming);
   }
-  if (!ok) {
-    const uint64_t observed = m_checksummed;
-    open(m_path, m_display);
-    m_checksummed = observed;
-    return check_one_thread();
-  }
-  return m_count;
+  if (ok) return m_count;
+  const uint64_t observed = m_checksummed;
+  if (!open(m_path, m_display, err)) return std::nullopt;
+  m_checksummed = observed;
+  return check_one_thread(err);
 }
 
 }  // namespace mongoway::json

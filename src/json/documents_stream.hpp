@@ -6,12 +6,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "bson/document.hpp"
+#include "mongoway/error.hpp"
 #include "json/json.hpp"
 #include "util/files.hpp"
 
@@ -29,29 +31,30 @@ class DocumentStream {
 
   explicit DocumentStream(size_t chunk_size = kDefaultChunkSize);
 
-  // Opens `path`; errors name `display_path` (default: `path`). Throws
-  // mongoway::Error(ExitCode::invalid) when the file cannot be read.
-  void open(const std::string& path, const std::string& display_path = {});
+  // Opens `path`; problems name `display_path` (default: `path`). False, with
+  // the problem in `err`, when the file cannot be read.
+  bool open(const std::string& path, const std::string& display_path, Diagnostic* err);
+  bool open(const std::string& path, Diagnostic* err) { return open(path, {}, err); }
 
-  // Reads the next document into `out`; false at the end of the file. Throws
-  // mongoway::Error(ExitCode::invalid), with a Diagnostic at file:line:col,
-  // when the content is not valid.
-  bool next(bson::Document& out);
+  // Reads the next document into `out` and sets `*found`, false at the end
+  // of the file. False, with the problem at file:line:column in `err`, when
+  // the content is not valid; the stream then stays at that problem.
+  bool next(bson::Document& out, bool* found, Diagnostic* err);
 
   // Reads every remaining document, checking each as next() does, and
-  // returns how many there were; the first problem in the file is thrown,
-  // as next() would. In a file of kParallelCheckBytes or more, the
+  // returns how many there were; nullopt, with the first problem in the file
+  // in `err`, as next() would give it. In a file of kParallelCheckBytes or more, the
   // documents are parsed and converted in batches on one thread per core (at
   // most kMaxCheckThreads) while this one reads the next batches and finds
   // where each document ends.
-  uint64_t check_all();
+  std::optional<uint64_t> check_all(Diagnostic* err);
   static constexpr size_t kMaxCheckThreads = 4;
 
   // What next() does with a document's text: the strict parse and the
-  // conversion to BSON into `out` (its buffer is reused), with errors at
-  // file:line:col from `where`.
-  static void convert(std::string_view text, const json::Location& where, const std::string& display,
-                      bson::Document& out);
+  // conversion to BSON into `out` (its buffer is reused). False, with the
+  // problem at file:line:column from `where` in `err`, when it fails.
+  static bool convert(std::string_view text, const json::Location& where, const std::string& display,
+                      bson::Document& out, Diagnostic* err);
 
   // Documents returned so far.
   uint64_t count() const { return m_count; }
@@ -65,25 +68,29 @@ class DocumentStream {
  private:
   enum class Mode { start, array, lines, finished };
 
-  void start();
+  // The private steps report a problem through fail(), which keeps the
+  // first one in m_problem, and then return false (or, where they return a
+  // length or whether the file goes on, what stops their caller's loop).
+  bool start();
   bool fill();
   bool at_end();
   unsigned char peek() const { return static_cast<unsigned char>(m_buffer[m_begin]); }
   void advance(size_t count);
   void skip_whitespace(bool* saw_newline = nullptr);
-  size_t scan_object();
+  bool scan_object(size_t* length);
   size_t line_length();
-  using TextSink = std::function<void(std::string_view text, const json::Location& where)>;
+  using TextSink = std::function<bool(std::string_view text, const json::Location& where, Diagnostic* err)>;
   // Finds the next document and hands its text to `sink` (valid only during
-  // the call); false at the end of the file. In one-document-per-line form a
-  // line that ends with '}' is first taken to be one document (no scan for
-  // where the object ends); when `sink` throws mongoway::Error on that, the
-  // document is found by scanning and handed over again, so outcomes and
-  // errors are those of the scan. After kMaxFailedGuesses such failures in a
-  // file (documents spread over lines), every document is scanned.
-  bool next_text(const TextSink& sink);
-  void read_object(const TextSink& sink);
-  uint64_t check_one_thread();
+  // the call), setting `*found` (false at the end of the file); false at a
+  // problem. In one-document-per-line form a line that ends with '}' is
+  // first taken to be one document (no scan for where the object ends); when
+  // `sink` refuses that, the document is found by scanning and handed over
+  // again, so outcomes and problems are those of the scan. After
+  // kMaxFailedGuesses such failures in a file (documents spread over lines),
+  // every document is scanned.
+  bool next_text(const TextSink& sink, bool* found);
+  bool read_object(const TextSink& sink);
+  std::optional<uint64_t> check_one_thread(Diagnostic* err);
   // Documents' text read on one thread, to be checked on another.
   struct TextBatch {
     std::string text;
@@ -91,10 +98,12 @@ class DocumentStream {
   };
   bool read_batches(std::vector<TextBatch>& out, size_t count, bool* finished);
   bool check_batch(const TextBatch& batch) const;
-  void after_array_element();
-  void expect_end();
-  std::string found();
-  [[noreturn]] void fail(const json::Location& where, const std::string& message) const;
+  bool after_array_element();
+  bool expect_end();
+  std::string found_text();
+  bool take_line_as_document(const TextSink& sink);
+  bool fail(const json::Location& where, const std::string& message);
+  bool fail(Diagnostic problem);
 
   size_t m_chunk_size;
   util::InputFile m_file;
@@ -113,6 +122,8 @@ class DocumentStream {
   uint64_t m_checksummed = 0;  // bytes handed to m_observer (a file read again is fed once)
   static constexpr int kMaxFailedGuesses = 8;
   int m_failed_guesses = 0;  // lines taken for a document that were not one
+  bool m_failed = false;     // a problem was found: m_problem
+  Diagnostic m_problem;
 };
 
 }  // namespace mongoway::json

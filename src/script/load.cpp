@@ -326,12 +326,8 @@ class FileParser {
     m_checksum.start_part(relative);
     json::DocumentStream stream;
     stream.set_byte_observer([this](std::string_view bytes) { m_checksum.add(bytes); });
-    try {
-      stream.open(joined.string());
-      stream.check_all();
-    } catch (const Error& e) {
-      for (const auto& d : e.diagnostics()) m_diagnostics.push_back(d);
-      if (e.diagnostics().empty()) add_field_error(command, value.begin, e.what());
+    if (Diagnostic problem; !stream.open(joined.string(), &problem) || !stream.check_all(&problem)) {
+      m_diagnostics.push_back(std::move(problem));
       return false;
     }
     if (stream.count() == 0) {
@@ -382,7 +378,7 @@ std::optional<Script> load_script(const DiscoveredFile& file, const LoadOptions&
     }
   }
   std::string content;
-  if (auto error = util::read_file_limited(file.path, options.max_file_size, content); !error.empty()) {
+  if (std::string error; !util::read_file_limited(file.path, options.max_file_size, &content, &error)) {
     return fail(error);
   }
   auto script = parse_script(content, file, diagnostics);

@@ -50,13 +50,13 @@ void check(bool condition) {
 // Streams `path` and returns "<count>" or the error text.
 std::string stream_outcome(const std::string& path, size_t chunk) {
   json::DocumentStream stream(chunk);
-  try {
-    stream.open(path);
-    bson::Document doc;
-    while (stream.next(doc)) check(doc.size_bytes() >= 5);
-    return std::to_string(stream.count());
-  } catch (const Error& e) {
-    return e.what();
+  Diagnostic problem;
+  if (!stream.open(path, &problem)) return problem.to_string();
+  bson::Document doc;
+  for (bool found = true;;) {
+    if (!stream.next(doc, &found, &problem)) return problem.to_string();
+    if (!found) return std::to_string(stream.count());
+    check(doc.size_bytes() >= 5);
   }
 }
 

@@ -25,28 +25,39 @@ using script::testing::diagnostics_text;
 using script::testing::TempDir;
 namespace testing = script::testing;
 
-std::vector<std::string> read_all(const std::string& path, size_t chunk = DocumentStream::kDefaultChunkSize) {
+// Every document of `path` as canonical Extended JSON; nullopt, with the
+// problem in `err`, when the stream finds one.
+std::optional<std::vector<std::string>> read_all(const std::string& path, Diagnostic* err,
+                                                 size_t chunk = DocumentStream::kDefaultChunkSize) {
   DocumentStream stream(chunk);
-  stream.open(path, "seed");
+  if (!stream.open(path, "seed", err)) return std::nullopt;
   std::vector<std::string> out;
   bson::Document doc;
-  while (stream.next(doc)) out.push_back(doc.to_json(bson::JsonMode::canonical));
+  bool found = true;
+  while (true) {
+    if (!stream.next(doc, &found, err)) return std::nullopt;
+    if (!found) break;
+    out.push_back(doc.to_json(bson::JsonMode::canonical));
+  }
   EXPECT_EQ(stream.count(), out.size());
-  EXPECT_FALSE(stream.next(doc));  // stays at the end
+  EXPECT_TRUE(stream.next(doc, &found, err));  // stays at the end
+  EXPECT_FALSE(found);
   return out;
+}
+
+std::vector<std::string> read_all(const std::string& path, size_t chunk = DocumentStream::kDefaultChunkSize) {
+  Diagnostic problem;
+  auto documents = read_all(path, &problem, chunk);
+  EXPECT_TRUE(documents) << problem.to_string();
+  return documents.value_or(std::vector<std::string>{});
 }
 
 std::string stream_error(const std::string& content, size_t chunk = DocumentStream::kDefaultChunkSize) {
   TempDir dir;
   const std::string path = dir.write("seed", content);
-  try {
-    read_all(path, chunk);
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::invalid);
-    EXPECT_EQ(e.diagnostics().size(), 1u);
-    return e.what();
-  }
-  return "<no error>";
+  Diagnostic problem;
+  if (read_all(path, &problem, chunk)) return "<no error>";
+  return problem.to_string();
 }
 
 TEST(JsonDocumentsStream, ArrayAndLinesGiveTheSameDocuments) {
@@ -92,12 +103,9 @@ TEST(JsonDocumentsStream, ErrorsNameLineAndColumn) {
 
 TEST(JsonDocumentsStream, MissingFileIsAnError) {
   DocumentStream stream;
-  try {
-    stream.open("/nonexistent/seed.ndjson");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "/nonexistent/seed.ndjson: error: cannot read documentsFile: No such file or directory");
-  }
+  Diagnostic problem;
+  EXPECT_FALSE(stream.open("/nonexistent/seed.ndjson", &problem));
+  EXPECT_EQ(problem.to_string(), "/nonexistent/seed.ndjson: error: cannot read documentsFile: No such file or directory");
 }
 
 TEST(JsonDocumentsStream, ChecksumSeesEveryByte) {
@@ -107,10 +115,9 @@ TEST(JsonDocumentsStream, ChecksumSeesEveryByte) {
   ChecksumBuilder streamed;
   DocumentStream stream(4);
   stream.set_byte_observer([&](std::string_view bytes) { streamed.add(bytes); });
-  stream.open(path);
-  bson::Document doc;
-  while (stream.next(doc)) {
-  }
+  Diagnostic problem;
+  ASSERT_TRUE(stream.open(path, &problem));
+  EXPECT_EQ(stream.check_all(&problem), std::optional<uint64_t>(2));
   EXPECT_EQ(streamed.finish(), checksum_of_text(content));
 }
 
@@ -168,17 +175,17 @@ TEST(JsonDocumentsStream, SymlinkInsideIsAccepted) {
 // What a stream reports for `path`: the error message, or the document count.
 std::string outcome(const std::string& path, bool all_at_once) {
   DocumentStream stream;
-  stream.open(path, "seed");
-  try {
-    if (all_at_once) return std::to_string(stream.check_all()) + " documents";
-    bson::Document doc;
-    while (stream.next(doc)) {
-    }
-    return std::to_string(stream.count()) + " documents";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.diagnostics().size(), 1u);
-    return e.what();
+  Diagnostic problem;
+  EXPECT_TRUE(stream.open(path, "seed", &problem));
+  if (all_at_once) {
+    const auto count = stream.check_all(&problem);
+    return count ? std::to_string(*count) + " documents" : problem.to_string();
   }
+  bson::Document doc;
+  for (bool found = true; found;) {
+    if (!stream.next(doc, &found, &problem)) return problem.to_string();
+  }
+  return std::to_string(stream.count()) + " documents";
 }
 
 TEST(JsonDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
@@ -237,8 +244,9 @@ TEST(JsonDocumentsStream, CheckAllFeedsTheChecksumEveryByteOnce) {
     ChecksumBuilder streamed;
     DocumentStream stream;
     stream.set_byte_observer([&](std::string_view bytes) { streamed.add(bytes); });
-    stream.open(path);
-    EXPECT_EQ(stream.check_all(), 20000u);
+    Diagnostic problem;
+    ASSERT_TRUE(stream.open(path, &problem));
+    EXPECT_EQ(stream.check_all(&problem), std::optional<uint64_t>(20000));
     EXPECT_EQ(streamed.finish(), checksum_of_text(text)) << odd;
   }
 }
@@ -261,11 +269,12 @@ TEST(JsonDocumentsStream, LargeFileIsStreamed) {
     }
   }
   DocumentStream stream;
-  stream.open(path);
+  Diagnostic problem;
+  ASSERT_TRUE(stream.open(path, &problem));
   bson::Document doc;
   uint64_t seen = 0;
   int64_t last_id = -1;
-  while (stream.next(doc)) {
+  for (bool found = true; stream.next(doc, &found, &problem) && found;) {
     ++seen;
     bson_iter_t it;
     ASSERT_TRUE(bson_iter_init_find(&it, doc.get(), "_id"));

@@ -92,7 +92,8 @@ TEST(ScriptLoad, DocumentsFileIsResolvedCountedAndChecksummed) {
   EXPECT_EQ(*seed.documents_file, kShop + "/seeds/products.ndjson");
   EXPECT_EQ(seed.documents_count, std::optional<uint64_t>(3));
   std::string text;
-  ASSERT_TRUE(util::read_file_limited(kShop + "/V2__seed_products.json", 1 << 20, text).empty());
+  std::string err;
+  ASSERT_TRUE(util::read_file_limited(kShop + "/V2__seed_products.json", 1 << 20, &text, &err)) << err;
   EXPECT_NE(result.migrations[1].up.checksum, checksum_of_text(text));  // the seed file counts too
 }
 
