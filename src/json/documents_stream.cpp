@@ -3,6 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
@@ -398,31 +403,69 @@ std::optional<uint64_t> DocumentStream::check_one_thread(Diagnostic* err) {
   return m_count;
 }
 
-// Reads the text of the next documents into at most `count` batches of about
-// kBatchBytes each (finding where each document ends, without parsing it).
-// Sets `*finished` at the end of the file; false at a problem in the file's
-// form, which the one-thread check then reports.
-bool DocumentStream::read_batches(std::vector<TextBatch>& out, size_t count, bool* finished) {
+// Documents' text on its way from the reading thread to the checking ones:
+// a bounded queue from one producer to several consumers.
+class DocumentStream::BatchQueue {
+ public:
+  // False when a consumer has stopped (it found a problem).
+  bool push(TextBatch batch) {
+    std::unique_lock lock(m_mutex);
+    m_wake.wait(lock, [&] { return m_batches.size() < kDepth || m_stopped; });
+    if (m_stopped) return false;
+    m_batches.push_back(std::move(batch));
+    m_wake.notify_all();
+    return true;
+  }
+  // False once the producer has closed the queue and it is empty, or a
+  // consumer has stopped it.
+  bool pop(TextBatch& batch) {
+    std::unique_lock lock(m_mutex);
+    m_wake.wait(lock, [&] { return !m_batches.empty() || m_closed || m_stopped; });
+    if (m_batches.empty() || m_stopped) return false;
+    batch = std::move(m_batches.front());
+    m_batches.pop_front();
+    m_wake.notify_all();
+    return true;
+  }
+  void close() {
+    std::lock_guard lock(m_mutex);
+    m_closed = true;
+    m_wake.notify_all();
+  }
+  void stop() {
+    std::lock_guard lock(m_mutex);
+    m_stopped = true;
+    m_wake.notify_all();
+  }
+
+ private:
+  static constexpr size_t kDepth = 4;
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  std::deque<TextBatch> m_batches;
+  bool m_closed = false;
+  bool m_stopped = false;
+};
+
+// Reads the text of the documents into batches of about kBatchBytes
+// (finding where each document ends, without parsing it) and queues them.
+// False at a problem in the file's form, which the one-thread check then
+// reports; true also when a checker stopped the queue (it found a problem).
+bool DocumentStream::read_batches(BatchQueue& queue) {
   constexpr size_t kBatchBytes = 256 * 1024;
-  out.clear();
+  TextBatch batch;
   const TextSink append = [&](std::string_view text, const json::Location& where, Diagnostic*) {
-    TextBatch& batch = out.back();
     batch.starts.emplace_back(batch.text.size(), where);
     batch.text.append(text);
     return true;
   };
-  while (out.size() < count) {
-    TextBatch& batch = out.emplace_back();
+  for (bool found = true; found;) {
+    batch = TextBatch{};
     batch.text.reserve(kBatchBytes + 64 * 1024);
-    bool found = true;
     while (found && batch.text.size() < kBatchBytes) {
       if (!next_text(append, &found)) return false;
     }
-    if (batch.starts.empty()) out.pop_back();
-    if (!found) {
-      *finished = true;
-      return true;
-    }
+    if (!batch.starts.empty() && !queue.push(std::move(batch))) return true;
   }
   return true;
 }
@@ -446,36 +489,32 @@ std::optional<uint64_t> DocumentStream::check_all(Diagnostic* err) {
   // A small file, or a single core: one thread does it all.
   if (m_size < kParallelCheckBytes || std::thread::hardware_concurrency() < 2) return check_one_thread(err);
   const size_t checkers = util::threads_for(kMaxCheckThreads);
-  // Several batches for each checker in a round, so that a checker the
-  // system pauses holds the others up less often.
-  const size_t batches_per_round = 4 * checkers;
-  // Each round checks the batches read by the round before, one thread each,
-  // while index 0 of parallel_for (the first to start) reads the next ones.
+  // Index 0 reads the file into the queue; every other index is a checker
+  // taking batches from it. Index 0 is handed out first, so the reader is
+  // running before any checker waits for it.
   // In one-document-per-line form each line is taken to be a document
   // without scanning it (the strict parse is what tells). After any problem,
   // the file is checked again on this thread, scanning where a line is not
   // one whole document, so that the problem reported is exactly the
   // one-thread check's, whichever thread found one first.
-  std::vector<TextBatch> current;
-  std::vector<TextBatch> upcoming;
-  bool finished = false;
-  bool ok = read_batches(current, batches_per_round, &finished);
-  while (ok && !current.empty()) {
-    std::vector<char> passed(current.size(), 0);  // not vector<bool>: written from several threads
-    bool read_ok = true;
-    util::parallel_for(current.size() + 1, checkers + 1, [&](size_t i) {
-      if (i > 0) {
-        passed[i - 1] = check_batch(current[i - 1]);
-      } else if (finished) {
-        upcoming.clear();
-      } else {
-        read_ok = read_batches(upcoming, batches_per_round, &finished);
-      }
-    });
-    ok = read_ok && std::all_of(passed.begin(), passed.end(), [](char p) { return p != 0; });
-    std::swap(current, upcoming);
-  }
-  if (ok) return m_count;
+  BatchQueue queue;
+  std::atomic<bool> failed{false};
+  util::parallel_for(checkers + 1, checkers + 1, [&](size_t index) {
+    if (index == 0) {
+      // Closed however the reading ends, so that no checker waits forever.
+      const std::unique_ptr<BatchQueue, void (*)(BatchQueue*)> closer(&queue, [](BatchQueue* q) { q->close(); });
+      if (!read_batches(queue)) failed = true;
+      return;
+    }
+    // Stopped however the checking ends, so that the reader never waits for
+    // room a checker will not make.
+    const std::unique_ptr<BatchQueue, void (*)(BatchQueue*)> stopper(&queue, [](BatchQueue* q) { q->stop(); });
+    TextBatch batch;
+    while (!failed && queue.pop(batch)) {
+      if (!check_batch(batch)) failed = true;
+    }
+  });
+  if (!failed) return m_count;
   const uint64_t observed = m_checksummed;
   if (!open(m_path, m_display, err)) return std::nullopt;
   m_checksummed = observed;

@@ -45,8 +45,8 @@ class DocumentStream {
   // returns how many there were; nullopt, with the first problem in the file
   // in `err`, as next() would give it. In a file of kParallelCheckBytes or more, the
   // documents are parsed and converted in batches on one thread per core (at
-  // most kMaxCheckThreads) while this one reads the next batches and finds
-  // where each document ends.
+  // most kMaxCheckThreads) while another reads the file and finds where
+  // each document ends.
   std::optional<uint64_t> check_all(Diagnostic* err);
   static constexpr size_t kMaxCheckThreads = 4;
 
@@ -96,7 +96,8 @@ class DocumentStream {
     std::string text;
     std::vector<std::pair<size_t, json::Location>> starts;  // offset in `text`, location in the file
   };
-  bool read_batches(std::vector<TextBatch>& out, size_t count, bool* finished);
+  class BatchQueue;
+  bool read_batches(BatchQueue& queue);
   bool check_batch(const TextBatch& batch) const;
   bool after_array_element();
   bool expect_end();
