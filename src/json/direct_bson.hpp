@@ -15,19 +15,18 @@
 
 namespace mongoway::json {
 
-enum class DirectResult {
-  converted,    // `out` holds the document
-  invalid,      // the strict parse failed: `error` says where and why
-  unsupported,  // valid or not, this text needs libbson's reader
-};
-
 // Parses `text` (one JSON object) strictly with `options` (its handler and
-// build_dom are ignored) and writes its BSON into `out`.
-DirectResult convert_direct(std::string_view text, const json::ParseOptions& options, bson::Document& out,
-                            json::ParseError& error);
+// build_dom are ignored) and writes its BSON into `out`, setting `*written`.
+// False, with the strict parser's problem in `err`, when the text is not
+// valid JSON. True with `*written` false when the text needs libbson's
+// reader: the writer then stopped the parse where it gave up, so the text may
+// still hold a problem further on, which the caller's own strict parse finds.
+bool convert_direct(std::string_view text, const json::ParseOptions& options, bson::Document& out, bool* written,
+                    json::ParseError* err);
 
 // The same for an object already parsed with build_dom (a command of a
-// migration file): converted, or unsupported.
-DirectResult convert_direct(const json::Value& object, bson::Document& out);
+// migration file): true when `out` holds its BSON, false when it needs
+// libbson's reader (not a failure: the object is valid either way).
+bool convert_direct(const json::Value& object, bson::Document& out);
 
 }  // namespace mongoway::json

@@ -369,21 +369,21 @@ bool DocumentStream::convert(std::string_view text, const json::Location& at, co
   json::ParseOptions options;
   options.build_dom = false;
   options.origin = at;
-  switch (convert_direct(text, options, out, error)) {
-    case DirectResult::converted: return check_size(out, at, display, err);
-    case DirectResult::invalid: return problem_at(display, json::rebase(error.where, at), error.message, err);
-    case DirectResult::unsupported: break;
+  bool written = false;
+  if (!convert_direct(text, options, out, &written, &error)) {
+    return problem_at(display, json::rebase(error.where, at), error.message, err);
   }
+  if (written) return check_size(out, at, display, err);
   // Extended JSON the direct conversion leaves to libbson.
-  if (!json::parse(text, error, options)) return problem_at(display, json::rebase(error.where, at), error.message, err);
+  if (!json::parse(text, options, &error)) return problem_at(display, json::rebase(error.where, at), error.message, err);
   std::string message;
   auto doc = bson::Document::from_json_object(text, &message);
   if (!doc) {
     json::Location where = at;
     message = "invalid Extended JSON: " + message;
-    if (auto dom = json::parse(text, error)) {
+    if (auto dom = json::parse(text, &error)) {
       ConversionError conversion;
-      if (!convert_object(text, *dom, conversion)) {
+      if (!convert_object(text, *dom, &conversion)) {
         where = json::rebase(conversion.where, at);
         message = conversion.message;
       }

@@ -18,10 +18,10 @@ struct ConversionError {
 
 // Converts `object` (an object parsed from `text`): by the direct writer
 // (json/direct_bson.hpp) when it covers the text, else with libbson. On
-// failure sets `error` to libbson's message at the innermost object or array
+// failure sets `err` to libbson's message at the innermost object or array
 // that libbson still rejects on its own, or, when that object has a key
 // holding U+0000 (which no BSON key can), to that key.
 std::optional<bson::Document> convert_object(std::string_view text, const json::Value& object,
-                                             ConversionError& error);
+                                             ConversionError* err);
 
 }  // namespace mongoway::json

@@ -122,7 +122,7 @@ class FileParser {
       return std::nullopt;
     }
     json::ParseError error;
-    auto root = json::parse(m_content, error);
+    auto root = json::parse(m_content, &error);
     if (!root) {
       add(error.where, error.message);
       return std::nullopt;
@@ -218,7 +218,7 @@ class FileParser {
       return;
     }
     json::ConversionError conversion;
-    auto doc = json::convert_object(m_content, item, conversion);
+    auto doc = json::convert_object(m_content, item, &conversion);
     if (!doc) {
       add(conversion.where, fmt::format("command {} ({}): {}", index, first.key, conversion.message));
       return;

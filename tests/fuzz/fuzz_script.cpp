@@ -132,8 +132,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   json::ParseError flat_error;
   json::ParseOptions flat;
   flat.build_dom = false;
-  const bool dom_ok = json::parse(text, dom_error).has_value();
-  const bool flat_ok = json::parse(text, flat_error, flat).has_value();
+  const bool dom_ok = json::parse(text, &dom_error).has_value();
+  const bool flat_ok = json::parse(text, flat, &flat_error).has_value();
   check(dom_ok == flat_ok);
   if (!dom_ok) {
     check(dom_error.message == flat_error.message && dom_error.where.offset == flat_error.where.offset &&
@@ -145,25 +145,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!text.empty() && text[0] == '{') {
     bson::Document direct;
     json::ParseError direct_error;
-    switch (json::convert_direct(text, flat, direct, direct_error)) {
-      case json::DirectResult::converted: {
-        check(flat_ok);
-        const auto reference = bson::Document::from_json(text);
-        check(reference.has_value() && reference->size_bytes() == direct.size_bytes() &&
-              std::memcmp(bson_get_data(reference->get()), bson_get_data(direct.get()), direct.size_bytes()) == 0);
-        break;
-      }
-      case json::DirectResult::invalid:
-        check(!flat_ok && direct_error.message == flat_error.message &&
-              direct_error.where.offset == flat_error.where.offset && direct_error.where.line == flat_error.where.line &&
-              direct_error.where.column == flat_error.where.column);
-        break;
-      case json::DirectResult::unsupported: break;
+    bool written = false;
+    if (!json::convert_direct(text, flat, direct, &written, &direct_error)) {
+      check(!flat_ok && direct_error.message == flat_error.message &&
+            direct_error.where.offset == flat_error.where.offset && direct_error.where.line == flat_error.where.line &&
+            direct_error.where.column == flat_error.where.column);
+    } else if (written) {
+      check(flat_ok);
+      const auto reference = bson::Document::from_json(text);
+      check(reference.has_value() && reference->size_bytes() == direct.size_bytes() &&
+            std::memcmp(bson_get_data(reference->get()), bson_get_data(direct.get()), direct.size_bytes()) == 0);
     }
     // From the DOM (a command's path): libbson's bytes too.
-    if (auto dom = json::parse(text, dom_error); dom && dom->kind == json::Kind::object) {
+    if (auto dom = json::parse(text, &dom_error); dom && dom->kind == json::Kind::object) {
       bson::Document from_dom;
-      if (json::convert_direct(*dom, from_dom) == json::DirectResult::converted) {
+      if (json::convert_direct(*dom, from_dom)) {
         const auto reference = bson::Document::from_json(text);
         check(reference.has_value() && reference->size_bytes() == from_dom.size_bytes() &&
               std::memcmp(bson_get_data(reference->get()), bson_get_data(from_dom.get()), from_dom.size_bytes()) ==

@@ -9,7 +9,7 @@ namespace {
 
 Value parse_ok(std::string_view text, const ParseOptions& options = {}) {
   ParseError error;
-  auto value = parse(text, error, options);
+  auto value = parse(text, options, &error);
   EXPECT_TRUE(value) << error.where.line << ":" << error.where.column << ": " << error.message;
   return value ? std::move(*value) : Value{};
 }
@@ -17,7 +17,7 @@ Value parse_ok(std::string_view text, const ParseOptions& options = {}) {
 // "line:col: message" of the parse error.
 std::string parse_error(std::string_view text, const ParseOptions& options = {}) {
   ParseError error;
-  if (parse(text, error, options)) return "<no error>";
+  if (parse(text, options, &error)) return "<no error>";
   return std::to_string(error.where.line) + ":" + std::to_string(error.where.column) + ": " + error.message;
 }
 
@@ -172,8 +172,8 @@ TEST(JsonParser, ValidateOnlyModeGivesTheSameErrorsAtTheSameLineAndColumn) {
     ParseOptions shallow = flat;
     ParseOptions shallow_dom;
     if (text.find("\"c\"") != std::string::npos) shallow.max_depth = shallow_dom.max_depth = 2;
-    ASSERT_FALSE(parse(text, dom_error, shallow_dom).has_value());
-    ASSERT_FALSE(parse(text, flat_error, shallow).has_value());
+    ASSERT_FALSE(parse(text, shallow_dom, &dom_error).has_value());
+    ASSERT_FALSE(parse(text, shallow, &flat_error).has_value());
     EXPECT_EQ(flat_error.message, dom_error.message);
     EXPECT_EQ(flat_error.where.offset, dom_error.where.offset);
     EXPECT_EQ(flat_error.where.line, dom_error.where.line);
