@@ -23,11 +23,11 @@ void parallel_for(size_t count, size_t max_threads, const std::function<void(siz
     }
   };
   const size_t threads = std::clamp<size_t>(max_threads, 1, std::max<size_t>(count, 1));
-  std::vector<std::thread> helpers;
-  helpers.reserve(threads - 1);
-  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  std::vector<std::thread> others;  // besides the calling thread
+  others.reserve(threads - 1);
+  for (size_t t = 1; t < threads; ++t) others.emplace_back(work);
   work();
-  for (auto& helper : helpers) helper.join();
+  for (auto& thread : others) thread.join();
   if (failure) std::rethrow_exception(failure);
 }
 
