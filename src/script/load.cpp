@@ -282,15 +282,17 @@ class FileParser {
     add(where, fmt::format("command {} ({}): field \"documentsFile\": {}", command.index, command.name, message));
   }
 
-  // Resolves, checks and reads the documentsFile of `command` once (count and checksum).
-  bool read_documents_file(Command& command, const json::Value& value) {
+  // The documentsFile's path joined to the migration file's directory, once
+  // it is known to be a regular file inside the location; nullopt, with the
+  // problem added to the diagnostics, when it is not.
+  std::optional<fs::path> resolve_documents_file(const Command& command, const json::Value& value) {
     const std::string& relative = value.text;
     const fs::path directory = fs::path(m_file.path).parent_path().empty() ? fs::path(".")
                                                                             : fs::path(m_file.path).parent_path();
     const fs::path location = m_file.location.empty() ? directory : fs::path(m_file.location);
     if (fs::path(relative).is_absolute()) {
       add_field_error(command, value.begin, "must be a path relative to the migration file's directory");
-      return false;
+      return std::nullopt;
     }
     const fs::path joined = (directory / relative).lexically_normal();
     if (fs::path(relative).lexically_normal().begin()->string() == "..") {
@@ -298,7 +300,7 @@ class FileParser {
                       fmt::format("\"{}\" is outside the migration location; keep seed files in the location or "
                                   "below it",
                                   relative));
-      return false;
+      return std::nullopt;
     }
     if (!util::is_within(directory / relative, location)) {
       std::error_code ec;
@@ -307,7 +309,7 @@ class FileParser {
                       fmt::format("\"{}\" resolves to {}, outside the migration location {} (through a symlink); "
                                   "keep seed files in the location or below it",
                                   relative, target.string(), location.string()));
-      return false;
+      return std::nullopt;
     }
     std::error_code ec;
     if (!fs::exists(joined, ec)) {
@@ -317,13 +319,21 @@ class FileParser {
                                       ? " (placeholders are not replaced in a documentsFile path: the file is part "
                                         "of the version's checksum, which must be the same in every environment)"
                                       : ""));
-      return false;
+      return std::nullopt;
     }
     if (!fs::is_regular_file(joined, ec)) {
       add_field_error(command, value.begin, fmt::format("{} is not a regular file", joined.string()));
-      return false;
+      return std::nullopt;
     }
-    m_checksum.start_part(relative);
+    return joined;
+  }
+
+  // Resolves, checks and reads the documentsFile of `command` once (count and checksum).
+  bool read_documents_file(Command& command, const json::Value& value) {
+    const std::optional<fs::path> path = resolve_documents_file(command, value);
+    if (!path) return false;
+    const fs::path& joined = *path;
+    m_checksum.start_part(value.text);
     json::DocumentStream stream;
     stream.set_byte_observer([this](std::string_view bytes) { m_checksum.add(bytes); });
     if (Diagnostic problem; !stream.open(joined.string(), &problem) || !stream.check_all(&problem)) {
