@@ -35,7 +35,7 @@ class Document {
   static std::optional<Document> from_json(std::string_view json, std::string* error = nullptr,
                                            long* error_offset = nullptr);
   // The same for text that holds exactly one JSON object, starting with its
-  // '{' (e.g. checked by script::json::parse first). Several times faster on
+  // '{' (e.g. checked by json::parse first). Several times faster on
   // small documents: one libbson reader per thread is reused. Failures are
   // reported exactly as from_json reports them.
   static std::optional<Document> from_json_object(std::string_view json, std::string* error = nullptr);

@@ -5,7 +5,7 @@
 #include <future>
 
 #include "exec/stop.hpp"
-#include "script/documents_stream.hpp"
+#include "script/documents_file.hpp"
 
 namespace mongoway::exec {
 namespace {

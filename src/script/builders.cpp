@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <initializer_list>
 
-#include "script/bson_util.hpp"
+#include "bson/bson_util.hpp"
 
 namespace mongoway::script::builders {
 
@@ -14,7 +14,7 @@ constexpr std::string_view kAdmin = "admin";
 std::string first_string(const bson::Document& spec) {
   bson_iter_t it;
   if (!bson_iter_init(&it, spec.get()) || !bson_iter_next(&it)) return {};
-  return iter_string(it);
+  return bson::iter_string(it);
 }
 
 // Appends the fields of `from` to `to`, except its first key and `skip`.
@@ -28,15 +28,15 @@ void copy_options(const bson::Document& from, bson::Document& to, std::initializ
       first = false;
       continue;
     }
-    const std::string_view key = iter_key(it);
+    const std::string_view key = bson::iter_key(it);
     if (std::find(skip.begin(), skip.end(), key) != skip.end()) continue;
-    append_value(to, key, it);
+    bson::append_value(to, key, it);
   }
 }
 
 // Appends the field `key` of `from` when present.
 void copy_field(const bson::Document& from, bson::Document& to, std::string_view key, std::string_view as = {}) {
-  if (bson_iter_t it; find_field(from, key, &it)) append_value(to, as.empty() ? key : as, it);
+  if (bson_iter_t it; bson::find_field(from, key, &it)) bson::append_value(to, as.empty() ? key : as, it);
 }
 
 ServerCommand make(const std::string& database, bson::Document command, ReplyKind reply = ReplyKind::plain) {
@@ -57,14 +57,14 @@ std::vector<ServerCommand> one(ServerCommand command) {
 bson::Document index_spec(const bson::Document& given) {
   bson::Document spec;
   bson::Document key;
-  if (bson_iter_t it; find_field(given, "key", &it)) {
-    key = iter_document(it);
-    append_document(spec, "key", key);
+  if (bson_iter_t it; bson::find_field(given, "key", &it)) {
+    key = bson::iter_document(it);
+    bson::append_document(spec, "key", key);
   }
-  if (bson_iter_t it; find_field(given, "name", &it)) {
-    append_value(spec, "name", it);
+  if (bson_iter_t it; bson::find_field(given, "name", &it)) {
+    bson::append_value(spec, "name", it);
   } else {
-    append_string(spec, "name", default_index_name(key));
+    bson::append_string(spec, "name", default_index_name(key));
   }
   copy_options(given, spec, {"key", "name"}, false);
   return spec;
@@ -72,8 +72,8 @@ bson::Document index_spec(const bson::Document& given) {
 
 bson::Document create_indexes_command(const std::string& collection, const std::vector<bson::Document>& indexes) {
   bson::Document command;
-  append_string(command, "createIndexes", collection);
-  append_array(command, "indexes", indexes);
+  bson::append_string(command, "createIndexes", collection);
+  bson::append_array(command, "indexes", indexes);
   return command;
 }
 
@@ -83,14 +83,14 @@ std::vector<ServerCommand> update_command(const BuildInput& in, std::string_view
   copy_field(in.spec, statement, "filter", "q");
   copy_field(in.spec, statement, u_field, "u");
   copy_field(in.spec, statement, "upsert");
-  if (multi) append_bool(statement, "multi", true);
+  if (multi) bson::append_bool(statement, "multi", true);
   copy_field(in.spec, statement, "arrayFilters");
   copy_field(in.spec, statement, "collation");
   copy_field(in.spec, statement, "hint");
   bson::Document command;
-  append_string(command, "update", first_string(in.spec));
-  append_array(command, "updates", {statement});
-  append_bool(command, "ordered", true);
+  bson::append_string(command, "update", first_string(in.spec));
+  bson::append_array(command, "updates", {statement});
+  bson::append_bool(command, "ordered", true);
   return one(make(in.context.database, std::move(command), ReplyKind::write));
 }
 
@@ -102,30 +102,30 @@ std::string default_index_name(const bson::Document& key) {
   if (!bson_iter_init(&it, key.get())) return name;
   while (bson_iter_next(&it)) {
     if (!name.empty()) name += '_';
-    name += iter_key(it);
+    name += bson::iter_key(it);
     name += '_';
-    name += bson_iter_type(&it) == BSON_TYPE_UTF8 ? iter_string(it) : number_text(it);
+    name += bson_iter_type(&it) == BSON_TYPE_UTF8 ? bson::iter_string(it) : bson::number_text(it);
   }
   return name;
 }
 
 std::vector<ServerCommand> create_collection(const BuildInput& in) {
   bson::Document command;
-  append_string(command, "create", first_string(in.spec));
+  bson::append_string(command, "create", first_string(in.spec));
   copy_options(in.spec, command, {});
   return one(make(in.context.database, std::move(command)));
 }
 
 std::vector<ServerCommand> drop_collection(const BuildInput& in) {
   bson::Document command;
-  append_string(command, "drop", first_string(in.spec));
+  bson::append_string(command, "drop", first_string(in.spec));
   return one(make(in.context.database, std::move(command)));
 }
 
 std::vector<ServerCommand> rename_collection(const BuildInput& in) {
   bson::Document command;
-  append_string(command, "renameCollection", in.context.database + "." + first_string(in.spec));
-  if (bson_iter_t to; find_field(in.spec, "to", &to)) append_string(command, "to", in.context.database + "." + iter_string(to));
+  bson::append_string(command, "renameCollection", in.context.database + "." + first_string(in.spec));
+  if (bson_iter_t to; bson::find_field(in.spec, "to", &to)) bson::append_string(command, "to", in.context.database + "." + bson::iter_string(to));
   copy_field(in.spec, command, "dropTarget");
   return one(make(std::string(kAdmin), std::move(command)));
 }
@@ -138,15 +138,15 @@ std::vector<ServerCommand> create_index(const BuildInput& in) {
 
 std::vector<ServerCommand> create_indexes(const BuildInput& in) {
   std::vector<bson::Document> indexes;
-  if (bson_iter_t it; find_field(in.spec, "indexes", &it)) {
-    for (const auto& given : iter_documents(it)) indexes.push_back(index_spec(given));
+  if (bson_iter_t it; bson::find_field(in.spec, "indexes", &it)) {
+    for (const auto& given : bson::iter_documents(it)) indexes.push_back(index_spec(given));
   }
   return one(make(in.context.database, create_indexes_command(first_string(in.spec), indexes)));
 }
 
 std::vector<ServerCommand> drop_index(const BuildInput& in) {
   bson::Document command;
-  append_string(command, "dropIndexes", first_string(in.spec));
+  bson::append_string(command, "dropIndexes", first_string(in.spec));
   copy_field(in.spec, command, "name", "index");
   copy_field(in.spec, command, "key", "index");
   return one(make(in.context.database, std::move(command)));
@@ -154,14 +154,14 @@ std::vector<ServerCommand> drop_index(const BuildInput& in) {
 
 std::vector<ServerCommand> coll_mod(const BuildInput& in) {
   bson::Document command;
-  append_string(command, "collMod", first_string(in.spec));
+  bson::append_string(command, "collMod", first_string(in.spec));
   copy_options(in.spec, command, {});
   return one(make(in.context.database, std::move(command)));
 }
 
 std::vector<ServerCommand> create_view(const BuildInput& in) {
   bson::Document command;
-  append_string(command, "create", first_string(in.spec));
+  bson::append_string(command, "create", first_string(in.spec));
   copy_field(in.spec, command, "viewOn");
   copy_field(in.spec, command, "pipeline");
   copy_field(in.spec, command, "collation");
@@ -170,12 +170,12 @@ std::vector<ServerCommand> create_view(const BuildInput& in) {
 
 std::vector<ServerCommand> insert(const BuildInput& in) {
   bson::Document command;
-  append_string(command, "insert", first_string(in.spec));
-  append_bool(command, "ordered", true);
+  bson::append_string(command, "insert", first_string(in.spec));
+  bson::append_bool(command, "ordered", true);
   ServerCommand out = make(in.context.database, std::move(command), ReplyKind::write);
   out.is_insert = true;
-  if (bson_iter_t doc; find_field(in.spec, "document", &doc)) out.documents.push_back(iter_document(doc));
-  if (bson_iter_t docs; find_field(in.spec, "documents", &docs)) out.documents = iter_documents(docs);
+  if (bson_iter_t doc; bson::find_field(in.spec, "document", &doc)) out.documents.push_back(bson::iter_document(doc));
+  if (bson_iter_t docs; bson::find_field(in.spec, "documents", &docs)) out.documents = bson::iter_documents(docs);
   out.documents_file = in.command.documents_file;
   return one(std::move(out));
 }
@@ -189,21 +189,21 @@ std::vector<ServerCommand> replace_one(const BuildInput& in) { return update_com
 std::vector<ServerCommand> remove(const BuildInput& in) {
   bson::Document statement;
   copy_field(in.spec, statement, "filter", "q");
-  append_int32(statement, "limit", in.command.name == "deleteOne" ? 1 : 0);
+  bson::append_int32(statement, "limit", in.command.name == "deleteOne" ? 1 : 0);
   copy_field(in.spec, statement, "collation");
   copy_field(in.spec, statement, "hint");
   bson::Document command;
-  append_string(command, "delete", first_string(in.spec));
-  append_array(command, "deletes", {statement});
-  append_bool(command, "ordered", true);
+  bson::append_string(command, "delete", first_string(in.spec));
+  bson::append_array(command, "deletes", {statement});
+  bson::append_bool(command, "ordered", true);
   return one(make(in.context.database, std::move(command), ReplyKind::write));
 }
 
 std::vector<ServerCommand> aggregate(const BuildInput& in) {
   bson::Document command;
-  append_string(command, "aggregate", first_string(in.spec));
+  bson::append_string(command, "aggregate", first_string(in.spec));
   copy_field(in.spec, command, "pipeline");
-  append_document(command, "cursor", bson::Document{});
+  bson::append_document(command, "cursor", bson::Document{});
   copy_options(in.spec, command, {"pipeline"});
   return one(make(in.context.database, std::move(command), ReplyKind::aggregate));
 }
@@ -212,7 +212,7 @@ namespace {
 std::vector<ServerCommand> given_command(const BuildInput& in, const std::string& database) {
   bson_iter_t it;
   bson::Document command;
-  if (bson_iter_init(&it, in.spec.get()) && bson_iter_next(&it)) command = iter_document(it);
+  if (bson_iter_init(&it, in.spec.get()) && bson_iter_next(&it)) command = bson::iter_document(it);
   return one(make(database, std::move(command)));
 }
 }  // namespace

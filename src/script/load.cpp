@@ -1,26 +1,23 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <set>
 #include <system_error>
-#include <thread>
 
-#include "script/bson_util.hpp"
+#include "bson/bson_util.hpp"
 #include "script/checksum.hpp"
 #include "script/commands.hpp"
-#include "script/documents_stream.hpp"
-#include "script/extjson.hpp"
-#include "script/json.hpp"
+#include "json/documents_stream.hpp"
+#include "json/extjson.hpp"
+#include "json/json.hpp"
 #include "script/placeholders.hpp"
 #include "script/render.hpp"
 #include "script/script.hpp"
 #include "script/validate.hpp"
 #include "util/files.hpp"
+#include "util/parallel.hpp"
 #include "util/suggest.hpp"
 
 namespace mongoway::script {
@@ -125,7 +122,7 @@ class FileParser {
       return std::nullopt;
     }
     json::ParseError error;
-    auto root = json::parse(m_content, error);
+    auto root = json::parse(m_content, &error);
     if (!root) {
       add(error.where, error.message);
       return std::nullopt;
@@ -220,8 +217,8 @@ class FileParser {
       add(first.key_begin, fmt::format("command {}: unknown command \"{}\"{}", index, first.key, hint));
       return;
     }
-    ConversionError conversion;
-    auto doc = convert_object(m_content, item, conversion);
+    json::ConversionError conversion;
+    auto doc = json::convert_object(m_content, item, &conversion);
     if (!doc) {
       add(conversion.where, fmt::format("command {} ({}): {}", index, first.key, conversion.message));
       return;
@@ -240,10 +237,10 @@ class FileParser {
     bson_iter_t it;
     bson_iter_init(&it, doc->get());
     while (bson_iter_next(&it)) {
-      if (iter_key(it) == "comment") {
-        command.comment = iter_string(it);
+      if (bson::iter_key(it) == "comment") {
+        command.comment = bson::iter_string(it);
       } else {
-        append_value(command.spec, iter_key(it), it);
+        bson::append_value(command.spec, bson::iter_key(it), it);
       }
     }
     if (const json::Value* file_value = item.find("documentsFile")) {
@@ -255,7 +252,7 @@ class FileParser {
   // No document may exceed the server's 16 MiB: a command's documents one by
   // one (insertMany sends them in batches), any other command as a whole.
   bool check_size(const bson::Document& doc, const json::Value& item, int index, const std::string& name) {
-    constexpr size_t limit = DocumentStream::kMaxDocumentBson;
+    constexpr size_t limit = json::DocumentStream::kMaxDocumentBson;
     auto too_big = [&](size_t size, const json::Location& where, const std::string& what) {
       add(where, fmt::format("command {} ({}): {} is {} of BSON, over the server's limit of {} per document", index,
                              name, what, util::human_size(size), util::human_size(limit)));
@@ -285,15 +282,17 @@ class FileParser {
     add(where, fmt::format("command {} ({}): field \"documentsFile\": {}", command.index, command.name, message));
   }
 
-  // Resolves, checks and reads the documentsFile of `command` once (count and checksum).
-  bool read_documents_file(Command& command, const json::Value& value) {
+  // The documentsFile's path joined to the migration file's directory, once
+  // it is known to be a regular file inside the location; nullopt, with the
+  // problem added to the diagnostics, when it is not.
+  std::optional<fs::path> resolve_documents_file(const Command& command, const json::Value& value) {
     const std::string& relative = value.text;
     const fs::path directory = fs::path(m_file.path).parent_path().empty() ? fs::path(".")
                                                                             : fs::path(m_file.path).parent_path();
     const fs::path location = m_file.location.empty() ? directory : fs::path(m_file.location);
     if (fs::path(relative).is_absolute()) {
       add_field_error(command, value.begin, "must be a path relative to the migration file's directory");
-      return false;
+      return std::nullopt;
     }
     const fs::path joined = (directory / relative).lexically_normal();
     if (fs::path(relative).lexically_normal().begin()->string() == "..") {
@@ -301,7 +300,7 @@ class FileParser {
                       fmt::format("\"{}\" is outside the migration location; keep seed files in the location or "
                                   "below it",
                                   relative));
-      return false;
+      return std::nullopt;
     }
     if (!util::is_within(directory / relative, location)) {
       std::error_code ec;
@@ -310,7 +309,7 @@ class FileParser {
                       fmt::format("\"{}\" resolves to {}, outside the migration location {} (through a symlink); "
                                   "keep seed files in the location or below it",
                                   relative, target.string(), location.string()));
-      return false;
+      return std::nullopt;
     }
     std::error_code ec;
     if (!fs::exists(joined, ec)) {
@@ -320,21 +319,25 @@ class FileParser {
                                       ? " (placeholders are not replaced in a documentsFile path: the file is part "
                                         "of the version's checksum, which must be the same in every environment)"
                                       : ""));
-      return false;
+      return std::nullopt;
     }
     if (!fs::is_regular_file(joined, ec)) {
       add_field_error(command, value.begin, fmt::format("{} is not a regular file", joined.string()));
-      return false;
+      return std::nullopt;
     }
-    m_checksum.start_part(relative);
-    DocumentStream stream;
-    stream.set_checksum(&m_checksum);
-    try {
-      stream.open(joined.string());
-      stream.check_all();
-    } catch (const Error& e) {
-      for (const auto& d : e.diagnostics()) m_diagnostics.push_back(d);
-      if (e.diagnostics().empty()) add_field_error(command, value.begin, e.what());
+    return joined;
+  }
+
+  // Resolves, checks and reads the documentsFile of `command` once (count and checksum).
+  bool read_documents_file(Command& command, const json::Value& value) {
+    const std::optional<fs::path> path = resolve_documents_file(command, value);
+    if (!path) return false;
+    const fs::path& joined = *path;
+    m_checksum.start_part(value.text);
+    json::DocumentStream stream;
+    stream.set_byte_observer([this](std::string_view bytes) { m_checksum.add(bytes); });
+    if (Diagnostic problem; !stream.open(joined.string(), &problem) || !stream.check_all(&problem)) {
+      m_diagnostics.push_back(std::move(problem));
       return false;
     }
     if (stream.count() == 0) {
@@ -385,7 +388,7 @@ std::optional<Script> load_script(const DiscoveredFile& file, const LoadOptions&
     }
   }
   std::string content;
-  if (auto error = util::read_file_limited(file.path, options.max_file_size, content); !error.empty()) {
+  if (std::string error; !util::read_file_limited(file.path, options.max_file_size, &content, &error)) {
     return fail(error);
   }
   auto script = parse_script(content, file, diagnostics);
@@ -408,32 +411,14 @@ LoadResult load_all(const std::vector<std::string>& locations, const LoadOptions
       discovery.files.begin(), discovery.files.end(),
       [](const DiscoveredFile& f) { return f.name.kind == FileKind::migrate; }));
   // Files are independent: they are read and checked on several threads (one
-  // per core, at most 8, at least 64 files each), and
-  // their results gathered in discovery order, so the output is the same as
-  // one thread's.
+  // per core, at most 8, at least 64 files each), and their results gathered
+  // in discovery order, so the output is the same as one thread's.
   const auto& files = discovery.files;
   std::vector<std::optional<Script>> scripts(files.size());
   std::vector<std::vector<Diagnostic>> problems(files.size());
-  std::atomic<size_t> next{0};
-  std::mutex failure_mutex;
-  std::exception_ptr failure;  // the first unexpected exception, rethrown below
-  const auto work = [&] {
-    try {
-      for (size_t i = next++; i < files.size(); i = next++) scripts[i] = load_script(files[i], options, problems[i]);
-    } catch (...) {
-      std::lock_guard lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
-      next = files.size();
-    }
-  };
   constexpr size_t kFilesPerThread = 64;  // below that, starting a thread costs more than it saves
-  const size_t threads = std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 8,
-                                           std::max<size_t>(1, files.size() / kFilesPerThread)});
-  std::vector<std::thread> helpers;
-  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
-  work();
-  for (auto& h : helpers) h.join();
-  if (failure) std::rethrow_exception(failure);
+  util::parallel_for(files.size(), std::min(util::threads_for(8), std::max<size_t>(1, files.size() / kFilesPerThread)),
+                     [&](size_t i) { scripts[i] = load_script(files[i], options, problems[i]); });
   std::map<int64_t, Script> ups;
   std::map<int64_t, Script> undos;
   for (size_t i = 0; i < files.size(); ++i) {

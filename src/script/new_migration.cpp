@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <system_error>
 
 #include "mongoway/error.hpp"
@@ -19,22 +20,25 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string file_safe_description(const std::string& description) {
+// The description as it goes into a file name (spaces as underscores, none
+// at either end); nullopt, with the reason in `err`, when it cannot go there.
+std::optional<std::string> file_safe_description(const std::string& description, std::string* err) {
   std::string out;
   for (char c : description) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
                     c == '-' || c == ' ';
     if (!ok) {
-      throw Error(ExitCode::usage,
-                  fmt::format("invalid description \"{}\": use only letters, digits, '_', '-' and spaces (they "
-                              "become part of the file name)",
-                              description));
+      *err = fmt::format("invalid description \"{}\": use only letters, digits, '_', '-' and spaces (they "
+                         "become part of the file name)",
+                         description);
+      return std::nullopt;
     }
     out += c == ' ' ? '_' : c;
   }
   const size_t first = out.find_first_not_of('_');
   if (first == std::string::npos) {
-    throw Error(ExitCode::usage, "empty description: say what the migration does, e.g. mongoway new \"add users\"");
+    *err = "empty description: say what the migration does, e.g. mongoway new \"add users\"";
+    return std::nullopt;
   }
   return out.substr(first, out.find_last_not_of('_') - first + 1);
 }
@@ -65,18 +69,21 @@ struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
 };
 
-void write_new_file(const fs::path& path, const std::string& content) {
+// Writes `content` to `path`, which must not exist yet; false, with the
+// reason in `err`, when it cannot.
+bool write_new_file(const fs::path& path, const std::string& content, std::string* err) {
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "wx"));
   if (!file) {
-    if (errno == EEXIST) {
-      throw Error(ExitCode::invalid, fmt::format("{} already exists; not overwriting it", path.string()));
-    }
-    throw Error(ExitCode::invalid, fmt::format("cannot create {}: {}", path.string(), std::strerror(errno)));
+    *err = errno == EEXIST ? fmt::format("{} already exists; not overwriting it", path.string())
+                           : fmt::format("cannot create {}: {}", path.string(), std::strerror(errno));
+    return false;
   }
   if (std::fwrite(content.data(), 1, content.size(), file.get()) != content.size() ||
       std::fflush(file.get()) != 0) {
-    throw Error(ExitCode::invalid, fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+    *err = fmt::format("cannot write {}: {}", path.string(), std::strerror(errno));
+    return false;
   }
+  return true;
 }
 
 }  // namespace
@@ -98,33 +105,54 @@ int64_t highest_version(const std::vector<std::string>& locations) {
   return highest;
 }
 
-std::vector<std::string> create_new_migration(const std::string& location,
-                                              const std::vector<std::string>& all_locations,
-                                              const std::string& description, bool with_undo) {
-  const std::string safe = file_safe_description(description);
+namespace {
+
+// create_new_migration's work: the paths written, or nullopt with the reason
+// in `err` (a file problem; the description was checked before).
+std::optional<std::vector<std::string>> write_migration_files(const std::string& location,
+                                                              const std::vector<std::string>& all_locations,
+                                                              const std::string& safe, bool with_undo,
+                                                              std::string* err) {
   std::vector<std::string> locations = all_locations;
   locations.push_back(location);
   const int64_t version = highest_version(locations) + 1;
   std::error_code ec;
   fs::create_directories(location, ec);
-  if (ec) throw Error(ExitCode::invalid, fmt::format("cannot create {}: {}", location, ec.message()));
-
+  if (ec) {
+    *err = fmt::format("cannot create {}: {}", location, ec.message());
+    return std::nullopt;
+  }
   const std::string v_name = fmt::format("V{}__{}.json", version, safe);
   const std::string u_name = fmt::format("U{}__undo_{}.json", version, safe);
   const fs::path v_path = fs::path(location) / v_name;
   const fs::path u_path = fs::path(location) / u_name;
   if (with_undo && fs::exists(u_path, ec)) {
-    throw Error(ExitCode::invalid, fmt::format("{} already exists; not overwriting it", u_path.string()));
+    *err = fmt::format("{} already exists; not overwriting it", u_path.string());
+    return std::nullopt;
   }
   std::string shown = safe;  // as `info` shows it: underscores as spaces
   std::replace(shown.begin(), shown.end(), '_', ' ');
-  write_new_file(v_path, version_template(version, shown));
+  if (!write_new_file(v_path, version_template(version, shown), err)) return std::nullopt;
   std::vector<std::string> written{v_path.string()};
   if (with_undo) {
-    write_new_file(u_path, undo_template(version, v_name));
+    if (!write_new_file(u_path, undo_template(version, v_name), err)) return std::nullopt;
     written.push_back(u_path.string());
   }
   return written;
+}
+
+}  // namespace
+
+// The layer's boundary for `mongoway new`: mongoway::Error is raised here.
+std::vector<std::string> create_new_migration(const std::string& location,
+                                              const std::vector<std::string>& all_locations,
+                                              const std::string& description, bool with_undo) {
+  std::string err;
+  const std::optional<std::string> safe = file_safe_description(description, &err);
+  if (!safe) throw Error(ExitCode::usage, err);
+  auto written = write_migration_files(location, all_locations, *safe, with_undo, &err);
+  if (!written) throw Error(ExitCode::invalid, err);
+  return std::move(*written);
 }
 
 }  // namespace mongoway::script

@@ -4,7 +4,7 @@
 
 #include <cctype>
 
-#include "script/bson_util.hpp"
+#include "bson/bson_util.hpp"
 
 namespace mongoway::script {
 
@@ -109,22 +109,22 @@ std::optional<bson::Document> substitute_placeholders(const bson::Document& doc,
   bson_iter_t it;
   if (!bson_iter_init(&it, doc.get())) return out;
   while (bson_iter_next(&it)) {
-    const std::string_view key = iter_key(it);
+    const std::string_view key = bson::iter_key(it);
     const bson_type_t type = bson_iter_type(&it);
     if (type == BSON_TYPE_UTF8) {
-      auto replaced = replace_placeholders(iter_string(it), values, unknown);
+      auto replaced = replace_placeholders(bson::iter_string(it), values, unknown);
       if (!replaced) return std::nullopt;
-      append_string(out, key, *replaced);
+      bson::append_string(out, key, *replaced);
     } else if (type == BSON_TYPE_DOCUMENT || type == BSON_TYPE_ARRAY) {
-      auto inner = substitute_placeholders(iter_document(it), values, unknown);
+      auto inner = substitute_placeholders(bson::iter_document(it), values, unknown);
       if (!inner) return std::nullopt;
       if (type == BSON_TYPE_DOCUMENT) {
-        append_document(out, key, *inner);
+        bson::append_document(out, key, *inner);
       } else {
-        append_array_document(out, key, *inner);
+        bson::append_array_document(out, key, *inner);
       }
     } else {
-      append_value(out, key, it);
+      bson::append_value(out, key, it);
     }
   }
   return out;

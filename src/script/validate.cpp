@@ -8,7 +8,7 @@
 #include <map>
 #include <set>
 
-#include "script/bson_util.hpp"
+#include "bson/bson_util.hpp"
 #include "script/placeholders.hpp"
 #include "util/suggest.hpp"
 
@@ -134,7 +134,7 @@ class Reporter {
 unsigned type_bit(bson_type_t type) {
   if (type == BSON_TYPE_UTF8) return types::string;
   if (type == BSON_TYPE_BOOL) return types::boolean;
-  if (is_number(type)) return types::number;
+  if (bson::is_number(type)) return types::number;
   if (type == BSON_TYPE_DOCUMENT) return types::document;
   if (type == BSON_TYPE_ARRAY) return types::array;
   return 0;
@@ -159,7 +159,7 @@ std::string bad_index_direction(const bson_iter_t& it) {
       return value == 0 ? "0" : "";
     }
     case BSON_TYPE_DECIMAL128: {
-      const std::string text = number_text(it);
+      const std::string text = bson::number_text(it);
       if (text.find("NaN") != std::string::npos) return "NaN";
       return is_decimal_zero(text) ? "0" : "";
     }
@@ -169,9 +169,9 @@ std::string bad_index_direction(const bson_iter_t& it) {
 
 bool is_empty_value(const bson_iter_t& it) {
   switch (bson_iter_type(&it)) {
-    case BSON_TYPE_UTF8: return iter_string(it).empty();
+    case BSON_TYPE_UTF8: return bson::iter_string(it).empty();
     case BSON_TYPE_DOCUMENT:
-    case BSON_TYPE_ARRAY: return iter_document(it).empty();
+    case BSON_TYPE_ARRAY: return bson::iter_document(it).empty();
     default: return false;
   }
 }
@@ -235,7 +235,7 @@ class Validator {
     std::vector<std::string> seen;
     bool first = true;
     while (bson_iter_next(&it)) {
-      const std::string key(iter_key(it));
+      const std::string key(bson::iter_key(it));
       const Path field_path = child(path, key);
       if (is_command && first) {
         first = false;
@@ -244,7 +244,7 @@ class Validator {
       seen.push_back(key);
       if (is_command && key == "comment") {
         if (bson_iter_type(&it) != BSON_TYPE_UTF8) {
-          m_report.field(field_path, fmt::format("expected a string, got {}", type_phrase(bson_iter_type(&it))));
+          m_report.field(field_path, fmt::format("expected a string, got {}", bson::type_phrase(bson_iter_type(&it))));
         }
         continue;
       }
@@ -255,7 +255,7 @@ class Validator {
       }
       if (!(spec->types & type_bit(bson_iter_type(&it)))) {
         m_report.field(field_path, fmt::format("expected {}, got {}", expected_phrase(spec->types),
-                                               type_phrase(bson_iter_type(&it))));
+                                               bson::type_phrase(bson_iter_type(&it))));
         continue;
       }
       check_shape(*spec, it, field_path);
@@ -319,7 +319,7 @@ class Validator {
       case Check::index_key: return check_index_key(it, path);
       case Check::index_specs: return check_index_specs(it, path);
       case Check::collmod_index:
-        return check_object(iter_document(it), collmod_index_fields(), {{"name", "keyPattern"}}, path, false);
+        return check_object(bson::iter_document(it), collmod_index_fields(), {{"name", "keyPattern"}}, path, false);
       case Check::pipeline: return check_pipeline(it, path);
       case Check::update: return check_update(it, path);
       case Check::replacement: return check_replacement(it, path);
@@ -328,14 +328,14 @@ class Validator {
   }
 
   void check_one_of(const FieldSpec& spec, const bson_iter_t& it, const Path& path) {
-    const std::string value = iter_string(it);
+    const std::string value = bson::iter_string(it);
     if (m_report.deferred(value)) return;  // its placeholders' values decide
     if (std::find(spec.values.begin(), spec.values.end(), value) != spec.values.end()) return;
     m_report.field(path, fmt::format("expected one of {}, got \"{}\"", quoted_list(spec.values, " or "), value));
   }
 
   void check_name(const bson_iter_t& it, const Path& path, std::string_view what) {
-    if (auto problem = collection_name_problem(iter_string(it), what, m_report.rendered()); !problem.empty()) {
+    if (auto problem = collection_name_problem(bson::iter_string(it), what, m_report.rendered()); !problem.empty()) {
       m_report.field(path, problem);
     }
   }
@@ -347,11 +347,11 @@ class Validator {
     while (bson_iter_next(&child_it)) {
       any = true;
       const bson_type_t type = bson_iter_type(&child_it);
-      const Path element = child(path, iter_key(child_it));
-      const std::string bad_number = is_number(type) ? bad_index_direction(child_it) : "";
-      if (is_number(type) && bad_number.empty()) continue;
-      if (type == BSON_TYPE_UTF8 && !iter_string(child_it).empty()) continue;
-      const std::string got = is_number(type) ? bad_number : std::string(type_phrase(type));
+      const Path element = child(path, bson::iter_key(child_it));
+      const std::string bad_number = bson::is_number(type) ? bad_index_direction(child_it) : "";
+      if (bson::is_number(type) && bad_number.empty()) continue;
+      if (type == BSON_TYPE_UTF8 && !bson::iter_string(child_it).empty()) continue;
+      const std::string got = bson::is_number(type) ? bad_number : std::string(bson::type_phrase(type));
       m_report.field(element, fmt::format("expected 1, -1 or an index type such as \"text\", got {}", got));
     }
     if (!any) m_report.field(path, "the index key must name at least one field");
@@ -363,13 +363,13 @@ class Validator {
     bool any = false;
     while (bson_iter_next(&child_it)) {
       any = true;
-      const Path element = child(path, iter_key(child_it));
+      const Path element = child(path, bson::iter_key(child_it));
       if (bson_iter_type(&child_it) != BSON_TYPE_DOCUMENT) {
         m_report.field(element, fmt::format("expected a document (an index specification), got {}",
-                                            type_phrase(bson_iter_type(&child_it))));
+                                            bson::type_phrase(bson_iter_type(&child_it))));
         continue;
       }
-      check_object(iter_document(child_it), index_fields(), {}, element, false);
+      check_object(bson::iter_document(child_it), index_fields(), {}, element, false);
     }
     if (!any) m_report.field(path, "must not be empty");
   }
@@ -378,16 +378,16 @@ class Validator {
     bson_iter_t stage;
     if (!bson_iter_recurse(&it, &stage)) return;
     while (bson_iter_next(&stage)) {
-      const Path element = child(path, iter_key(stage));
+      const Path element = child(path, bson::iter_key(stage));
       if (bson_iter_type(&stage) != BSON_TYPE_DOCUMENT) {
         m_report.field(element, fmt::format("expected a document (a pipeline stage), got {}",
-                                            type_phrase(bson_iter_type(&stage))));
+                                            bson::type_phrase(bson_iter_type(&stage))));
         continue;
       }
-      const bson::Document doc = iter_document(stage);
+      const bson::Document doc = bson::iter_document(stage);
       bson_iter_t key;
       const bool one_key = bson_iter_init(&key, doc.get()) && bson_iter_next(&key) &&
-                           iter_key(key).starts_with("$") && !bson_iter_next(&key);
+                           bson::iter_key(key).starts_with("$") && !bson_iter_next(&key);
       if (!one_key) {
         m_report.field(element, "a pipeline stage is a document with one key naming the stage, such as \"$match\"");
       }
@@ -404,7 +404,7 @@ class Validator {
     bool any = false;
     while (bson_iter_next(&op)) {
       any = true;
-      const std::string_view key = iter_key(op);
+      const std::string_view key = bson::iter_key(op);
       if (key.starts_with("$")) continue;
       m_report.at_key(child(path, key),
                       fmt::format("field \"{}\": \"{}\" is not an update operator; use {{\"$set\": {{...}}}} to "
@@ -419,7 +419,7 @@ class Validator {
     bson_iter_t field;
     if (!bson_iter_recurse(&it, &field)) return;
     while (bson_iter_next(&field)) {
-      const std::string_view key = iter_key(field);
+      const std::string_view key = bson::iter_key(field);
       if (!key.starts_with("$")) continue;
       m_report.at_key(child(path, key),
                       fmt::format("field \"{}\": \"{}\" is an update operator; a replacement is a whole document "
@@ -436,8 +436,8 @@ class Validator {
     while (bson_iter_next(&element)) {
       any = true;
       if (bson_iter_type(&element) == BSON_TYPE_DOCUMENT) continue;
-      m_report.field(child(path, iter_key(element)),
-                     fmt::format("expected a document, got {}", type_phrase(bson_iter_type(&element))));
+      m_report.field(child(path, bson::iter_key(element)),
+                     fmt::format("expected a document, got {}", bson::type_phrase(bson_iter_type(&element))));
     }
     if (!any) m_report.field(path, "must not be empty");
   }
@@ -453,15 +453,15 @@ void check_target(const CommandSpec& spec, const bson::Document& command, Report
   if (spec.target == "command") {
     if (type != BSON_TYPE_DOCUMENT) {
       report.field(path, fmt::format("expected a document (the command to run, e.g. {{\"ping\": 1}}), got {}",
-                                     type_phrase(type)));
+                                     bson::type_phrase(type)));
     } else if (is_empty_value(it)) {
       report.field(path, "the command document must not be empty");
     }
     return;
   }
   if (type != BSON_TYPE_UTF8) {
-    report.field(path, fmt::format("expected a string (the {} name), got {}", spec.target, type_phrase(type)));
-  } else if (auto problem = collection_name_problem(iter_string(it), spec.target, report.rendered());
+    report.field(path, fmt::format("expected a string (the {} name), got {}", spec.target, bson::type_phrase(type)));
+  } else if (auto problem = collection_name_problem(bson::iter_string(it), spec.target, report.rendered());
              !problem.empty()) {
     report.field(path, problem);
   }
@@ -480,7 +480,7 @@ void validate_command(const CommandSpec& spec, const bson::Document& command, co
     int options = 0;
     if (bson_iter_init(&it, command.get()) && bson_iter_next(&it)) {
       while (bson_iter_next(&it)) {
-        if (iter_key(it) != "comment") ++options;
+        if (bson::iter_key(it) != "comment") ++options;
       }
     }
     if (options == 0) {

@@ -8,7 +8,7 @@
 #include "bson/document.hpp"
 #include "mongoway/error.hpp"
 #include "script/commands.hpp"
-#include "script/json.hpp"
+#include "json/json.hpp"
 #include "script/script.hpp"
 
 namespace mongoway::script {

@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <stdexcept>
 #include <system_error>
 
 namespace mongoway::util {
@@ -26,33 +25,41 @@ InputFile& InputFile::operator=(InputFile&& other) noexcept {
   return *this;
 }
 
-std::string InputFile::open(const std::string& path) {
+bool InputFile::open(const std::string& path, std::string* err) {
   close();
   // O_NONBLOCK so that opening a FIFO does not wait for a writer (a hang);
   // only regular files are read.
   m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (m_fd < 0) return std::strerror(errno);
+  if (m_fd < 0) {
+    *err = std::strerror(errno);
+    return false;
+  }
   struct stat st {};
   if (::fstat(m_fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     close();
-    return "is a directory";
+    *err = "is a directory";
+    return false;
   }
   if (!S_ISREG(st.st_mode)) {
     close();
-    return "not a regular file";
+    *err = "not a regular file";
+    return false;
   }
   // Back to blocking reads. F_SETFL sets all of the file status flags it can
   // change, and only O_NONBLOCK among them was set by the open above.
   ::fcntl(m_fd, F_SETFL, 0);
   m_size = static_cast<uint64_t>(st.st_size);
-  return {};
+  return true;
 }
 
-size_t InputFile::read(char* buffer, size_t capacity) {
+std::optional<size_t> InputFile::read(char* buffer, size_t capacity, std::string* err) {
   for (;;) {
     ssize_t n = ::read(m_fd, buffer, capacity);
     if (n >= 0) return static_cast<size_t>(n);
-    if (errno != EINTR) throw std::runtime_error(std::strerror(errno));
+    if (errno != EINTR) {
+      *err = std::strerror(errno);
+      return std::nullopt;
+    }
   }
 }
 
@@ -62,31 +69,36 @@ void InputFile::close() {
   m_size = 0;
 }
 
-std::string read_file_limited(const std::string& path, uint64_t max_size, std::string& out) {
+bool read_file_limited(const std::string& path, uint64_t max_size, std::string* out, std::string* err) {
   InputFile file;
-  if (auto error = file.open(path); !error.empty()) return "cannot read file: " + error;
+  std::string reason;
+  if (!file.open(path, &reason)) {
+    *err = "cannot read file: " + reason;
+    return false;
+  }
   const uint64_t size = file.size();
   if (size > max_size) {
-    return fmt::format("file is {}, over the limit of {}; split it, or move seed data to a documentsFile",
+    *err = fmt::format("file is {}, over the limit of {}; split it, or move seed data to a documentsFile",
                        human_size(size), human_size(max_size));
+    return false;
   }
-  out.clear();
-  out.reserve(static_cast<size_t>(size));
+  out->clear();
+  out->reserve(static_cast<size_t>(size));
   char buffer[64 * 1024];
-  try {
-    for (;;) {
-      size_t n = file.read(buffer, sizeof buffer);
-      if (n == 0) break;
-      if (out.size() + n > max_size) {
-        return fmt::format("file is over the limit of {}; split it, or move seed data to a documentsFile",
-                           human_size(max_size));
-      }
-      out.append(buffer, n);
+  for (;;) {
+    const std::optional<size_t> n = file.read(buffer, sizeof buffer, &reason);
+    if (!n) {
+      *err = "cannot read file: " + reason;
+      return false;
     }
-  } catch (const std::runtime_error& e) {
-    return std::string("cannot read file: ") + e.what();
+    if (*n == 0) return true;
+    if (out->size() + *n > max_size) {
+      *err = fmt::format("file is over the limit of {}; split it, or move seed data to a documentsFile",
+                         human_size(max_size));
+      return false;
+    }
+    out->append(buffer, *n);
   }
-  return {};
 }
 
 bool is_within(const std::filesystem::path& path, const std::filesystem::path& dir) {

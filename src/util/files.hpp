@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace mongoway::util {
@@ -18,15 +19,15 @@ class InputFile {
   InputFile(InputFile&& other) noexcept;
   InputFile& operator=(InputFile&& other) noexcept;
 
-  // Opens `path`, a regular file; returns an empty string, or a reason such
-  // as "No such file or directory" or "is a directory".
-  std::string open(const std::string& path);
+  // Opens `path`, a regular file. False, with a reason such as "No such file
+  // or directory" or "is a directory" in `err`, when it cannot.
+  bool open(const std::string& path, std::string* err);
   bool is_open() const { return m_fd >= 0; }
   // Size in bytes when it was opened.
   uint64_t size() const { return m_size; }
-  // Reads up to `capacity` bytes; returns the count (0 at the end). Throws
-  // std::runtime_error on a read error.
-  size_t read(char* buffer, size_t capacity);
+  // Reads up to `capacity` bytes; returns the count (0 at the end), or
+  // nullopt with the system's reason in `err` on a read error.
+  std::optional<size_t> read(char* buffer, size_t capacity, std::string* err);
   void close();
 
  private:
@@ -34,9 +35,9 @@ class InputFile {
   uint64_t m_size = 0;
 };
 
-// Reads a whole file of at most `max_size` bytes into `out`. Returns an empty
-// string on success, else the reason (the size limit is checked before reading).
-std::string read_file_limited(const std::string& path, uint64_t max_size, std::string& out);
+// Reads a whole file of at most `max_size` bytes into `out`. False, with the
+// reason in `err`, when it cannot (the size limit is checked before reading).
+bool read_file_limited(const std::string& path, uint64_t max_size, std::string* out, std::string* err);
 
 // True when `path` (resolved, symlinks included) lies inside `dir` (resolved).
 // Non-existent trailing parts of `path` are resolved lexically.

@@ -19,9 +19,9 @@
 #include "cli/settings.hpp"
 #include "cli/uri.hpp"
 #include "script/checksum.hpp"
-#include "script/direct_bson.hpp"
-#include "script/documents_stream.hpp"
-#include "script/json.hpp"
+#include "json/direct_bson.hpp"
+#include "json/documents_stream.hpp"
+#include "json/json.hpp"
 #include "script/placeholders.hpp"
 #include "script/render.hpp"
 #include "script/script.hpp"
@@ -49,14 +49,14 @@ void check(bool condition) {
 
 // Streams `path` and returns "<count>" or the error text.
 std::string stream_outcome(const std::string& path, size_t chunk) {
-  DocumentStream stream(chunk);
-  try {
-    stream.open(path);
-    bson::Document doc;
-    while (stream.next(doc)) check(doc.size_bytes() >= 5);
-    return std::to_string(stream.count());
-  } catch (const Error& e) {
-    return e.what();
+  json::DocumentStream stream(chunk);
+  Diagnostic problem;
+  if (!stream.open(path, &problem)) return problem.to_string();
+  bson::Document doc;
+  for (bool found = true;;) {
+    if (!stream.next(doc, &found, &problem)) return problem.to_string();
+    if (!found) return std::to_string(stream.count());
+    check(doc.size_bytes() >= 5);
   }
 }
 
@@ -69,7 +69,7 @@ void fuzz_documents_stream(std::string_view text) {
     return;
   }
   // Chunk boundaries must never change the outcome.
-  check(stream_outcome(path, 7) == stream_outcome(path, DocumentStream::kDefaultChunkSize));
+  check(stream_outcome(path, 7) == stream_outcome(path, json::DocumentStream::kDefaultChunkSize));
 }
 
 constexpr std::string_view kPassword = "fuzz-Secret:pw@";
@@ -132,8 +132,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   json::ParseError flat_error;
   json::ParseOptions flat;
   flat.build_dom = false;
-  const bool dom_ok = json::parse(text, dom_error).has_value();
-  const bool flat_ok = json::parse(text, flat_error, flat).has_value();
+  const bool dom_ok = json::parse(text, &dom_error).has_value();
+  const bool flat_ok = json::parse(text, flat, &flat_error).has_value();
   check(dom_ok == flat_ok);
   if (!dom_ok) {
     check(dom_error.message == flat_error.message && dom_error.where.offset == flat_error.where.offset &&
@@ -145,25 +145,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!text.empty() && text[0] == '{') {
     bson::Document direct;
     json::ParseError direct_error;
-    switch (convert_direct(text, flat, direct, direct_error)) {
-      case DirectResult::converted: {
-        check(flat_ok);
-        const auto reference = bson::Document::from_json(text);
-        check(reference.has_value() && reference->size_bytes() == direct.size_bytes() &&
-              std::memcmp(bson_get_data(reference->get()), bson_get_data(direct.get()), direct.size_bytes()) == 0);
-        break;
-      }
-      case DirectResult::invalid:
-        check(!flat_ok && direct_error.message == flat_error.message &&
-              direct_error.where.offset == flat_error.where.offset && direct_error.where.line == flat_error.where.line &&
-              direct_error.where.column == flat_error.where.column);
-        break;
-      case DirectResult::unsupported: break;
+    bool written = false;
+    if (!json::convert_direct(text, flat, direct, &written, &direct_error)) {
+      check(!flat_ok && direct_error.message == flat_error.message &&
+            direct_error.where.offset == flat_error.where.offset && direct_error.where.line == flat_error.where.line &&
+            direct_error.where.column == flat_error.where.column);
+    } else if (written) {
+      check(flat_ok);
+      const auto reference = bson::Document::from_json(text);
+      check(reference.has_value() && reference->size_bytes() == direct.size_bytes() &&
+            std::memcmp(bson_get_data(reference->get()), bson_get_data(direct.get()), direct.size_bytes()) == 0);
     }
     // From the DOM (a command's path): libbson's bytes too.
-    if (auto dom = json::parse(text, dom_error); dom && dom->kind == json::Kind::object) {
+    if (auto dom = json::parse(text, &dom_error); dom && dom->kind == json::Kind::object) {
       bson::Document from_dom;
-      if (convert_direct(*dom, from_dom) == DirectResult::converted) {
+      if (json::convert_direct(*dom, from_dom)) {
         const auto reference = bson::Document::from_json(text);
         check(reference.has_value() && reference->size_bytes() == from_dom.size_bytes() &&
               std::memcmp(bson_get_data(reference->get()), bson_get_data(from_dom.get()), from_dom.size_bytes()) ==

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "script/json.hpp"
+#include "json/json.hpp"
 #include "script/render.hpp"
 #include "script_test_helpers.hpp"
 
@@ -261,7 +261,7 @@ TEST(ScriptDepth, WhateverTheInnermostValueLibbsonTakesWhatTheParserTakes) {
     // The deepest text of this shape the parser accepts…
     int levels = json::kMaxDepth + 1;
     json::ParseError error;
-    while (levels > 0 && !json::parse(nested(levels, inner), error)) --levels;
+    while (levels > 0 && !json::parse(nested(levels, inner), &error)) --levels;
     ASSERT_GT(levels, 0);
     EXPECT_EQ(error.message, "nesting deeper than 98 levels");
     // …libbson's reader takes too.

@@ -1,11 +1,15 @@
-// src/util: suggestions, SHA-256, UTF-8, files.
+// src/util: suggestions, SHA-256, UTF-8, files, parallel_for.
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <stdexcept>
+#include <vector>
 
 #include "script_test_helpers.hpp"
 #include "util/files.hpp"
+#include "util/parallel.hpp"
 #include "util/sha256.hpp"
 #include "util/suggest.hpp"
 #include "util/utf8.hpp"
@@ -70,18 +74,48 @@ TEST(UtilFiles, ReadLimitedAndContainment) {
   mongoway::script::testing::TempDir dir;
   const std::string path = dir.write("a/b.txt", "hello");
   std::string content;
-  EXPECT_EQ(read_file_limited(path, 5, content), "");
+  std::string err;
+  EXPECT_TRUE(read_file_limited(path, 5, &content, &err));
   EXPECT_EQ(content, "hello");
-  EXPECT_EQ(read_file_limited(path, 4, content),
-            "file is 5 bytes, over the limit of 4 bytes; split it, or move seed data to a documentsFile");
-  EXPECT_EQ(read_file_limited(dir.str() + "/missing", 4, content), "cannot read file: No such file or directory");
-  EXPECT_EQ(read_file_limited(dir.str(), 4, content), "cannot read file: is a directory");
+  EXPECT_EQ(err, "");
+  EXPECT_FALSE(read_file_limited(path, 4, &content, &err));
+  EXPECT_EQ(err, "file is 5 bytes, over the limit of 4 bytes; split it, or move seed data to a documentsFile");
+  EXPECT_FALSE(read_file_limited(dir.str() + "/missing", 4, &content, &err));
+  EXPECT_EQ(err, "cannot read file: No such file or directory");
+  EXPECT_FALSE(read_file_limited(dir.str(), 4, &content, &err));
+  EXPECT_EQ(err, "cannot read file: is a directory");
   EXPECT_TRUE(is_within(path, dir.path()));
   EXPECT_TRUE(is_within(dir.path() / "a" / ".." / "a" / "new.txt", dir.path() / "a"));
   EXPECT_FALSE(is_within(dir.path() / "a" / ".." / "b.txt", dir.path() / "a"));
   EXPECT_FALSE(is_within(dir.path() / "ab", dir.path() / "a"));
   EXPECT_EQ(human_size(1536), "1.5 KiB");
   EXPECT_EQ(human_size(64ull * 1024 * 1024), "64.0 MiB");
+}
+
+TEST(UtilParallel, EveryIndexRunsOnce) {
+  for (const size_t threads : {size_t{1}, size_t{3}, size_t{16}}) {
+    std::vector<std::atomic<int>> runs(1000);
+    parallel_for(runs.size(), threads, [&](size_t i) { ++runs[i]; });
+    for (const auto& r : runs) EXPECT_EQ(r.load(), 1) << threads;
+  }
+  parallel_for(0, 4, [](size_t) { FAIL() << "no index to run"; });
+}
+
+TEST(UtilParallel, AnExceptionStopsTheRestAndReachesTheCaller) {
+  for (const size_t threads : {size_t{1}, size_t{4}}) {
+    std::atomic<size_t> ran{0};
+    EXPECT_THROW(parallel_for(1000, threads,
+                              [&](size_t i) {
+                                ++ran;
+                                if (i == 10) throw std::runtime_error("unexpected");
+                              }),
+                 std::runtime_error);
+    // On one thread nothing after the failing index starts (on several, what
+    // the others took before the failure still runs).
+    if (threads == 1) {
+      EXPECT_EQ(ran.load(), 11u);
+    }
+  }
 }
 
 }  // namespace

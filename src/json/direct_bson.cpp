@@ -1,15 +1,12 @@
-#include "script/direct_bson.hpp"
+#include "json/direct_bson.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <cstring>
 
-namespace mongoway::script {
+namespace mongoway::json {
 
 namespace {
-
-// Thrown by the writer when the text needs libbson's reader.
-struct Unsupported {};
 
 // Whether `text` is an integer written the canonical way (no sign but '-', no
 // leading zero, not "-0") that fits in T; its value in `value`.
@@ -44,103 +41,114 @@ class BsonWriter final : public json::Handler {
 
   explicit BsonWriter(bson_t* root) : m_root(root) {}
 
+  // Each call returns false when the text needs libbson's reader (the parse
+  // then stops).
+
+  // Whether a call returned false: the parse stopped for the writer's sake.
+  bool gave_up() const { return m_gave_up; }
+
   // Closes what an abandoned parse left open, so that the root can be freed.
   void abandon() {
     while (m_depth > 1) close();
     m_depth = 0;
   }
 
-  void begin_object() override {
+  bool begin_object() override {
     if (m_wrap == Wrap::date) {
       m_wrap = Wrap::date_object;
-      return;
+      return true;
     }
-    if (m_wrap != Wrap::none) throw Unsupported{};
+    if (m_wrap != Wrap::none) return give_up();
     if (m_depth == 0) {
       m_frames[0] = Frame{m_root, false, 0};
       m_depth = 1;
-      return;
+      return true;
     }
     // Whether this is a document or an Extended JSON value depends on its first key.
     m_pending_key = element_key(m_pending_buffer);
     m_pending = true;
+    return true;
   }
 
-  void key(std::string_view key) override {
-    if (key.find('\0') != std::string_view::npos) throw Unsupported{};
+  bool key(std::string_view key) override {
+    if (key.find('\0') != std::string_view::npos) return give_up();
     if (m_pending) {
       m_pending = false;
       if (!key.empty() && key[0] == '$') {
         m_wrap = wrapper(key);
-        if (m_wrap == Wrap::none) throw Unsupported{};
-        return;
+        if (m_wrap == Wrap::none) return give_up();
+        return true;
       }
-      open(false, m_pending_key);
+      if (!open(false, m_pending_key)) return give_up();
     } else if (m_wrap == Wrap::date_object) {
-      if (key != "$numberLong") throw Unsupported{};
+      if (key != "$numberLong") return give_up();
       m_wrap = Wrap::date_number_long;
-      return;
+      return true;
     } else if (m_wrap != Wrap::none) {
-      throw Unsupported{};  // a second key beside an Extended JSON one
+      return give_up();  // a second key beside an Extended JSON one
     }
-    if (!key.empty() && key[0] == '$') throw Unsupported{};
+    if (!key.empty() && key[0] == '$') return give_up();
     m_key = key;
+    return true;
   }
 
-  void end_object() override {
+  bool end_object() override {
     if (m_pending) {  // {}
       m_pending = false;
       bson_t empty;
       bson_append_document_begin(top().doc, m_pending_key.data(), static_cast<int>(m_pending_key.size()), &empty);
       bson_append_document_end(top().doc, &empty);
-      return;
+      return true;
     }
     switch (m_wrap) {
-      case Wrap::none: close(); return;
-      case Wrap::end_inner: m_wrap = Wrap::end; return;
-      case Wrap::end: m_wrap = Wrap::none; return;
-      default: throw Unsupported{};  // ended before its value
+      case Wrap::none: close(); return true;
+      case Wrap::end_inner: m_wrap = Wrap::end; return true;
+      case Wrap::end: m_wrap = Wrap::none; return true;
+      default: return give_up();  // ended before its value
     }
   }
 
-  void begin_array() override {
-    if (m_wrap != Wrap::none || m_depth == 0) throw Unsupported{};
+  bool begin_array() override {
+    if (m_wrap != Wrap::none || m_depth == 0) return give_up();
     char buffer[16];
-    open(true, element_key(buffer));
+    return open(true, element_key(buffer));
   }
 
-  void end_array() override { close(); }
+  bool end_array() override {
+    close();
+    return true;
+  }
 
-  void string(std::string_view value) override {
+  bool string(std::string_view value) override {
     switch (m_wrap) {
       case Wrap::none: {
-        if (std::memchr(value.data(), '\0', value.size()) != nullptr) throw Unsupported{};
+        if (std::memchr(value.data(), '\0', value.size()) != nullptr) return give_up();
         char buffer[16];
         const std::string_view key = element_key(buffer);
         bson_append_utf8(top().doc, key.data(), static_cast<int>(key.size()), value.data(),
                          static_cast<int>(value.size()));
-        return;
+        return true;
       }
       case Wrap::oid: {
         // 24 hexadecimal digits (bson_oid_is_valid alone also takes a 25th byte, NUL).
-        if (value.size() != 24 || !bson_oid_is_valid(value.data(), value.size())) throw Unsupported{};
+        if (value.size() != 24 || !bson_oid_is_valid(value.data(), value.size())) return give_up();
         bson_oid_t oid;
         bson_oid_init_from_string(&oid, value.data());  // reads exactly 24 characters
         bson_append_oid(top().doc, m_pending_key.data(), static_cast<int>(m_pending_key.size()), &oid);
         m_wrap = Wrap::end;
-        return;
+        return true;
       }
       case Wrap::number_int: {
         int32_t number = 0;
-        if (!canonical_integer(value, number)) throw Unsupported{};
+        if (!canonical_integer(value, number)) return give_up();
         bson_append_int32(top().doc, m_pending_key.data(), static_cast<int>(m_pending_key.size()), number);
         m_wrap = Wrap::end;
-        return;
+        return true;
       }
       case Wrap::number_long:
       case Wrap::date_number_long: {
         int64_t number = 0;
-        if (!canonical_integer(value, number)) throw Unsupported{};
+        if (!canonical_integer(value, number)) return give_up();
         const auto length = static_cast<int>(m_pending_key.size());
         if (m_wrap == Wrap::number_long) {
           bson_append_int64(top().doc, m_pending_key.data(), length, number);
@@ -149,19 +157,19 @@ class BsonWriter final : public json::Handler {
           bson_append_date_time(top().doc, m_pending_key.data(), length, number);
           m_wrap = Wrap::end_inner;
         }
-        return;
+        return true;
       }
-      default: throw Unsupported{};
+      default: return give_up();
     }
   }
 
-  void integer(int64_t value) override {
+  bool integer(int64_t value) override {
     if (m_wrap == Wrap::date) {
       bson_append_date_time(top().doc, m_pending_key.data(), static_cast<int>(m_pending_key.size()), value);
       m_wrap = Wrap::end;
-      return;
+      return true;
     }
-    if (m_wrap != Wrap::none) throw Unsupported{};
+    if (m_wrap != Wrap::none) return give_up();
     char buffer[16];
     const std::string_view key = element_key(buffer);
     if (value >= INT32_MIN && value <= INT32_MAX) {
@@ -169,27 +177,31 @@ class BsonWriter final : public json::Handler {
     } else {
       bson_append_int64(top().doc, key.data(), static_cast<int>(key.size()), value);
     }
+    return true;
   }
 
-  void floating(double value, std::string_view text) override {
-    if (m_wrap != Wrap::none || range_error(value, text)) throw Unsupported{};
+  bool floating(double value, std::string_view text) override {
+    if (m_wrap != Wrap::none || range_error(value, text)) return give_up();
     char buffer[16];
     const std::string_view key = element_key(buffer);
     bson_append_double(top().doc, key.data(), static_cast<int>(key.size()), value);
+    return true;
   }
 
-  void boolean(bool value) override {
-    if (m_wrap != Wrap::none) throw Unsupported{};
+  bool boolean(bool value) override {
+    if (m_wrap != Wrap::none) return give_up();
     char buffer[16];
     const std::string_view key = element_key(buffer);
     bson_append_bool(top().doc, key.data(), static_cast<int>(key.size()), value);
+    return true;
   }
 
-  void null() override {
-    if (m_wrap != Wrap::none) throw Unsupported{};
+  bool null() override {
+    if (m_wrap != Wrap::none) return give_up();
     char buffer[16];
     const std::string_view key = element_key(buffer);
     bson_append_null(top().doc, key.data(), static_cast<int>(key.size()));
+    return true;
   }
 
   // A key the writer can meet: not a "$" key, or the key of a wrapper it writes.
@@ -226,6 +238,11 @@ class BsonWriter final : public json::Handler {
 
   Frame& top() { return m_frames[m_depth - 1]; }
 
+  bool give_up() {
+    m_gave_up = true;
+    return false;
+  }
+
   // The key of the value that comes next in the innermost document or array
   // (an array's index is written into `buffer`).
   std::string_view element_key(char (&buffer)[16]) {
@@ -236,8 +253,8 @@ class BsonWriter final : public json::Handler {
     return {key, length};
   }
 
-  void open(bool array, std::string_view key) {
-    if (m_depth >= kMaxDepth) throw Unsupported{};
+  bool open(bool array, std::string_view key) {
+    if (m_depth >= kMaxDepth) return give_up();
     bson_t* child = &m_children[m_depth];
     bson_t* parent = top().doc;
     const auto length = static_cast<int>(key.size());
@@ -247,6 +264,7 @@ class BsonWriter final : public json::Handler {
       bson_append_document_begin(parent, key.data(), length, child);
     }
     m_frames[m_depth++] = Frame{child, array, 0};
+    return true;
   }
 
   void close() {
@@ -271,6 +289,7 @@ class BsonWriter final : public json::Handler {
   std::string_view m_pending_key;  // the key that object (or Extended JSON value) goes under
   char m_pending_buffer[16] = {};
   Wrap m_wrap = Wrap::none;
+  bool m_gave_up = false;
 };
 
 // Whether `value` holds a key the writer would give up on: a "$" key other
@@ -289,34 +308,26 @@ bool has_foreign_dollar_key(const json::Value& value) {
 
 }  // namespace
 
-DirectResult convert_direct(const json::Value& object, bson::Document& out) {
-  if (has_foreign_dollar_key(object)) return DirectResult::unsupported;
+bool convert_direct(const json::Value& object, bson::Document& out) {
+  if (has_foreign_dollar_key(object)) return false;
   bson_reinit(out.mut());
   BsonWriter writer(out.mut());
-  try {
-    json::replay(object, writer);
-    return DirectResult::converted;
-  } catch (const Unsupported&) {
-    writer.abandon();
-    return DirectResult::unsupported;
-  }
+  if (json::replay(object, writer)) return true;
+  writer.abandon();
+  return false;
 }
 
-DirectResult convert_direct(std::string_view text, const json::ParseOptions& options, bson::Document& out,
-                            json::ParseError& error) {
+bool convert_direct(std::string_view text, const json::ParseOptions& options, bson::Document& out, bool* written,
+                    json::ParseError* err) {
   bson_reinit(out.mut());
   BsonWriter writer(out.mut());
   json::ParseOptions direct = options;
   direct.build_dom = false;
   direct.handler = &writer;
-  try {
-    if (json::parse(text, error, direct)) return DirectResult::converted;
-    writer.abandon();
-    return DirectResult::invalid;
-  } catch (const Unsupported&) {
-    writer.abandon();
-    return DirectResult::unsupported;
-  }
+  *written = json::parse(text, direct, err).has_value();
+  if (*written) return true;
+  writer.abandon();
+  return writer.gave_up();  // the writer stopped the parse: not a problem of the text
 }
 
-}  // namespace mongoway::script
+}  // namespace mongoway::json

@@ -1,10 +1,10 @@
-#include "script/extjson.hpp"
+#include "json/extjson.hpp"
 
 #include <fmt/format.h>
 
-#include "script/direct_bson.hpp"
+#include "json/direct_bson.hpp"
 
-namespace mongoway::script {
+namespace mongoway::json {
 
 namespace {
 
@@ -41,8 +41,8 @@ const json::Member* nul_key(const json::Value& object) {
 }  // namespace
 
 std::optional<bson::Document> convert_object(std::string_view text, const json::Value& object,
-                                             ConversionError& error) {
-  if (bson::Document direct; convert_direct(object, direct) == DirectResult::converted) return direct;
+                                             ConversionError* err) {
+  if (bson::Document direct; convert_direct(object, direct)) return direct;
   std::string message;
   auto doc = bson::Document::from_json_object(object.slice(text), &message);
   if (doc) return doc;
@@ -63,14 +63,14 @@ std::optional<bson::Document> convert_object(std::string_view text, const json::
     for (const auto& item : current.items) try_child(item);
   }
   if (const json::Member* member = nul_key(*culprit)) {
-    error.where = member->key_begin;
-    error.message = fmt::format("key \"{}\" holds U+0000 (NUL), which a BSON key cannot hold; remove it from the key",
+    err->where = member->key_begin;
+    err->message = fmt::format("key \"{}\" holds U+0000 (NUL), which a BSON key cannot hold; remove it from the key",
                                 shown_key(member->key));
     return std::nullopt;
   }
-  error.where = culprit->begin;
-  error.message = "invalid Extended JSON: " + message;
+  err->where = culprit->begin;
+  err->message = "invalid Extended JSON: " + message;
   return std::nullopt;
 }
 
-}  // namespace mongoway::script
+}  // namespace mongoway::json

@@ -8,41 +8,59 @@
 #include <fstream>
 #include <map>
 
-#include "script/documents_stream.hpp"
+#include "json/documents_stream.hpp"
+#include "script/checksum.hpp"
 #include "script_test_helpers.hpp"
 
-namespace mongoway::script {
+namespace mongoway::json {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::diagnostics_text;
-using testing::TempDir;
+using script::ChecksumBuilder;
+using script::checksum_of_text;
+using script::load_all;
+using script::LoadOptions;
+using script::LoadResult;
+using script::testing::diagnostics_text;
+using script::testing::TempDir;
+namespace testing = script::testing;
 
-std::vector<std::string> read_all(const std::string& path, size_t chunk = DocumentStream::kDefaultChunkSize) {
+// Every document of `path` as canonical Extended JSON; nullopt, with the
+// problem in `err`, when the stream finds one.
+std::optional<std::vector<std::string>> read_all(const std::string& path, Diagnostic* err,
+                                                 size_t chunk = DocumentStream::kDefaultChunkSize) {
   DocumentStream stream(chunk);
-  stream.open(path, "seed");
+  if (!stream.open(path, "seed", err)) return std::nullopt;
   std::vector<std::string> out;
   bson::Document doc;
-  while (stream.next(doc)) out.push_back(doc.to_json(bson::JsonMode::canonical));
+  bool found = true;
+  while (true) {
+    if (!stream.next(doc, &found, err)) return std::nullopt;
+    if (!found) break;
+    out.push_back(doc.to_json(bson::JsonMode::canonical));
+  }
   EXPECT_EQ(stream.count(), out.size());
-  EXPECT_FALSE(stream.next(doc));  // stays at the end
+  EXPECT_TRUE(stream.next(doc, &found, err));  // stays at the end
+  EXPECT_FALSE(found);
   return out;
+}
+
+std::vector<std::string> read_all(const std::string& path, size_t chunk = DocumentStream::kDefaultChunkSize) {
+  Diagnostic problem;
+  auto documents = read_all(path, &problem, chunk);
+  EXPECT_TRUE(documents) << problem.to_string();
+  return documents.value_or(std::vector<std::string>{});
 }
 
 std::string stream_error(const std::string& content, size_t chunk = DocumentStream::kDefaultChunkSize) {
   TempDir dir;
   const std::string path = dir.write("seed", content);
-  try {
-    read_all(path, chunk);
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::invalid);
-    EXPECT_EQ(e.diagnostics().size(), 1u);
-    return e.what();
-  }
-  return "<no error>";
+  Diagnostic problem;
+  if (read_all(path, &problem, chunk)) return "<no error>";
+  return problem.to_string();
 }
 
-TEST(ScriptDocumentsStream, ArrayAndLinesGiveTheSameDocuments) {
+TEST(JsonDocumentsStream, ArrayAndLinesGiveTheSameDocuments) {
   TempDir dir;
   const std::string array = dir.write("a.json", "[\n {\"n\": 1, \"at\": {\"$date\": \"2024-01-01T00:00:00Z\"}},\n"
                                                 " {\"s\": \"} ] { [ \\\" \"}\n]\n");
@@ -57,14 +75,14 @@ TEST(ScriptDocumentsStream, ArrayAndLinesGiveTheSameDocuments) {
   }
 }
 
-TEST(ScriptDocumentsStream, EmptyInputs) {
+TEST(JsonDocumentsStream, EmptyInputs) {
   TempDir dir;
   EXPECT_TRUE(read_all(dir.write("empty", "")).empty());
   EXPECT_TRUE(read_all(dir.write("blank", " \n\r\n")).empty());
   EXPECT_TRUE(read_all(dir.write("array", " [ ] \n")).empty());
 }
 
-TEST(ScriptDocumentsStream, ErrorsNameLineAndColumn) {
+TEST(JsonDocumentsStream, ErrorsNameLineAndColumn) {
   EXPECT_EQ(stream_error("{\"a\": 1}\n{\"a\": 2,}\n"), "seed:2:8: error: trailing comma before '}'");
   EXPECT_EQ(stream_error("{\"a\": 1}\n{\"a\": 2,}\n", 2), "seed:2:8: error: trailing comma before '}'");
   EXPECT_EQ(stream_error("{\"a\": 1} {\"b\": 2}\n"), "seed:1:10: error: expected one document per line, found '{' after a document");
@@ -83,27 +101,23 @@ TEST(ScriptDocumentsStream, ErrorsNameLineAndColumn) {
   EXPECT_EQ(stream_error("{\"a\": 1, \"a\": 2}"), "seed:1:10: error: duplicate key \"a\" (first at line 1, column 2)");
 }
 
-TEST(ScriptDocumentsStream, MissingFileIsAnError) {
+TEST(JsonDocumentsStream, MissingFileIsAnError) {
   DocumentStream stream;
-  try {
-    stream.open("/nonexistent/seed.ndjson");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "/nonexistent/seed.ndjson: error: cannot read documentsFile: No such file or directory");
-  }
+  Diagnostic problem;
+  EXPECT_FALSE(stream.open("/nonexistent/seed.ndjson", &problem));
+  EXPECT_EQ(problem.to_string(), "/nonexistent/seed.ndjson: error: cannot read documentsFile: No such file or directory");
 }
 
-TEST(ScriptDocumentsStream, ChecksumSeesEveryByte) {
+TEST(JsonDocumentsStream, ChecksumSeesEveryByte) {
   TempDir dir;
   const std::string content = "{\"a\": 1}\r\n{\"a\": 2}\r\n";
   const std::string path = dir.write("seed", content);
   ChecksumBuilder streamed;
   DocumentStream stream(4);
-  stream.set_checksum(&streamed);
-  stream.open(path);
-  bson::Document doc;
-  while (stream.next(doc)) {
-  }
+  stream.set_byte_observer([&](std::string_view bytes) { streamed.add(bytes); });
+  Diagnostic problem;
+  ASSERT_TRUE(stream.open(path, &problem));
+  EXPECT_EQ(stream.check_all(&problem), std::optional<uint64_t>(2));
   EXPECT_EQ(streamed.finish(), checksum_of_text(content));
 }
 
@@ -113,7 +127,7 @@ void expect_load_error(const TempDir& dir, const std::string& expected) {
   EXPECT_EQ(result.diagnostics[0].to_string(), expected);
 }
 
-TEST(ScriptDocumentsStream, EscapeWithDotDotIsRefused) {
+TEST(JsonDocumentsStream, EscapeWithDotDotIsRefused) {
   TempDir dir;
   dir.write("seed.ndjson", "{\"a\": 1}\n");
   dir.write("migrations/V1__seed.json", R"([{"insertMany": "a", "documentsFile": "data/../../seed.ndjson"}])");
@@ -122,7 +136,7 @@ TEST(ScriptDocumentsStream, EscapeWithDotDotIsRefused) {
                                      "location; keep seed files in the location or below it");
 }
 
-TEST(ScriptDocumentsStream, SymlinkOutsideIsRefused) {
+TEST(JsonDocumentsStream, SymlinkOutsideIsRefused) {
   TempDir outside;
   TempDir dir;
   const std::string target = outside.write("seed.ndjson", "{\"a\": 1}\n");
@@ -136,7 +150,7 @@ TEST(ScriptDocumentsStream, SymlinkOutsideIsRefused) {
                              " (through a symlink); keep seed files in the location or below it");
 }
 
-TEST(ScriptDocumentsStream, SymlinkedDirectoryOutsideIsRefused) {
+TEST(JsonDocumentsStream, SymlinkedDirectoryOutsideIsRefused) {
   TempDir outside;
   TempDir dir;
   outside.write("seed.ndjson", "{\"a\": 1}\n");
@@ -147,7 +161,7 @@ TEST(ScriptDocumentsStream, SymlinkedDirectoryOutsideIsRefused) {
   EXPECT_NE(result.diagnostics[0].message.find("(through a symlink)"), std::string::npos);
 }
 
-TEST(ScriptDocumentsStream, SymlinkInsideIsAccepted) {
+TEST(JsonDocumentsStream, SymlinkInsideIsAccepted) {
   TempDir dir;
   dir.write("migrations/data/real.ndjson", "{\"a\": 1}\n{\"a\": 2}\n");
   dir.write("migrations/V1__seed.json", R"([{"insertMany": "a", "documentsFile": "seed.ndjson"}])");
@@ -161,20 +175,20 @@ TEST(ScriptDocumentsStream, SymlinkInsideIsAccepted) {
 // What a stream reports for `path`: the error message, or the document count.
 std::string outcome(const std::string& path, bool all_at_once) {
   DocumentStream stream;
-  stream.open(path, "seed");
-  try {
-    if (all_at_once) return std::to_string(stream.check_all()) + " documents";
-    bson::Document doc;
-    while (stream.next(doc)) {
-    }
-    return std::to_string(stream.count()) + " documents";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.diagnostics().size(), 1u);
-    return e.what();
+  Diagnostic problem;
+  EXPECT_TRUE(stream.open(path, "seed", &problem));
+  if (all_at_once) {
+    const auto count = stream.check_all(&problem);
+    return count ? std::to_string(*count) + " documents" : problem.to_string();
   }
+  bson::Document doc;
+  for (bool found = true; found;) {
+    if (!stream.next(doc, &found, &problem)) return problem.to_string();
+  }
+  return std::to_string(stream.count()) + " documents";
 }
 
-TEST(ScriptDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
+TEST(JsonDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
   // Files over kParallelCheckBytes, checked in batches on several threads:
   // the first problem in the file wins, whichever thread finds it.
   TempDir dir;
@@ -217,7 +231,7 @@ TEST(ScriptDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
   }
 }
 
-TEST(ScriptDocumentsStream, CheckAllFeedsTheChecksumEveryByteOnce) {
+TEST(JsonDocumentsStream, CheckAllFeedsTheChecksumEveryByteOnce) {
   // Also when a line that is not one whole document makes it read the file again.
   TempDir dir;
   // The second odd document's first line ends with '}': taken whole, it fails
@@ -229,14 +243,15 @@ TEST(ScriptDocumentsStream, CheckAllFeedsTheChecksumEveryByteOnce) {
     const std::string path = dir.write("seed", text);
     ChecksumBuilder streamed;
     DocumentStream stream;
-    stream.set_checksum(&streamed);
-    stream.open(path);
-    EXPECT_EQ(stream.check_all(), 20000u);
+    stream.set_byte_observer([&](std::string_view bytes) { streamed.add(bytes); });
+    Diagnostic problem;
+    ASSERT_TRUE(stream.open(path, &problem));
+    EXPECT_EQ(stream.check_all(&problem), std::optional<uint64_t>(20000));
     EXPECT_EQ(streamed.finish(), checksum_of_text(text)) << odd;
   }
 }
 
-TEST(ScriptDocumentsStream, LargeFileIsStreamed) {
+TEST(JsonDocumentsStream, LargeFileIsStreamed) {
   TempDir dir;
   const std::string path = (dir.path() / "big.ndjson").string();
   uint64_t written = 0;
@@ -254,11 +269,12 @@ TEST(ScriptDocumentsStream, LargeFileIsStreamed) {
     }
   }
   DocumentStream stream;
-  stream.open(path);
+  Diagnostic problem;
+  ASSERT_TRUE(stream.open(path, &problem));
   bson::Document doc;
   uint64_t seen = 0;
   int64_t last_id = -1;
-  while (stream.next(doc)) {
+  for (bool found = true; stream.next(doc, &found, &problem) && found;) {
     ++seen;
     bson_iter_t it;
     ASSERT_TRUE(bson_iter_init_find(&it, doc.get(), "_id"));
@@ -273,4 +289,4 @@ TEST(ScriptDocumentsStream, LargeFileIsStreamed) {
 }
 
 }  // namespace
-}  // namespace mongoway::script
+}  // namespace mongoway::json

@@ -1,4 +1,4 @@
-#include "script/json.hpp"
+#include "json/json.hpp"
 
 #include <fmt/format.h>
 
@@ -12,7 +12,7 @@
 
 #include "util/utf8.hpp"
 
-namespace mongoway::script::json {
+namespace mongoway::json {
 
 const Value* Value::find(std::string_view key) const {
   const Member* m = find_member(key);
@@ -63,6 +63,8 @@ Location rebase(const Location& inner, const Location& base) {
 
 namespace {
 
+// Unwinds the recursive descent from the first problem, at any depth, to
+// parse(), which returns it as its result: it never leaves this file.
 struct Failure {
   ParseError error;
 };
@@ -139,6 +141,13 @@ class Parser {
     return Location{where.offset, m_line, m_column + static_cast<int>(util::count_code_points(run))};
   }
 
+  // A handler's answer: when it stops the parse, the parse ends there, with
+  // only the offset (no line, column or message to work out: the handler
+  // knows why, and stopping is its common way of handing a text over).
+  void handled(bool go_on) {
+    if (!go_on) throw Failure{ParseError{Location{m_pos, 0, 0}, {}}};
+  }
+
   [[noreturn]] void fail(const Location& where, std::string message) {
     throw Failure{ParseError{resolve(where), std::move(message)}};
   }
@@ -197,7 +206,7 @@ class Parser {
         v.begin = here();
         if (Handler* h = m_options.handler) {
           const std::string_view value = parse_string_view(m_string);
-          h->string(value);
+          handled(h->string(value));
           if (m_options.build_dom) v.text = value;
         } else {
           parse_string(v.text, m_options.build_dom);
@@ -226,7 +235,7 @@ class Parser {
     v.kind = Kind::object;
     v.begin = here();
     enter(v.begin);
-    if (m_options.handler) m_options.handler->begin_object();
+    if (m_options.handler) handled(m_options.handler->begin_object());
     ++m_pos;
     KeySet keys;
     skip_whitespace();
@@ -250,7 +259,7 @@ class Parser {
         ++m_pos;
         skip_whitespace();
         if (m_options.build_dom && stable) member.key = key;
-        if (m_options.handler) m_options.handler->key(key);
+        if (m_options.handler) handled(m_options.handler->key(key));
         member.value = parse_value();
         skip_whitespace();
         if (m_options.build_dom) v.members.push_back(std::move(member));
@@ -268,7 +277,7 @@ class Parser {
         fail_expected("expected ',' or '}' after a value in an object");
       }
     }
-    if (m_options.handler) m_options.handler->end_object();
+    if (m_options.handler) handled(m_options.handler->end_object());
     --m_depth;
     v.end = m_pos;
     return v;
@@ -279,7 +288,7 @@ class Parser {
     v.kind = Kind::array;
     v.begin = here();
     enter(v.begin);
-    if (m_options.handler) m_options.handler->begin_array();
+    if (m_options.handler) handled(m_options.handler->begin_array());
     ++m_pos;
     skip_whitespace();
     if (!at_end() && peek() == ']') {
@@ -304,7 +313,7 @@ class Parser {
         fail_expected("expected ',' or ']' after an array element");
       }
     }
-    if (m_options.handler) m_options.handler->end_array();
+    if (m_options.handler) handled(m_options.handler->end_array());
     --m_depth;
     v.end = m_pos;
     return v;
@@ -479,13 +488,13 @@ class Parser {
                                   "or a floating-point number",
                                   text, text));
       }
-      if (m_options.handler) m_options.handler->integer(value);
+      if (m_options.handler) handled(m_options.handler->integer(value));
     } else {
       // strtod: from_chars does not tell overflow from harmless underflow.
       const std::string copy(text);
       const double value = std::strtod(copy.c_str(), nullptr);
       if (std::isinf(value)) fail(v.begin, fmt::format("number {} is outside the range of a double", text));
-      if (m_options.handler) m_options.handler->floating(value, text);
+      if (m_options.handler) handled(m_options.handler->floating(value, text));
     }
     if (m_options.build_dom) v.text = text;
     v.end = m_pos;
@@ -500,7 +509,7 @@ class Parser {
       fail(v.begin, "invalid literal: expected true, false or null (lower case, no quotes)");
     }
     m_pos += word.size();
-    if (Handler* h = m_options.handler) kind == Kind::null ? h->null() : h->boolean(value);
+    if (Handler* h = m_options.handler) handled(kind == Kind::null ? h->null() : h->boolean(value));
     v.boolean = value;
     v.end = m_pos;
     return v;
@@ -518,20 +527,20 @@ class Parser {
 
 }  // namespace
 
-std::optional<Value> parse(std::string_view text, ParseError& error, const ParseOptions& options) {
+std::optional<Value> parse(std::string_view text, const ParseOptions& options, ParseError* err) {
   try {
     return Parser(text, options).run();
   } catch (const Failure& failure) {
-    error = failure.error;
+    *err = failure.error;
     return std::nullopt;
   }
 }
 
-void replay(const Value& value, Handler& handler) {
+bool replay(const Value& value, Handler& handler) {
   switch (value.kind) {
-    case Kind::null: handler.null(); return;
-    case Kind::boolean: handler.boolean(value.boolean); return;
-    case Kind::string: handler.string(value.text); return;
+    case Kind::null: return handler.null();
+    case Kind::boolean: return handler.boolean(value.boolean);
+    case Kind::string: return handler.string(value.text);
     case Kind::number: {
       // As parse_number told it: an integer unless written with a fraction
       // or an exponent (the parse checked that it fits in int64).
@@ -539,26 +548,24 @@ void replay(const Value& value, Handler& handler) {
       if (text.find_first_of(".eE") == std::string::npos) {
         int64_t n = 0;
         std::from_chars(text.data(), text.data() + text.size(), n);
-        handler.integer(n);
-      } else {
-        handler.floating(std::strtod(text.c_str(), nullptr), text);
+        return handler.integer(n);
       }
-      return;
+      return handler.floating(std::strtod(text.c_str(), nullptr), text);
     }
     case Kind::array:
-      handler.begin_array();
-      for (const auto& item : value.items) replay(item, handler);
-      handler.end_array();
-      return;
-    case Kind::object:
-      handler.begin_object();
-      for (const auto& member : value.members) {
-        handler.key(member.key);
-        replay(member.value, handler);
+      if (!handler.begin_array()) return false;
+      for (const auto& item : value.items) {
+        if (!replay(item, handler)) return false;
       }
-      handler.end_object();
-      return;
+      return handler.end_array();
+    case Kind::object:
+      if (!handler.begin_object()) return false;
+      for (const auto& member : value.members) {
+        if (!handler.key(member.key) || !replay(member.value, handler)) return false;
+      }
+      return handler.end_object();
   }
+  return false;
 }
 
-}  // namespace mongoway::script::json
+}  // namespace mongoway::json

@@ -7,9 +7,9 @@
 #include <string_view>
 
 #include "bson/document.hpp"
-#include "script/json.hpp"
+#include "json/json.hpp"
 
-namespace mongoway::script {
+namespace mongoway::json {
 
 struct ConversionError {
   json::Location where;  // the innermost value libbson rejects, or the key it cannot take
@@ -17,11 +17,11 @@ struct ConversionError {
 };
 
 // Converts `object` (an object parsed from `text`): by the direct writer
-// (script/direct_bson.hpp) when it covers the text, else with libbson. On
-// failure sets `error` to libbson's message at the innermost object or array
+// (json/direct_bson.hpp) when it covers the text, else with libbson. On
+// failure sets `err` to libbson's message at the innermost object or array
 // that libbson still rejects on its own, or, when that object has a key
 // holding U+0000 (which no BSON key can), to that key.
 std::optional<bson::Document> convert_object(std::string_view text, const json::Value& object,
-                                             ConversionError& error);
+                                             ConversionError* err);
 
-}  // namespace mongoway::script
+}  // namespace mongoway::json

@@ -11,7 +11,7 @@
 
 #include "bson/document.hpp"
 
-namespace mongoway::script {
+namespace mongoway::bson {
 
 // Points `out` at the top-level field `key` of `doc`; false when absent.
 // (An out-parameter: bson_iter_t is over-aligned, which std::optional ignores.)
@@ -43,4 +43,4 @@ std::vector<bson::Document> iter_documents(const bson_iter_t& it);
 // Canonical number text for index names: 1, -1, 0.5.
 std::string number_text(const bson_iter_t& it);
 
-}  // namespace mongoway::script
+}  // namespace mongoway::bson

@@ -1,11 +1,11 @@
-#include "script/bson_util.hpp"
+#include "bson/bson_util.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <cstdint>
 
-namespace mongoway::script {
+namespace mongoway::bson {
 
 bool find_field(const bson::Document& doc, std::string_view key, bson_iter_t* out) {
   if (!bson_iter_init(out, doc.get())) return false;
@@ -137,4 +137,4 @@ std::string number_text(const bson_iter_t& it) {
   }
 }
 
-}  // namespace mongoway::script
+}  // namespace mongoway::bson

@@ -2,7 +2,7 @@
 // A strict JSON reader (RFC 8259 and nothing more) that remembers where every
 // value is. mongoway validates migration files with it and reports problems as
 // line:column. A Handler turns documentsFile documents into BSON during the
-// parse, and a command's parsed value through replay (script/direct_bson.hpp);
+// parse, and a command's parsed value through replay (json/direct_bson.hpp);
 // libbson turns the exact byte ranges of what that does not cover.
 
 #include <cstddef>
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mongoway::script::json {
+namespace mongoway::json {
 
 struct Location {
   size_t offset = 0;  // byte offset in the parsed text
@@ -53,25 +53,25 @@ struct ParseError {
 };
 
 // Receives the values of a parse as they are read, in the order written (see
-// ParseOptions::handler). A handler may throw to abandon the parse; parse()
-// lets anything but its own errors through.
+// ParseOptions::handler). Each call returns false to stop the parse there
+// (the handler has what it needs to know why); parse() then returns nullopt.
 class Handler {
  public:
   virtual ~Handler() = default;
-  virtual void begin_object() = 0;
+  virtual bool begin_object() = 0;
   // The key of the member whose value comes next; `key` stays valid until that
   // value has been reported.
-  virtual void key(std::string_view key) = 0;
-  virtual void end_object() = 0;
-  virtual void begin_array() = 0;
-  virtual void end_array() = 0;
-  virtual void string(std::string_view value) = 0;
+  virtual bool key(std::string_view key) = 0;
+  virtual bool end_object() = 0;
+  virtual bool begin_array() = 0;
+  virtual bool end_array() = 0;
+  virtual bool string(std::string_view value) = 0;
   // A number written without a fraction or an exponent (it fits in int64).
-  virtual void integer(int64_t value) = 0;
+  virtual bool integer(int64_t value) = 0;
   // Any other number, as strtod reads it; `text` as written.
-  virtual void floating(double value, std::string_view text) = 0;
-  virtual void boolean(bool value) = 0;
-  virtual void null() = 0;
+  virtual bool floating(double value, std::string_view text) = 0;
+  virtual bool boolean(bool value) = 0;
+  virtual bool null() = 0;
 };
 
 // The deepest nesting a file may hold, the root counting as one level: 98,
@@ -101,12 +101,15 @@ struct ParseOptions {
 // Parses `text`, which must hold exactly one JSON value (whitespace around it
 // allowed). Rejects a BOM, malformed UTF-8, raw control characters, duplicate
 // keys, nesting deeper than max_depth, integers outside int64, numbers outside
-// the double range, lone surrogates and anything after the value.
-std::optional<Value> parse(std::string_view text, ParseError& error, const ParseOptions& options = {});
+// the double range, lone surrogates and anything after the value: nullopt,
+// with where and why in `err`. Also nullopt when the handler stops the parse
+// (`err` then holds only the offset it stopped at; the handler knows why).
+std::optional<Value> parse(std::string_view text, const ParseOptions& options, ParseError* err);
+inline std::optional<Value> parse(std::string_view text, ParseError* err) { return parse(text, ParseOptions{}, err); }
 
 // Reports `value`, parsed with build_dom, to `handler` as parse() reported it
-// while reading the text.
-void replay(const Value& value, Handler& handler);
+// while reading the text; false when the handler stopped it.
+bool replay(const Value& value, Handler& handler);
 
 // "a string", "an object", … for messages.
 std::string_view kind_name(Kind kind);
@@ -117,4 +120,4 @@ Location locate(std::string_view text, size_t offset);
 // Shifts a location found inside a slice that starts at `base` in a larger text.
 Location rebase(const Location& inner, const Location& base);
 
-}  // namespace mongoway::script::json
+}  // namespace mongoway::json

@@ -2,14 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "script/json.hpp"
+#include "json/json.hpp"
 
-namespace mongoway::script::json {
+namespace mongoway::json {
 namespace {
 
 Value parse_ok(std::string_view text, const ParseOptions& options = {}) {
   ParseError error;
-  auto value = parse(text, error, options);
+  auto value = parse(text, options, &error);
   EXPECT_TRUE(value) << error.where.line << ":" << error.where.column << ": " << error.message;
   return value ? std::move(*value) : Value{};
 }
@@ -17,11 +17,11 @@ Value parse_ok(std::string_view text, const ParseOptions& options = {}) {
 // "line:col: message" of the parse error.
 std::string parse_error(std::string_view text, const ParseOptions& options = {}) {
   ParseError error;
-  if (parse(text, error, options)) return "<no error>";
+  if (parse(text, options, &error)) return "<no error>";
   return std::to_string(error.where.line) + ":" + std::to_string(error.where.column) + ": " + error.message;
 }
 
-TEST(ScriptJson, ValuesAndDecodedStrings) {
+TEST(JsonParser, ValuesAndDecodedStrings) {
   Value v = parse_ok(R"({"s": "a\"b\\c\/d\n\t\u00e9\ud83d\ude00", "n": -12.5e3, "t": true, "f": false, "z": null,
                          "a": [1, [], {}]})");
   ASSERT_EQ(v.kind, Kind::object);
@@ -38,7 +38,7 @@ TEST(ScriptJson, ValuesAndDecodedStrings) {
   EXPECT_EQ(v.find("missing"), nullptr);
 }
 
-TEST(ScriptJson, PositionsAndByteRanges) {
+TEST(JsonParser, PositionsAndByteRanges) {
   const std::string text = "[\n  {\"k\": \"v\"},\r\n\t{\"\xC3\xA9t\xC3\xA9\": 1}\r]";
   Value v = parse_ok(text);
   ASSERT_EQ(v.items.size(), 2u);
@@ -57,7 +57,7 @@ TEST(ScriptJson, PositionsAndByteRanges) {
   EXPECT_EQ(v.end, text.size());
 }
 
-TEST(ScriptJson, LocateAndRebase) {
+TEST(JsonParser, LocateAndRebase) {
   const std::string text = "ab\ncd\r\nef\rgh";
   EXPECT_EQ(locate(text, 0).line, 1);
   EXPECT_EQ(locate(text, 4).line, 2);
@@ -74,7 +74,7 @@ TEST(ScriptJson, LocateAndRebase) {
   EXPECT_EQ(later.column, 4);
 }
 
-TEST(ScriptJson, StrictnessRules) {
+TEST(JsonParser, StrictnessRules) {
   EXPECT_EQ(parse_error("\xEF\xBB\xBF{}"),
             "1:1: the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without a BOM");
   EXPECT_EQ(parse_error("{\"a\": \"\xFF\"}"), "1:8: invalid UTF-8 byte 0xFF; save the file as UTF-8");
@@ -99,13 +99,13 @@ TEST(ScriptJson, StrictnessRules) {
   EXPECT_EQ(parse_error("/* c */ []"), "1:1: expected a value, found '/' (JSON has no comments; use a \"comment\" field)");
 }
 
-TEST(ScriptJson, IntegerAndDoubleLimits) {
+TEST(JsonParser, IntegerAndDoubleLimits) {
   parse_ok("[9223372036854775807, -9223372036854775808, 1e308, 1e-400, -0, 0.0]");
   EXPECT_EQ(parse_error("[-9223372036854775809]").substr(0, 14), "1:2: integer -");
   EXPECT_EQ(parse_error("[-1e309]"), "1:2: number -1e309 is outside the range of a double");
 }
 
-TEST(ScriptJson, DepthLimit) {
+TEST(JsonParser, DepthLimit) {
   EXPECT_EQ(kMaxDepth, 98);  // what libbson's reader takes (script_validation_test holds them together)
   const std::string ok = std::string(98, '[') + std::string(98, ']');
   parse_ok(ok);
@@ -116,7 +116,7 @@ TEST(ScriptJson, DepthLimit) {
   EXPECT_EQ(parse_error("{\"a\": {\"b\": {}}}", shallow), "1:13: nesting deeper than 2 levels");
 }
 
-TEST(ScriptJson, DuplicateKeysInLargeObjects) {
+TEST(JsonParser, DuplicateKeysInLargeObjects) {
   std::string text = "{";
   for (int i = 0; i < 40; ++i) text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
   std::string ok = text + "\"last\": 0}";
@@ -137,7 +137,7 @@ TEST(ScriptJson, DuplicateKeysInLargeObjects) {
   EXPECT_EQ(escaped.members[2].key, "plain");
 }
 
-TEST(ScriptJson, ValidateOnlyModeKeepsNoChildren) {
+TEST(JsonParser, ValidateOnlyModeKeepsNoChildren) {
   ParseOptions options;
   options.build_dom = false;
   Value v = parse_ok(R"({"a": [1, 2], "b": "x"})", options);
@@ -146,7 +146,7 @@ TEST(ScriptJson, ValidateOnlyModeKeepsNoChildren) {
   EXPECT_EQ(parse_error(R"({"a": 1, "a": 2})", options), "1:10: duplicate key \"a\" (first at line 1, column 2)");
 }
 
-TEST(ScriptJson, ValidateOnlyModeGivesTheSameErrorsAtTheSameLineAndColumn) {
+TEST(JsonParser, ValidateOnlyModeGivesTheSameErrorsAtTheSameLineAndColumn) {
   ParseOptions flat;
   flat.build_dom = false;
   for (const std::string text : {
@@ -172,8 +172,8 @@ TEST(ScriptJson, ValidateOnlyModeGivesTheSameErrorsAtTheSameLineAndColumn) {
     ParseOptions shallow = flat;
     ParseOptions shallow_dom;
     if (text.find("\"c\"") != std::string::npos) shallow.max_depth = shallow_dom.max_depth = 2;
-    ASSERT_FALSE(parse(text, dom_error, shallow_dom).has_value());
-    ASSERT_FALSE(parse(text, flat_error, shallow).has_value());
+    ASSERT_FALSE(parse(text, shallow_dom, &dom_error).has_value());
+    ASSERT_FALSE(parse(text, shallow, &flat_error).has_value());
     EXPECT_EQ(flat_error.message, dom_error.message);
     EXPECT_EQ(flat_error.where.offset, dom_error.where.offset);
     EXPECT_EQ(flat_error.where.line, dom_error.where.line);
@@ -181,11 +181,11 @@ TEST(ScriptJson, ValidateOnlyModeGivesTheSameErrorsAtTheSameLineAndColumn) {
   }
 }
 
-TEST(ScriptJson, KindNames) {
+TEST(JsonParser, KindNames) {
   EXPECT_EQ(kind_name(Kind::object), "an object");
   EXPECT_EQ(kind_name(Kind::array), "an array");
   EXPECT_EQ(kind_name(Kind::null), "null");
 }
 
 }  // namespace
-}  // namespace mongoway::script::json
+}  // namespace mongoway::json
