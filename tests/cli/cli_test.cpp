@@ -149,7 +149,10 @@ TEST(Cli, OptionsReadInOnePassReportTheirErrorsAsWritten) {
 
 // The database named in the URI is the driver's reading of it, decoded.
 TEST(Cli, DatabaseComesFromTheUriDecoded) {
-  auto run = mongoway({"-v", "info", "-u", "mongodb://127.0.0.1:1/a%2Db?serverSelectionTimeoutMS=300"});
+  TempDir dir;
+  dir.write("migrations/V1__create_users.json", kValidV1);
+  auto run = mongoway({"-v", "info", "-u", "mongodb://127.0.0.1:1/a%2Db?serverSelectionTimeoutMS=300"},
+                      {.cwd = dir.path()});
   EXPECT_EQ(run.exit_code, 5) << run.err;
   EXPECT_TRUE(contains(run.err, "(the URI)")) << run.err;
   EXPECT_TRUE(contains(run.err, "database = a-b")) << run.err;
