@@ -119,12 +119,8 @@ std::string read_password_file(const std::string& path, const std::string& origi
 }
 
 // The URI with the password given apart (MONGOWAY_PASSWORD, a password file).
-// A URI the driver refuses is left as it is: the connection fails on it,
-// saying why.
 std::string uri_with_password(const std::string& text, const std::string& password) {
-  auto uri = mongo::Uri::parse(text);
-  if (!uri) return text;
-  auto edited = uri->with_password(password);
+  auto edited = mongo::uri_with_password(text, password);
   if (!edited) {
     throw Error(ExitCode::usage,
                 "a password was given (MONGOWAY_PASSWORD or --password-file) but the URI names no user; "

@@ -2,6 +2,7 @@
 
 #include <mongoc/mongoc.h>
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 #include <mutex>
@@ -64,6 +65,44 @@ std::string percent_encode(std::string_view s) {
   return out;
 }
 
+// "scheme://" and the hosts, up to the first of `hosts_end` ("/?": as
+// mongoway has always split a URI as written; "/": as libmongoc splits one it
+// reads). For the edit libmongoc cannot make (it sets a password but never
+// writes the URI back out) and for URIs it refuses.
+struct Split {
+  size_t userinfo = 0;   // after "scheme://"
+  size_t hosts_end = 0;  // the first of `hosts_end` after it, or the end
+};
+
+std::optional<Split> split_as_written(std::string_view text, std::string_view hosts_end) {
+  auto scheme = text.find("://");
+  if (scheme == std::string_view::npos) return std::nullopt;
+  Split parts;
+  parts.userinfo = scheme + 3;
+  parts.hosts_end = std::min(text.find_first_of(hosts_end, parts.userinfo), text.size());
+  return parts;
+}
+
+// `text` with `password` (percent-encoded) in its userinfo, in place of the
+// password there if any; nullopt when the text shows no user. The userinfo
+// ends at the last '@' before the hosts end, so a password with an unencoded
+// '@' (which the driver reads as part of the hosts) is replaced whole.
+std::optional<std::string> password_spliced_in(std::string_view text, std::string_view password,
+                                               std::string_view hosts_end) {
+  auto parts = split_as_written(text, hosts_end);
+  if (!parts) return std::nullopt;
+  const auto authority = text.substr(parts->userinfo, parts->hosts_end - parts->userinfo);
+  const auto at = authority.rfind('@');
+  if (at == std::string_view::npos || at == 0 || authority[0] == ':') return std::nullopt;
+  const auto userinfo = authority.substr(0, at);
+  std::string out(text.substr(0, parts->userinfo));
+  out += userinfo.substr(0, userinfo.find(':'));
+  out += ':';
+  out += percent_encode(password);
+  out += text.substr(parts->userinfo + at);
+  return out;
+}
+
 }  // namespace
 
 std::optional<Uri> Uri::parse(std::string_view text, std::string* error) {
@@ -85,30 +124,19 @@ std::optional<Uri> Uri::parse(std::string_view text, std::string* error) {
 
 std::optional<std::string> Uri::with_password(std::string_view password) const {
   if (!m_username || m_username->empty()) return std::nullopt;
-  // Well formed, with a user: "scheme://user[:password]@hosts[/...]". The
-  // userinfo ends at the last '@' before the hosts end, so a password with
-  // an unencoded '@' (which the driver reads as part of the hosts) is
-  // replaced whole.
-  const size_t userinfo = m_text.find("://") + 3;
-  const size_t hosts_end = std::min(m_text.find_first_of("/?", userinfo), m_text.size());
-  const size_t at = m_text.rfind('@', hosts_end - 1);
-  if (at == std::string::npos || at < userinfo) return std::nullopt;
-  const std::string_view user = std::string_view(m_text).substr(userinfo, at - userinfo);
-  std::string out = m_text.substr(0, userinfo);
-  out += user.substr(0, user.find(':'));
-  out += ':';
-  out += percent_encode(password);
-  out += m_text.substr(at);
-  return out;
+  return password_spliced_in(m_text, password, "/");
+}
+
+std::optional<std::string> uri_with_password(std::string_view text, std::string_view password) {
+  if (auto uri = Uri::parse(text)) return uri->with_password(password);
+  return password_spliced_in(text, password, "/?");
 }
 
 std::optional<std::string> database_in_uri(std::string_view text) {
   if (auto uri = Uri::parse(text)) return uri->database();
-  const size_t scheme = text.find("://");
-  if (scheme == std::string_view::npos) return std::nullopt;
-  const size_t path = text.find_first_of("/?", scheme + 3);
-  if (path == std::string_view::npos || text[path] != '/') return std::nullopt;
-  const auto rest = text.substr(path + 1);
+  auto parts = split_as_written(text, "/?");
+  if (!parts || parts->hosts_end >= text.size() || text[parts->hosts_end] != '/') return std::nullopt;
+  const auto rest = text.substr(parts->hosts_end + 1);
   const auto name = rest.substr(0, rest.find('?'));
   if (name.empty()) return std::nullopt;
   return percent_decode(name);

@@ -23,9 +23,7 @@ class Uri {
   const std::optional<std::string>& password() const { return m_password; }
 
   // The text of this URI with `password` (percent-encoded) in place of its
-  // password, if any; nullopt when it names no user. libmongoc can set a
-  // password but not write the URI back out, so the text is edited here,
-  // knowing from the driver that it is well formed.
+  // password, if any; nullopt when it names no user.
   std::optional<std::string> with_password(std::string_view password) const;
 
  private:
@@ -37,10 +35,17 @@ class Uri {
   std::optional<std::string> m_password;
 };
 
-// The database a URI names: libmongoc's reading. For a URI the driver refuses
-// (the connection then fails, saying why), the text between the hosts' '/'
-// and the options' '?', decoded, as mongoway always read it, so that
-// `--verbose` still shows what was given (masked like the rest).
+// For a URI the driver refuses (the connection then fails, saying why), these
+// read it as written, as mongoway always did, so that what is shown of it
+// until then (--verbose, the error) stays the same.
+
+// The database a URI names, decoded: libmongoc's reading, else the text
+// between the hosts' '/' and the options' '?'.
 std::optional<std::string> database_in_uri(std::string_view text);
+
+// The URI with `password` (percent-encoded) in place of its password, if any;
+// nullopt when it names no user (by libmongoc's reading, else by the text: an
+// '@' before the hosts end).
+std::optional<std::string> uri_with_password(std::string_view text, std::string_view password);
 
 }  // namespace mongoway::mongo

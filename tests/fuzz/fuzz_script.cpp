@@ -115,6 +115,7 @@ void fuzz_config(std::string_view text) {
     }
   }
   (void)mongo::database_in_uri(text);
+  (void)mongo::uri_with_password(text, kPassword);
   if (auto uri = mongo::Uri::parse(text)) {
     // The password put in is the one the driver reads back (when it takes
     // one at all: MONGODB-X509 refuses a password).
