@@ -119,7 +119,7 @@ std::string read_password_file(const std::string& path, const std::string& origi
 }
 
 // The URI with the password given apart (MONGOWAY_PASSWORD, a password file).
-std::string uri_with_password(const std::string& text, const std::string& password) {
+std::string put_password_in_uri(const std::string& text, const std::string& password) {
   auto edited = mongo::uri_with_password(text, password);
   if (!edited) {
     throw Error(ExitCode::usage,
@@ -261,7 +261,7 @@ class Resolver {
                     "no database given: use --database NAME, MONGOWAY_DATABASE, `database = NAME` in "
                     "mongoway.conf, or name it in the URI (mongodb://host/NAME)");
       }
-      if (password) config.uri = uri_with_password(config.uri, *password);
+      if (password) config.uri = put_password_in_uri(config.uri, *password);
     }
     settings.secrets = uri_secrets(config.uri);
     if (password) settings.secrets.push_back(*password);
