@@ -9,8 +9,8 @@
 #include <cxxopts.hpp>
 
 #include <cstdlib>
+#include <set>
 
-#include "mongoway/error.hpp"
 #include "util/suggest.hpp"
 
 namespace mongoway::cli {
@@ -32,168 +32,225 @@ namespace {
   throw Error(ExitCode::usage, message);
 }
 
-// An option as written, e.g. "--targt" or "-x", with the command it was seen in.
-struct SeenOption {
+// cxxopts throws, losing all it has read, when the last argument is an option
+// missing its value. Given one more argument, which no one types (it is no
+// option and starts with a control character), it takes that as the value
+// instead: the reading stays whole, and the missing value is reported in its
+// turn, in the output format the same reading asked for.
+constexpr char kNoValue[] = "\x1f" "no value";
+
+// The words (the command and its arguments) under a name no argument can spell
+// as an option: cxxopts reads "--words?" as a word, so a typed option that
+// looks like the name is an unknown option like any other.
+constexpr char kWords[] = "words?";
+
+// An option of the table as given on the command line.
+struct GivenOption {
+  const OptionSpec* spec = nullptr;
+  std::string written;  // "--target" or "-u"
+  std::string value;    // as given; "true" for a flag given alone; kNoValue when missing
+};
+
+// An option cxxopts does not know, as written ("--targt", "-x").
+struct UnknownOption {
   std::string written;
   std::string name;  // long name, or the short letter
   bool is_short = false;
 };
 
-struct Scan {
-  std::string command_word;
-  bool has_command = false;
-  std::vector<SeenOption> options;
+// What cxxopts read, in the terms of the command table.
+struct Reading {
+  std::optional<std::string> command_word;  // the first word, as given
+  std::vector<std::string> words;           // every word, split at commas as cxxopts splits them
+  std::vector<GivenOption> options;         // in the order given
+  std::vector<UnknownOption> unknown;       // in the order given
+  std::optional<std::string> bad_syntax;    // cxxopts' message for a word like "-u=x"
 };
 
-const OptionSpec* lookup(const CommandSpec* command, std::string_view name, bool is_short) {
-  if (is_short) {
-    return command != nullptr ? find_short_option(command, name[0]) : find_short_option_anywhere(name[0]);
-  }
-  return command != nullptr ? find_option(command, name) : find_option_anywhere(name);
+void add_option(cxxopts::Options& parser, const std::string& name, const OptionSpec& option) {
+  auto value = cxxopts::value<std::string>();
+  if (!option.takes_value()) value->implicit_value("true");
+  parser.add_options()(name, std::string(option.help), value);
 }
 
-// Walks argv as cxxopts will, to find the command word and every option name.
-Scan scan(int argc, const char* const* argv) {
-  Scan result;
-  const CommandSpec* command = nullptr;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--") {
-      if (!result.has_command && i + 1 < argc) {
-        result.has_command = true;
-        result.command_word = argv[i + 1];
-      }
-      break;
-    }
-    if (arg.size() > 2 && arg.substr(0, 2) == "--") {
-      auto eq = arg.find('=');
-      std::string name(arg.substr(2, eq == arg.npos ? arg.npos : eq - 2));
-      result.options.push_back({std::string(arg.substr(0, eq)), name, false});
-      const auto* option = lookup(command, name, false);
-      if (option != nullptr && option->takes_value() && eq == arg.npos) {
-        if (i + 1 >= argc) usage_error(fmt::format("option --{} needs a value ({})", name, option->value_name));
-        ++i;
-      }
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      for (size_t j = 1; j < arg.size(); ++j) {
-        std::string letter(1, arg[j]);
-        result.options.push_back({"-" + letter, letter, true});
-        const auto* option = lookup(command, letter, true);
-        if (option != nullptr && option->takes_value()) {
-          if (j + 1 == arg.size()) {
-            if (i + 1 >= argc) usage_error(fmt::format("option -{} needs a value ({})", letter, option->value_name));
-            ++i;
-          }
-          break;
-        }
-      }
-    } else if (!result.has_command) {
-      result.has_command = true;
-      result.command_word = std::string(arg);
-      command = find_command(arg);
-    }
+// Every option of the table once, the global ones and those of every command,
+// so that one pass reads the whole line whatever the command; which of them
+// the command takes is checked afterwards. A short name is an option of its
+// own, so that an error names the option as it was written.
+cxxopts::Options make_parser() {
+  cxxopts::Options parser("mongoway");
+  parser.allow_unrecognised_options();
+  std::set<std::string_view> added;
+  auto add = [&](const OptionSpec& option) {
+    if (!added.insert(option.name).second) return;
+    add_option(parser, std::string(option.name), option);
+    if (option.short_name != 0) add_option(parser, std::string(1, option.short_name), option);
+  };
+  for (const auto& option : global_options()) add(option);
+  for (const auto& spec : commands()) {
+    for (const auto& option : spec.options) add(option);
   }
-  return result;
+  parser.add_options()(kWords, "", cxxopts::value<std::vector<std::string>>());
+  parser.parse_positional(kWords);
+  return parser;
 }
 
-void check_options(const Scan& scan, const CommandSpec* command) {
-  for (const auto& seen : scan.options) {
-    if (lookup(command, seen.name, seen.is_short) != nullptr) continue;
-    const std::string where = command != nullptr ? fmt::format(" for {}", command->name) : "";
-    if (!seen.is_short) {
-      auto owners = commands_with_option(seen.name);
-      if (!owners.empty()) {
-        usage_error(fmt::format("option {} does not apply to {} (it is an option of {})", seen.written,
-                                command != nullptr ? command->name : "this command",
-                                fmt::join(owners, ", ")));
-      }
+UnknownOption unknown_long_option(const std::string& written) {
+  auto name = written.substr(2, written.find('=') - 2);
+  return {"--" + name, name, false};
+}
+
+// cxxopts reads a word like "--v" or "--a.b" (no option name it accepts) as
+// a word; for mongoway it is an unknown option.
+bool looks_like_long_option(const std::string& word) { return word.size() > 2 && word.rfind("--", 0) == 0; }
+
+// cxxopts also reads "-x=1" as a word; for mongoway its letters are short
+// options up to the first that takes a value, the rest being that value,
+// which cxxopts refuses.
+void read_short_options_word(const std::string& word, Reading& reading) {
+  for (size_t i = 1; i < word.size(); ++i) {
+    const OptionSpec* spec = find_short_option_anywhere(word[i]);
+    if (spec == nullptr) {
+      reading.unknown.push_back({"-" + word.substr(i, 1), word.substr(i, 1), true});
+      return;
     }
-    std::vector<std::string> candidates;
-    for (const auto& option : global_options()) candidates.push_back(fmt::format("--{}", option.name));
-    // Without a known command (a misspelt option's value can be taken for
-    // the command word: `--targt 5 migrate`), every command's options count.
-    for (const auto& spec : commands()) {
-      if (command != nullptr && &spec != command) continue;
-      for (const auto& option : spec.options) candidates.push_back(fmt::format("--{}", option.name));
+    if (spec->takes_value()) {
+      if (!reading.bad_syntax) reading.bad_syntax = cxxopts::exceptions::invalid_option_syntax(word).what();
+      return;
     }
-    std::string hint = seen.is_short ? "" : util::did_you_mean(seen.written, candidates);
-    usage_error(fmt::format("unknown option {}{}{}", seen.written, where, hint));
   }
 }
 
-void add_options(cxxopts::Options& parser, const std::vector<OptionSpec>& options) {
-  for (const auto& option : options) {
-    std::string names = option.short_name != 0 ? fmt::format("{},{}", option.short_name, option.name)
-                                               : std::string(option.name);
-    if (!option.takes_value()) {
-      parser.add_options()(names, std::string(option.help));
-    } else if (option.repeatable) {
-      parser.add_options()(names, std::string(option.help), cxxopts::value<std::vector<std::string>>());
+void read_word(const std::string& word, Reading& reading) {
+  if (word == kNoValue) return;
+  if (looks_like_long_option(word)) {
+    reading.unknown.push_back(unknown_long_option(word));
+  } else if (word.size() > 1 && word[0] == '-') {
+    read_short_options_word(word, reading);
+  } else {
+    if (!reading.command_word) reading.command_word = word;
+    cxxopts::values::parse_value(word, reading.words);
+  }
+}
+
+Reading read(const cxxopts::ParseResult& parsed) {
+  Reading reading;
+  for (const auto& written : parsed.unmatched()) {
+    if (written.rfind("--", 0) == 0) reading.unknown.push_back(unknown_long_option(written));
+    else reading.unknown.push_back({written, written.substr(1), true});
+  }
+  for (const auto& given : parsed.arguments()) {
+    if (given.key() == kWords) {
+      read_word(given.value(), reading);
+      continue;
+    }
+    const bool is_short = given.key().size() == 1;
+    const OptionSpec* spec = is_short ? find_short_option_anywhere(given.key()[0]) : find_option_anywhere(given.key());
+    reading.options.push_back({spec, (is_short ? "-" : "--") + given.key(), given.value()});
+  }
+  return reading;
+}
+
+// Options given twice: a value option keeps the last value, a repeatable one
+// every value (split at commas, as cxxopts splits them), a flag its last
+// value ("--dry-run=false" unsets it). Returns cxxopts' message for the first
+// flag value it cannot read, reported after every other option error.
+std::optional<std::string> collect_values(const Reading& reading, CommandLine& line) {
+  std::optional<std::string> bad_flag;
+  for (const auto& given : reading.options) {
+    if (given.value == kNoValue) continue;
+    const std::string name(given.spec->name);
+    if (given.spec->repeatable) {
+      cxxopts::values::parse_value(given.value, line.values[name]);
+    } else if (given.spec->takes_value()) {
+      line.values[name] = {given.value};
     } else {
-      parser.add_options()(names, std::string(option.help), cxxopts::value<std::string>());
+      bool set = false;
+      try {
+        cxxopts::values::parse_value(given.value, set);
+      } catch (const cxxopts::exceptions::exception& e) {
+        if (!bad_flag) bad_flag = e.what();
+      }
+      if (set) line.values[name] = {"true"};
+      else line.values.erase(name);
     }
+  }
+  return bad_flag;
+}
+
+// The last argument, an option without its value, when the command takes it
+// (or no command is known yet); an option of another command is reported as such.
+void check_missing_value(const Reading& reading, const CommandSpec* command) {
+  if (reading.options.empty() || reading.options.back().value != kNoValue) return;
+  const auto& given = reading.options.back();
+  if (command != nullptr && find_option(command, given.spec->name) == nullptr) return;
+  usage_error(fmt::format("option {} needs a value ({})", given.written, given.spec->value_name));
+}
+
+[[noreturn]] void unknown_option(const UnknownOption& seen, const CommandSpec* command) {
+  std::vector<std::string> candidates;
+  for (const auto& option : global_options()) candidates.push_back(fmt::format("--{}", option.name));
+  // Without a known command (a misspelt option's value can be taken for
+  // the command word: `--targt 5 migrate`), every command's options count.
+  for (const auto& spec : commands()) {
+    if (command != nullptr && &spec != command) continue;
+    for (const auto& option : spec.options) candidates.push_back(fmt::format("--{}", option.name));
+  }
+  const std::string where = command != nullptr ? fmt::format(" for {}", command->name) : "";
+  std::string hint = seen.is_short ? "" : util::did_you_mean(seen.written, candidates);
+  usage_error(fmt::format("unknown option {}{}{}", seen.written, where, hint));
+}
+
+// Unknown options first, then the options of other commands, each in the
+// order given (cxxopts keeps the two apart).
+void check_options(const Reading& reading, const CommandSpec* command) {
+  if (!reading.unknown.empty()) unknown_option(reading.unknown.front(), command);
+  if (command == nullptr) return;
+  for (const auto& given : reading.options) {
+    if (find_option(command, given.spec->name) != nullptr) continue;
+    usage_error(fmt::format("option {} does not apply to {} (it is an option of {})", given.written, command->name,
+                            fmt::join(commands_with_option(given.spec->name), ", ")));
   }
 }
 
-void collect(const cxxopts::ParseResult& parsed, const std::vector<OptionSpec>& options, CommandLine& out) {
-  for (const auto& option : options) {
-    const std::string name(option.name);
-    if (parsed.count(name) == 0) continue;
-    if (!option.takes_value()) {
-      if (parsed[name].as<bool>()) out.values[name].push_back("true");
-    } else if (option.repeatable) {
-      out.values[name] = parsed[name].as<std::vector<std::string>>();
-    } else {
-      out.values[name].push_back(parsed[name].as<std::string>());
-    }
+// The checks in the order their errors are reported.
+void check(const Reading& reading, const std::optional<std::string>& bad_flag, CommandLine& line) {
+  line.command = reading.command_word ? find_command(*reading.command_word) : nullptr;
+  check_missing_value(reading, line.command);
+  if (reading.command_word && line.command == nullptr) {
+    check_options(reading, nullptr);  // an unknown option before the word explains it better
+    usage_error(fmt::format("unknown command \"{}\"{}", *reading.command_word,
+                            util::did_you_mean(*reading.command_word, command_names())));
   }
+  check_options(reading, line.command);
+  if (reading.bad_syntax) usage_error(*reading.bad_syntax);
+  if (bad_flag) usage_error(*bad_flag);
+  // The first word is the command itself.
+  if (!reading.words.empty()) line.arguments.assign(reading.words.begin() + 1, reading.words.end());
 }
 
 }  // namespace
 
 CommandLine parse_command_line(int argc, const char* const* argv) {
-  Scan scanned = scan(argc, argv);
   CommandLine line;
-  if (scanned.has_command) {
-    line.command = find_command(scanned.command_word);
-    if (line.command == nullptr) {
-      check_options(scanned, nullptr);  // an unknown option before the word explains it better
-      usage_error(fmt::format("unknown command \"{}\"{}", scanned.command_word,
-                              util::did_you_mean(scanned.command_word, command_names())));
-    }
-  }
-  check_options(scanned, line.command);
-
-  cxxopts::Options parser("mongoway");
-  add_options(parser, global_options());
-  if (line.command != nullptr) add_options(parser, line.command->options);
-  parser.add_options()("positional", "", cxxopts::value<std::vector<std::string>>());
-  parser.parse_positional("positional");
   try {
-    auto parsed = parser.parse(argc, argv);
-    collect(parsed, global_options(), line);
-    if (line.command != nullptr) collect(parsed, line.command->options, line);
-    if (parsed.count("positional") != 0) {
-      line.arguments = parsed["positional"].as<std::vector<std::string>>();
-      // The first positional argument is the command word itself.
-      if (!line.arguments.empty()) line.arguments.erase(line.arguments.begin());
-    }
-    for (const auto& rest : parsed.unmatched()) line.arguments.push_back(rest);
+    auto parser = make_parser();
+    std::vector<const char*> arguments(argv, argv + argc);
+    arguments.push_back(kNoValue);
+    const auto parsed = parser.parse(static_cast<int>(arguments.size()), arguments.data());
+    const Reading reading = read(parsed);
+    const auto bad_flag = collect_values(reading, line);
+    check(reading, bad_flag, line);
+  } catch (const Error& e) {
+    line.error = e;
   } catch (const cxxopts::exceptions::exception& e) {
-    usage_error(e.what());
+    line.error = Error(ExitCode::usage, e.what());
   }
   return line;
 }
 
-bool wants_json_output(int argc, const char* const* argv) {
-  std::optional<bool> json;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--") break;
-    if (arg.rfind("--output=", 0) == 0) json = arg == "--output=json";
-    if (arg == "--output" && i + 1 < argc) json = std::string_view(argv[i + 1]) == "json";
-  }
-  if (json) return *json;
+bool wants_json_output(const CommandLine& line) {
+  if (auto output = line.value("output")) return *output == "json";
   const char* env = std::getenv("MONGOWAY_OUTPUT");
   return env != nullptr && std::string_view(env) == "json";
 }

@@ -1,7 +1,10 @@
 #pragma once
-// Parses argv: finds the command (the first non-option argument), checks every
-// option against the global options and the command's own, then lets cxxopts
-// read the values. Throws mongoway::Error (ExitCode::usage) with a suggestion.
+// Reads argv once, with cxxopts, knowing every option of the command table;
+// then checks what it read: the command (the first word), every option
+// against the global options and the command's own, every flag's value. The
+// first usage error, with a suggestion, is kept in the result rather than
+// thrown, so that it can be reported in the output format the same reading
+// asked for (--output json).
 
 #include <map>
 #include <optional>
@@ -10,6 +13,7 @@
 #include <vector>
 
 #include "cli/command_table.hpp"
+#include "mongoway/error.hpp"
 
 namespace mongoway::cli {
 
@@ -17,6 +21,9 @@ struct CommandLine {
   const CommandSpec* command = nullptr;  // nullptr when no command was given
   std::vector<std::string> arguments;    // positional arguments after the command name
   std::map<std::string, std::vector<std::string>, std::less<>> values;  // by long name; flags: "true"
+  // The first usage error (ExitCode::usage) in the command line. The values of
+  // the global options are read all the same, for --output.
+  std::optional<Error> error;
 
   bool has(std::string_view name) const { return values.find(name) != values.end(); }
   // The last value given (options given twice: the last one wins).
@@ -24,10 +31,11 @@ struct CommandLine {
   std::vector<std::string> all(std::string_view name) const;
 };
 
+// Never throws mongoway::Error: a usage error is in the result's `error`.
 CommandLine parse_command_line(int argc, const char* const* argv);
 
-// Best effort, before parsing: was `--output json` (or MONGOWAY_OUTPUT=json)
+// Was `--output json` (the last --output given) or else MONGOWAY_OUTPUT=json
 // asked for? So that even a usage error is reported as JSON.
-bool wants_json_output(int argc, const char* const* argv);
+bool wants_json_output(const CommandLine& line);
 
 }  // namespace mongoway::cli

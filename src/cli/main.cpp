@@ -57,17 +57,15 @@ std::optional<int> run_informational(const CommandLine& line, Console& console, 
 }
 
 int run(int argc, const char* const* argv) {
-  const bool json_requested = wants_json_output(argc, argv);
+  const CommandLine line = parse_command_line(argc, argv);
+  const bool json_requested = wants_json_output(line);
   Console early(Style::for_stream(1, ColorMode::auto_), Style::for_stream(2, ColorMode::auto_), false);
   auto early_reporter = make_reporter(early, json_requested ? OutputFormat::json : OutputFormat::text, false);
   try {
-    CommandLine line;
-    try {
-      line = parse_command_line(argc, argv);
-    } catch (const Error& e) {
-      early_reporter->error(e);
+    if (line.error) {
+      early_reporter->error(*line.error);
       if (!json_requested) early.err("Run `mongoway help` for usage.\n");
-      return e.exit_code();
+      return line.error->exit_code();
     }
     if (auto code = run_informational(line, early, json_requested)) return *code;
 

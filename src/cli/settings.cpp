@@ -12,7 +12,7 @@
 #include <unistd.h>  // environ
 
 #include "cli/config_file.hpp"
-#include "cli/uri.hpp"
+#include "mongo/uri.hpp"
 #include "script/placeholders.hpp"
 #include "util/redact.hpp"
 #include "util/suggest.hpp"
@@ -118,6 +118,17 @@ std::string read_password_file(const std::string& path, const std::string& origi
   return password;
 }
 
+// The URI with the password given apart (MONGOWAY_PASSWORD, a password file).
+std::string put_password_in_uri(const std::string& text, const std::string& password) {
+  auto edited = mongo::uri_with_password(text, password);
+  if (!edited) {
+    throw Error(ExitCode::usage,
+                "a password was given (MONGOWAY_PASSWORD or --password-file) but the URI names no user; "
+                "write the user in the URI: mongodb://USER@host/");
+  }
+  return *edited;
+}
+
 class Resolver {
  public:
   Resolver(const CommandLine& line, const Environment& env) : m_line(line), m_env(env) {
@@ -205,7 +216,7 @@ class Resolver {
     config.uri = raw("uri").value();
     if (const Raw* db = find("database")) {
       config.database = db->value();
-    } else if (auto from_uri = database_from_uri(config.uri)) {
+    } else if (auto from_uri = mongo::database_in_uri(config.uri)) {
       config.database = *from_uri;
       m_raw["database"] = {{*from_uri}, "the URI"};
     }
@@ -250,7 +261,7 @@ class Resolver {
                     "no database given: use --database NAME, MONGOWAY_DATABASE, `database = NAME` in "
                     "mongoway.conf, or name it in the URI (mongodb://host/NAME)");
       }
-      if (password) config.uri = uri_with_password(config.uri, *password);
+      if (password) config.uri = put_password_in_uri(config.uri, *password);
     }
     settings.secrets = uri_secrets(config.uri);
     if (password) settings.secrets.push_back(*password);

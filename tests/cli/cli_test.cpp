@@ -126,6 +126,38 @@ TEST(Cli, MissingOptionValueIsAUsageError) {
   EXPECT_TRUE(contains(run.err, "option --target needs a value")) << run.err;
 }
 
+// The line is read once: a value missing at its end, a short option, a flag
+// given a value and an option spelt like no option name are reported as
+// such, and in JSON when --output json came before them.
+TEST(Cli, OptionsReadInOnePassReportTheirErrorsAsWritten) {
+  auto short_option = mongoway({"info", "-l"});
+  EXPECT_EQ(short_option.exit_code, 2);
+  EXPECT_TRUE(contains(short_option.err, "option -l needs a value (DIR)")) << short_option.err;
+  auto flag = mongoway({"migrate", "--dry-run=maybe"});
+  EXPECT_EQ(flag.exit_code, 2);
+  EXPECT_TRUE(contains(flag.err, "maybe")) << flag.err;
+  auto one_letter = mongoway({"info", "--v"});
+  EXPECT_EQ(one_letter.exit_code, 2);
+  EXPECT_TRUE(contains(one_letter.err, "unknown option --v for info")) << one_letter.err;
+  auto json = mongoway({"--output", "json", "migrate", "--target"});
+  EXPECT_EQ(json.exit_code, 2);
+  EXPECT_TRUE(json.err.empty()) << json.err;
+  auto document = Json::parse(json.out);
+  ASSERT_TRUE(document) << json.out;
+  EXPECT_EQ(document->string("error.message"), "option --target needs a value (N|latest)");
+}
+
+// The database named in the URI is the driver's reading of it, decoded.
+TEST(Cli, DatabaseComesFromTheUriDecoded) {
+  TempDir dir;
+  dir.write("migrations/V1__create_users.json", kValidV1);
+  auto run = mongoway({"-v", "info", "-u", "mongodb://127.0.0.1:1/a%2Db?serverSelectionTimeoutMS=300"},
+                      {.cwd = dir.path()});
+  EXPECT_EQ(run.exit_code, 5) << run.err;
+  EXPECT_TRUE(contains(run.err, "(the URI)")) << run.err;
+  EXPECT_TRUE(contains(run.err, "database = a-b")) << run.err;
+}
+
 TEST(Cli, PositionalArgumentsAreRefused) {
   auto run = mongoway({"migrate", "5", "-d", "shop"});
   EXPECT_EQ(run.exit_code, 2);
