@@ -16,7 +16,7 @@ using Progress = std::function<void(uint64_t done, std::optional<uint64_t> total
 using BeforeSend = std::function<void()>;
 
 // Runs one server command; inserts go in batches within the server's
-// maxWriteBatchSize and at most 8 MiB each. Throws mongo::ServerError or Error.
+// maxWriteBatchSize and at most 8 MiB each. Throws port::ServerError or Error.
 WriteCounts run_server_command(mongo::Client& client, const script::ServerCommand& command,
                                std::optional<uint64_t> documents_total, const Progress& progress,
                                const BeforeSend& before_send = {});

@@ -58,6 +58,8 @@ int32_t get_int32(const bson_t* doc, const char* key, int32_t fallback) {
 
 }  // namespace
 
+std::string driver_version() { return mongoc_get_version(); }
+
 void set_driver_log_sink(std::function<void(const std::string&)> sink) {
   std::lock_guard lock(g_sink_mutex);
   g_sink = std::move(sink);
@@ -111,6 +113,9 @@ struct ClientApm {
       self->m_observer(mongoc_apm_command_started_get_command_name(event),
                        mongoc_apm_command_started_get_database_name(event));
     }
+    if (self && self->m_sent_observer) {
+      self->m_sent_observer(bson::Document::copy_of(mongoc_apm_command_started_get_command(event)));
+    }
   }
 };
 
@@ -122,6 +127,15 @@ struct ApmDeleter {
 
 void Client::set_command_observer(std::function<void(const std::string&, const std::string&)> observer) {
   m_observer = std::move(observer);
+  monitor_commands();
+}
+
+void Client::set_sent_command_observer(std::function<void(const bson::Document&)> observer) {
+  m_sent_observer = std::move(observer);
+  monitor_commands();
+}
+
+void Client::monitor_commands() {
   std::unique_ptr<mongoc_apm_callbacks_t, ApmDeleter> callbacks(mongoc_apm_callbacks_new());
   mongoc_apm_set_command_started_cb(callbacks.get(), &ClientApm::started);
   mongoc_client_set_apm_callbacks(m_client.get(), callbacks.get(), this);
@@ -129,7 +143,7 @@ void Client::set_command_observer(std::function<void(const std::string&, const s
 
 Client::~Client() {
   // The driver sends endSessions while it is destroyed: stop observing first.
-  if (m_client && m_observer) mongoc_client_set_apm_callbacks(m_client.get(), nullptr, nullptr);
+  if (m_client && (m_observer || m_sent_observer)) mongoc_client_set_apm_callbacks(m_client.get(), nullptr, nullptr);
   m_client.reset();
 }
 
@@ -163,7 +177,7 @@ void Client::fail(const char* what, const bson_error_t& error, const bson::Docum
   if (reply && error.domain == MONGOC_ERROR_SERVER) {
     code = get_int32(reply->get(), "code", code);
   }
-  throw ServerError(code, fmt::format("{} failed: {} (code {})", what, message, code));
+  throw port::ServerError(code, fmt::format("{} failed: {} (code {})", what, message, code));
 }
 
 bson::Document Client::write_options(const bson::Document& command) {
@@ -225,7 +239,7 @@ void Client::lost_reply(const char* name, std::chrono::milliseconds waited) {
       mongoc_uri_get_option_as_int32(m_uri.get(), MONGOC_URI_SOCKETTIMEOUTMS, MONGOC_DEFAULT_SOCKETTIMEOUTMS);
   const bool timed_out = waited.count() >= timeout_ms - timeout_ms / 10;
   if (!timed_out && is_ferretdb()) {
-    throw ServerError(0, fmt::format("{} failed: the server closed the connection while running it "
+    throw port::ServerError(0, fmt::format("{} failed: the server closed the connection while running it "
                                      "(it may not support a value or option in the command)",
                                      name));
   }
@@ -272,7 +286,7 @@ void Client::check_write_reply(const bson::Document& command, const bson::Docume
                           ? bson_iter_utf8(&f, nullptr)
                           : "write error";
     int index = get_int32(err.get(), "index", 0);
-    throw ServerError(code, fmt::format("{} failed: {} (code {}, at write {})", name, redact(msg), code, index));
+    throw port::ServerError(code, fmt::format("{} failed: {} (code {}, at write {})", name, redact(msg), code, index));
   }
   if (bson_iter_init_find(&it, reply.get(), "writeConcernError") && BSON_ITER_HOLDS_DOCUMENT(&it)) {
     uint32_t len = 0;
@@ -284,7 +298,7 @@ void Client::check_write_reply(const bson::Document& command, const bson::Docume
     std::string msg = bson_iter_init_find(&f, err.get(), "errmsg") && BSON_ITER_HOLDS_UTF8(&f)
                           ? bson_iter_utf8(&f, nullptr)
                           : "write concern error";
-    throw ServerError(code, fmt::format("{} failed: write concern error: {} (code {})", name, redact(msg), code));
+    throw port::ServerError(code, fmt::format("{} failed: write concern error: {} (code {})", name, redact(msg), code));
   }
 }
 
@@ -296,7 +310,7 @@ std::vector<bson::Document> Client::run_cursor(const std::string& database, cons
     bson_iter_t it, cursor, batch;
     if (!bson_iter_init_find(&it, reply.get(), "cursor") || !BSON_ITER_HOLDS_DOCUMENT(&it) ||
         !bson_iter_recurse(&it, &cursor)) {
-      throw ServerError(0, "the server's reply has no cursor");
+      throw port::ServerError(0, "the server's reply has no cursor");
     }
     int64_t id = 0;
     std::string ns;
@@ -361,7 +375,7 @@ int64_t Client::server_time_ms() {
   if (bson_iter_init_find(&it, reply.get(), "localTime") && BSON_ITER_HOLDS_DATE_TIME(&it)) {
     return bson_iter_date_time(&it);
   }
-  throw ServerError(0, "the server's hello reply has no localTime");
+  throw port::ServerError(0, "the server's hello reply has no localTime");
 }
 
 namespace {

@@ -11,6 +11,7 @@
 
 #include "bson/document.hpp"
 #include "mongoway/error.hpp"
+#include "port/server.hpp"
 
 typedef struct _mongoc_client_t mongoc_client_t;
 typedef struct _mongoc_uri_t mongoc_uri_t;
@@ -18,19 +19,10 @@ typedef struct _mongoc_client_session_t mongoc_client_session_t;
 
 namespace mongoway::mongo {
 
-// A command the server refused (ok:0, writeErrors, writeConcernError). It is an
-// Error with ExitCode::migration_failed; server_code() is the server's code.
-class ServerError : public Error {
- public:
-  ServerError(int server_code, const std::string& message)
-      : Error(ExitCode::migration_failed, message), m_server_code(server_code) {}
-  int server_code() const noexcept { return m_server_code; }
-
- private:
-  int m_server_code;
-};
-
-constexpr int kDuplicateKey = 11000;
+// The port's refusal (ok:0, writeErrors, writeConcernError), under its old
+// name while src/exec still spells it mongo::ServerError.
+using ServerError = port::ServerError;
+using port::kDuplicateKey;
 
 struct ClientOptions {
   std::string uri;
@@ -48,6 +40,9 @@ struct ServerInfo {
   int max_bson_object_size = 16 * 1024 * 1024;
   int max_message_size = 48000000;
 };
+
+// The version of the MongoDB C driver in use (for `mongoway --version`).
+std::string driver_version();
 
 // Driver log lines (redacted) go to this sink; by default they are dropped.
 void set_driver_log_sink(std::function<void(const std::string&)> sink);
@@ -89,6 +84,10 @@ class Client {
   // Called with the name and database of every command sent to the server
   // (the driver's command monitoring): `-v` shows them, benchmarks count them.
   void set_command_observer(std::function<void(const std::string& name, const std::string& database)> observer);
+  // Called with every command as it is sent, whole (writeConcern, lsid and
+  // all): what a write carries, which a server may ignore (FerretDB ignores
+  // writeConcern), can be checked only here.
+  void set_sent_command_observer(std::function<void(const bson::Document& command)> observer);
 
   // Transactions: `with_transaction` runs `body` inside one transaction
   // (retrying on transient errors); commands run by `body` go through
@@ -103,6 +102,7 @@ class Client {
   bool answers_ping();
   [[noreturn]] void lost_reply(const char* name, std::chrono::milliseconds waited);
   bool is_ferretdb();
+  void monitor_commands();
 
   struct UriDeleter {
     void operator()(mongoc_uri_t* p) const;
@@ -117,6 +117,7 @@ class Client {
   std::unique_ptr<ServerInfo> m_info;
   mongoc_client_session_t* m_session = nullptr;  // borrowed during with_transaction
   std::function<void(const std::string&, const std::string&)> m_observer;
+  std::function<void(const bson::Document&)> m_sent_observer;
 
   friend struct ClientApm;
 };

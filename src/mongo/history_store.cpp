@@ -1,156 +1,17 @@
 #include "mongo/history_store.hpp"
 
-#include <mongoc/mongoc.h>
-
-#include <fmt/format.h>
-
-#include <algorithm>
-
-#include "mongo/commands.hpp"
+#include "mongo/history_codec.hpp"
 
 namespace mongoway::mongo {
-namespace {
-
-int64_t to_ms(model::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-std::string get_string(const bson_iter_t& it) {
-  return BSON_ITER_HOLDS_UTF8(&it) ? std::string(bson_iter_utf8(&it, nullptr)) : std::string();
-}
-
-}  // namespace
 
 HistoryStore::HistoryStore(Client& client, std::string database, std::string collection)
-    : m_client(client),
-      m_database(std::move(database)),
-      m_collection(std::move(collection)),
-      m_lock_collection(lock_collection_of(m_collection)) {}
+    : m_server(client, std::move(database), collection, lock_collection_of(collection)) {}
 
-bson::Document HistoryStore::to_document(const model::HistoryEntry& e) {
-  bson::Document d;
-  bson_t* b = d.mut();
-  BSON_APPEND_INT64(b, "_id", e.rank);
-  BSON_APPEND_INT64(b, "version", e.version);
-  BSON_APPEND_UTF8(b, "description", e.description.c_str());
-  BSON_APPEND_UTF8(b, "script", e.script.c_str());
-  BSON_APPEND_UTF8(b, "type", model::to_string(e.type));
-  BSON_APPEND_UTF8(b, "checksum", e.checksum.c_str());
-  BSON_APPEND_UTF8(b, "installed_by", e.installed_by.c_str());
-  BSON_APPEND_DATE_TIME(b, "installed_on", to_ms(e.installed_on));
-  BSON_APPEND_INT64(b, "execution_time_ms", e.execution_time_ms);
-  BSON_APPEND_BOOL(b, "success", e.success);
-  BSON_APPEND_BOOL(b, "finished", e.finished);
-  BSON_APPEND_INT64(b, "lease", e.lease);
-  if (e.repaired) BSON_APPEND_BOOL(b, "repaired", true);
-  if (!e.error.empty()) BSON_APPEND_UTF8(b, "error", e.error.c_str());
-  return d;
-}
-
-model::HistoryEntry HistoryStore::from_document(const bson::Document& doc) {
-  model::HistoryEntry e;
-  bson_iter_t it;
-  if (!bson_iter_init(&it, doc.get())) return e;
-  while (bson_iter_next(&it)) {
-    std::string_view key = bson_iter_key(&it);
-    if (key == "_id") e.rank = bson_iter_as_int64(&it);
-    else if (key == "version") e.version = bson_iter_as_int64(&it);
-    else if (key == "description") e.description = get_string(it);
-    else if (key == "script") e.script = get_string(it);
-    else if (key == "type") e.type = model::entry_type_from_string(get_string(it)).value_or(model::EntryType::migrate);
-    else if (key == "checksum") e.checksum = get_string(it);
-    else if (key == "installed_by") e.installed_by = get_string(it);
-    else if (key == "installed_on" && BSON_ITER_HOLDS_DATE_TIME(&it))
-      e.installed_on = model::TimePoint(std::chrono::milliseconds(bson_iter_date_time(&it)));
-    else if (key == "execution_time_ms") e.execution_time_ms = bson_iter_as_int64(&it);
-    else if (key == "success") e.success = bson_iter_as_bool(&it);
-    else if (key == "finished") e.finished = bson_iter_as_bool(&it);
-    else if (key == "repaired") e.repaired = bson_iter_as_bool(&it);
-    else if (key == "lease") e.lease = bson_iter_as_int64(&it);
-    else if (key == "error") e.error = get_string(it);
-  }
-  return e;
-}
-
-// A run record's _id is minus its lease: lease documents have positive _ids,
-// and every lease query filters on them.
-bson::Document HistoryStore::to_document(const model::RunRecord& run) {
-  bson::Document d;
-  bson_t* b = d.mut();
-  BSON_APPEND_INT64(b, "_id", -run.lease);
-  BSON_APPEND_INT64(b, "lease", run.lease);
-  BSON_APPEND_INT64(b, "first_rank", run.first_rank);
-  BSON_APPEND_UTF8(b, "type", model::to_string(run.type));
-  BSON_APPEND_UTF8(b, "installed_by", run.installed_by.c_str());
-  BSON_APPEND_DATE_TIME(b, "started", to_ms(run.started));
-  bson_t steps, step;
-  BSON_APPEND_ARRAY_BEGIN(b, "steps", &steps);
-  char key[16];
-  for (size_t i = 0; i < run.steps.size(); ++i) {
-    const char* k = nullptr;
-    bson_uint32_to_string(static_cast<uint32_t>(i), &k, key, sizeof key);
-    const auto& s = run.steps[i];
-    bson_append_document_begin(&steps, k, -1, &step);
-    BSON_APPEND_INT64(&step, "version", s.version);
-    BSON_APPEND_UTF8(&step, "description", s.description.c_str());
-    BSON_APPEND_UTF8(&step, "script", s.script.c_str());
-    BSON_APPEND_UTF8(&step, "checksum", s.checksum.c_str());
-    bson_append_document_end(&steps, &step);
-  }
-  bson_append_array_end(b, &steps);
-  return d;
-}
-
+bson::Document HistoryStore::to_document(const model::HistoryEntry& entry) { return entry_to_document(entry); }
+model::HistoryEntry HistoryStore::from_document(const bson::Document& doc) { return entry_from_document(doc); }
+bson::Document HistoryStore::to_document(const model::RunRecord& run) { return run_to_document(run); }
 model::RunRecord HistoryStore::run_from_document(const bson::Document& doc) {
-  model::RunRecord run;
-  bson_iter_t it;
-  if (!bson_iter_init(&it, doc.get())) return run;
-  while (bson_iter_next(&it)) {
-    std::string_view key = bson_iter_key(&it);
-    if (key == "lease") run.lease = bson_iter_as_int64(&it);
-    else if (key == "first_rank") run.first_rank = bson_iter_as_int64(&it);
-    else if (key == "type") run.type = model::entry_type_from_string(get_string(it)).value_or(model::EntryType::migrate);
-    else if (key == "installed_by") run.installed_by = get_string(it);
-    else if (key == "started" && BSON_ITER_HOLDS_DATE_TIME(&it))
-      run.started = model::TimePoint(std::chrono::milliseconds(bson_iter_date_time(&it)));
-    else if (key == "steps" && BSON_ITER_HOLDS_ARRAY(&it)) {
-      bson_iter_t steps, field;
-      bson_iter_recurse(&it, &steps);
-      while (bson_iter_next(&steps)) {
-        if (!BSON_ITER_HOLDS_DOCUMENT(&steps) || !bson_iter_recurse(&steps, &field)) continue;
-        model::RunRecord::Step step;
-        while (bson_iter_next(&field)) {
-          std::string_view k = bson_iter_key(&field);
-          if (k == "version") step.version = bson_iter_as_int64(&field);
-          else if (k == "description") step.description = get_string(field);
-          else if (k == "script") step.script = get_string(field);
-          else if (k == "checksum") step.checksum = get_string(field);
-        }
-        run.steps.push_back(std::move(step));
-      }
-    }
-  }
-  return run;
-}
-
-std::vector<model::HistoryEntry> HistoryStore::read_log() {
-  // Sorted here, not by the server: a server without a usable index for the
-  // sort (FerretDB) need not sort, and the reply is read whole anyway.
-  auto cmd = find_command(m_collection, bson::Document{}, bson::Document{});
-  std::vector<model::HistoryEntry> out;
-  for (const auto& doc : m_client.run_cursor(m_database, cmd)) out.push_back(from_document(doc));
-  std::stable_sort(out.begin(), out.end(),
-                   [](const model::HistoryEntry& a, const model::HistoryEntry& b) { return a.rank < b.rank; });
-  return out;
-}
-
-std::vector<model::RunRecord> HistoryStore::read_runs() {
-  auto filter = bson::Document::adopt(BCON_NEW("_id", "{", "$lt", BCON_INT64(0), "}"));
-  std::vector<model::RunRecord> out;
-  for (const auto& doc : m_client.run_cursor(m_database, find_command(m_lock_collection, filter, bson::Document{}))) {
-    out.push_back(run_from_document(doc));
-  }
-  return out;
+  return mongo::run_from_document(doc);
 }
 
 namespace {
@@ -163,16 +24,16 @@ void insert_in_rank_order(std::vector<model::HistoryEntry>& history, model::Hist
 }  // namespace
 
 std::vector<model::HistoryEntry> HistoryStore::read_all() {
-  auto history = read_log();
-  for (const auto& run : read_runs()) {
+  auto history = m_server.read_log();
+  for (const auto& run : m_server.read_runs()) {
     if (auto e = model::running_entry(run, history)) insert_in_rank_order(history, std::move(*e));
   }
   return history;
 }
 
 std::vector<model::HistoryEntry> HistoryStore::read_and_adopt(int64_t own_lease) {
-  auto history = read_log();
-  for (const auto& run : read_runs()) {
+  auto history = m_server.read_log();
+  for (const auto& run : m_server.read_runs()) {
     if (run.lease == own_lease) continue;
     // The entry first, then the record: cut in between, the next holder
     // finds the entry written and only deletes the record.
@@ -185,44 +46,10 @@ std::vector<model::HistoryEntry> HistoryStore::read_and_adopt(int64_t own_lease)
   return history;
 }
 
-void HistoryStore::ensure_indexes() {
-  m_client.run(m_database, bson::Document::adopt(BCON_NEW("createIndexes", BCON_UTF8(m_collection.c_str()), "indexes",
-                                                         "[", "{", "key", "{", "version", BCON_INT32(1), "}", "name",
-                                                         BCON_UTF8("version_1"), "}", "]")));
-}
-
-void HistoryStore::insert(const model::HistoryEntry& entry) {
-  try {
-    m_client.run_write(m_database, insert_one_command(m_collection, to_document(entry)));
-  } catch (const ServerError& e) {
-    if (e.server_code() != kDuplicateKey) throw;
-    throw ServerError(e.server_code(),
-                      fmt::format("history entry {} exists already: another process has written the history; run "
-                                  "`mongoway info` to see the state",
-                                  entry.rank));
-  }
-}
-
-void HistoryStore::record_run(const model::RunRecord& run) {
-  m_client.run_write(m_database, upsert_replace_command(m_lock_collection, id_filter(-run.lease), to_document(run)));
-}
-
-void HistoryStore::end_run(int64_t lease) {
-  m_client.run_write(m_database, delete_many_command(m_lock_collection, id_filter(-lease)));
-}
-
-void HistoryStore::mark_repaired(const std::vector<int64_t>& ranks) {
-  if (ranks.empty()) return;
-  bson::Document filter;
-  bson_t id, in;
-  BSON_APPEND_DOCUMENT_BEGIN(filter.mut(), "_id", &id);
-  BSON_APPEND_ARRAY_BEGIN(&id, "$in", &in);
-  for (size_t i = 0; i < ranks.size(); ++i) BSON_APPEND_INT64(&in, std::to_string(i).c_str(), ranks[i]);
-  bson_append_array_end(&id, &in);
-  bson_append_document_end(filter.mut(), &id);
-  m_client.run_write(m_database, update_set_command(m_collection, filter,
-                                                    bson::Document::adopt(BCON_NEW("repaired", BCON_BOOL(true))),
-                                                    /*multi=*/true));
-}
+void HistoryStore::ensure_indexes() { m_server.ensure_history_indexes(); }
+void HistoryStore::insert(const model::HistoryEntry& entry) { m_server.append(entry); }
+void HistoryStore::record_run(const model::RunRecord& run) { m_server.record_run(run); }
+void HistoryStore::end_run(int64_t lease) { m_server.end_run(lease); }
+void HistoryStore::mark_repaired(const std::vector<int64_t>& ranks) { m_server.mark_repaired(ranks); }
 
 }  // namespace mongoway::mongo

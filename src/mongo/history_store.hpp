@@ -1,7 +1,8 @@
 #pragma once
 // The history collection: a log with one document per action, only ever
 // appended to by a run; and the records of runs in progress, kept in the lock
-// collection (see model::RunRecord).
+// collection (see model::RunRecord). The requests are MongoServer's; this
+// class only adds the reading of unfinished entries and their adoption.
 
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "model/history.hpp"
 #include "mongo/client.hpp"
+#include "mongo/mongo_server.hpp"
 
 namespace mongoway::mongo {
 
@@ -17,7 +19,9 @@ class HistoryStore {
   HistoryStore(Client& client, std::string database, std::string collection);
 
   // The lock collection of a history collection: NAME_lock.
-  static std::string lock_collection_of(const std::string& history_collection) { return history_collection + "_lock"; }
+  static std::string lock_collection_of(const std::string& history_collection) {
+    return port::lock_collection_of(history_collection);
+  }
 
   // Every entry, ascending by rank, with the unfinished entry of each run
   // record that stands for one (a run in progress, or one cut short); two
@@ -38,21 +42,16 @@ class HistoryStore {
   void end_run(int64_t lease);
   void mark_repaired(const std::vector<int64_t>& ranks);
 
-  const std::string& collection() const { return m_collection; }
+  const std::string& collection() const { return m_server.history_collection(); }
 
+  // The documents (see history_codec.hpp).
   static bson::Document to_document(const model::HistoryEntry& entry);
   static model::HistoryEntry from_document(const bson::Document& doc);
   static bson::Document to_document(const model::RunRecord& run);
   static model::RunRecord run_from_document(const bson::Document& doc);
 
  private:
-  std::vector<model::HistoryEntry> read_log();
-  std::vector<model::RunRecord> read_runs();
-
-  Client& m_client;
-  std::string m_database;
-  std::string m_collection;
-  std::string m_lock_collection;
+  MongoServer m_server;
 };
 
 }  // namespace mongoway::mongo

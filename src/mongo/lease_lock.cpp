@@ -2,9 +2,6 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <mongoc/mongoc.h>
-
-#include "mongo/commands.hpp"
 #include <openssl/rand.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -40,32 +37,6 @@ std::string describe(const Lease& lease) {
                      format_time(lease.expires_ms));
 }
 
-// Whether an update's reply says it matched exactly one document.
-bool matched_one(const bson::Document& reply) {
-  bson_iter_t it;
-  return bson_iter_init_find(&it, reply.get(), "n") && BSON_ITER_HOLDS_NUMBER(&it) && bson_iter_as_int64(&it) == 1;
-}
-
-// Renews a lease, only if it is still the one this process took (same token),
-// not released and not yet expired at `now` (server clock): a lease that
-// `unlock` released, that `clean` or a person deleted, or that expired and may
-// already be superseded is never revived. False when nothing matched.
-bool renew(Client& client, const std::string& database, const std::string& collection, const Lease& lease,
-           int64_t now, int64_t expires_ms) {
-  auto filter = bson::Document::adopt(BCON_NEW("_id", BCON_INT64(lease.id), "token", BCON_UTF8(lease.token.c_str()),
-                                               "released", BCON_BOOL(false), "expires_at", "{", "$gt",
-                                               BCON_DATE_TIME(now), "}"));
-  auto reply = client.run_write(database, update_set_command(collection, filter,
-                                                             bson::Document::adopt(BCON_NEW(
-                                                                 "expires_at", BCON_DATE_TIME(expires_ms)))));
-  return matched_one(reply);
-}
-
-bool newer_lease_exists(Client& client, const std::string& database, const std::string& collection, int64_t id) {
-  auto filter = bson::Document::adopt(BCON_NEW("_id", "{", "$gt", BCON_INT64(id), "}"));
-  return !client.run_cursor(database, find_command(collection, filter, bson::Document{}, 1)).empty();
-}
-
 }  // namespace
 
 std::string process_owner() {
@@ -76,41 +47,19 @@ std::string process_owner() {
   return fmt::format("{}@{}:{}", user, host, getpid());
 }
 
+// The lock collection's requests are MongoServer's, on the caller's Client
+// (the history collection is not used).
 std::optional<Lease> read_newest_lease(Client& client, const std::string& database, const std::string& collection) {
-  // Leases have positive _ids (a run's record has minus its lease's).
-  auto cmd = find_command(collection, bson::Document::adopt(BCON_NEW("_id", "{", "$gt", BCON_INT64(0), "}")),
-                          bson::Document::adopt(BCON_NEW("_id", BCON_INT32(-1))), 1);
-  auto docs = client.run_cursor(database, cmd);
-  if (docs.empty()) return std::nullopt;
-  Lease lease;
-  bson_iter_t it;
-  bson_iter_init(&it, docs.front().get());
-  while (bson_iter_next(&it)) {
-    std::string_view key = bson_iter_key(&it);
-    if (key == "_id") lease.id = bson_iter_as_int64(&it);
-    else if (key == "owner" && BSON_ITER_HOLDS_UTF8(&it)) lease.owner = bson_iter_utf8(&it, nullptr);
-    else if (key == "token" && BSON_ITER_HOLDS_UTF8(&it)) lease.token = bson_iter_utf8(&it, nullptr);
-    else if (key == "acquired_at" && BSON_ITER_HOLDS_DATE_TIME(&it)) lease.acquired_ms = bson_iter_date_time(&it);
-    else if (key == "expires_at" && BSON_ITER_HOLDS_DATE_TIME(&it)) lease.expires_ms = bson_iter_date_time(&it);
-    else if (key == "released") lease.released = bson_iter_as_bool(&it);
-  }
-  return lease;
+  return MongoServer(client, database, "", collection).newest_lease();
 }
 
 bool release_lease(Client& client, const std::string& database, const std::string& collection, const Lease& lease) {
-  // By number and token: a number can be taken again after the collection
-  // was dropped (`clean`), and another process's lease is never released.
-  auto filter = bson::Document::adopt(BCON_NEW("_id", BCON_INT64(lease.id), "token", BCON_UTF8(lease.token.c_str())));
-  auto reply = client.run_write(database, update_set_command(collection, filter,
-                                                             bson::Document::adopt(BCON_NEW("released", BCON_BOOL(true)))));
-  return matched_one(reply);
+  return MongoServer(client, database, "", collection).release_lease(lease);
 }
 
 LeaseLock::LeaseLock(Client& client, const ClientOptions& heartbeat_options, std::string database,
                      std::string collection, LockOptions options)
-    : m_client(client),
-      m_database(std::move(database)),
-      m_collection(std::move(collection)),
+    : m_server(client, std::move(database), "", std::move(collection)),
       m_options(std::move(options)) {
   acquire();
   m_heartbeat = std::thread([this, heartbeat_options] { heartbeat_loop(heartbeat_options); });
@@ -133,8 +82,8 @@ void LeaseLock::acquire() {
     // The local clock starts before the server's is read: the lease is
     // believed held for less than the server will keep it.
     const int64_t sent = steady_ns();
-    const int64_t now = m_client.server_time_ms();
-    auto newest = read_newest_lease(m_client, m_database, m_collection);
+    const int64_t now = m_server.time_ms();
+    auto newest = m_server.newest_lease();
     if (!newest || newest->released || newest->expires_ms <= now) {
       Lease lease;
       lease.id = newest ? newest->id + 1 : 1;
@@ -142,23 +91,13 @@ void LeaseLock::acquire() {
       lease.token = random_token();
       lease.acquired_ms = now;
       lease.expires_ms = now + ttl_ms;
-      auto doc = bson::Document::adopt(BCON_NEW(
-          "_id", BCON_INT64(lease.id), "owner", BCON_UTF8(lease.owner.c_str()), "token", BCON_UTF8(lease.token.c_str()),
-          "acquired_at", BCON_DATE_TIME(lease.acquired_ms), "expires_at", BCON_DATE_TIME(lease.expires_ms),
-          "released", BCON_BOOL(false)));
-      bool inserted = false;
-      try {
-        m_client.run_write(m_database, insert_one_command(m_collection, doc));
-        inserted = true;
-      } catch (const ServerError& e) {
-        if (e.server_code() != kDuplicateKey) throw;
-        // Another process took this lease number first: look again.
-      }
+      // False: another process took this lease number first; look again.
+      bool inserted = m_server.insert_lease(lease);
       // A number read long ago may have been taken, released and deleted (a
       // release deletes the older leases) while newer ones were taken: the
       // insert succeeds, but a newer lease exists. Give it back and look again.
-      if (inserted && newer_lease_exists(m_client, m_database, m_collection, lease.id)) {
-        release_lease(m_client, m_database, m_collection, lease);
+      if (inserted && m_server.newer_lease_exists(lease.id)) {
+        m_server.release_lease(lease);
         inserted = false;
       }
       if (inserted) {
@@ -186,19 +125,23 @@ void LeaseLock::heartbeat_loop(ClientOptions options) {
       std::chrono::milliseconds(100), std::chrono::duration_cast<std::chrono::milliseconds>(m_options.ttl) / 3);
   const int64_t ttl_ms = std::chrono::duration_cast<std::chrono::milliseconds>(m_options.ttl).count();
   std::unique_ptr<Client> client;
+  std::unique_ptr<MongoServer> server;  // on `client`
   std::unique_lock lock(m_mutex);
   while (!m_stop) {
     m_wake.wait_for(lock, period, [this] { return m_stop; });
     if (m_stop) break;
     lock.unlock();
     try {
-      if (!client) client = std::make_unique<Client>(options);
+      if (!client) {
+        client = std::make_unique<Client>(options);
+        server = std::make_unique<MongoServer>(*client, m_server.database(), "", m_server.lock_collection());
+      }
       const int64_t sent = steady_ns();
-      if (newer_lease_exists(*client, m_database, m_collection, m_lease.id)) {
+      if (server->newer_lease_exists(m_lease.id)) {
         lose("another process took over the lock");
       } else {
-        const int64_t now = client->server_time_ms();
-        const bool renewed = renew(*client, m_database, m_collection, m_lease, now, now + ttl_ms);
+        const int64_t now = server->time_ms();
+        const bool renewed = server->renew_lease(m_lease, now, now + ttl_ms);
         if (!renewed) {
           lose("the lease was released, removed or let expire (by `mongoway unlock`, `clean`, or by hand)");
         } else if (steady_ns() - m_last_renewal_ns.load() > stale_after_ns()) {
@@ -211,6 +154,7 @@ void LeaseLock::heartbeat_loop(ClientOptions options) {
       }
     } catch (const std::exception&) {
       // Not renewed: ensure_held() notices once the last renewal gets too old.
+      server.reset();
       client.reset();
     }
     lock.lock();
@@ -262,7 +206,7 @@ void LeaseLock::release() {
   if (m_lost || m_forgotten) return;
   // A lease no longer there (the collection dropped and numbers taken again)
   // says nothing about the leases below it: leave them.
-  if (!release_lease(m_client, m_database, m_collection, m_lease)) return;
+  if (!m_server.release_lease(m_lease)) return;
   // Older leases are all released or expired (this one was taken after
   // them); dropping them (not the run records, whose _ids are negative)
   // keeps the collection at a few documents, so reading the newest lease and
@@ -271,9 +215,7 @@ void LeaseLock::release() {
   // Best effort: the run's outcome does not depend on it.
   if (m_lease.id > 1) {
     try {
-      auto filter =
-          bson::Document::adopt(BCON_NEW("_id", "{", "$gt", BCON_INT64(0), "$lt", BCON_INT64(m_lease.id), "}"));
-      m_client.run_write(m_database, delete_many_command(m_collection, filter));
+      m_server.delete_leases_below(m_lease.id);
     } catch (const std::exception&) {
     }
   }

@@ -24,17 +24,12 @@
 #include <thread>
 
 #include "mongo/client.hpp"
+#include "mongo/mongo_server.hpp"
+#include "port/server.hpp"
 
 namespace mongoway::mongo {
 
-struct Lease {
-  int64_t id = 0;
-  std::string owner;  // user@host:pid
-  std::string token;
-  int64_t acquired_ms = 0;  // server clock
-  int64_t expires_ms = 0;   // server clock
-  bool released = false;
-};
+using Lease = port::Lease;
 
 // Reads the newest lease (nullopt when the collection is empty).
 std::optional<Lease> read_newest_lease(Client& client, const std::string& database,
@@ -75,9 +70,7 @@ class LeaseLock {
   void lose(const char* reason);  // heartbeat thread: the lease is no longer ours
   int64_t stale_after_ns() const;
 
-  Client& m_client;
-  std::string m_database;
-  std::string m_collection;
+  MongoServer m_server;  // the lease's requests, on the caller's Client
   LockOptions m_options;
   Lease m_lease;
   std::atomic<int64_t> m_last_renewal_ns{0};  // steady clock

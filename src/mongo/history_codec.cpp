@@ -1,0 +1,124 @@
+#include "mongo/history_codec.hpp"
+
+#include <bson/bson.h>
+
+namespace mongoway::mongo {
+namespace {
+
+int64_t to_ms(model::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+std::string get_string(const bson_iter_t& it) {
+  return BSON_ITER_HOLDS_UTF8(&it) ? std::string(bson_iter_utf8(&it, nullptr)) : std::string();
+}
+
+}  // namespace
+
+bson::Document entry_to_document(const model::HistoryEntry& e) {
+  bson::Document d;
+  bson_t* b = d.mut();
+  BSON_APPEND_INT64(b, "_id", e.rank);
+  BSON_APPEND_INT64(b, "version", e.version);
+  BSON_APPEND_UTF8(b, "description", e.description.c_str());
+  BSON_APPEND_UTF8(b, "script", e.script.c_str());
+  BSON_APPEND_UTF8(b, "type", model::to_string(e.type));
+  BSON_APPEND_UTF8(b, "checksum", e.checksum.c_str());
+  BSON_APPEND_UTF8(b, "installed_by", e.installed_by.c_str());
+  BSON_APPEND_DATE_TIME(b, "installed_on", to_ms(e.installed_on));
+  BSON_APPEND_INT64(b, "execution_time_ms", e.execution_time_ms);
+  BSON_APPEND_BOOL(b, "success", e.success);
+  BSON_APPEND_BOOL(b, "finished", e.finished);
+  BSON_APPEND_INT64(b, "lease", e.lease);
+  if (e.repaired) BSON_APPEND_BOOL(b, "repaired", true);
+  if (!e.error.empty()) BSON_APPEND_UTF8(b, "error", e.error.c_str());
+  return d;
+}
+
+model::HistoryEntry entry_from_document(const bson::Document& doc) {
+  model::HistoryEntry e;
+  bson_iter_t it;
+  if (!bson_iter_init(&it, doc.get())) return e;
+  while (bson_iter_next(&it)) {
+    std::string_view key = bson_iter_key(&it);
+    if (key == "_id") e.rank = bson_iter_as_int64(&it);
+    else if (key == "version") e.version = bson_iter_as_int64(&it);
+    else if (key == "description") e.description = get_string(it);
+    else if (key == "script") e.script = get_string(it);
+    else if (key == "type") e.type = model::entry_type_from_string(get_string(it)).value_or(model::EntryType::migrate);
+    else if (key == "checksum") e.checksum = get_string(it);
+    else if (key == "installed_by") e.installed_by = get_string(it);
+    else if (key == "installed_on" && BSON_ITER_HOLDS_DATE_TIME(&it))
+      e.installed_on = model::TimePoint(std::chrono::milliseconds(bson_iter_date_time(&it)));
+    else if (key == "execution_time_ms") e.execution_time_ms = bson_iter_as_int64(&it);
+    else if (key == "success") e.success = bson_iter_as_bool(&it);
+    else if (key == "finished") e.finished = bson_iter_as_bool(&it);
+    else if (key == "repaired") e.repaired = bson_iter_as_bool(&it);
+    else if (key == "lease") e.lease = bson_iter_as_int64(&it);
+    else if (key == "error") e.error = get_string(it);
+  }
+  return e;
+}
+
+// A run record's _id is minus its lease: lease documents have positive _ids,
+// and every lease query filters on them.
+bson::Document run_to_document(const model::RunRecord& run) {
+  bson::Document d;
+  bson_t* b = d.mut();
+  BSON_APPEND_INT64(b, "_id", -run.lease);
+  BSON_APPEND_INT64(b, "lease", run.lease);
+  BSON_APPEND_INT64(b, "first_rank", run.first_rank);
+  BSON_APPEND_UTF8(b, "type", model::to_string(run.type));
+  BSON_APPEND_UTF8(b, "installed_by", run.installed_by.c_str());
+  BSON_APPEND_DATE_TIME(b, "started", to_ms(run.started));
+  bson_t steps, step;
+  BSON_APPEND_ARRAY_BEGIN(b, "steps", &steps);
+  char key[16];
+  for (size_t i = 0; i < run.steps.size(); ++i) {
+    const char* k = nullptr;
+    bson_uint32_to_string(static_cast<uint32_t>(i), &k, key, sizeof key);
+    const auto& s = run.steps[i];
+    bson_append_document_begin(&steps, k, -1, &step);
+    BSON_APPEND_INT64(&step, "version", s.version);
+    BSON_APPEND_UTF8(&step, "description", s.description.c_str());
+    BSON_APPEND_UTF8(&step, "script", s.script.c_str());
+    BSON_APPEND_UTF8(&step, "checksum", s.checksum.c_str());
+    bson_append_document_end(&steps, &step);
+  }
+  bson_append_array_end(b, &steps);
+  return d;
+}
+
+model::RunRecord run_from_document(const bson::Document& doc) {
+  model::RunRecord run;
+  bson_iter_t it;
+  if (!bson_iter_init(&it, doc.get())) return run;
+  while (bson_iter_next(&it)) {
+    std::string_view key = bson_iter_key(&it);
+    if (key == "lease") run.lease = bson_iter_as_int64(&it);
+    else if (key == "first_rank") run.first_rank = bson_iter_as_int64(&it);
+    else if (key == "type") run.type = model::entry_type_from_string(get_string(it)).value_or(model::EntryType::migrate);
+    else if (key == "installed_by") run.installed_by = get_string(it);
+    else if (key == "started" && BSON_ITER_HOLDS_DATE_TIME(&it))
+      run.started = model::TimePoint(std::chrono::milliseconds(bson_iter_date_time(&it)));
+    else if (key == "steps" && BSON_ITER_HOLDS_ARRAY(&it)) {
+      bson_iter_t steps, field;
+      bson_iter_recurse(&it, &steps);
+      while (bson_iter_next(&steps)) {
+        if (!BSON_ITER_HOLDS_DOCUMENT(&steps) || !bson_iter_recurse(&steps, &field)) continue;
+        model::RunRecord::Step step;
+        while (bson_iter_next(&field)) {
+          std::string_view k = bson_iter_key(&field);
+          if (k == "version") step.version = bson_iter_as_int64(&field);
+          else if (k == "description") step.description = get_string(field);
+          else if (k == "script") step.script = get_string(field);
+          else if (k == "checksum") step.checksum = get_string(field);
+        }
+        run.steps.push_back(std::move(step));
+      }
+    }
+  }
+  return run;
+}
+
+}  // namespace mongoway::mongo

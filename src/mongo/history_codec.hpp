@@ -1,0 +1,15 @@
+#pragma once
+// The history's documents: an entry of the history collection (_id = its
+// rank), and a run record of the lock collection (_id = minus its lease).
+
+#include "bson/document.hpp"
+#include "model/history.hpp"
+
+namespace mongoway::mongo {
+
+bson::Document entry_to_document(const model::HistoryEntry& entry);
+model::HistoryEntry entry_from_document(const bson::Document& doc);
+bson::Document run_to_document(const model::RunRecord& run);
+model::RunRecord run_from_document(const bson::Document& doc);
+
+}  // namespace mongoway::mongo
