@@ -16,6 +16,15 @@ void ServerContract::TearDown() {
 
 std::string contract_case_name(const ::testing::TestParamInfo<ServerFactory>& info) { return info.param.name; }
 
+void PrintTo(const ServerFactory& factory, std::ostream* out) { *out << factory.name; }
+
+// Prints why the rest of a case is skipped (gtest only prints it on failure) and skips it.
+#define SKIP_BECAUSE(reason)                                         \
+  do {                                                               \
+    std::printf("[  SKIPPED ] %s\n", std::string(reason).c_str()); \
+    GTEST_SKIP() << (reason);                                        \
+  } while (0)
+
 namespace {
 
 using model::EntryType;
@@ -229,7 +238,7 @@ TEST_P(ServerContract, MarkRepairedMarksOnlyThoseRanks) {
 
 TEST_P(ServerContract, MarkingNoRanksSendsNothing) {
   server().append(entry(1));
-  if (!under_test().requests_sent) GTEST_SKIP() << "this server cannot count the requests it is sent";
+  if (!under_test().requests_sent) SKIP_BECAUSE("this server cannot count the requests it is sent");
   const int64_t before = under_test().requests_sent();
   server().mark_repaired({});
   EXPECT_EQ(under_test().requests_sent(), before);
@@ -455,9 +464,22 @@ TEST_P(ServerContract, ADeleteThatMatchesNothingReportsZero) {
   EXPECT_EQ(int_field(reply, "n"), 0);
 }
 
-TEST_P(ServerContract, UpdatesAndDeletesDoNotMakeTheirCollection) {
+// MongoDB makes a collection for an insert, or an update that may insert;
+// "an update on a non-existent collection is okay" (write_ops_exec.cpp).
+TEST_P(ServerContract, AnUpdateWithoutUpsertDoesNotMakeItsCollection) {
+  if (server().facts().ferretdb) SKIP_BECAUSE("FerretDB 1.24 makes the collection of any update (MongoDB does not)");
   server().send(database(), json(R"({"update": "u", "updates": [{"q": {}, "u": {"$set": {"a": 1}}}]})"),
                 port::Reply::write);
+  EXPECT_TRUE(server().list_collections().empty());
+}
+
+TEST_P(ServerContract, AnUpsertMakesItsCollection) {
+  server().send(database(), json(R"({"update": "u", "updates": [{"q": {}, "u": {"$set": {"a": 1}}, "upsert": true}]})"),
+                port::Reply::write);
+  EXPECT_EQ(server().list_collections(), (std::vector<std::string>{"u"}));
+}
+
+TEST_P(ServerContract, ADeleteDoesNotMakeItsCollection) {
   server().send(database(), json(R"({"delete": "d", "deletes": [{"q": {}, "limit": 0}]})"), port::Reply::write);
   EXPECT_TRUE(server().list_collections().empty());
 }
@@ -531,7 +553,7 @@ TEST_P(ServerContract, TheServerClockNeverGoesBack) {
 }
 
 TEST_P(ServerContract, ARealServersClockIsNearThisMachines) {
-  if (!under_test().wall_clock) GTEST_SKIP() << "a fake server runs on a fake clock";
+  if (!under_test().wall_clock) SKIP_BECAUSE("a fake server runs on a fake clock");
   const int64_t here = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
@@ -540,13 +562,11 @@ TEST_P(ServerContract, ARealServersClockIsNearThisMachines) {
 
 // --- transactions
 
-#define SKIP_WITHOUT_TRANSACTIONS()                                                                   \
-  do {                                                                                                \
-    if (!server().facts().supports_transactions) {                                                    \
-      const char* reason = "the server has no transactions (needs a replica set: set MONGOWAY_TEST_URI)"; \
-      std::printf("[  SKIPPED ] %s\n", reason);                                                       \
-      GTEST_SKIP() << reason;                                                                         \
-    }                                                                                                 \
+#define SKIP_WITHOUT_TRANSACTIONS()                                                                     \
+  do {                                                                                                  \
+    if (!server().facts().supports_transactions) {                                                      \
+      SKIP_BECAUSE("the server has no transactions (needs a replica set: set MONGOWAY_TEST_URI)");      \
+    }                                                                                                   \
   } while (0)
 
 TEST_P(ServerContract, ACommittedTransactionsSendsTakeEffect) {
@@ -578,7 +598,7 @@ TEST_P(ServerContract, ARefusedCommandInATransactionAbortsIt) {
 }
 
 TEST_P(ServerContract, WithoutTransactionsATransactionIsAUsageError) {
-  if (server().facts().supports_transactions) GTEST_SKIP() << "the server has transactions";
+  if (server().facts().supports_transactions) SKIP_BECAUSE("the server has transactions");
   bool ran = false;
   try {
     server().with_transaction([&] { ran = true; });

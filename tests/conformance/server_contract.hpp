@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "port/server.hpp"
@@ -53,5 +54,7 @@ class ServerContract : public ::testing::TestWithParam<ServerFactory> {
 };
 
 std::string contract_case_name(const ::testing::TestParamInfo<ServerFactory>& info);
+// gtest prints a case's parameter by its name.
+void PrintTo(const ServerFactory& factory, std::ostream* out);
 
 }  // namespace mongoway::testing
