@@ -206,6 +206,7 @@ bson::Document Client::run_raw(const std::string& database, const bson::Document
     const char* name = "command";
     bson_iter_t it;
     if (bson_iter_init(&it, command.get()) && bson_iter_next(&it)) name = bson_iter_key(&it);
+    if (m_session) m_transaction_error_reply = bson::Document::copy_of(reply.get());
     if (error.domain == MONGOC_ERROR_STREAM && answers_ping()) {
       lost_reply(name, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - sent));
     }
@@ -381,16 +382,24 @@ int64_t Client::server_time_ms() {
 namespace {
 struct TransactionContext {
   const std::function<void()>* body;
+  std::optional<bson::Document>* error_reply;  // the reply of the command that failed in this attempt
   std::exception_ptr failure;
 };
 
-bool transaction_callback(mongoc_client_session_t*, void* ctx, bson_t**, bson_error_t* error) {
+// One attempt of the body. libmongoc runs it again only when the reply it is
+// handed back carries the TransientTransactionError label (a primary stepped
+// down, a write conflict): so the failed command's reply goes back to it, and
+// each attempt starts with no failure of its own.
+bool transaction_callback(mongoc_client_session_t*, void* ctx, bson_t** reply, bson_error_t* error) {
   auto* context = static_cast<TransactionContext*>(ctx);
+  context->failure = nullptr;
+  context->error_reply->reset();
   try {
     (*context->body)();
     return true;
   } catch (...) {
     context->failure = std::current_exception();
+    if (reply && *context->error_reply) *reply = bson_copy((*context->error_reply)->get());
     bson_set_error(error, MONGOC_ERROR_TRANSACTION, MONGOC_ERROR_TRANSACTION_INVALID_STATE,
                    "a command of the transaction failed");
     return false;
@@ -411,7 +420,7 @@ void Client::with_transaction(const std::function<void()>& body) {
   std::unique_ptr<mongoc_client_session_t, SessionDeleter> session(
       mongoc_client_start_session(m_client.get(), nullptr, &error));
   if (!session) fail("starting a session", error, nullptr);
-  TransactionContext context{&body, nullptr};
+  TransactionContext context{&body, &m_transaction_error_reply, nullptr};
   m_session = session.get();
   bool ok = mongoc_client_session_with_transaction(session.get(), transaction_callback, nullptr, &context,
                                                    nullptr, &error);
