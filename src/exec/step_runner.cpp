@@ -187,15 +187,24 @@ void StepRunner::fail_step(size_t i, model::HistoryEntry& entry, StepResult& r, 
 }
 
 // The lease is gone: the history is another process's now, so nothing is
-// written. A transaction was aborted, never committed: nothing of the version
-// was applied, so it stays pending and the run record goes. Otherwise the run
-// record stands for this version, partly applied.
+// written. A transaction was aborted, never committed, and a version none of
+// whose requests was sent never started: nothing of it was applied, so it
+// stays pending and the run record goes. Otherwise the run record stands for
+// this version, partly applied.
 void StepRunner::lease_lost(const Step& step, const StepProgress& at, const Error& e) {
   const std::string& file = step.script->file.file_name;
   if (step.transaction) {
     end_run_if_possible();
     throw Error(ExitCode::lock, fmt::format("{}; the transaction of {} was aborted, so nothing of it was applied and "
                                             "it is still pending",
+                                            e.what(), file));
+  }
+  if (at.done == 0 && at.sent == 0) {
+    // Not one request of the version went: it never started on the server.
+    // Left behind, the run record would make it look cut.
+    end_run_if_possible();
+    throw Error(ExitCode::lock, fmt::format("{}; {} stopped before sending any of its commands, so nothing of it was "
+                                            "applied and it is still pending",
                                             e.what(), file));
   }
   const size_t total = step.commands.size();

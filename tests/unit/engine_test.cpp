@@ -165,10 +165,26 @@ TEST_F(EngineOnFake, ALeaseLostBetweenTwoVersionsLeavesTheNextOnePending) {
   EXPECT_FALSE(s.unfinished());
 }
 
-TEST_F(EngineOnFake, ALeaseLostBeforeAnyRequestOfAVersionStopsItThereAndLeavesItUnfinished) {
+// Inside V2's step, before its first request (while the batcher asks the
+// server's limits): nothing of V2 went, so it is pending, not cut.
+TEST_F(EngineOnFake, ALeaseLostBeforeAVersionsFirstRequestLeavesItPending) {
+  const auto positions = v2_requests(config());
+  Scenario s(config());
+  lose_the_lease_during(s, positions[0] - 1);
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::lock) << error->what();
+  EXPECT_TRUE(contains(error->what(), "V2__b.json stopped before sending any of its commands")) << error->what();
+  EXPECT_TRUE(s.sends_from(positions[0]).empty()) << "sent after the lease was lost";
+  EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1}));
+  EXPECT_TRUE(s.fake.runs().empty()) << "the run record would make V2 look cut";
+  EXPECT_FALSE(s.unfinished());
+}
+
+TEST_F(EngineOnFake, ALeaseLostBeforeAnyLaterRequestOfAVersionStopsItThereAndLeavesItUnfinished) {
   const auto positions = v2_requests(config());
   ASSERT_EQ(positions.size(), 5u);
-  for (size_t p = 0; p < positions.size(); ++p) {
+  for (size_t p = 1; p < positions.size(); ++p) {
     SCOPED_TRACE(fmt::format("lease lost before V2's request {} (request {})", p + 1, positions[p]));
     Scenario s(config());
     lose_the_lease_during(s, positions[p] - 1);
