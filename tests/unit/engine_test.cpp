@@ -6,12 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <csignal>
 
 #include "../fake/fake_server.hpp"
 #include "exec/commands.hpp"
 #include "exec/engine.hpp"
 #include "exec/history.hpp"
 #include "exec/step_runner.hpp"
+#include "exec/stop.hpp"
 #include "script_test_helpers.hpp"
 
 namespace mongoway::testing {
@@ -132,7 +134,12 @@ class EngineOnFake : public ::testing::Test {
 
 TEST_F(EngineOnFake, AFaultFreeRunRecordsEveryVersionAndEndsItsRun) {
   Scenario s(config());
+  s.fake.put_lease(port::Lease{3, "gone@host:1", "old", 0, 1, false});  // long expired
   ASSERT_FALSE(s.migrate());
+  const auto leases = s.fake.leases();
+  ASSERT_EQ(leases.size(), 1u) << "the older leases are deleted when the lease is released";
+  EXPECT_EQ(leases[0].id, 4);
+  EXPECT_TRUE(leases[0].released);
   EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1, 2, 3}));
   EXPECT_TRUE(s.fake.runs().empty());
   EXPECT_EQ(s.result.steps.at(1).counts.inserted, 5);
@@ -202,12 +209,66 @@ TEST_F(EngineOnFake, ALeaseLostBeforeAnyLaterRequestOfAVersionStopsItThereAndLea
 
 TEST_F(EngineOnFake, TheStopSaysWhichCommandAndHowManyOfItsRequestsWent) {
   const auto positions = v2_requests(config());
+  const std::vector<std::string> where = {
+      "",  // before the first request: pending (above)
+      "during command 1 of 3, after 1 of its requests (it is partly applied)",
+      "during command 1 of 3, after 2 of its requests (it is partly applied)",
+      "before sending command 2 of 3",
+      "before sending command 3 of 3",
+  };
+  for (size_t p = 1; p < positions.size(); ++p) {
+    SCOPED_TRACE(fmt::format("lease lost before V2's request {}", p + 1));
+    Scenario s(config());
+    lose_the_lease_during(s, positions[p] - 1);
+    auto error = s.migrate();
+    ASSERT_TRUE(error);
+    EXPECT_TRUE(contains(error->what(), where[p])) << error->what();
+  }
+}
+
+// After the version's last request, before its entry: the entry is never
+// written (the history is another process's now) and the version is left
+// unfinished, every command of it sent.
+TEST_F(EngineOnFake, ALeaseLostDuringAVersionsLastRequestWritesNoEntryForIt) {
+  const auto positions = v2_requests(config());
   Scenario s(config());
-  lose_the_lease_during(s, positions[1] - 1);  // after the first insert batch
+  lose_the_lease_during(s, positions.back());
   auto error = s.migrate();
   ASSERT_TRUE(error);
-  EXPECT_TRUE(contains(error->what(), "during command 1 of 3, after 1 of its requests (it is partly applied)"))
-      << error->what();
+  EXPECT_EQ(error->code(), ExitCode::lock) << error->what();
+  EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1}));
+  auto cut = s.unfinished();
+  ASSERT_TRUE(cut);
+  EXPECT_EQ(cut->version, 2);
+}
+
+// A refused command whose lease is gone by then: not even the failure is written.
+TEST_F(EngineOnFake, ARefusalAfterTheLeaseIsLostIsNotRecorded) {
+  const auto positions = v2_requests(config());
+  Scenario s(config());
+  lose_the_lease_during(s, positions[3]);
+  s.fake.refuse(positions[3], 2, "BadValue: no");
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::lock) << error->what();
+  EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1}));
+}
+
+// Another process took a newer lease (it believed this one expired): the
+// next renewal sees it and the holder stops.
+TEST_F(EngineOnFake, ANewerLeaseOfAnotherProcessStopsTheHolder) {
+  const auto positions = v2_requests(config());
+  Scenario s(config());
+  s.fake.before_request(positions[1], [&s] {
+    const int64_t now = s.fake.time_ms();
+    s.fake.put_lease(port::Lease{2, "other@host:2", "theirs", now, now + 60000, false});
+    s.fake.clock().advance(2s);
+  });
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::lock) << error->what();
+  EXPECT_TRUE(contains(error->what(), "another process took over the lock")) << error->what();
+  EXPECT_TRUE(s.sends_from(positions[2]).empty());
 }
 
 // --- a reply lost at each request of a version
@@ -250,6 +311,57 @@ TEST_F(EngineOnFake, ARefusedRequestRecordsTheVersionFailedNamingTheCommand) {
   }
 }
 
+// --- a stop asked for by SIGINT or SIGTERM (as the signal handler does,
+// while request k is in flight)
+
+class StopRequests : public EngineOnFake {
+ protected:
+  ~StopRequests() override { exec::request_stop(0); }  // the flag is the process's
+  static void stop_during(Scenario& s, int64_t k, int signal) {
+    s.fake.before_request(k, [signal] { exec::request_stop(signal); });
+  }
+};
+
+TEST_F(StopRequests, BetweenTwoVersionsTheNextOneStaysPending) {
+  Scenario probe(config());
+  ASSERT_FALSE(probe.migrate());
+  Scenario s(config());
+  stop_during(s, probe.fake.requests_of("append").at(0).number, SIGINT);
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::interrupted);
+  EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1}));
+  EXPECT_TRUE(s.fake.runs().empty());
+  EXPECT_FALSE(s.unfinished());
+}
+
+TEST_F(StopRequests, BetweenTwoCommandsTheVersionIsRecordedFailedAfterTheCommandThatEnded) {
+  const auto positions = v2_requests(config());
+  Scenario s(config());
+  stop_during(s, positions[2], SIGTERM);  // the last batch of command 1
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::terminated);
+  ASSERT_EQ(s.fake.entries().size(), 2u);
+  EXPECT_TRUE(s.fake.entries()[1].finished);
+  EXPECT_FALSE(s.fake.entries()[1].success);
+  EXPECT_EQ(s.fake.entries()[1].error, "interrupted by SIGTERM after command 1 of 3");
+  EXPECT_TRUE(s.sends_from(positions[3]).empty()) << "command 2 was sent after the stop";
+  EXPECT_TRUE(s.fake.runs().empty());
+}
+
+TEST_F(StopRequests, BetweenTwoBatchesTheCommandIsRecordedPartlyApplied) {
+  const auto positions = v2_requests(config());
+  Scenario s(config());
+  stop_during(s, positions[0], SIGINT);  // the first batch
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::interrupted);
+  ASSERT_EQ(s.fake.entries().size(), 2u);
+  EXPECT_EQ(s.fake.entries()[1].error, "interrupted by SIGINT during command 1 of 3; that command is partly applied");
+  EXPECT_TRUE(s.sends_from(positions[3]).empty()) << "command 2 was sent after the stop";
+}
+
 // --- transactions
 
 TEST_F(EngineOnFake, AVersionInATransactionIsCommitted) {
@@ -289,6 +401,20 @@ TEST_F(EngineOnFake, ARefusedCommandAbortsTheTransactionAndRecordsTheVersionFail
   EXPECT_EQ(s.fake.inserted("app", "b"), 0) << "the batches before it are rolled back";
   ASSERT_EQ(s.fake.entries().size(), 2u);
   EXPECT_EQ(s.fake.entries()[1].error, "command 2 (updateMany): BadValue: no");
+}
+
+TEST_F(EngineOnFake, ARefusedCommitRecordsTheVersionFailedAtTheCommit) {
+  Scenario probe(in_transactions());
+  ASSERT_FALSE(probe.migrate());
+  const int64_t v2_commit = probe.fake.requests_of("commit").at(1).number;
+  Scenario s(in_transactions());
+  s.fake.refuse(v2_commit, 251, "NoSuchTransaction");
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::migration_failed);
+  ASSERT_EQ(s.fake.entries().size(), 2u);
+  EXPECT_EQ(s.fake.entries()[1].error, "the commit of the transaction: NoSuchTransaction");
+  EXPECT_EQ(s.fake.inserted("app", "b"), 0);
 }
 
 TEST_F(EngineOnFake, ARetriedTransactionStartsAgainAtItsFirstCommandAndCountsOnce) {
@@ -361,14 +487,33 @@ TEST_F(Heartbeat, ARenewalThatFailsOnceIsMadeUpByTheNextWithinFiveSixthsOfTheTtl
   EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1, 2, 3}));
 }
 
+// The holder stops on its own once 5/6 of the TTL passed since the last
+// renewal it sent, before the server lets the lease expire (after the whole
+// TTL), so before any other process can take it.
 TEST_F(Heartbeat, RenewalsFailingForLongerThanFiveSixthsOfTheTtlStopTheHolder) {
   Scenario s(config(), slow_requests());
   s.fake.fail_next_requests_of("renew_lease", 2);
   auto error = s.migrate();
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code(), ExitCode::lock) << error->what();
-  EXPECT_TRUE(contains(error->what(), "lost the lock")) << error->what();
+  EXPECT_TRUE(contains(error->what(), "lost the lock (lease 1): it could not be renewed for")) << error->what();
   EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1}));
+}
+
+// A renewal whose reply comes back after 5/6 of the TTL proves nothing: the
+// lease may have expired and been taken in between.
+TEST_F(Heartbeat, ARenewalThatLandsTooLateStopsTheHolder) {
+  Scenario s(config(), slow_requests());
+  s.fake.fail_next_requests_of("renew_lease", 1);
+  Scenario probe(config(), slow_requests());
+  probe.fake.fail_next_requests_of("renew_lease", 1);
+  ASSERT_FALSE(probe.migrate());
+  const int64_t second_renewal = probe.fake.requests_of("renew_lease").at(1).number;
+  s.fake.before_request(second_renewal, [&s] { s.fake.clock().advance(1500ms); });  // a slow reply
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::lock) << error->what();
+  EXPECT_TRUE(contains(error->what(), "renewed too late")) << error->what();
 }
 
 TEST_F(Heartbeat, AServerClockThatJumpsPastTheExpiryStopsTheHolder) {
@@ -393,6 +538,31 @@ TEST_F(EngineOnFake, ALiveLeaseIsWaitedForUntilTheTimeoutThenNamed) {
   EXPECT_EQ(error->code(), ExitCode::lock);
   EXPECT_TRUE(contains(error->what(), "could not acquire the lock within 5 s: held by ops@db1:42")) << error->what();
   EXPECT_TRUE(waiting.sends_from(1).empty());
+}
+
+// The newest lease was read, then others were taken, released and deleted
+// before this insert: it succeeds, but a newer lease exists, so it is given
+// back and the holder of the newer one is waited for.
+TEST_F(EngineOnFake, ALeaseInsertedBelowANewerOneIsGivenBack) {
+  Config c = config();
+  c.lock_timeout = 1s;
+  Scenario s(c);
+  Scenario probe(c);
+  ASSERT_FALSE(probe.migrate());
+  const int64_t insert = probe.fake.requests_of("insert_lease").at(0).number;
+  s.fake.before_request(insert, [&s] {
+    const int64_t now = s.fake.time_ms();
+    s.fake.put_lease(port::Lease{5, "other@host:2", "theirs", now, now + 60000, false});
+  });
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::lock) << error->what();
+  EXPECT_TRUE(contains(error->what(), "held by other@host:2")) << error->what();
+  const auto leases = s.fake.leases();
+  ASSERT_EQ(leases.size(), 2u);
+  EXPECT_EQ(leases[0].id, 1);
+  EXPECT_TRUE(leases[0].released) << "the lease below the newer one is given back";
+  EXPECT_TRUE(s.sends_from(1).empty());
 }
 
 TEST_F(EngineOnFake, AnExpiredLeaseIsTakenOverOnlyOnceTheServerClockPassesItsExpiry) {
