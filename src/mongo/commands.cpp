@@ -41,4 +41,12 @@ bson::Document find_command(const std::string& collection, const bson::Document&
 
 bson::Document id_filter(int64_t id) { return bson::Document::adopt(BCON_NEW("_id", BCON_INT64(id))); }
 
+bson::Document list_collection_names_command() {
+  return bson::Document::adopt(BCON_NEW("listCollections", BCON_INT32(1), "nameOnly", BCON_BOOL(true)));
+}
+
+bson::Document drop_command(const std::string& collection) {
+  return bson::Document::adopt(BCON_NEW("drop", BCON_UTF8(collection.c_str())));
+}
+
 }  // namespace mongoway::mongo

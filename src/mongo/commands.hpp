@@ -23,5 +23,9 @@ bson::Document find_command(const std::string& collection, const bson::Document&
                             const bson::Document& sort, int32_t limit = 0);
 // {_id: id}
 bson::Document id_filter(int64_t id);
+// {listCollections: 1, nameOnly: true}
+bson::Document list_collection_names_command();
+// {drop: coll}
+bson::Document drop_command(const std::string& collection);
 
 }  // namespace mongoway::mongo

@@ -171,11 +171,8 @@ void MongoServer::delete_leases_below(int64_t id) {
 // --- the database's collections
 
 std::vector<std::string> MongoServer::list_collections() {
-  bson::Document list;
-  BSON_APPEND_INT32(list.mut(), "listCollections", 1);
-  BSON_APPEND_BOOL(list.mut(), "nameOnly", true);
   std::vector<std::string> names;
-  for (const auto& doc : m_client->run_cursor(m_database, list)) {
+  for (const auto& doc : m_client->run_cursor(m_database, list_collection_names_command())) {
     bson_iter_t it;
     if (bson_iter_init_find(&it, doc.get(), "name") && BSON_ITER_HOLDS_UTF8(&it)) {
       names.emplace_back(bson_iter_utf8(&it, nullptr));
@@ -186,10 +183,8 @@ std::vector<std::string> MongoServer::list_collections() {
 }
 
 void MongoServer::drop_collection(const std::string& name) {
-  bson::Document drop;
-  BSON_APPEND_UTF8(drop.mut(), "drop", name.c_str());
   try {
-    m_client->run(m_database, drop);
+    m_client->run(m_database, drop_command(name));
   } catch (const port::ServerError& e) {
     // Gone already (another `clean`, or never created): what was asked for.
     if (e.server_code() != kNamespaceNotFound) throw;
