@@ -107,6 +107,78 @@ bool list_location(const std::string& location, std::vector<ListedName>& names, 
 
 }  // namespace
 
+namespace {
+
+// The files of one location whose names are migration names, each name's
+// warning or error reported.
+void discover_location(const std::string& location, Discovery& result) {
+  std::vector<ListedName> names;
+  if (!list_location(location, names, result.diagnostics)) return;
+  for (const auto& [name, symlink] : names) {
+    std::string warning;
+    std::string error;
+    auto parsed = parse_file_name(name, &warning, &error);
+    const std::string path = join_path(location, name);
+    if (!warning.empty()) {
+      result.diagnostics.push_back(make_diagnostic(Diagnostic::Severity::warning, path, warning));
+    }
+    if (!error.empty()) {
+      result.diagnostics.push_back(make_diagnostic(Diagnostic::Severity::error, path, error));
+    }
+    if (!parsed) continue;
+    result.files.push_back(DiscoveredFile{path, location, name, *parsed, symlink});
+  }
+}
+
+std::pair<int64_t, FileKind> version_and_kind(const DiscoveredFile& f) {
+  return std::make_pair(f.name.version, f.name.kind);
+}
+
+// Sorted by (version, kind), V before U, in discovery order otherwise: the
+// permutation is sorted, not the files, which are large to move.
+void sort_by_version(std::vector<DiscoveredFile>& files) {
+  std::vector<size_t> order(files.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return version_and_kind(files[a]) < version_and_kind(files[b]); });
+  std::vector<DiscoveredFile> sorted;
+  sorted.reserve(order.size());
+  for (const size_t i : order) sorted.push_back(std::move(files[i]));
+  files = std::move(sorted);
+}
+
+// Duplicates (also across locations) are neighbours once sorted: each is
+// reported against the first of its run.
+void report_duplicates(const std::vector<DiscoveredFile>& files, std::vector<Diagnostic>& out) {
+  for (size_t first = 0, i = 1; i < files.size(); ++i) {
+    if (version_and_kind(files[i]) != version_and_kind(files[first])) {
+      first = i;
+      continue;
+    }
+    out.push_back(make_diagnostic(
+        Diagnostic::Severity::error, files[i].path,
+        fmt::format("{} {} is defined twice: {} and {}; give one of them another version",
+                    files[i].name.kind == FileKind::migrate ? "version" : "undo of version", files[i].name.version,
+                    files[first].path, files[i].path)));
+  }
+}
+
+// U files without their V, which sorts just before them.
+void report_orphan_undos(const std::vector<DiscoveredFile>& files, std::vector<Diagnostic>& out) {
+  std::optional<int64_t> last_migration;
+  for (const auto& file : files) {
+    if (file.name.kind == FileKind::migrate) {
+      last_migration = file.name.version;
+    } else if (file.name.kind == FileKind::undo && last_migration != file.name.version) {
+      out.push_back(make_diagnostic(Diagnostic::Severity::error, file.path,
+                                    fmt::format("undo file of version {} has no migration V{}__<description>.json",
+                                                file.name.version, file.name.version)));
+    }
+  }
+}
+
+}  // namespace
+
 Discovery discover(const std::vector<std::string>& locations) {
   Discovery result;
   std::set<std::string> seen_locations;
@@ -114,60 +186,11 @@ Discovery discover(const std::vector<std::string>& locations) {
     std::error_code ec;
     const std::string key = fs::weakly_canonical(location, ec).string();
     if (!seen_locations.insert(ec ? location : key).second) continue;  // the same directory twice
-    std::vector<ListedName> names;
-    if (!list_location(location, names, result.diagnostics)) continue;
-    for (const auto& [name, symlink] : names) {
-      std::string warning;
-      std::string error;
-      auto parsed = parse_file_name(name, &warning, &error);
-      const std::string path = join_path(location, name);
-      if (!warning.empty()) {
-        result.diagnostics.push_back(make_diagnostic(Diagnostic::Severity::warning, path, warning));
-      }
-      if (!error.empty()) {
-        result.diagnostics.push_back(make_diagnostic(Diagnostic::Severity::error, path, error));
-      }
-      if (!parsed) continue;
-      result.files.push_back(DiscoveredFile{path, location, name, *parsed, symlink});
-    }
+    discover_location(location, result);
   }
-  // Sorted by (version, kind), V before U, in discovery order otherwise: the
-  // permutation is sorted, not the files, which are large to move.
-  const auto key = [](const DiscoveredFile& f) { return std::make_pair(f.name.version, f.name.kind); };
-  std::vector<size_t> order(result.files.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return key(result.files[a]) < key(result.files[b]); });
-  std::vector<DiscoveredFile> sorted;
-  sorted.reserve(order.size());
-  for (const size_t i : order) sorted.push_back(std::move(result.files[i]));
-  result.files = std::move(sorted);
-  // Duplicates (also across locations) are neighbours now: each is reported
-  // against the first of its run.
-  const auto& files = result.files;
-  for (size_t first = 0, i = 1; i < files.size(); ++i) {
-    if (key(files[i]) != key(files[first])) {
-      first = i;
-      continue;
-    }
-    result.diagnostics.push_back(make_diagnostic(
-        Diagnostic::Severity::error, files[i].path,
-        fmt::format("{} {} is defined twice: {} and {}; give one of them another version",
-                    files[i].name.kind == FileKind::migrate ? "version" : "undo of version", files[i].name.version,
-                    files[first].path, files[i].path)));
-  }
-  // U files without their V, which sorts just before them.
-  std::optional<int64_t> last_migration;
-  for (const auto& file : files) {
-    if (file.name.kind == FileKind::migrate) {
-      last_migration = file.name.version;
-    } else if (file.name.kind == FileKind::undo && last_migration != file.name.version) {
-      result.diagnostics.push_back(
-          make_diagnostic(Diagnostic::Severity::error, file.path,
-                          fmt::format("undo file of version {} has no migration V{}__<description>.json",
-                                      file.name.version, file.name.version)));
-    }
-  }
+  sort_by_version(result.files);
+  report_duplicates(result.files, result.diagnostics);
+  report_orphan_undos(result.files, result.diagnostics);
   return result;
 }
 
