@@ -10,6 +10,9 @@
 #   make fuzz       run the libFuzzer target over the file parser (FUZZ_SECONDS, default 600)
 #   make test-asan  build with AddressSanitizer + UndefinedBehaviorSanitizer and run every test
 #   make bench      build, then run the benchmark harness bench/run (BENCH_ARGS=--quick for a smoke check)
+#   make format     reformat the C++ sources (src include tests, not tests/data) with clang-format (.clang-format)
+#   make format-check  fail, listing the files, when a C++ source is not formatted (CI)
+#   make lint       run clang-tidy (.clang-tidy) over src/*.cpp, JOBS at a time; fails on any finding (CI)
 #
 # Every target works as the first command on a fresh Debian machine: missing
 # packages (and FerretDB, for the tests) are installed by scripts/install-deps.
@@ -33,7 +36,7 @@ MAKEFLAGS += --no-print-directory
 MONGOWAY := $(BUILD_DIR)/mongoway
 CONFIGURE_ARGS := -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DMONGOWAY_WERROR=$(MONGOWAY_WERROR) $(CMAKE_ARGS)
 
-.PHONY: build configure deps test demo install clean help package fuzz test-asan bench
+.PHONY: build configure deps test demo install clean help package fuzz test-asan bench format format-check lint
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -120,6 +123,32 @@ fuzz:
 
 test-asan:
 	@$(MAKE) test BUILD_DIR="$(BUILD_DIR)-asan" CMAKE_BUILD_TYPE=Debug CMAKE_ARGS="-DMONGOWAY_SANITIZE=ON $(CMAKE_ARGS)"
+
+# The C++ sources clang-format owns: src include tests, without the test data.
+CXX_SOURCES = find src include tests -path tests/data -prune -o \( -name '*.cpp' -o -name '*.hpp' \) -print0 | sort -z
+
+format:
+	@scripts/install-deps --no-ferretdb --lint
+	@echo "==> formatting the C++ sources"
+	@$(CXX_SOURCES) | xargs -0 clang-format -i
+
+format-check:
+	@scripts/install-deps --no-ferretdb --lint
+	@echo "==> checking the format of the C++ sources"
+	@bad=$$({ $(CXX_SOURCES) | xargs -0 clang-format --dry-run --Werror 2>&1 || true; } | \
+	  sed -n 's/^\(.*\):[0-9]*:[0-9]*: error: code should be clang-formatted.*/\1/p' | sort -u); \
+	if [[ -n $$bad ]]; then \
+	  echo "these files are not formatted (run make format):"; echo "$$bad" | sed 's/^/  /'; \
+	  echo "$$bad" | head -n 3 | while read -r f; do clang-format "$$f" | diff -u "$$f" - | head -n 40 || true; done; \
+	  exit 1; \
+	fi
+
+# clang-tidy needs the build's compile commands and the generated build_info.hpp.
+lint: configure
+	@scripts/install-deps --no-ferretdb --lint
+	@cmake --build "$(BUILD_DIR)" --target mongoway_build_info >/dev/null
+	@echo "==> clang-tidy over src/ ($(JOBS) at a time)"
+	@scripts/lint "$(BUILD_DIR)" $(JOBS)
 
 BENCH_ARGS ?=
 bench: build

@@ -51,9 +51,13 @@ const VersionStatus* Status::find(int64_t version) const {
   return it != versions.end() && it->version == version ? &*it : nullptr;
 }
 
-Status compute_status(const std::vector<FileVersion>& files, const std::vector<HistoryEntry>& history,
-                      std::optional<int64_t> live_lease) {
-  Status out;
+namespace {
+
+// compute_status in four passes, each its own function: the files give the
+// tracks, the history entries (in rank order) update them, the current
+// version follows from the result, and the final states go out in version order.
+
+std::map<int64_t, Track> tracks_from_files(const std::vector<FileVersion>& files) {
   std::map<int64_t, Track> tracks;
   for (const auto& f : files) {
     auto& t = tracks[f.version];
@@ -64,76 +68,92 @@ Status compute_status(const std::vector<FileVersion>& files, const std::vector<H
     t.status.has_file = true;
     t.status.undoable = f.undoable;
   }
-  const int64_t max_file_version = files.empty() ? 0 : files.back().version;
+  return tracks;
+}
 
+std::vector<const HistoryEntry*> by_rank(const std::vector<HistoryEntry>& history) {
   std::vector<const HistoryEntry*> entries;
+  entries.reserve(history.size());
   for (const auto& e : history) entries.push_back(&e);
   std::sort(entries.begin(), entries.end(),
             [](const HistoryEntry* a, const HistoryEntry* b) { return a->rank < b->rank; });
+  return entries;
+}
 
-  for (const HistoryEntry* e : entries) {
-    out.has_history = true;
-    out.next_rank = std::max(out.next_rank, e->rank + 1);
-    if (e->repaired) continue;
-    auto& t = tracks[e->version];
-    auto& s = t.status;
-    s.version = e->version;
-    if (!s.has_file) {
-      s.description = e->description;
-      s.script = e->script;
-    }
-    t.seen = true;
-    if (!e->finished) {
-      s.state = (live_lease && e->lease == *live_lease) ? State::running : State::failed;
-      if (s.state == State::failed) s.last_error = "its last action did not finish (the process was interrupted)";
-      continue;
-    }
-    if (!e->success) {
-      s.state = State::failed;
-      s.last_error = e->error;
-      continue;
-    }
-    switch (e->type) {
-      case EntryType::migrate:
-        t.applied = true;
-        s.state = State::applied;
-        s.recorded_checksum = e->checksum;
-        s.installed_on = e->installed_on;
-        s.execution_time_ms = e->execution_time_ms;
-        break;
-      case EntryType::baseline:
-        t.applied = true;
-        s.state = State::baseline;
-        s.recorded_checksum = e->checksum;
-        s.installed_on = e->installed_on;
-        out.baseline_version = std::max(out.baseline_version, e->version);
-        break;
-      case EntryType::undo:
-        t.applied = false;
-        s.state = State::undone;
-        s.installed_on = e->installed_on;
-        s.execution_time_ms = e->execution_time_ms;
-        break;
-      case EntryType::repair:
-        // A checksum realignment: the version keeps its state.
-        s.recorded_checksum = e->checksum;
-        break;
-    }
+// A finished, successful entry: what its action made of the version.
+void apply_success(Track& t, const HistoryEntry& e, Status& out) {
+  auto& s = t.status;
+  switch (e.type) {
+    case EntryType::migrate:
+      t.applied = true;
+      s.state = State::applied;
+      s.recorded_checksum = e.checksum;
+      s.installed_on = e.installed_on;
+      s.execution_time_ms = e.execution_time_ms;
+      break;
+    case EntryType::baseline:
+      t.applied = true;
+      s.state = State::baseline;
+      s.recorded_checksum = e.checksum;
+      s.installed_on = e.installed_on;
+      out.baseline_version = std::max(out.baseline_version, e.version);
+      break;
+    case EntryType::undo:
+      t.applied = false;
+      s.state = State::undone;
+      s.installed_on = e.installed_on;
+      s.execution_time_ms = e.execution_time_ms;
+      break;
+    case EntryType::repair:
+      // A checksum realignment: the version keeps its state.
+      s.recorded_checksum = e.checksum;
+      break;
   }
+}
 
+// One entry that is not repaired, taken in rank order: a later entry of a
+// version overrides what an earlier one said.
+void apply_entry(Track& t, const HistoryEntry& e, std::optional<int64_t> live_lease, Status& out) {
+  auto& s = t.status;
+  s.version = e.version;
+  if (!s.has_file) {
+    s.description = e.description;
+    s.script = e.script;
+  }
+  t.seen = true;
+  if (!e.finished) {
+    s.state = (live_lease && e.lease == *live_lease) ? State::running : State::failed;
+    if (s.state == State::failed) s.last_error = "its last action did not finish (the process was interrupted)";
+    return;
+  }
+  if (!e.success) {
+    s.state = State::failed;
+    s.last_error = e.error;
+    return;
+  }
+  apply_success(t, e, out);
+}
+
+int64_t current_version_of(std::map<int64_t, Track>& tracks, const std::vector<const HistoryEntry*>& entries,
+                           int64_t baseline_version) {
+  int64_t current = 0;
   for (auto& [version, t] : tracks) {
-    if (t.applied) out.current_version = std::max(out.current_version, version);
+    if (t.applied) current = std::max(current, version);
   }
   // A failed or running undo: the version was applied before it.
   for (const HistoryEntry* e : entries) {
     if (e->repaired || e->type != EntryType::undo) continue;
     auto& t = tracks[e->version];
     if (t.status.state == State::failed || t.status.state == State::running) {
-      out.current_version = std::max(out.current_version, e->version);
+      current = std::max(current, e->version);
     }
   }
-  out.current_version = std::max(out.current_version, out.baseline_version);
+  return std::max(current, baseline_version);
+}
 
+// The states that depend on the whole picture (missing, future, ignored,
+// pending, baselined by an earlier baseline), and the list in version order.
+void finish_versions(std::map<int64_t, Track>& tracks, int64_t max_file_version, Status& out) {
   for (auto& [version, t] : tracks) {
     auto& s = t.status;
     if (!s.has_file && s.state == State::applied) {
@@ -150,6 +170,23 @@ Status compute_status(const std::vector<FileVersion>& files, const std::vector<H
     if (s.checksum.empty()) s.checksum = s.recorded_checksum;
     out.versions.push_back(s);
   }
+}
+
+}  // namespace
+
+Status compute_status(const std::vector<FileVersion>& files, const std::vector<HistoryEntry>& history,
+                      std::optional<int64_t> live_lease) {
+  Status out;
+  std::map<int64_t, Track> tracks = tracks_from_files(files);
+  const int64_t max_file_version = files.empty() ? 0 : files.back().version;
+  const std::vector<const HistoryEntry*> entries = by_rank(history);
+  for (const HistoryEntry* e : entries) {
+    out.has_history = true;
+    out.next_rank = std::max(out.next_rank, e->rank + 1);
+    if (!e->repaired) apply_entry(tracks[e->version], *e, live_lease, out);
+  }
+  out.current_version = current_version_of(tracks, entries, out.baseline_version);
+  finish_versions(tracks, max_file_version, out);
   return out;
 }
 

@@ -53,11 +53,11 @@ std::string Sha256::hex_digest() {
   m_finished = true;
   static constexpr char hex[] = "0123456789abcdef";
   char out[EVP_MAX_MD_SIZE * 2];
-  for (unsigned int i = 0; i < length; ++i) {
+  for (size_t i = 0; i < length; ++i) {
     out[2 * i] = hex[digest[i] >> 4];
     out[2 * i + 1] = hex[digest[i] & 0xF];
   }
-  return std::string(out, length * 2);
+  return std::string(out, size_t{length} * 2);
 }
 
 std::string sha256_hex(std::string_view data) {
