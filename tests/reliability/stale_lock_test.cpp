@@ -19,8 +19,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr int kTtl = 3;
-
 // Polls until `holder` holds the lock of `database` (the newest lease is
 // unreleased and owned by its pid), for up to 60 s or until it exits.
 std::optional<mongo::Lease> wait_for_lease_of(mongo::Client& client, const std::string& database, Process& holder) {
@@ -101,7 +99,13 @@ std::optional<mongo::Lease> stop_while_holding(Scenario& s, MarkerDatabase& m, s
     std::optional<Outcome> ended;
     if (sig == SIGKILL || !was_running) ended = holder->wait(Seconds(30));
     auto lease = mongo::read_newest_lease(m.client, m.database, "mongoway_history_lock");
-    if (lease && !lease->released && lease->owner.ends_with(fmt::format(":{}", holder->pid()))) return lease;
+    if (lease && !lease->released && lease->owner.ends_with(fmt::format(":{}", holder->pid()))) {
+      if (ended && ended->exit_code != 128 + SIGKILL) {
+        s.fail("the holder ended before it was killed, its lease left: " + ended->describe());
+        return std::nullopt;
+      }
+      return lease;
+    }
     const bool finished = run_complete(m) && lease && lease->released;
     if (!ended) {
       holder->signal(SIGCONT);
@@ -166,7 +170,7 @@ TEST_F(Reliability, StaleLockIsTakenOverAfterItsTtl) {
   s.report(fmt::format("{} dead leases taken over {} to {} after they expired (server clock, TTL {} s), never "
                        "before; holders of {} versions ({} slow; probe run of 8 versions {}), {} finished before "
                        "the kill and were run again",
-                       taken, format_seconds(taken ? earliest : 0), format_seconds(latest), kTtl, set.versions,
+                       taken, format_seconds(taken ? earliest : 0), format_seconds(latest), lock_ttl(), set.versions,
                        set.slow.size(), format_seconds(probe), finished_first));
 }
 
@@ -222,7 +226,7 @@ TEST_F(Reliability, FrozenHolderSendsNothingOnceItResumes) {
                        "4 and {} had recorded every version before they were frozen; {} of {} left the database as "
                        "it was; holders of {} versions ({} slow; probe run of 8 versions {}), {} finished before the "
                        "freeze and were run again",
-                       n, format_seconds(frozen_longest), kTtl, stopped, finished_first, unchanged, n, set.versions,
+                       n, format_seconds(frozen_longest), lock_ttl(), stopped, finished_first, unchanged, n, set.versions,
                        set.slow.size(), format_seconds(probe), run_again));
 }
 
@@ -240,7 +244,7 @@ TEST_F(Reliability, LiveHolderIsNeverTakenOver) {
     auto o = run_mongoway(cli(database, probe, {"migrate"}), Seconds(300));
     ASSERT_EQ(o.exit_code, 0) << o.describe();
     drop_database(client(), database);
-    versions = static_cast<int>(std::clamp(4.0 * kTtl / (o.seconds / 5), 5.0, 500.0));
+    versions = static_cast<int>(std::clamp(4.0 * lock_ttl() / (o.seconds / 5), 5.0, 500.0));
   }
   auto dir = temp_dir();
   MarkerSet set{versions, {}, 2000, 30, false};
@@ -274,7 +278,7 @@ TEST_F(Reliability, LiveHolderIsNeverTakenOver) {
     auto o = holder.wait(Seconds(1));
     longest = std::max(longest, o.seconds);
     if (o.exit_code != 0) s.fail("the holder: " + o.describe());
-    if (o.seconds < 2 * kTtl) s.fail(fmt::format("the holder ran only {}; not several TTLs", format_seconds(o.seconds)));
+    if (o.seconds < 2 * lock_ttl()) s.fail(fmt::format("the holder ran only {}; not several TTLs", format_seconds(o.seconds)));
     if (!first) s.fail("never saw the holder's lease");
     m.check_truth(s, false);
     if (count_docs(client(), m.database, "markers") != versions) s.fail("the holder's run is incomplete");
@@ -282,7 +286,7 @@ TEST_F(Reliability, LiveHolderIsNeverTakenOver) {
   }
   s.report(fmt::format("the holder ran up to {} ({:.1f} TTLs of {} s; {} versions) and kept its lease; {} contenders "
                        "were refused with exit 4, none took the lock",
-                       format_seconds(longest), longest / kTtl, kTtl, versions, refused));
+                       format_seconds(longest), longest / lock_ttl(), lock_ttl(), versions, refused));
 }
 
 }  // namespace
