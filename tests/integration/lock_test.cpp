@@ -23,6 +23,24 @@ class Lock : public DatabaseTest {
     o.timeout = timeout;
     return o;
   }
+  // Calls ensure_held() until it throws, for at most `limit`; returns the
+  // error's message ("" when it never threw). A fixed sleep of half a period
+  // past the heartbeat's first wake-up was too short for its round trips on a
+  // loaded machine; `limit` stays below the 5/6 of the TTL after which
+  // ensure_held() throws anyway, so the message tells which check fired.
+  static std::string wait_until_lost(const mongo::LeaseLock& lock, std::chrono::milliseconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+      try {
+        lock.ensure_held();
+      } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ExitCode::lock);
+        return e.what();
+      }
+      if (std::chrono::steady_clock::now() >= until) return "";
+      std::this_thread::sleep_for(20ms);
+    }
+  }
   // Writes a lease that looks like one left by a dead process.
   void plant_lease(int64_t id, int64_t expires_in_ms) {
     const int64_t now = client().server_time_ms();
@@ -169,14 +187,9 @@ TEST_F(Lock, AReleasedLeaseStopsItsHolder) {
   auto newest = mongo::read_newest_lease(other, db, "lk");
   ASSERT_TRUE(newest);
   EXPECT_TRUE(mongo::release_lease(other, db, "lk", *newest));
-  std::this_thread::sleep_for(1500ms);  // a heartbeat (every TTL/3) finds it released
-  try {
-    lock.ensure_held();
-    FAIL() << "still believes it holds the lock";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::lock);
-    EXPECT_NE(std::string(e.what()).find("released, removed"), std::string::npos) << e.what();
-  }
+  // A heartbeat (every TTL/3) finds it released.
+  const std::string lost = wait_until_lost(lock, 2400ms);
+  EXPECT_NE(lost.find("released, removed"), std::string::npos) << (lost.empty() ? "still believes it holds the lock" : lost);
 }
 
 // The lock collection dropped under a holder (by hand, or by a `clean` that
@@ -185,8 +198,8 @@ TEST_F(Lock, AReleasedLeaseStopsItsHolder) {
 TEST_F(Lock, ALeaseDeletedUnderItsHolderStopsIt) {
   mongo::LeaseLock lock(client(), options(), db, "lk", lock_options(3s, 1s));
   client().run(db, json(R"({"drop": "lk"})"));
-  std::this_thread::sleep_for(1500ms);
-  EXPECT_THROW(lock.ensure_held(), Error);
+  const std::string lost = wait_until_lost(lock, 2400ms);
+  EXPECT_NE(lost.find("released, removed"), std::string::npos) << (lost.empty() ? "still believes it holds the lock" : lost);
   // A new process takes lease 1; the old holder's release leaves it alone.
   mongo::Client other(options());
   mongo::LeaseLock taker(other, options(), db, "lk", lock_options(60s, 1s));
