@@ -13,7 +13,7 @@ namespace mongoway::testing {
 using namespace std::chrono_literals;
 
 std::vector<std::string> MarkerDatabase::cli(std::vector<std::string> more) const {
-  std::vector<std::string> a{"-u", uri, "-d", database, "-l", dir, "--lock-ttl", "3"};
+  std::vector<std::string> a{"-u", uri, "-d", database, "-l", dir, "--lock-ttl", std::to_string(lock_ttl())};
   a.insert(a.end(), more.begin(), more.end());
   return a;
 }
@@ -62,6 +62,7 @@ int64_t MarkerDatabase::check_truth(Scenario& s, bool expect_finished) {
 
 std::map<int64_t, std::string> MarkerDatabase::wait_until_not_running(Scenario& s, double& seconds, double limit) {
   const auto started = std::chrono::steady_clock::now();
+  if (limit <= 0) limit = lock_ttl() + 17;
   std::map<int64_t, std::string> states;
   for (;;) {
     auto info = run_mongoway(cli({"info", "--output", "json"}), Seconds(60));
@@ -74,7 +75,7 @@ std::map<int64_t, std::string> MarkerDatabase::wait_until_not_running(Scenario& 
     bool running = std::any_of(states.begin(), states.end(), [](const auto& kv) { return kv.second == "running"; });
     if (!running) break;
     if (Seconds(std::chrono::steady_clock::now() - started).count() > limit) {
-      s.fail(fmt::format("a version still shows as running {} s later (lease TTL 3 s)", limit));
+      s.fail(fmt::format("a version still shows as running {} s later (lease TTL {} s)", limit, lock_ttl()));
       break;
     }
     std::this_thread::sleep_for(200ms);

@@ -18,6 +18,7 @@ struct MarkerDatabase {
   std::string dir;
   MarkerSet set;
 
+  // mongoway -u URI -d DB -l DIR --lock-ttl lock_ttl() MORE...
   std::vector<std::string> cli(std::vector<std::string> more) const;
 
   // Marker v there, and for a slow version its whole seed, updated.
@@ -27,8 +28,9 @@ struct MarkerDatabase {
   // entry must be finished and say it was interrupted (SIGINT/SIGTERM).
   int64_t check_truth(Scenario& s, bool expect_finished);
   // Polls `info --output json` until no version is `running` (the dead
-  // process's lease expired); returns the states and sets `seconds` to the wait.
-  std::map<int64_t, std::string> wait_until_not_running(Scenario& s, double& seconds, double limit = 20);
+  // process's lease expired), for at most `limit` seconds (0: 17 s beyond the
+  // TTL); returns the states and sets `seconds` to the wait.
+  std::map<int64_t, std::string> wait_until_not_running(Scenario& s, double& seconds, double limit = 0);
   // migrate refuses while `cut` is failed; after checking the data (the cut
   // version's partial seed is dropped) repair + migrate completes, every
   // version applied exactly once, the lock released.

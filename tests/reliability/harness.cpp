@@ -27,6 +27,8 @@ bool full_mode() {
 
 int trials(int short_count, int full_count) { return full_mode() ? full_count : short_count; }
 
+int lock_ttl() { return full_mode() ? 3 : 10; }
+
 std::mt19937_64& rng() {
   static std::mt19937_64 generator = [] {
     uint64_t seed = std::random_device{}();

@@ -26,6 +26,13 @@ using Seconds = std::chrono::duration<double>;
 bool full_mode();
 // The short count, or the full one with MONGOWAY_RELIABILITY=full.
 int trials(int short_count, int full_count);
+// The --lock-ttl of the fault scenarios' mongoway runs (seconds): 3 in full
+// mode, 10 in the short mode of `make test`. Under a CPU hog a 5,000-document
+// seed on FerretDB's SQLite backend keeps the heartbeat's renewal waiting for
+// 1 to 2 s; twice that within a 3 s TTL (renewals every second, each to land
+// within 2.5 s of the one before) and the holder stops with exit 4, lost the
+// lock, as it must. The full suite runs on an idle machine (docs/reliability.md).
+int lock_ttl();
 // A random generator seeded from MONGOWAY_RELIABILITY_SEED (printed, so a run can be replayed).
 std::mt19937_64& rng();
 int64_t random_between(int64_t low, int64_t high);  // inclusive

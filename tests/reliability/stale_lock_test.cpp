@@ -6,6 +6,8 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cmath>
+#include <memory>
 #include <thread>
 
 #include "checks.hpp"
@@ -16,8 +18,6 @@ namespace mongoway::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-constexpr int kTtl = 3;
 
 // Polls until `holder` holds the lock of `database` (the newest lease is
 // unreleased and owned by its pid), for up to 60 s or until it exits.
@@ -32,39 +32,119 @@ std::optional<port::Lease> wait_for_lease_of(mongo::Client& client, const std::s
   return std::nullopt;
 }
 
-// Starts `holder` and returns once it has held the lock for a random 0 to
-// 1.5 s (nullopt, a failure recorded, when it never took it).
-std::optional<port::Lease> hold_for_a_random_while(Scenario& s, const MarkerDatabase& m, Process& holder) {
-  auto lease = wait_for_lease_of(m.client, m.database, holder);
-  if (!lease) {
-    s.fail("the holder never took the lock");
-    return std::nullopt;
+// A holder is stopped (killed or frozen) at a random moment up to this long
+// after it took the lock.
+constexpr int64_t kLatestStopMs = 1500;
+// How many times a holder that finished before it could be stopped is run
+// again (on a fresh database) before the trial counts as failed.
+constexpr int kAttempts = 3;
+
+// V1..V(2k+2), the even versions up to 2k slow (a 5,000-document seed, then an
+// updateMany of 30 of its documents).
+MarkerSet holder_set(int slow) {
+  MarkerSet set{2 * slow + 2, {}, 5000, 30, false};
+  for (int i = 1; i <= slow; ++i) set.slow.push_back(2 * i);
+  return set;
+}
+
+// The holder's migrations, sized from a probe run of holder_set(3) here so
+// that a run lasts about 5 s, over three times the latest stop: a holder that
+// finishes its run before the signal has no lock left to lose. (With a fixed
+// 8 versions, a run of 1.0 to 1.5 s on an idle machine, the holder often
+// finished and released its lease within the 1.5 s before the kill, and the
+// scenario failed with "the killed holder's lease is not there".)
+// `probe_seconds` is the probe's run time.
+MarkerSet sized_holder_set(mongo::Client& client, const std::string& uri, const std::string& database,
+                           const std::string& dir, double& probe_seconds) {
+  const MarkerSet probe = holder_set(3);
+  write_marker_versions(dir, probe);
+  MarkerDatabase m{client, uri, database, dir, probe};
+  auto o = run_mongoway(m.cli({"migrate"}), Seconds(300));
+  EXPECT_EQ(o.exit_code, 0) << "probe run: " << o.describe();
+  drop_database(client, database);
+  probe_seconds = o.seconds;
+  const double per_slow = std::max(o.seconds, 0.1) / 3;
+  return holder_set(static_cast<int>(std::clamp(std::ceil(5.0 / per_slow), 3.0, 40.0)));
+}
+
+// Whether the history holds every version of the set as applied.
+bool run_complete(MarkerDatabase& m) {
+  int applied = 0;
+  for (const auto& e : history_of(m.client, m.database)) {
+    if (e.type == model::EntryType::migrate && e.success && !e.repaired) ++applied;
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(random_between(0, 1500)));
-  return lease;
+  return applied == m.set.versions;
+}
+
+// Starts a holder (`migrate` on `m`) and, once it holds the lock, sends it
+// `sig` (SIGKILL or SIGSTOP) at a random moment 0 to 1.5 s later. Returns the
+// holder's lease, read after the signal: still its newest, not released. A
+// holder that had already finished its run and released the lock (the run
+// faster here than the probe's) is not a trial of anything: its database is
+// dropped and it is run again, at most kAttempts times in all, each counted
+// in `finished_first`. Anything else, and a holder finishing first every time,
+// is a failure (nullopt).
+std::optional<port::Lease> stop_while_holding(Scenario& s, MarkerDatabase& m, std::unique_ptr<Process>& holder,
+                                               int sig, int& finished_first) {
+  const char* what = sig == SIGKILL ? "killed" : "frozen";
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    holder = std::make_unique<Process>(m.cli({"migrate"}));
+    if (!wait_for_lease_of(m.client, m.database, *holder)) {
+      s.fail("the holder never took the lock: " + holder->wait(Seconds(30)).describe());
+      return std::nullopt;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(random_between(0, kLatestStopMs)));
+    const bool was_running = holder->running();
+    if (was_running) holder->signal(sig);
+    std::optional<Outcome> ended;
+    if (sig == SIGKILL || !was_running) ended = holder->wait(Seconds(30));
+    auto lease = read_newest_lease(m.client, m.database, "mongoway_history_lock");
+    if (lease && !lease->released && lease->owner.ends_with(fmt::format(":{}", holder->pid()))) {
+      if (ended && ended->exit_code != 128 + SIGKILL) {
+        s.fail("the holder ended before it was killed, its lease left: " + ended->describe());
+        return std::nullopt;
+      }
+      return lease;
+    }
+    const bool finished = run_complete(m) && lease && lease->released;
+    if (!ended) {
+      holder->signal(SIGCONT);
+      ended = holder->wait(Seconds(30));
+    }
+    const std::string found = lease ? fmt::format("newest lease {} of {}, {}", lease->id, lease->owner,
+                                                  lease->released ? "released" : "not released")
+                                    : std::string("no lease");
+    if (!finished) {
+      s.fail(fmt::format("the {} holder's lease is not there ({}; holder {})", what, found, ended->describe()));
+      return std::nullopt;
+    }
+    ++finished_first;
+    if (attempt == kAttempts) {
+      s.fail(fmt::format("the holder finished its run before it was {} in all {} attempts ({}; last: {})", what,
+                         kAttempts, found, ended->describe()));
+      return std::nullopt;
+    }
+    drop_database(m.client, m.database);
+  }
+  return std::nullopt;
 }
 
 TEST_F(Reliability, StaleLockIsTakenOverAfterItsTtl) {
   Scenario s("stale lock taken over");
+  double probe = 0;
+  const MarkerSet set = sized_holder_set(client(), server_uri(), trial_db(), temp_dir(), probe);
   auto dir = temp_dir();
-  const MarkerSet set{8, {2, 4, 6}, 5000, 30, false};
   write_marker_versions(dir, set);
   const int n = trials(2, 20);
   double latest = 0, earliest = 1e9;
-  int taken = 0;
+  int taken = 0, finished_first = 0;
   for (int t = 0; t < n; ++t) {
     s.trial();
     MarkerDatabase m{client(), server_uri(), trial_db(), dir, set};
-    Process holder(m.cli({"migrate"}));
+    std::unique_ptr<Process> holder;
     // Kill it at a random moment while it holds the lock.
-    if (!hold_for_a_random_while(s, m, holder)) continue;
-    holder.signal(SIGKILL);
-    holder.wait(Seconds(30));
-    const auto dead = read_newest_lease(client(), m.database, "mongoway_history_lock");
-    if (!dead || dead->released) {
-      s.fail("the killed holder's lease is not there");
-      continue;
-    }
+    const auto dead = stop_while_holding(s, m, holder, SIGKILL, finished_first);
+    if (!dead) continue;
     // The next run waits, takes over after the TTL, and then refuses the failed version.
     auto next = run_mongoway(m.cli({"--lock-timeout", "30", "migrate"}), Seconds(90));
     if (next.exit_code != 0 && next.exit_code != 3) s.fail("the next run: " + next.describe());
@@ -88,8 +168,10 @@ TEST_F(Reliability, StaleLockIsTakenOverAfterItsTtl) {
     drop_database(client(), m.database);
   }
   s.report(fmt::format("{} dead leases taken over {} to {} after they expired (server clock, TTL {} s), never "
-                       "before",
-                       taken, format_seconds(taken ? earliest : 0), format_seconds(latest), kTtl));
+                       "before; holders of {} versions ({} slow; probe run of 8 versions {}), {} finished before "
+                       "the kill and were run again",
+                       taken, format_seconds(taken ? earliest : 0), format_seconds(latest), lock_ttl(), set.versions,
+                       set.slow.size(), format_seconds(probe), finished_first));
 }
 
 // A holder frozen (SIGSTOP: a paused VM, a stopped container) for longer than
@@ -99,19 +181,20 @@ TEST_F(Reliability, StaleLockIsTakenOverAfterItsTtl) {
 // more: the database after it exits is the database before it resumed.
 TEST_F(Reliability, FrozenHolderSendsNothingOnceItResumes) {
   Scenario s("frozen holder resumed");
+  double probe = 0;
+  const MarkerSet set = sized_holder_set(client(), server_uri(), trial_db(), temp_dir(), probe);
   auto dir = temp_dir();
-  const MarkerSet set{8, {2, 4, 6}, 5000, 30, false};
   write_marker_versions(dir, set);
   const int n = trials(1, 10);
-  int stopped = 0, finished_first = 0, unchanged = 0;
+  int stopped = 0, finished_first = 0, unchanged = 0, run_again = 0;
   double frozen_longest = 0;
   for (int t = 0; t < n; ++t) {
     s.trial();
     MarkerDatabase m{client(), server_uri(), trial_db(), dir, set};
-    Process holder(m.cli({"migrate"}));
-    const auto lease = hold_for_a_random_while(s, m, holder);
+    std::unique_ptr<Process> holder;
+    // Freeze it at a random moment while it holds the lock.
+    const auto lease = stop_while_holding(s, m, holder, SIGSTOP, run_again);
     if (!lease) continue;
-    holder.signal(SIGSTOP);
     const auto frozen_at = std::chrono::steady_clock::now();
     // The next run waits for the frozen lease to expire and takes over.
     auto next = run_mongoway(m.cli({"--lock-timeout", "30", "migrate"}), Seconds(90));
@@ -120,8 +203,8 @@ TEST_F(Reliability, FrozenHolderSendsNothingOnceItResumes) {
     if (!taken || taken->id <= lease->id) s.fail("the frozen holder's lease was not taken over");
     const std::string before = snapshot_of(client(), m.database);
     frozen_longest = std::max(frozen_longest, Seconds(std::chrono::steady_clock::now() - frozen_at).count());
-    holder.signal(SIGCONT);
-    auto o = holder.wait(Seconds(60));
+    holder->signal(SIGCONT);
+    auto o = holder->wait(Seconds(60));
     if (o.exit_code == 4) {
       ++stopped;
       if (o.err.find("lost the lock") == std::string::npos) s.fail("exit 4 without saying the lock was lost: " + o.describe());
@@ -140,8 +223,11 @@ TEST_F(Reliability, FrozenHolderSendsNothingOnceItResumes) {
     drop_database(client(), m.database);
   }
   s.report(fmt::format("{} holders frozen for up to {} (TTL {} s) and taken over; on resuming {} stopped with exit "
-                       "4 and {} had finished before they were frozen; {} of {} left the database as it was",
-                       n, format_seconds(frozen_longest), kTtl, stopped, finished_first, unchanged, n));
+                       "4 and {} had recorded every version before they were frozen; {} of {} left the database as "
+                       "it was; holders of {} versions ({} slow; probe run of 8 versions {}), {} finished before the "
+                       "freeze and were run again",
+                       n, format_seconds(frozen_longest), lock_ttl(), stopped, finished_first, unchanged, n, set.versions,
+                       set.slow.size(), format_seconds(probe), run_again));
 }
 
 TEST_F(Reliability, LiveHolderIsNeverTakenOver) {
@@ -158,7 +244,7 @@ TEST_F(Reliability, LiveHolderIsNeverTakenOver) {
     auto o = run_mongoway(cli(database, probe, {"migrate"}), Seconds(300));
     ASSERT_EQ(o.exit_code, 0) << o.describe();
     drop_database(client(), database);
-    versions = static_cast<int>(std::clamp(4.0 * kTtl / (o.seconds / 5), 5.0, 500.0));
+    versions = static_cast<int>(std::clamp(4.0 * lock_ttl() / (o.seconds / 5), 5.0, 500.0));
   }
   auto dir = temp_dir();
   MarkerSet set{versions, {}, 2000, 30, false};
@@ -192,7 +278,7 @@ TEST_F(Reliability, LiveHolderIsNeverTakenOver) {
     auto o = holder.wait(Seconds(1));
     longest = std::max(longest, o.seconds);
     if (o.exit_code != 0) s.fail("the holder: " + o.describe());
-    if (o.seconds < 2 * kTtl) s.fail(fmt::format("the holder ran only {}; not several TTLs", format_seconds(o.seconds)));
+    if (o.seconds < 2 * lock_ttl()) s.fail(fmt::format("the holder ran only {}; not several TTLs", format_seconds(o.seconds)));
     if (!first) s.fail("never saw the holder's lease");
     m.check_truth(s, false);
     if (count_docs(client(), m.database, "markers") != versions) s.fail("the holder's run is incomplete");
@@ -200,7 +286,7 @@ TEST_F(Reliability, LiveHolderIsNeverTakenOver) {
   }
   s.report(fmt::format("the holder ran up to {} ({:.1f} TTLs of {} s; {} versions) and kept its lease; {} contenders "
                        "were refused with exit 4, none took the lock",
-                       format_seconds(longest), longest / kTtl, kTtl, versions, refused));
+                       format_seconds(longest), longest / lock_ttl(), lock_ttl(), versions, refused));
 }
 
 }  // namespace

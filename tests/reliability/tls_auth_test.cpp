@@ -26,7 +26,9 @@ TEST_F(Reliability, TlsAndAuthentication) {
     std::string message;  // must appear in stderr (or stdout for exit 0)
     std::vector<std::string> secrets;  // must appear nowhere
   };
-  const std::string db = "rel_tls";
+  // A fresh database: the TLS server is shared by the whole run (and by every
+  // --gtest_repeat iteration), and the first check must migrate.
+  const std::string db = unique_db_name("tls");
   auto p = secure->password;
   std::vector<Check> checks = {
       {"TLS with the CA file: migrate", secure->tls_uri(secure->ca), {"migrate"}, 0, "igrated", {p}},
