@@ -50,7 +50,7 @@ MarkerSet holder_set(int slow) {
 // The holder's migrations, sized from a probe run of holder_set(3) here so
 // that a run lasts about 5 s, over three times the latest stop: a holder that
 // finishes its run before the signal has no lock left to lose. (With a fixed
-// 8 versions, a run of 1.0 to 1.5 s on an idle machine, the holder often
+// 8 versions, a run of about 1.5 s on a quiet machine, the holder often
 // finished and released its lease within the 1.5 s before the kill, and the
 // scenario failed with "the killed holder's lease is not there".)
 // `probe_seconds` is the probe's run time.
