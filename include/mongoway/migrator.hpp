@@ -76,11 +76,11 @@ enum class Direction { migrate, undo };
 
 // One server command a step sends (or would send, in a dry run).
 struct PlannedCommand {
-  int index = 0;         // 1-based index in its file
-  std::string name;      // mongoway command name, e.g. "createIndex"
+  int index = 0;     // 1-based index in its file
+  std::string name;  // mongoway command name, e.g. "createIndex"
   std::string comment;
-  std::string database;  // where it runs
-  std::string command_json;  // the server command as canonical Extended JSON
+  std::string database;                       // where it runs
+  std::string command_json;                   // the server command as canonical Extended JSON
   std::optional<std::string> documents_file;  // inserts streamed from a file
   std::optional<uint64_t> documents;          // number of documents inserted
 };
@@ -93,7 +93,7 @@ struct StepResult {
   bool success = false;
   int64_t execution_time_ms = 0;
   WriteCounts counts;
-  std::string error;  // the server's error when !success
+  std::string error;                     // the server's error when !success
   std::vector<PlannedCommand> commands;  // filled in dry runs
 };
 
@@ -171,7 +171,7 @@ struct Listener {
   std::function<void(const PlannedCommand& command)> command_started;
   std::function<void(uint64_t done, std::optional<uint64_t> total)> documents_progress;
   std::function<void(const std::string& message)> waiting;  // e.g. for the lock
-  std::function<void(const std::string& message)> debug;   // -v details
+  std::function<void(const std::string& message)> debug;    // -v details
   // repair: every change it is about to make, called once before the first
   // write (and not at all when there is nothing to change or on a dry run).
   std::function<void(const std::vector<std::string>& changes)> repair_planned;

@@ -27,8 +27,7 @@ std::string iter_string(const bson_iter_t& it) {
 }
 
 bool is_number(bson_type_t type) {
-  return type == BSON_TYPE_INT32 || type == BSON_TYPE_INT64 || type == BSON_TYPE_DOUBLE ||
-         type == BSON_TYPE_DECIMAL128;
+  return type == BSON_TYPE_INT32 || type == BSON_TYPE_INT64 || type == BSON_TYPE_DOUBLE || type == BSON_TYPE_DECIMAL128;
 }
 
 bson::Document iter_document(const bson_iter_t& it) {

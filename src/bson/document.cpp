@@ -50,8 +50,7 @@ Document Document::from_data(const uint8_t* data, uint32_t length) {
   return copy_of(&view);
 }
 
-std::optional<Document> Document::from_json(std::string_view json, std::string* error,
-                                            long* error_offset) {
+std::optional<Document> Document::from_json(std::string_view json, std::string* error, long* error_offset) {
   Document d;
   bson_error_t err;
   bson_destroy(&d.m_doc);
@@ -135,8 +134,8 @@ class ObjectConverter {
   }
 
   bson_json_reader_t* m_reader = nullptr;
-  bool m_primed = false;       // the reader holds the '{' of the next object
-  std::string_view m_data;     // what the reader is fed in this call
+  bool m_primed = false;    // the reader holds the '{' of the next object
+  std::string_view m_data;  // what the reader is fed in this call
   size_t m_pos = 0;
   bool m_opened_next = false;  // the '{' after it was fed
 };

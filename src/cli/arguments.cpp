@@ -28,16 +28,15 @@ std::vector<std::string> CommandLine::all(std::string_view name) const {
 
 namespace {
 
-[[noreturn]] void usage_error(const std::string& message) {
-  throw Error(ExitCode::usage, message);
-}
+[[noreturn]] void usage_error(const std::string& message) { throw Error(ExitCode::usage, message); }
 
 // cxxopts throws, losing all it has read, when the last argument is an option
 // missing its value. Given one more argument, which no one types (it is no
 // option and starts with a control character), it takes that as the value
 // instead: the reading stays whole, and the missing value is reported in its
 // turn, in the output format the same reading asked for.
-constexpr char kNoValue[] = "\x1f" "no value";
+constexpr char kNoValue[] = "\x1f"
+                            "no value";
 
 // The words (the command and its arguments) under a name no argument can spell
 // as an option: cxxopts reads "--words?" as a word, so a typed option that

@@ -18,8 +18,8 @@
 namespace mongoway::cli {
 
 struct CommandLine {
-  const CommandSpec* command = nullptr;  // nullptr when no command was given
-  std::vector<std::string> arguments;    // positional arguments after the command name
+  const CommandSpec* command = nullptr;                                 // nullptr when no command was given
+  std::vector<std::string> arguments;                                   // positional arguments after the command name
   std::map<std::string, std::vector<std::string>, std::less<>> values;  // by long name; flags: "true"
   // The first usage error (ExitCode::usage) in the command line. The values of
   // the global options are read all the same, for --output.

@@ -22,10 +22,8 @@ std::string OptionSpec::synopsis() const {
 
 const std::vector<OptionSpec>& global_options() {
   static const std::vector<OptionSpec> options = {
-      {"uri", 'u', "URI",
-       "MongoDB connection string (env MONGOWAY_URI; default mongodb://127.0.0.1:27017)"},
-      {"database", 'd', "NAME",
-       "database to migrate (env MONGOWAY_DATABASE; default: the database in the URI)"},
+      {"uri", 'u', "URI", "MongoDB connection string (env MONGOWAY_URI; default mongodb://127.0.0.1:27017)"},
+      {"database", 'd', "NAME", "database to migrate (env MONGOWAY_DATABASE; default: the database in the URI)"},
       {"location", 'l', "DIR",
        "directory of migration files; repeatable (env MONGOWAY_LOCATIONS, colon-separated; "
        "default ./migrations)",
@@ -33,9 +31,9 @@ const std::vector<OptionSpec>& global_options() {
       {"history-collection", 0, "NAME", "collection holding the history (default mongoway_history)"},
       {"lock-timeout", 0, "SECONDS", "how long to wait for the lock (default 30, at most 86400)"},
       {"lock-ttl", 0, "SECONDS", "lifetime of the lock lease between renewals (default 60, 3 to 86400)"},
-      {"transaction", 0, "MODE",
-       "auto, always or never: transactions for files that do not say (default never)"},
-      {"placeholder", 0, "NAME=VALUE", "value of ${NAME} in migration files ($${ is a literal ${); repeatable (env MONGOWAY_PLACEHOLDER_NAME)", true},
+      {"transaction", 0, "MODE", "auto, always or never: transactions for files that do not say (default never)"},
+      {"placeholder", 0, "NAME=VALUE",
+       "value of ${NAME} in migration files ($${ is a literal ${); repeatable (env MONGOWAY_PLACEHOLDER_NAME)", true},
       {"config", 'c', "FILE", "configuration file (default ./mongoway.conf when present)"},
       {"password-file", 0, "FILE",
        "read the URI's password from FILE (env MONGOWAY_PASSWORD_FILE; MONGOWAY_PASSWORD gives the "
@@ -56,163 +54,163 @@ namespace {
 
 CommandSpec migrate_command() {
   return CommandSpec{CommandId::migrate,
-   "migrate",
-   {},
-   "",
-   "apply pending migrations up to a target version",
-   "Applies every pending V file in version order, up to the target version (the latest by "
-   "default), under the lock, recording each version in the history collection.",
-   {{"target", 0, "N|latest", "migrate up to version N (default latest)"},
-    {"steps", 0, "K", "apply at most K versions"},
-    {"dry-run", 0, "", "print every version and server command it would run; change nothing"},
-    {"out-of-order", 0, "", "also apply pending versions below the current version"},
-    {"no-validate", 0, "", "skip validation of applied versions: checksums and missing files"}},
-   {"mongoway migrate --target 5", "mongoway migrate --dry-run --output json"}};
+                     "migrate",
+                     {},
+                     "",
+                     "apply pending migrations up to a target version",
+                     "Applies every pending V file in version order, up to the target version (the latest by "
+                     "default), under the lock, recording each version in the history collection.",
+                     {{"target", 0, "N|latest", "migrate up to version N (default latest)"},
+                      {"steps", 0, "K", "apply at most K versions"},
+                      {"dry-run", 0, "", "print every version and server command it would run; change nothing"},
+                      {"out-of-order", 0, "", "also apply pending versions below the current version"},
+                      {"no-validate", 0, "", "skip validation of applied versions: checksums and missing files"}},
+                     {"mongoway migrate --target 5", "mongoway migrate --dry-run --output json"}};
 }
 
 CommandSpec undo_command() {
   return CommandSpec{CommandId::undo,
-   "undo",
-   {},
-   "",
-   "undo applied migrations down to a target version",
-   "Runs the U files of applied versions, newest first, down to the target version (one "
-   "version by default); version 0 undoes everything.",
-   {{"target", 0, "N", "undo every version above N"},
-    {"steps", 0, "K", "undo the K newest versions"},
-    {"dry-run", 0, "", "print every version and server command it would run; change nothing"}},
-   {"mongoway undo --target 3", "mongoway undo --steps 2 --dry-run"}};
+                     "undo",
+                     {},
+                     "",
+                     "undo applied migrations down to a target version",
+                     "Runs the U files of applied versions, newest first, down to the target version (one "
+                     "version by default); version 0 undoes everything.",
+                     {{"target", 0, "N", "undo every version above N"},
+                      {"steps", 0, "K", "undo the K newest versions"},
+                      {"dry-run", 0, "", "print every version and server command it would run; change nothing"}},
+                     {"mongoway undo --target 3", "mongoway undo --steps 2 --dry-run"}};
 }
 
 CommandSpec info_command() {
   return CommandSpec{CommandId::info,
-   "info",
-   {"status"},
-   "",
-   "show every version and its state",
-   "Prints every version found in the files or the history with its state (pending, applied, "
-   "running, failed, undone, missing, baseline, ignored, future) and the current version.",
-   {},
-   {"mongoway info", "mongoway --verbose info"}};
+                     "info",
+                     {"status"},
+                     "",
+                     "show every version and its state",
+                     "Prints every version found in the files or the history with its state (pending, applied, "
+                     "running, failed, undone, missing, baseline, ignored, future) and the current version.",
+                     {},
+                     {"mongoway info", "mongoway --verbose info"}};
 }
 
 CommandSpec validate_command() {
   return CommandSpec{CommandId::validate,
-   "validate",
-   {},
-   "",
-   "check the files against the history",
-   "Checks the migration files and compares them with the history: checksum drift, missing "
-   "files, failed versions and out-of-order versions. Exits 3 when there is a problem.",
-   {},
-   {"mongoway validate"}};
+                     "validate",
+                     {},
+                     "",
+                     "check the files against the history",
+                     "Checks the migration files and compares them with the history: checksum drift, missing "
+                     "files, failed versions and out-of-order versions. Exits 3 when there is a problem.",
+                     {},
+                     {"mongoway validate"}};
 }
 
 CommandSpec baseline_command() {
   return CommandSpec{CommandId::baseline,
-   "baseline",
-   {},
-   "",
-   "mark an existing database as being at a version",
-   "Records version N as applied without running anything; refuses when the history already "
-   "has entries.",
-   {{"baseline-version", 0, "N", "the version to record (required)"},
-    {"description", 0, "TEXT", "description of the baseline entry"}},
-   {"mongoway baseline --baseline-version 4 --description \"existing schema\""}};
+                     "baseline",
+                     {},
+                     "",
+                     "mark an existing database as being at a version",
+                     "Records version N as applied without running anything; refuses when the history already "
+                     "has entries.",
+                     {{"baseline-version", 0, "N", "the version to record (required)"},
+                      {"description", 0, "TEXT", "description of the baseline entry"}},
+                     {"mongoway baseline --baseline-version 4 --description \"existing schema\""}};
 }
 
 CommandSpec repair_command() {
   return CommandSpec{CommandId::repair,
-   "repair",
-   {},
-   "",
-   "clear failed versions and realign checksums",
-   "Marks the entries of failed actions as repaired and realigns recorded checksums with the "
-   "files, printing every change before it makes any. Check the data of a failed version "
-   "before you run it.",
-   {{"dry-run", 0, "", "print the changes it would make; change nothing and take no lock"}},
-   {"mongoway repair --dry-run", "mongoway repair"}};
+                     "repair",
+                     {},
+                     "",
+                     "clear failed versions and realign checksums",
+                     "Marks the entries of failed actions as repaired and realigns recorded checksums with the "
+                     "files, printing every change before it makes any. Check the data of a failed version "
+                     "before you run it.",
+                     {{"dry-run", 0, "", "print the changes it would make; change nothing and take no lock"}},
+                     {"mongoway repair --dry-run", "mongoway repair"}};
 }
 
 CommandSpec clean_command() {
   return CommandSpec{CommandId::clean,
-   "clean",
-   {},
-   "",
-   "drop every collection of the database",
-   "Drops every collection of the target database, the history included. Refuses unless "
-   "--yes is given and clean_enabled is true (config file or MONGOWAY_CLEAN_ENABLED).",
-   {{"yes", 0, "", "confirm that every collection may be dropped"}},
-   {"MONGOWAY_CLEAN_ENABLED=true mongoway clean --yes"}};
+                     "clean",
+                     {},
+                     "",
+                     "drop every collection of the database",
+                     "Drops every collection of the target database, the history included. Refuses unless "
+                     "--yes is given and clean_enabled is true (config file or MONGOWAY_CLEAN_ENABLED).",
+                     {{"yes", 0, "", "confirm that every collection may be dropped"}},
+                     {"MONGOWAY_CLEAN_ENABLED=true mongoway clean --yes"}};
 }
 
 CommandSpec unlock_command() {
   return CommandSpec{CommandId::unlock,
-   "unlock",
-   {},
-   "",
-   "release a lock left by a dead process",
-   "Shows who held the lock and since when, then releases it.",
-   {},
-   {"mongoway unlock"}};
+                     "unlock",
+                     {},
+                     "",
+                     "release a lock left by a dead process",
+                     "Shows who held the lock and since when, then releases it.",
+                     {},
+                     {"mongoway unlock"}};
 }
 
 CommandSpec history_command() {
   return CommandSpec{CommandId::history,
-   "history",
-   {},
-   "",
-   "print the history log, newest first",
-   "Prints every entry of the history collection (migrate, undo, baseline and repair "
-   "actions), newest first.",
-   {{"limit", 0, "N", "print only the N newest entries"}},
-   {"mongoway history --limit 10"}};
+                     "history",
+                     {},
+                     "",
+                     "print the history log, newest first",
+                     "Prints every entry of the history collection (migrate, undo, baseline and repair "
+                     "actions), newest first.",
+                     {{"limit", 0, "N", "print only the N newest entries"}},
+                     {"mongoway history --limit 10"}};
 }
 
 CommandSpec lint_command() {
   return CommandSpec{CommandId::lint,
-   "lint",
-   {},
-   "",
-   "check the migration files without a server",
-   "Parses and validates every migration file and prints every problem. Exits 3 when there "
-   "is an error; warnings alone exit 0. Never connects.",
-   {},
-   {"mongoway lint", "mongoway lint -l db/migrations -l db/seeds"},
-   false};
+                     "lint",
+                     {},
+                     "",
+                     "check the migration files without a server",
+                     "Parses and validates every migration file and prints every problem. Exits 3 when there "
+                     "is an error; warnings alone exit 0. Never connects.",
+                     {},
+                     {"mongoway lint", "mongoway lint -l db/migrations -l db/seeds"},
+                     false};
 }
 
 CommandSpec new_command() {
   return CommandSpec{CommandId::new_,
-   "new",
-   {},
-   "<description>",
-   "create the next migration file and its undo file",
-   "Creates V<next>__<description>.json and U<next>__undo_<description>.json in the first "
-   "location, next being the highest existing version plus one. Spaces in the description "
-   "become underscores. Never connects.",
-   {{"no-undo", 0, "", "do not create the U file"}},
-   {"mongoway new \"add status field\"", "mongoway new add_orders --no-undo"},
-   false};
+                     "new",
+                     {},
+                     "<description>",
+                     "create the next migration file and its undo file",
+                     "Creates V<next>__<description>.json and U<next>__undo_<description>.json in the first "
+                     "location, next being the highest existing version plus one. Spaces in the description "
+                     "become underscores. Never connects.",
+                     {{"no-undo", 0, "", "do not create the U file"}},
+                     {"mongoway new \"add status field\"", "mongoway new add_orders --no-undo"},
+                     false};
 }
 
 CommandSpec help_command() {
   return CommandSpec{CommandId::help,
-   "help",
-   {},
-   "[command]",
-   "print usage of mongoway or of one command",
-   "Prints the usage of mongoway, or of one command with its options and an example.",
-   {},
-   {"mongoway help migrate"},
-   false};
+                     "help",
+                     {},
+                     "[command]",
+                     "print usage of mongoway or of one command",
+                     "Prints the usage of mongoway, or of one command with its options and an example.",
+                     {},
+                     {"mongoway help migrate"},
+                     false};
 }
 
 }  // namespace
 
 const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> table = {
-      migrate_command(), undo_command(),    info_command(),    validate_command(), baseline_command(), repair_command(),
+      migrate_command(), undo_command(),   info_command(),    validate_command(), baseline_command(), repair_command(),
       clean_command(),   unlock_command(), history_command(), lint_command(),     new_command(),      help_command()};
   return table;
 }
@@ -243,8 +241,7 @@ std::vector<std::string> command_names() {
 
 namespace {
 
-const OptionSpec* find_in(const std::vector<OptionSpec>& options, std::string_view long_name,
-                          char short_name) {
+const OptionSpec* find_in(const std::vector<OptionSpec>& options, std::string_view long_name, char short_name) {
   for (const auto& option : options) {
     if (!long_name.empty() && option.name == long_name) return &option;
     if (short_name != 0 && option.short_name == short_name) return &option;

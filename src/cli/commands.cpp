@@ -150,8 +150,9 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
     case CommandId::undo:
     case CommandId::baseline: {
       RunResult result = id == CommandId::migrate ? migrator.migrate(migrate_options)
-                         : id == CommandId::undo  ? migrator.undo(undo_options)
-                                                  : migrator.baseline(*baseline_version, line.value("description").value_or(""));
+                         : id == CommandId::undo
+                             ? migrator.undo(undo_options)
+                             : migrator.baseline(*baseline_version, line.value("description").value_or(""));
       progress.finish();
       reporter.warnings(result.warnings);
       reporter.run(name, database, result);
@@ -168,20 +169,11 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
       reporter.validate(database, result);
       return result.ok ? 0 : static_cast<int>(ExitCode::invalid);
     }
-    case CommandId::repair:
-      reporter.repair(database, migrator.repair(RepairOptions{dry_run}));
-      return 0;
-    case CommandId::clean:
-      reporter.clean(database, migrator.clean(line.has("yes")));
-      return 0;
-    case CommandId::unlock:
-      reporter.unlock(database, migrator.unlock());
-      return 0;
-    case CommandId::history:
-      reporter.history(database, migrator.history(limit));
-      return 0;
-    default:
-      return 0;
+    case CommandId::repair: reporter.repair(database, migrator.repair(RepairOptions{dry_run})); return 0;
+    case CommandId::clean: reporter.clean(database, migrator.clean(line.has("yes"))); return 0;
+    case CommandId::unlock: reporter.unlock(database, migrator.unlock()); return 0;
+    case CommandId::history: reporter.history(database, migrator.history(limit)); return 0;
+    default: return 0;
   }
 }
 
@@ -190,12 +182,9 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
 int run_command(const CommandLine& line, const Settings& settings, Reporter& reporter, Console& console) {
   if (line.command->id != CommandId::new_) check_no_arguments(line);
   switch (line.command->id) {
-    case CommandId::lint:
-      return run_lint(settings, reporter);
-    case CommandId::new_:
-      return run_new(line, settings, reporter);
-    default:
-      return run_with_migrator(line, settings, reporter, console);
+    case CommandId::lint: return run_lint(settings, reporter);
+    case CommandId::new_: return run_new(line, settings, reporter);
+    default: return run_with_migrator(line, settings, reporter, console);
   }
 }
 

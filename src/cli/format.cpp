@@ -45,8 +45,8 @@ std::tm utc_parts(std::chrono::system_clock::time_point time, int64_t& millis) {
 std::string iso8601_utc(std::chrono::system_clock::time_point time) {
   int64_t millis = 0;
   std::tm t = utc_parts(time, millis);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
-                     t.tm_hour, t.tm_min, t.tm_sec, millis);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour,
+                     t.tm_min, t.tm_sec, millis);
 }
 
 std::string text_utc(std::chrono::system_clock::time_point time) {

@@ -14,7 +14,8 @@ std::string bar(double fraction, int width) {
   if (fraction < 0) fraction = 0;
   if (fraction > 1) fraction = 1;
   int filled = static_cast<int>(fraction * width + 0.5);
-  return "[" + std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '-') + "]";
+  return "[" + std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '-') +
+         "]";
 }
 
 }  // namespace
@@ -70,14 +71,15 @@ void Progress::finish() {
 std::string Progress::render_locked() const {
   static const char* spinner = "|/-\\";
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - m_command_start).count();
-  std::string line = fmt::format("{} {}/{} {}", bar(m_total == 0 ? 0.0 : static_cast<double>(m_index) / static_cast<double>(m_total), 20),
-                                 m_index + 1, m_total, m_label);
+  std::string line = fmt::format(
+      "{} {}/{} {}", bar(m_total == 0 ? 0.0 : static_cast<double>(m_index) / static_cast<double>(m_total), 20),
+      m_index + 1, m_total, m_label);
   if (!m_command.empty()) line += "  " + m_command;
   if (m_docs_done > 0 || m_docs_total) {
     if (m_docs_total && *m_docs_total > 0) {
-      line += fmt::format("  {} {}/{} docs",
-                          bar(static_cast<double>(m_docs_done) / static_cast<double>(*m_docs_total), 10),
-                          group_digits(static_cast<int64_t>(m_docs_done)), group_digits(static_cast<int64_t>(*m_docs_total)));
+      line += fmt::format(
+          "  {} {}/{} docs", bar(static_cast<double>(m_docs_done) / static_cast<double>(*m_docs_total), 10),
+          group_digits(static_cast<int64_t>(m_docs_done)), group_digits(static_cast<int64_t>(*m_docs_total)));
     } else {
       line += fmt::format("  {} docs", group_digits(static_cast<int64_t>(m_docs_done)));
     }

@@ -1,6 +1,7 @@
 #include "cli/settings.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>  // environ
 
 #include <cctype>
 #include <charconv>
@@ -8,8 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-
-#include <unistd.h>  // environ
 
 #include "cli/config_file.hpp"
 #include "mongo/uri.hpp"
@@ -89,9 +88,10 @@ uint64_t parse_size(const Raw& raw, std::string_view key) {
   uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   std::string unit(end, text.data() + text.size());
-  static const std::map<std::string, uint64_t> units = {
-      {"", 1},       {"B", 1},       {"K", 1ull << 10}, {"KiB", 1ull << 10},
-      {"M", 1ull << 20}, {"MiB", 1ull << 20}, {"G", 1ull << 30}, {"GiB", 1ull << 30}};
+  static const std::map<std::string, uint64_t> units = {{"", 1},           {"B", 1},
+                                                        {"K", 1ull << 10}, {"KiB", 1ull << 10},
+                                                        {"M", 1ull << 20}, {"MiB", 1ull << 20},
+                                                        {"G", 1ull << 30}, {"GiB", 1ull << 30}};
   auto it = units.find(unit);
   if (ec != std::errc() || it == units.end() || value == 0 || value > UINT64_MAX / it->second) {
     bad_value(raw, key, "a size in bytes, e.g. 67108864 or 64MiB");
@@ -167,7 +167,8 @@ class Resolver {
       std::vector<std::string> values = spec->is_list ? split_list(entry.value) : std::vector{entry.value};
       if (spec->is_path) {
         for (auto& value : values) {
-          if (!value.empty() && fs::path(value).is_relative() && !dir.empty()) value = (dir / value).lexically_normal().string();
+          if (!value.empty() && fs::path(value).is_relative() && !dir.empty())
+            value = (dir / value).lexically_normal().string();
         }
       }
       m_raw[entry.key] = {values, origin_text};
@@ -228,10 +229,9 @@ class Resolver {
     config.lock_timeout = std::chrono::seconds(
         parse_integer(raw("lock_timeout"), "lock_timeout", 0, kMaxLockTimeout.count(),
                       fmt::format("a whole number of seconds from 0 to {}", kMaxLockTimeout.count())));
-    config.lock_ttl = std::chrono::seconds(
-        parse_integer(raw("lock_ttl"), "lock_ttl", kMinLockTtl.count(), kMaxLockTtl.count(),
-                      fmt::format("a whole number of seconds from {} to {}", kMinLockTtl.count(),
-                                  kMaxLockTtl.count())));
+    config.lock_ttl = std::chrono::seconds(parse_integer(
+        raw("lock_ttl"), "lock_ttl", kMinLockTtl.count(), kMaxLockTtl.count(),
+        fmt::format("a whole number of seconds from {} to {}", kMinLockTtl.count(), kMaxLockTtl.count())));
     const auto& transaction = raw("transaction");
     if (transaction.value() == "never") config.transaction = TransactionMode::never;
     else if (transaction.value() == "auto") config.transaction = TransactionMode::auto_;
@@ -257,15 +257,15 @@ class Resolver {
     auto password = find_password(password_origin);
     if (needs_server) {
       if (config.database.empty()) {
-        throw Error(ExitCode::usage,
-                    "no database given: use --database NAME, MONGOWAY_DATABASE, `database = NAME` in "
-                    "mongoway.conf, or name it in the URI (mongodb://host/NAME)");
+        throw Error(ExitCode::usage, "no database given: use --database NAME, MONGOWAY_DATABASE, `database = NAME` in "
+                                     "mongoway.conf, or name it in the URI (mongodb://host/NAME)");
       }
       if (password) config.uri = put_password_in_uri(config.uri, *password);
     }
     settings.secrets = uri_secrets(config.uri);
     if (password) settings.secrets.push_back(*password);
-    for (auto& value : script::secret_placeholder_values(config.placeholders)) settings.secrets.push_back(std::move(value));
+    for (auto& value : script::secret_placeholder_values(config.placeholders))
+      settings.secrets.push_back(std::move(value));
     show(settings, password_origin);
     return settings;
   }

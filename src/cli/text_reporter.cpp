@@ -84,8 +84,9 @@ class TextReporter final : public Reporter {
       (problem.is_error() ? errors : warnings)++;
     }
     if (result.ok) {
-      out += fmt::format("Validation of {} passed{}\n", database,
-                         warnings == 0 ? "" : fmt::format(" with {}", plural(static_cast<int64_t>(warnings), "warning")));
+      out += fmt::format(
+          "Validation of {} passed{}\n", database,
+          warnings == 0 ? "" : fmt::format(" with {}", plural(static_cast<int64_t>(warnings), "warning")));
     } else {
       out += fmt::format("Validation of {} failed: {}, {}\n", database, plural(static_cast<int64_t>(errors), "error"),
                          plural(static_cast<int64_t>(warnings), "warning"));
@@ -149,7 +150,8 @@ class TextReporter final : public Reporter {
   void clean(const std::string& database, const std::vector<std::string>& dropped) override {
     std::string out;
     for (const auto& name : dropped) out += "  dropped " + name + "\n";
-    out += fmt::format("Cleaned {}: {} dropped\n", database, plural(static_cast<int64_t>(dropped.size()), "collection"));
+    out += fmt::format("Cleaned {}: {} dropped\n", database,
+                       plural(static_cast<int64_t>(dropped.size()), "collection"));
     m_console.out(out);
   }
 
@@ -159,9 +161,10 @@ class TextReporter final : public Reporter {
       return;
     }
     const auto& holder = *result.released;
-    m_console.out(fmt::format("Released lock {} on {}, held by {} since {} UTC ({})\n", holder.lease, database,
-                              holder.owner, text_utc(holder.acquired),
-                              holder.expired ? "expired" : "lease was still live until " + text_utc(holder.expires) + " UTC"));
+    m_console.out(
+        fmt::format("Released lock {} on {}, held by {} since {} UTC ({})\n", holder.lease, database, holder.owner,
+                    text_utc(holder.acquired),
+                    holder.expired ? "expired" : "lease was still live until " + text_utc(holder.expires) + " UTC"));
   }
 
   void lint(const std::vector<std::string>& locations, const script::LoadResult& result) override {
@@ -171,9 +174,9 @@ class TextReporter final : public Reporter {
       out += diagnostic_line(diagnostic, m_console.out_style()) + "\n";
       (diagnostic.is_error() ? errors : warnings)++;
     }
-    std::string checked = fmt::format("Checked {} ({}) in {}",
-                                      plural(static_cast<int64_t>(result.migrations_found), "migration"),
-                                      plural(static_cast<int64_t>(result.files_read), "file"), fmt::join(locations, ", "));
+    std::string checked = fmt::format(
+        "Checked {} ({}) in {}", plural(static_cast<int64_t>(result.migrations_found), "migration"),
+        plural(static_cast<int64_t>(result.files_read), "file"), fmt::join(locations, ", "));
     if (errors == 0 && warnings == 0) {
       out += checked + ": no problems\n";
     } else {
@@ -216,12 +219,14 @@ class TextReporter final : public Reporter {
     if (!result.message.empty() && result.steps.empty()) return result.message;
     if (command == "baseline") return fmt::format("Baselined {} at version {}", database, result.to_version);
     if (result.steps.empty()) {
-      return result.direction == Direction::undo ? fmt::format("Nothing to undo in {} (version {})", database, result.to_version)
-                                                 : fmt::format("{} is up to date at version {}", database, result.to_version);
+      return result.direction == Direction::undo
+                 ? fmt::format("Nothing to undo in {} (version {})", database, result.to_version)
+                 : fmt::format("{} is up to date at version {}", database, result.to_version);
     }
     return fmt::format("{} {}: version {} -> {}, {} in {}", result.direction == Direction::undo ? "Undid" : "Migrated",
                        database, result.from_version, result.to_version,
-                       plural(static_cast<int64_t>(result.steps.size()), "version"), format_duration(result.total_time_ms));
+                       plural(static_cast<int64_t>(result.steps.size()), "version"),
+                       format_duration(result.total_time_ms));
   }
 
   void plan(const std::string& command, const std::string& database, const RunResult& result) {
@@ -234,7 +239,8 @@ class TextReporter final : public Reporter {
       for (const auto& command_plan : step.commands) {
         out += fmt::format("  {}. {} on {}", command_plan.index, style.paint(command_plan.name, Color::cyan),
                            command_plan.database);
-        if (command_plan.documents) out += fmt::format(", {}", plural(static_cast<int64_t>(*command_plan.documents), "document"));
+        if (command_plan.documents)
+          out += fmt::format(", {}", plural(static_cast<int64_t>(*command_plan.documents), "document"));
         if (command_plan.documents_file) out += " from " + *command_plan.documents_file;
         if (!command_plan.comment.empty()) out += style.paint("  # " + command_plan.comment, Color::gray);
         out += "\n     " + command_plan.command_json + "\n";

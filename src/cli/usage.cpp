@@ -106,11 +106,10 @@ void write_command(JsonWriter& json, const CommandSpec& command) {
 }  // namespace
 
 std::string general_usage() {
-  std::string out = fmt::format(
-      "mongoway {} - versioned migrations for MongoDB\n\n"
-      "Usage: mongoway [global options] <command> [command options]\n\n"
-      "Commands:\n",
-      version());
+  std::string out = fmt::format("mongoway {} - versioned migrations for MongoDB\n\n"
+                                "Usage: mongoway [global options] <command> [command options]\n\n"
+                                "Commands:\n",
+                                version());
   size_t width = 0;
   for (const auto& command : commands()) {
     std::string names(command.name);

@@ -14,8 +14,10 @@ namespace {
 
 // "N errors in the migration files; the first: …", or the only one.
 Error invalid_files(const std::vector<Diagnostic>& diagnostics) {
-  const size_t n = std::count_if(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) { return d.is_error(); });
-  const auto first = std::find_if(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) { return d.is_error(); });
+  const size_t n = std::count_if(diagnostics.begin(), diagnostics.end(),
+                                 [](const Diagnostic& d) { return d.is_error(); });
+  const auto first = std::find_if(diagnostics.begin(), diagnostics.end(),
+                                  [](const Diagnostic& d) { return d.is_error(); });
   return Error(ExitCode::invalid,
                n == 1 ? first->to_string()
                       : fmt::format("{} errors in the migration files; the first: {}", n, first->to_string()),
@@ -70,8 +72,8 @@ std::vector<Diagnostic> Engine::file_warnings() const {
 std::vector<plan::FileVersion> Engine::file_versions() const {
   std::vector<plan::FileVersion> out;
   for (const auto& m : files.migrations) {
-    out.push_back(plan::FileVersion{m.version(), m.description(), m.up.file.file_name, m.up.checksum,
-                                    m.undo.has_value()});
+    out.push_back(
+        plan::FileVersion{m.version(), m.description(), m.up.file.file_name, m.up.checksum, m.undo.has_value()});
   }
   return out;
 }
@@ -125,7 +127,8 @@ std::vector<Step> Engine::build_steps(const plan::Plan& p, Direction direction) 
     step.migration = find_migration(version);
     if (!step.migration) throw Error(ExitCode::invalid, fmt::format("version {} has no migration file", version));
     step.script = direction == Direction::migrate ? &step.migration->up : &*step.migration->undo;
-    for (const auto& cmd : step.script->commands) step.commands.emplace_back(&cmd, script::render(*step.script, cmd, ctx));
+    for (const auto& cmd : step.script->commands)
+      step.commands.emplace_back(&cmd, script::render(*step.script, cmd, ctx));
     step.transaction = wants_transaction(*step.script);
     if (step.transaction && !server().facts().supports_transactions) {
       throw Error(ExitCode::usage,

@@ -69,8 +69,7 @@ class Engine {
 
   // A command as the dry run and the listener show it: secret placeholder values masked.
   PlannedCommand shown(const script::Command& command, const script::ServerCommand& server) const;
-  model::HistoryEntry new_entry(int64_t rank, const script::Script& script, model::EntryType type,
-                                int64_t lease) const;
+  model::HistoryEntry new_entry(int64_t rank, const script::Script& script, model::EntryType type, int64_t lease) const;
   int64_t elapsed_ms(int64_t since_ns) const;
 
  private:

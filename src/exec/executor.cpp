@@ -158,12 +158,8 @@ WriteCounts run_server_command(port::Server& server, const script::ServerCommand
     case script::ReplyKind::write:
       return counts_of_reply(first_key(command.command),
                              server.send(command.database, command.command, port::Reply::write));
-    case script::ReplyKind::aggregate:
-      server.send(command.database, command.command, port::Reply::cursor);
-      return {};
-    case script::ReplyKind::plain:
-      server.send(command.database, command.command, port::Reply::plain);
-      return {};
+    case script::ReplyKind::aggregate: server.send(command.database, command.command, port::Reply::cursor); return {};
+    case script::ReplyKind::plain: server.send(command.database, command.command, port::Reply::plain); return {};
   }
   return {};
 }

@@ -4,8 +4,8 @@
 #include <functional>
 #include <optional>
 
-#include "port/server.hpp"
 #include "mongoway/migrator.hpp"
+#include "port/server.hpp"
 #include "script/render.hpp"
 
 namespace mongoway::exec {

@@ -101,8 +101,8 @@ void StepRunner::begin_step(size_t i) {
 
 StepResult StepRunner::run_step(size_t i) {
   const Step& step = m_steps[i];
-  model::HistoryEntry entry =
-      m_engine.new_entry(m_first_rank + static_cast<int64_t>(i), *step.script, m_type, m_lock.lease_id());
+  model::HistoryEntry entry = m_engine.new_entry(m_first_rank + static_cast<int64_t>(i), *step.script, m_type,
+                                                 m_lock.lease_id());
   StepResult r = describe_step(step, m_direction);
   if (m_engine.listener.step_started) m_engine.listener.step_started(r, i, m_steps.size());
   const int64_t started = m_engine.clock.now_ns();

@@ -284,8 +284,8 @@ class BsonWriter final : public json::Handler {
   Frame m_frames[kMaxDepth];
   bson_t m_children[kMaxDepth];
   int m_depth = 0;
-  std::string_view m_key;  // of the next value in the innermost document
-  bool m_pending = false;  // an object has begun whose first key is still to come
+  std::string_view m_key;          // of the next value in the innermost document
+  bool m_pending = false;          // an object has begun whose first key is still to come
   std::string_view m_pending_key;  // the key that object (or Extended JSON value) goes under
   char m_pending_buffer[16] = {};
   Wrap m_wrap = Wrap::none;

@@ -5,18 +5,18 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <mutex>
-#include <cstring>
-#include <filesystem>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
-#include "mongoway/error.hpp"
 #include "json/direct_bson.hpp"
 #include "json/extjson.hpp"
+#include "mongoway/error.hpp"
 #include "util/files.hpp"
 #include "util/parallel.hpp"
 #include "util/utf8.hpp"
@@ -191,17 +191,16 @@ bool DocumentStream::start() {
 
 bool DocumentStream::expect_end() {
   skip_whitespace();
-  if (!at_end()) return fail(m_where, "expected the end of the file after the array of documents, found " + found_text());
+  if (!at_end())
+    return fail(m_where, "expected the end of the file after the array of documents, found " + found_text());
   m_mode = Mode::finished;
   return !m_failed;
 }
 
 bool DocumentStream::next(bson::Document& out, bool* found, Diagnostic* err) {
-  const bool ok = next_text(
-      [&](std::string_view text, const json::Location& where, Diagnostic* problem) {
-        return convert(text, where, m_display, out, problem);
-      },
-      found);
+  const bool ok = next_text([&](std::string_view text, const json::Location& where,
+                                Diagnostic* problem) { return convert(text, where, m_display, out, problem); },
+                            found);
   if (!ok) *err = m_problem;
   return ok;
 }
@@ -227,7 +226,8 @@ bool DocumentStream::next_text(const TextSink& sink, bool* found) {
   if (m_count > 0 && !newline) {
     return fail(m_where, "expected one document per line, found " + found_text() + " after a document");
   }
-  if (peek() != '{') return fail(m_where, "expected a document (an object) at the start of a line, found " + found_text());
+  if (peek() != '{')
+    return fail(m_where, "expected a document (an object) at the start of a line, found " + found_text());
   *found = true;
   if (m_failed_guesses < kMaxFailedGuesses && take_line_as_document(sink)) return !m_failed;
   return read_object(sink);
@@ -375,7 +375,8 @@ bool DocumentStream::convert(std::string_view text, const json::Location& at, co
   }
   if (written) return check_size(out, at, display, err);
   // Extended JSON the direct conversion leaves to libbson.
-  if (!json::parse(text, options, &error)) return problem_at(display, json::rebase(error.where, at), error.message, err);
+  if (!json::parse(text, options, &error))
+    return problem_at(display, json::rebase(error.where, at), error.message, err);
   std::string message;
   auto doc = bson::Document::from_json_object(text, &message);
   if (!doc) {

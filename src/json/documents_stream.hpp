@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "bson/document.hpp"
-#include "mongoway/error.hpp"
 #include "json/json.hpp"
+#include "mongoway/error.hpp"
 #include "util/files.hpp"
 
 namespace mongoway::json {

@@ -40,8 +40,7 @@ const json::Member* nul_key(const json::Value& object) {
 
 }  // namespace
 
-std::optional<bson::Document> convert_object(std::string_view text, const json::Value& object,
-                                             ConversionError* err) {
+std::optional<bson::Document> convert_object(std::string_view text, const json::Value& object, ConversionError* err) {
   if (bson::Document direct; convert_direct(object, direct)) return direct;
   std::string message;
   auto doc = bson::Document::from_json_object(object.slice(text), &message);
@@ -65,7 +64,7 @@ std::optional<bson::Document> convert_object(std::string_view text, const json::
   if (const json::Member* member = nul_key(*culprit)) {
     err->where = member->key_begin;
     err->message = fmt::format("key \"{}\" holds U+0000 (NUL), which a BSON key cannot hold; remove it from the key",
-                                shown_key(member->key));
+                               shown_key(member->key));
     return std::nullopt;
   }
   err->where = culprit->begin;

@@ -21,7 +21,6 @@ struct ConversionError {
 // failure sets `err` to libbson's message at the innermost object or array
 // that libbson still rejects on its own, or, when that object has a key
 // holding U+0000 (which no BSON key can), to that key.
-std::optional<bson::Document> convert_object(std::string_view text, const json::Value& object,
-                                             ConversionError* err);
+std::optional<bson::Document> convert_object(std::string_view text, const json::Value& object, ConversionError* err);
 
 }  // namespace mongoway::json

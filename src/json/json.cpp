@@ -48,8 +48,8 @@ Location locate(std::string_view text, size_t offset) {
       line_start = i + 1;
     }
   }
-  loc.column = 1 + static_cast<int>(util::count_code_points(
-                       text.substr(line_start, std::min(offset, text.size()) - line_start)));
+  loc.column = 1 + static_cast<int>(
+                       util::count_code_points(text.substr(line_start, std::min(offset, text.size()) - line_start)));
   return loc;
 }
 

@@ -26,10 +26,10 @@ struct Member;
 
 struct Value {
   Kind kind = Kind::null;
-  Location begin;   // first byte of the value
-  size_t end = 0;   // one past its last byte
+  Location begin;  // first byte of the value
+  size_t end = 0;  // one past its last byte
   bool boolean = false;
-  std::string text;  // strings: the decoded value; numbers: as written
+  std::string text;             // strings: the decoded value; numbers: as written
   std::vector<Value> items;     // arrays
   std::vector<Member> members;  // objects, in the order written
 

@@ -34,12 +34,10 @@ bool is_connection_error(const bson_error_t& e) {
   switch (e.domain) {
     case MONGOC_ERROR_STREAM:
     case MONGOC_ERROR_SERVER_SELECTION:
-    case MONGOC_ERROR_SASL:
-      return true;
+    case MONGOC_ERROR_SASL: return true;
     case MONGOC_ERROR_CLIENT:
       return e.code == MONGOC_ERROR_CLIENT_AUTHENTICATE || e.code == MONGOC_ERROR_CLIENT_NO_ACCEPTABLE_PEER;
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -75,8 +73,7 @@ Client::Client(const ClientOptions& options)
   bson_error_t error;
   m_uri.reset(mongoc_uri_new_with_error(options.uri.c_str(), &error));
   if (!m_uri) {
-    throw Error(ExitCode::usage, fmt::format("invalid connection URI {}: {}", m_redacted_uri,
-                                             redact(error.message)));
+    throw Error(ExitCode::usage, fmt::format("invalid connection URI {}: {}", m_redacted_uri, redact(error.message)));
   }
   auto set_default = [&](const char* option, int32_t value) {
     if (!mongoc_uri_has_option(m_uri.get(), option)) mongoc_uri_set_option_as_int32(m_uri.get(), option, value);
@@ -100,8 +97,8 @@ Client::Client(const ClientOptions& options)
   }
   m_client.reset(mongoc_client_new_from_uri_with_error(m_uri.get(), &error));
   if (!m_client) {
-    throw Error(ExitCode::usage, fmt::format("cannot use connection URI {}: {}", m_redacted_uri,
-                                             redact(error.message)));
+    throw Error(ExitCode::usage,
+                fmt::format("cannot use connection URI {}: {}", m_redacted_uri, redact(error.message)));
   }
   mongoc_client_set_error_api(m_client.get(), MONGOC_ERROR_API_VERSION_2);
 }
@@ -167,7 +164,8 @@ void Client::fail(const char* what, const bson_error_t& error, const bson::Docum
   }
   // A server that needs credentials and got none (code 13, Unauthorized): an
   // authentication problem, not a failed command.
-  if (error.domain == MONGOC_ERROR_SERVER && error.code == 13 && message.find("requires authentication") != std::string::npos) {
+  if (error.domain == MONGOC_ERROR_SERVER && error.code == 13 &&
+      message.find("requires authentication") != std::string::npos) {
     throw Error(ExitCode::connection,
                 fmt::format("cannot authenticate to {}: {}; the server requires a user name and password (in the URI, "
                             "with --password-file or MONGOWAY_PASSWORD)",
@@ -184,9 +182,10 @@ bson::Document Client::write_options(const bson::Document& command) {
   bson::Document opts;
   if (m_session) return opts;  // run_raw attaches the session
   const mongoc_write_concern_t* wc = mongoc_client_get_write_concern(m_client.get());
-  if (wc == nullptr || mongoc_write_concern_is_default(wc) || bson_has_field(command.get(), "writeConcern")) return opts;
+  if (wc == nullptr || mongoc_write_concern_is_default(wc) || bson_has_field(command.get(), "writeConcern"))
+    return opts;
   std::unique_ptr<mongoc_write_concern_t, void (*)(mongoc_write_concern_t*)> copy(mongoc_write_concern_copy(wc),
-                                                                                 mongoc_write_concern_destroy);
+                                                                                  mongoc_write_concern_destroy);
   mongoc_write_concern_append(copy.get(), opts.mut());
   return opts;
 }
@@ -200,8 +199,8 @@ bson::Document Client::run_raw(const std::string& database, const bson::Document
   bson::Document reply;
   bson_destroy(reply.mut());  // mongoc_client_command_with_opts initialises the reply itself
   const auto sent = std::chrono::steady_clock::now();
-  bool ok = mongoc_client_command_with_opts(m_client.get(), database.c_str(), command.get(), nullptr,
-                                            opts.get(), reply.mut(), &error);
+  bool ok = mongoc_client_command_with_opts(m_client.get(), database.c_str(), command.get(), nullptr, opts.get(),
+                                            reply.mut(), &error);
   if (!ok) {
     const char* name = "command";
     bson_iter_t it;
@@ -236,13 +235,13 @@ bool Client::answers_ping() { return ask_admin("ping").has_value(); }
 // FerretDB and the connection closed at once, which is how FerretDB refuses a
 // BSON type it cannot store (Decimal128) without running anything.
 void Client::lost_reply(const char* name, std::chrono::milliseconds waited) {
-  const int32_t timeout_ms =
-      mongoc_uri_get_option_as_int32(m_uri.get(), MONGOC_URI_SOCKETTIMEOUTMS, MONGOC_DEFAULT_SOCKETTIMEOUTMS);
+  const int32_t timeout_ms = mongoc_uri_get_option_as_int32(m_uri.get(), MONGOC_URI_SOCKETTIMEOUTMS,
+                                                            MONGOC_DEFAULT_SOCKETTIMEOUTMS);
   const bool timed_out = waited.count() >= timeout_ms - timeout_ms / 10;
   if (!timed_out && is_ferretdb()) {
     throw port::ServerError(0, fmt::format("{} failed: the server closed the connection while running it "
-                                     "(it may not support a value or option in the command)",
-                                     name));
+                                           "(it may not support a value or option in the command)",
+                                           name));
   }
   const std::string how = timed_out ? fmt::format("no reply within socketTimeoutMS={} ms", timeout_ms)
                                     : fmt::format("the connection closed after {} ms", waited.count());
@@ -321,8 +320,7 @@ std::vector<bson::Document> Client::run_cursor(const std::string& database, cons
         id = bson_iter_as_int64(&cursor);
       } else if (strcmp(key, "ns") == 0 && BSON_ITER_HOLDS_UTF8(&cursor)) {
         ns = bson_iter_utf8(&cursor, nullptr);
-      } else if (strcmp(key, batch_key) == 0 && BSON_ITER_HOLDS_ARRAY(&cursor) &&
-                 bson_iter_recurse(&cursor, &batch)) {
+      } else if (strcmp(key, batch_key) == 0 && BSON_ITER_HOLDS_ARRAY(&cursor) && bson_iter_recurse(&cursor, &batch)) {
         while (bson_iter_next(&batch)) {
           if (!BSON_ITER_HOLDS_DOCUMENT(&batch)) continue;
           uint32_t len = 0;
@@ -422,8 +420,8 @@ void Client::with_transaction(const std::function<void()>& body) {
   if (!session) fail("starting a session", error, nullptr);
   TransactionContext context{&body, &m_transaction_error_reply, nullptr};
   m_session = session.get();
-  bool ok = mongoc_client_session_with_transaction(session.get(), transaction_callback, nullptr, &context,
-                                                   nullptr, &error);
+  bool ok = mongoc_client_session_with_transaction(session.get(), transaction_callback, nullptr, &context, nullptr,
+                                                   &error);
   m_session = nullptr;
   if (context.failure) std::rethrow_exception(context.failure);
   if (!ok) fail("transaction", error, nullptr);

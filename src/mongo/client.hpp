@@ -110,7 +110,7 @@ class Client {
   std::string m_redacted_uri;
   std::vector<std::string> m_secrets;
   std::unique_ptr<ServerInfo> m_info;
-  mongoc_client_session_t* m_session = nullptr;  // borrowed during with_transaction
+  mongoc_client_session_t* m_session = nullptr;             // borrowed during with_transaction
   std::optional<bson::Document> m_transaction_error_reply;  // of the command that failed inside it
   std::function<void(const std::string&, const std::string&)> m_observer;
   std::function<void(const bson::Document&)> m_sent_observer;

@@ -28,10 +28,10 @@ bson::Document delete_many_command(const std::string& collection, const bson::Do
                                         BCON_DOCUMENT(filter.get()), "limit", BCON_INT32(0), "}", "]"));
 }
 
-bson::Document find_command(const std::string& collection, const bson::Document& filter,
-                            const bson::Document& sort, int32_t limit) {
-  auto cmd = bson::Document::adopt(BCON_NEW("find", BCON_UTF8(collection.c_str()), "filter",
-                                            BCON_DOCUMENT(filter.get())));
+bson::Document find_command(const std::string& collection, const bson::Document& filter, const bson::Document& sort,
+                            int32_t limit) {
+  auto cmd = bson::Document::adopt(
+      BCON_NEW("find", BCON_UTF8(collection.c_str()), "filter", BCON_DOCUMENT(filter.get())));
   if (!sort.empty()) BSON_APPEND_DOCUMENT(cmd.mut(), "sort", sort.get());
   if (limit > 0) BSON_APPEND_INT32(cmd.mut(), "limit", limit);
   // The whole result in the first batch where the server allows it: one round trip.

@@ -19,8 +19,8 @@ bson::Document upsert_replace_command(const std::string& collection, const bson:
 // {delete: coll, deletes: [{q: filter, limit: 0}]}
 bson::Document delete_many_command(const std::string& collection, const bson::Document& filter);
 // {find: coll, filter, sort?, limit?, batchSize?}
-bson::Document find_command(const std::string& collection, const bson::Document& filter,
-                            const bson::Document& sort, int32_t limit = 0);
+bson::Document find_command(const std::string& collection, const bson::Document& filter, const bson::Document& sort,
+                            int32_t limit = 0);
 // {_id: id}
 bson::Document id_filter(int64_t id);
 // {listCollections: 1, nameOnly: true}

@@ -97,7 +97,8 @@ model::RunRecord run_from_document(const bson::Document& doc) {
     std::string_view key = bson_iter_key(&it);
     if (key == "lease") run.lease = bson_iter_as_int64(&it);
     else if (key == "first_rank") run.first_rank = bson_iter_as_int64(&it);
-    else if (key == "type") run.type = model::entry_type_from_string(get_string(it)).value_or(model::EntryType::migrate);
+    else if (key == "type")
+      run.type = model::entry_type_from_string(get_string(it)).value_or(model::EntryType::migrate);
     else if (key == "installed_by") run.installed_by = get_string(it);
     else if (key == "started" && BSON_ITER_HOLDS_DATE_TIME(&it))
       run.started = model::TimePoint(std::chrono::milliseconds(bson_iter_date_time(&it)));

@@ -5,10 +5,10 @@
 namespace mongoway::mongo {
 
 bson::Document lease_to_document(const port::Lease& lease) {
-  return bson::Document::adopt(BCON_NEW(
-      "_id", BCON_INT64(lease.id), "owner", BCON_UTF8(lease.owner.c_str()), "token", BCON_UTF8(lease.token.c_str()),
-      "acquired_at", BCON_DATE_TIME(lease.acquired_ms), "expires_at", BCON_DATE_TIME(lease.expires_ms), "released",
-      BCON_BOOL(lease.released)));
+  return bson::Document::adopt(BCON_NEW("_id", BCON_INT64(lease.id), "owner", BCON_UTF8(lease.owner.c_str()), "token",
+                                        BCON_UTF8(lease.token.c_str()), "acquired_at",
+                                        BCON_DATE_TIME(lease.acquired_ms), "expires_at",
+                                        BCON_DATE_TIME(lease.expires_ms), "released", BCON_BOOL(lease.released)));
 }
 
 port::Lease lease_from_document(const bson::Document& doc) {

@@ -78,8 +78,8 @@ std::vector<model::RunRecord> MongoServer::read_runs() {
 
 void MongoServer::ensure_history_indexes() {
   m_client->run(m_database, bson::Document::adopt(BCON_NEW("createIndexes", BCON_UTF8(m_history.c_str()), "indexes",
-                                                          "[", "{", "key", "{", "version", BCON_INT32(1), "}", "name",
-                                                          BCON_UTF8("version_1"), "}", "]")));
+                                                           "[", "{", "key", "{", "version", BCON_INT32(1), "}", "name",
+                                                           BCON_UTF8("version_1"), "}", "]")));
 }
 
 void MongoServer::append(const model::HistoryEntry& entry) {
@@ -103,9 +103,9 @@ void MongoServer::mark_repaired(const std::vector<int64_t>& ranks) {
   for (size_t i = 0; i < ranks.size(); ++i) BSON_APPEND_INT64(&in, std::to_string(i).c_str(), ranks[i]);
   bson_append_array_end(&id, &in);
   bson_append_document_end(filter.mut(), &id);
-  m_client->run_write(m_database, update_set_command(m_history, filter,
-                                                     bson::Document::adopt(BCON_NEW("repaired", BCON_BOOL(true))),
-                                                     /*multi=*/true));
+  m_client->run_write(
+      m_database, update_set_command(m_history, filter, bson::Document::adopt(BCON_NEW("repaired", BCON_BOOL(true))),
+                                     /*multi=*/true));
 }
 
 void MongoServer::record_run(const model::RunRecord& run) {

@@ -21,9 +21,7 @@ Diagnostic error(std::string file, std::string message) {
   return Diagnostic{Diagnostic::Severity::error, std::move(file), 0, 0, std::move(message)};
 }
 
-std::string label(const VersionStatus& v) {
-  return v.script.empty() ? fmt::format("version {}", v.version) : v.script;
-}
+std::string label(const VersionStatus& v) { return v.script.empty() ? fmt::format("version {}", v.version) : v.script; }
 
 // Failed versions block until `repair`. A version another live process is
 // running does not: the caller waits for the lock and plans again from the
@@ -199,10 +197,9 @@ Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::opti
   if (steps && *steps <= 0) throw Error(ExitCode::usage, "--steps must be a positive number");
   if (target) {
     if (*target < status.current_version) {
-      throw Error(ExitCode::usage,
-                  fmt::format("target version {} is below the current version {}; use `mongoway undo "
-                              "--target {}` to go down",
-                              *target, status.current_version, *target));
+      throw Error(ExitCode::usage, fmt::format("target version {} is below the current version {}; use `mongoway undo "
+                                               "--target {}` to go down",
+                                               *target, status.current_version, *target));
     }
     const auto* v = status.find(*target);
     if (*target != status.current_version && (!v || !v->has_file)) {
@@ -210,8 +207,7 @@ Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::opti
       for (const auto& s : status.versions) {
         if (s.has_file) latest = s.version;
       }
-      throw Error(ExitCode::usage,
-                  fmt::format("no migration file has version {} (the latest is {})", *target, latest));
+      throw Error(ExitCode::usage, fmt::format("no migration file has version {} (the latest is {})", *target, latest));
     }
   }
 
@@ -246,10 +242,9 @@ Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optiona
   if (steps && *steps <= 0) throw Error(ExitCode::usage, "--steps must be a positive number");
   if (target && *target < 0) throw Error(ExitCode::usage, "--target must be 0 or a version");
   if (target && *target > status.current_version) {
-    throw Error(ExitCode::usage,
-                fmt::format("target version {} is above the current version {}; use `mongoway migrate "
-                            "--target {}` to go up",
-                            *target, status.current_version, *target));
+    throw Error(ExitCode::usage, fmt::format("target version {} is above the current version {}; use `mongoway migrate "
+                                             "--target {}` to go up",
+                                             *target, status.current_version, *target));
   }
   const int64_t steps_wanted = steps ? *steps : (target ? INT64_MAX : 1);
   const int64_t floor = target ? *target : INT64_MIN;
@@ -289,8 +284,8 @@ Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optiona
   // The current version once these are undone: the highest applied version left.
   plan.to_version = 0;
   for (const auto& v : status.versions) {
-    const bool applied = v.state == State::applied || v.state == State::missing ||
-                         v.state == State::future || v.state == State::baseline;
+    const bool applied = v.state == State::applied || v.state == State::missing || v.state == State::future ||
+                         v.state == State::baseline;
     if (applied && std::find(plan.versions.begin(), plan.versions.end(), v.version) == plan.versions.end()) {
       plan.to_version = std::max(plan.to_version, v.version);
     }
@@ -329,14 +324,13 @@ std::vector<Diagnostic> check_history(const Status& status, bool out_of_order) {
                                                   v.version, status.current_version)));
         break;
       case State::future: {
-        Diagnostic d = error(v.script, fmt::format("version {} is applied but newer than every migration file",
-                                                   v.version));
+        Diagnostic d = error(v.script,
+                             fmt::format("version {} is applied but newer than every migration file", v.version));
         d.severity = Diagnostic::Severity::warning;
         out.push_back(d);
         break;
       }
-      default:
-        break;
+      default: break;
     }
   }
   return out;

@@ -48,8 +48,7 @@ struct Status {
 // `files` ascending by version; `history` in any order. `live_lease` is the
 // lease of the lock if a live process holds it: an unfinished entry written
 // under that lease is `running`, any other unfinished entry is `failed`.
-Status compute_status(const std::vector<FileVersion>& files,
-                      const std::vector<model::HistoryEntry>& history,
+Status compute_status(const std::vector<FileVersion>& files, const std::vector<model::HistoryEntry>& history,
                       std::optional<int64_t> live_lease);
 
 struct Plan {
@@ -62,8 +61,7 @@ struct Plan {
 // versions, versions below the current one without out_of_order). A version
 // that a live process is running is planned like a pending one, so that the
 // caller waits for the lock and plans again from what it then reads.
-Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps,
-                  bool out_of_order);
+Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps, bool out_of_order);
 
 // Default (no target, no steps): one step. Refuses before anything is undone
 // when a version in range has no undo file, was baselined, or is missing.

@@ -8,8 +8,7 @@ namespace {
 class SteadyClock final : public Clock {
  public:
   int64_t now_ns() override {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
   }
   void sleep_for(std::chrono::milliseconds duration) override { std::this_thread::sleep_for(duration); }

@@ -54,8 +54,8 @@ struct ServerFacts {
 // One lease of the lock collection (_id > 0; a run record's _id is minus its lease).
 struct Lease {
   int64_t id = 0;
-  std::string owner;  // user@host:pid
-  std::string token;  // random, known only to the process that took it
+  std::string owner;        // user@host:pid
+  std::string token;        // random, known only to the process that took it
   int64_t acquired_ms = 0;  // server clock
   int64_t expires_ms = 0;   // server clock
   bool released = false;

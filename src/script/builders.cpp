@@ -125,7 +125,8 @@ std::vector<ServerCommand> drop_collection(const BuildInput& in) {
 std::vector<ServerCommand> rename_collection(const BuildInput& in) {
   bson::Document command;
   bson::append_string(command, "renameCollection", in.context.database + "." + first_string(in.spec));
-  if (bson_iter_t to; bson::find_field(in.spec, "to", &to)) bson::append_string(command, "to", in.context.database + "." + bson::iter_string(to));
+  if (bson_iter_t to; bson::find_field(in.spec, "to", &to))
+    bson::append_string(command, "to", in.context.database + "." + bson::iter_string(to));
   copy_field(in.spec, command, "dropTarget");
   return one(make(std::string(kAdmin), std::move(command)));
 }

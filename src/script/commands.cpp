@@ -24,12 +24,18 @@ using namespace types;
 
 FieldSpec collation_field() { return FieldSpec{"collation", document}; }
 FieldSpec hint_field() { return FieldSpec{"hint", string | document}; }
-FieldSpec validation_level_field() { return FieldSpec{"validationLevel", string, false, Check::one_of_values, {"off", "strict", "moderate"}}; }
-FieldSpec validation_action_field() { return FieldSpec{"validationAction", string, false, Check::one_of_values, {"error", "warn"}}; }
+FieldSpec validation_level_field() {
+  return FieldSpec{"validationLevel", string, false, Check::one_of_values, {"off", "strict", "moderate"}};
+}
+FieldSpec validation_action_field() {
+  return FieldSpec{"validationAction", string, false, Check::one_of_values, {"error", "warn"}};
+}
 FieldSpec filter_field() { return FieldSpec{"filter", document, true}; }
 
 std::vector<CommandSpec> make_specs() {
   std::vector<FieldSpec> create_index_fields = index_fields();
+  // A table: one command a row, its fields wrapped as they read best.
+  // clang-format off
   std::vector<CommandSpec> specs = {
       {"createCollection", "collection",
        {{"capped", boolean}, {"size", number}, {"max", number}, {"validator", document}, validation_level_field(),
@@ -81,6 +87,7 @@ std::vector<CommandSpec> make_specs() {
       {"runCommand", "command", {}, {}, false, builders::run_command},
       {"adminCommand", "command", {}, {}, false, builders::admin_command},
   };
+  // clang-format on
   return specs;
 }
 

@@ -26,17 +26,17 @@ std::string expected_phrase(unsigned type_set);
 // A shape check beyond the BSON type.
 enum class Check {
   none,
-  non_empty,       // non-empty string, document or array
-  collection_name,  // a name a server takes for a collection: not empty, no NUL or '$', not "system."
-  one_of_values,   // a string from FieldSpec::values
-  index_key,       // {field: 1|-1|"text"|…}, at least one field
-  index_specs,     // createIndexes: non-empty array of index specifications
-  collmod_index,   // collMod's "index": {name|keyPattern, hidden, expireAfterSeconds, …}
-  pipeline,        // array of stages, each {"$stage": …}
-  update,          // update operators document, or a pipeline
-  replacement,     // a document without update operators
-  documents,       // non-empty array of documents
-  documents_file,  // a relative path, resolved and read by the loader
+  non_empty,         // non-empty string, document or array
+  collection_name,   // a name a server takes for a collection: not empty, no NUL or '$', not "system."
+  one_of_values,     // a string from FieldSpec::values
+  index_key,         // {field: 1|-1|"text"|…}, at least one field
+  index_specs,       // createIndexes: non-empty array of index specifications
+  collmod_index,     // collMod's "index": {name|keyPattern, hidden, expireAfterSeconds, …}
+  pipeline,          // array of stages, each {"$stage": …}
+  update,            // update operators document, or a pipeline
+  replacement,       // a document without update operators
+  documents,         // non-empty array of documents
+  documents_file,    // a relative path, resolved and read by the loader
   command_document,  // runCommand / adminCommand: a non-empty document
 };
 
@@ -66,7 +66,7 @@ struct CommandSpec {
   std::string_view target;
   std::vector<FieldSpec> fields;
   std::vector<std::vector<std::string_view>> exactly_one_of;  // e.g. {"name", "key"}
-  bool needs_a_field = false;  // collMod: at least one option
+  bool needs_a_field = false;                                 // collMod: at least one option
   Builder build = nullptr;
 };
 

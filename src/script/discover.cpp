@@ -89,8 +89,7 @@ bool list_location(const std::string& location, std::vector<ListedName>& names, 
       struct stat st {};
       symlink = ::lstat(join_path(location, name).c_str(), &st) != 0 || S_ISLNK(st.st_mode);
     }
-    const bool directory = entry->d_type == DT_DIR ||
-                           ((symlink || entry->d_type == DT_UNKNOWN) && is_directory(name));
+    const bool directory = entry->d_type == DT_DIR || ((symlink || entry->d_type == DT_UNKNOWN) && is_directory(name));
     // Subdirectories (e.g. of seed files) are not scanned; one named like a
     // migration file is listed, so that reading it reports the mistake.
     if (directory && !has_json_extension(name)) continue;
@@ -155,11 +154,10 @@ void report_duplicates(const std::vector<DiscoveredFile>& files, std::vector<Dia
       first = i;
       continue;
     }
-    out.push_back(make_diagnostic(
-        Diagnostic::Severity::error, files[i].path,
-        fmt::format("{} {} is defined twice: {} and {}; give one of them another version",
-                    files[i].name.kind == FileKind::migrate ? "version" : "undo of version", files[i].name.version,
-                    files[first].path, files[i].path)));
+    out.push_back(make_diagnostic(Diagnostic::Severity::error, files[i].path,
+                                  fmt::format("{} {} is defined twice: {} and {}; give one of them another version",
+                                              files[i].name.kind == FileKind::migrate ? "version" : "undo of version",
+                                              files[i].name.version, files[first].path, files[i].path)));
   }
 }
 

@@ -7,11 +7,11 @@
 #include <system_error>
 
 #include "bson/bson_util.hpp"
-#include "script/checksum.hpp"
-#include "script/commands.hpp"
 #include "json/documents_stream.hpp"
 #include "json/extjson.hpp"
 #include "json/json.hpp"
+#include "script/checksum.hpp"
+#include "script/commands.hpp"
 #include "script/placeholders.hpp"
 #include "script/render.hpp"
 #include "script/script.hpp"
@@ -27,8 +27,8 @@ namespace fs = std::filesystem;
 namespace {
 
 size_t count_errors(const std::vector<Diagnostic>& diagnostics) {
-  return static_cast<size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
-                                           [](const Diagnostic& d) { return d.is_error(); }));
+  return static_cast<size_t>(
+      std::count_if(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) { return d.is_error(); }));
 }
 
 // Appends a site for every string in `value` (at `path`) that uses a
@@ -165,14 +165,15 @@ class FileParser {
         if (value.kind == json::Kind::array) {
           commands = &value;
         } else {
-          add(value.begin, fmt::format("field \"commands\": expected an array of commands, got {}",
-                                       json::kind_name(value.kind)));
+          add(value.begin,
+              fmt::format("field \"commands\": expected an array of commands, got {}", json::kind_name(value.kind)));
         }
       } else if (member.key == "transaction") {
         if (value.kind == json::Kind::boolean) {
           m_script.transaction = value.boolean;
         } else {
-          add(value.begin, fmt::format("field \"transaction\": expected a boolean, got {}", json::kind_name(value.kind)));
+          add(value.begin,
+              fmt::format("field \"transaction\": expected a boolean, got {}", json::kind_name(value.kind)));
         }
       } else if (member.key == "comment") {
         if (value.kind != json::Kind::string) {
@@ -288,7 +289,7 @@ class FileParser {
   std::optional<fs::path> resolve_documents_file(const Command& command, const json::Value& value) {
     const std::string& relative = value.text;
     const fs::path directory = fs::path(m_file.path).parent_path().empty() ? fs::path(".")
-                                                                            : fs::path(m_file.path).parent_path();
+                                                                           : fs::path(m_file.path).parent_path();
     const fs::path location = m_file.location.empty() ? directory : fs::path(m_file.location);
     if (fs::path(relative).is_absolute()) {
       add_field_error(command, value.begin, "must be a path relative to the migration file's directory");
@@ -407,9 +408,9 @@ LoadResult load_all(const std::vector<std::string>& locations, const LoadOptions
   Discovery discovery = discover(locations);
   result.diagnostics = std::move(discovery.diagnostics);
   result.files_read = discovery.files.size();
-  result.migrations_found = static_cast<size_t>(std::count_if(
-      discovery.files.begin(), discovery.files.end(),
-      [](const DiscoveredFile& f) { return f.name.kind == FileKind::migrate; }));
+  result.migrations_found = static_cast<size_t>(
+      std::count_if(discovery.files.begin(), discovery.files.end(),
+                    [](const DiscoveredFile& f) { return f.name.kind == FileKind::migrate; }));
   // Files are independent: they are read and checked on several threads (one
   // per core, at most 8, at least 64 files each), and their results gathered
   // in discovery order, so the output is the same as one thread's.

@@ -78,8 +78,7 @@ bool write_new_file(const fs::path& path, const std::string& content, std::strin
                            : fmt::format("cannot create {}: {}", path.string(), std::strerror(errno));
     return false;
   }
-  if (std::fwrite(content.data(), 1, content.size(), file.get()) != content.size() ||
-      std::fflush(file.get()) != 0) {
+  if (std::fwrite(content.data(), 1, content.size(), file.get()) != content.size() || std::fflush(file.get()) != 0) {
     *err = fmt::format("cannot write {}: {}", path.string(), std::strerror(errno));
     return false;
   }

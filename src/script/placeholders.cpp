@@ -11,8 +11,7 @@ namespace mongoway::script {
 namespace {
 
 bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-         c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
 // Calls on_text(literal) and on_name(name) for the parts of `text`. "$${"
@@ -82,8 +81,7 @@ void collect_placeholders(std::string_view text, std::set<std::string>& names, b
       });
 }
 
-std::optional<std::string> replace_placeholders(std::string_view text,
-                                                const std::map<std::string, std::string>& values,
+std::optional<std::string> replace_placeholders(std::string_view text, const std::map<std::string, std::string>& values,
                                                 std::string* unknown) {
   std::string out;
   const bool ok = scan(

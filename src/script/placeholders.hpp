@@ -22,8 +22,7 @@ void collect_placeholders(std::string_view text, std::set<std::string>& names, b
 // `text` with every placeholder replaced and every "$${" turned into "${";
 // nullopt when a placeholder is not defined
 // (its name is then stored in `unknown`).
-std::optional<std::string> replace_placeholders(std::string_view text,
-                                                const std::map<std::string, std::string>& values,
+std::optional<std::string> replace_placeholders(std::string_view text, const std::map<std::string, std::string>& values,
                                                 std::string* unknown);
 
 // `doc` with placeholders replaced in every string value (keys are left alone).

@@ -47,9 +47,9 @@ std::vector<Diagnostic> missing_placeholders(const Script& script, const Command
 // `command` with its placeholders replaced, checked again as the server will
 // get it: the values the placeholders gave were not known when the file was
 // read. Problems go to `out` (nullopt when there is one).
-std::optional<bson::Document> substitute_checked(const Script& script, const Command& command,
-                                                 const CommandSpec& spec, const RenderContext& context,
-                                                 Diagnostic::Severity missing, std::vector<Diagnostic>& out) {
+std::optional<bson::Document> substitute_checked(const Script& script, const Command& command, const CommandSpec& spec,
+                                                 const RenderContext& context, Diagnostic::Severity missing,
+                                                 std::vector<Diagnostic>& out) {
   bool escaped = false;
   const auto used = placeholders_used(command, &escaped);
   if (used.empty() && !escaped) return command.spec;  // rendered as written, and validated as read
@@ -59,8 +59,9 @@ std::optional<bson::Document> substitute_checked(const Script& script, const Com
   }
   auto substituted = substitute_placeholders(command.spec, context.placeholders, nullptr);
   if (!substituted) return std::nullopt;  // not reached: every placeholder has a value
-  CommandSite site{script.file.path, nullptr, command.index, spec.name,
-                   json::Location{0, command.line, command.column}, &command.placeholder_sites};
+  CommandSite site{
+      script.file.path,          nullptr, command.index, spec.name, json::Location{0, command.line, command.column},
+      &command.placeholder_sites};
   const size_t before = out.size();
   validate_command(spec, *substituted, site, out);
   if (out.size() == before) return substituted;
@@ -87,8 +88,8 @@ std::vector<Diagnostic> check_render(const Script& script, const Command& comman
 std::vector<ServerCommand> render(const Script& script, const Command& command, const RenderContext& context) {
   const CommandSpec* spec = find_command(command.name);
   if (!spec) {
-    throw Error(ExitCode::invalid, fmt::format("{}: command {}: unknown command \"{}\"", script.file.path,
-                                               command.index, command.name));
+    throw Error(ExitCode::invalid,
+                fmt::format("{}: command {}: unknown command \"{}\"", script.file.path, command.index, command.name));
   }
   std::vector<Diagnostic> problems;
   auto substituted = substitute_checked(script, command, *spec, context, Diagnostic::Severity::error, problems);

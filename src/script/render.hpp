@@ -12,7 +12,7 @@
 namespace mongoway::script {
 
 struct RenderContext {
-  std::string database;  // the target database
+  std::string database;                             // the target database
   std::map<std::string, std::string> placeholders;  // ${name} -> value in string values
 };
 
@@ -40,8 +40,7 @@ struct ServerCommand {
 // placeholder gave is one the file could not hold (an empty or invalid
 // collection name, an unknown validationLevel, …): the command is validated
 // again once its placeholders are replaced.
-std::vector<ServerCommand> render(const Script& script, const Command& command,
-                                  const RenderContext& context);
+std::vector<ServerCommand> render(const Script& script, const Command& command, const RenderContext& context);
 
 // Every problem render() would throw for, without throwing: each placeholder
 // without a value (as a `missing` diagnostic: lint only warns), else each

@@ -35,8 +35,8 @@ struct DiscoveredFile {
 };
 
 struct Discovery {
-  std::vector<DiscoveredFile> files;     // sorted by (version, kind)
-  std::vector<Diagnostic> diagnostics;   // errors (duplicates, U without V, bad versions) and warnings
+  std::vector<DiscoveredFile> files;    // sorted by (version, kind)
+  std::vector<Diagnostic> diagnostics;  // errors (duplicates, U without V, bad versions) and warnings
 };
 
 // Scans each location (non-recursively, in a stable order).
@@ -47,13 +47,12 @@ Discovery discover(const std::vector<std::string>& locations);
 // name looks like a mistake (v1__x.json, V1_x.json, V1__x.JSON, V1__x.json.bak),
 // a warning is set in `warning`; when it is a migration name with an invalid
 // version (zero, not a number, overflows int64), an error is set in `error`.
-std::optional<FileName> parse_file_name(const std::string& file_name, std::string* warning,
-                                        std::string* error);
+std::optional<FileName> parse_file_name(const std::string& file_name, std::string* warning, std::string* error);
 
 // A string value of a command that holds ${name} placeholders, and where it
 // is in the file: problems that only its rendered value shows are reported there.
 struct PlaceholderSite {
-  std::vector<std::string> path;   // keys and array indices from the command object
+  std::vector<std::string> path;  // keys and array indices from the command object
   int line = 0;
   int column = 0;
   std::vector<std::string> names;  // the placeholders it uses, sorted
@@ -78,7 +77,7 @@ struct Command {
 
 struct Script {
   DiscoveredFile file;
-  std::string checksum;  // "sha256:<hex>", line endings normalised; includes documentsFile contents
+  std::string checksum;             // "sha256:<hex>", line endings normalised; includes documentsFile contents
   std::optional<bool> transaction;  // per-file "transaction" setting, if given
   std::vector<Command> commands;
 };

@@ -262,7 +262,8 @@ class Validator {
     }
     const auto present = [&](std::string_view name) { return std::find(seen.begin(), seen.end(), name) != seen.end(); };
     for (const auto& spec : fields) {
-      if (spec.required && !present(spec.name)) missing(path, fmt::format("missing required field \"{}\"", path_text(child(path, spec.name))));
+      if (spec.required && !present(spec.name))
+        missing(path, fmt::format("missing required field \"{}\"", path_text(child(path, spec.name))));
     }
     for (const auto& group : exactly_one_of) {
       std::vector<std::string_view> given;
@@ -270,7 +271,8 @@ class Validator {
         if (present(name)) given.push_back(name);
       }
       if (given.empty()) {
-        missing(path, fmt::format("{}one of the fields {} is required", path.empty() ? "" : fmt::format("field \"{}\": ", path_text(path)),
+        missing(path, fmt::format("{}one of the fields {} is required",
+                                  path.empty() ? "" : fmt::format("field \"{}\": ", path_text(path)),
                                   quoted_list(group, " or ")));
       } else if (given.size() > 1) {
         m_report.at_key(child(path, given[1]),

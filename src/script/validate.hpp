@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "bson/document.hpp"
+#include "json/json.hpp"
 #include "mongoway/error.hpp"
 #include "script/commands.hpp"
-#include "json/json.hpp"
 #include "script/script.hpp"
 
 namespace mongoway::script {

@@ -1,8 +1,8 @@
 #include "util/utf8.hpp"
 
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
 
 namespace mongoway::util {
 

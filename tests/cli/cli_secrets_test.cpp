@@ -81,13 +81,21 @@ TEST(CliSecrets, PasswordWithUnencodedDelimitersOrAMistypedSchemeIsNeverPrinted)
     std::vector<std::string> forbidden;
   };
   const std::vector<Case> cases = {
-      {"mongodb://user:pa?ss@127.0.0.1:1/db", 5, "cannot reach the server at mongodb://user:****@127.0.0.1:1/db",
+      {"mongodb://user:pa?ss@127.0.0.1:1/db",
+       5,
+       "cannot reach the server at mongodb://user:****@127.0.0.1:1/db",
        {"pa?ss", "ss@127"}},
-      {"mongodb://user:pa/ss@127.0.0.1:1/db", 2, "invalid connection URI mongodb://user:****@127.0.0.1:1/db",
+      {"mongodb://user:pa/ss@127.0.0.1:1/db",
+       2,
+       "invalid connection URI mongodb://user:****@127.0.0.1:1/db",
        {"pa/ss", "ss@127"}},
-      {"mongodb://user:first-part/second-part@127.0.0.1:1/db", 2, "mongodb://user:****@127.0.0.1:1/db",
+      {"mongodb://user:first-part/second-part@127.0.0.1:1/db",
+       2,
+       "mongodb://user:****@127.0.0.1:1/db",
        {"first-part", "second-part"}},
-      {"mongodb:/user:secretpw@127.0.0.1:1/db", 2, "invalid connection URI mongodb:/user:****@127.0.0.1:1/db",
+      {"mongodb:/user:secretpw@127.0.0.1:1/db",
+       2,
+       "invalid connection URI mongodb:/user:****@127.0.0.1:1/db",
        {"secretpw"}},
       {"mongodb+srv:/user:secretpw@127.0.0.1:1/db", 2, "mongodb+srv:/user:****@", {"secretpw"}},
       {"mongodb:user:secretpw@127.0.0.1:1/db", 2, "mongodb:user:****@", {"secretpw"}},
@@ -119,7 +127,8 @@ TEST(CliSecrets, CredentialUriOptionsAreNeverPrinted) {
     EXPECT_EQ(run.exit_code, 5) << mode << ": " << run.out << run.err;
     EXPECT_FALSE(contains(run.out + run.err, "TOPSECRET2")) << mode << ": " << run.out << run.err;
     EXPECT_TRUE(contains(run.err, "uri = mongodb://127.0.0.1:1/shop?authMechanism=MONGODB-AWS"
-                                  "&authMechanismProperties=****&")) << mode << ": " << run.err;
+                                  "&authMechanismProperties=****&"))
+        << mode << ": " << run.err;
     EXPECT_TRUE(contains(error_message(mode, run), "cannot reach the server at mongodb://127.0.0.1:1/shop?"
                                                    "authMechanism=MONGODB-AWS&authMechanismProperties=****&"))
         << mode << ": " << run.out << run.err;

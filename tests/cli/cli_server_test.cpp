@@ -182,10 +182,11 @@ TEST_F(ServerTest, AFailedMigrationExitsOneAndBlocksUntilRepair) {
   // The change is printed first, then made: the first line announces it.
   auto repair = mw({"repair"});
   EXPECT_EQ(repair.exit_code, 0) << repair.err;
-  EXPECT_EQ(repair.out,
-            "Repairing " + m_database + ": 1 change\n"
-            "  mark entry 2 (migrate of version 2, V2__seed_twice.json) as repaired: it failed\n"
-            "Repaired " + m_database + ": 1 change\n");
+  EXPECT_EQ(repair.out, "Repairing " + m_database +
+                            ": 1 change\n"
+                            "  mark entry 2 (migrate of version 2, V2__seed_twice.json) as repaired: it failed\n"
+                            "Repaired " +
+                            m_database + ": 1 change\n");
   EXPECT_EQ(json_of(mw({"info", "--output", "json"})).string("migrations.1.state"), "pending");
   auto nothing = mw({"repair", "--output", "json"});
   EXPECT_EQ(nothing.exit_code, 0) << nothing.err;
@@ -195,8 +196,7 @@ TEST_F(ServerTest, AFailedMigrationExitsOneAndBlocksUntilRepair) {
 
 TEST_F(ServerTest, RepairInJsonAnnouncesOnStderrAndReportsOnStdout) {
   fs::remove_all(m_dir / "migrations");
-  m_dir.write("migrations/V1__seed_twice.json",
-              R"([{"insertMany": "users", "documents": [{"_id": 1}, {"_id": 1}]}])");
+  m_dir.write("migrations/V1__seed_twice.json", R"([{"insertMany": "users", "documents": [{"_id": 1}, {"_id": 1}]}])");
   EXPECT_EQ(mw({"migrate"}).exit_code, 1);
   auto repair = mw({"repair", "--output", "json"});
   EXPECT_EQ(repair.exit_code, 0) << repair.err;
@@ -207,7 +207,8 @@ TEST_F(ServerTest, RepairInJsonAnnouncesOnStderrAndReportsOnStdout) {
   auto json = json_of(repair);
   EXPECT_FALSE(json.boolean("dry_run"));
   EXPECT_EQ(json.size("changes"), 1u);
-  EXPECT_EQ(json.string("changes.0"), "mark entry 1 (migrate of version 1, V1__seed_twice.json) as repaired: it failed");
+  EXPECT_EQ(json.string("changes.0"),
+            "mark entry 1 (migrate of version 1, V1__seed_twice.json) as repaired: it failed");
 }
 
 TEST_F(ServerTest, PlaceholdersComeFromTheCommandLineAndTheConfigurationFile) {
@@ -233,8 +234,9 @@ TEST_F(ServerTest, PlaceholdersComeFromTheCommandLineAndTheConfigurationFile) {
 TEST_F(ServerTest, ASecretPlaceholderIsNeverPrintedNorRecorded) {
   const std::string secret = "Hunter2Pw";
   fs::remove_all(m_dir / "migrations");
-  m_dir.write("migrations/V1__svc.json",
-              R"([{"insertOne": "accounts", "document": {"_id": "svc", "password": "${db_password}", "env": "${env}"}}])");
+  m_dir.write(
+      "migrations/V1__svc.json",
+      R"([{"insertOne": "accounts", "document": {"_id": "svc", "password": "${db_password}", "env": "${env}"}}])");
   // The server names the collection it cannot find: "ns does not exist: db.<value>".
   m_dir.write("migrations/V2__probe.json", R"([{"runCommand": {"listIndexes": "${db_password}"}}])");
   const std::vector<std::string> values{"--placeholder", "db_password=" + secret, "--placeholder", "env=prod"};
@@ -272,7 +274,8 @@ void write_large_seed(TempDir& dir) {
     }
     const std::string name = "data/items" + std::to_string(file) + ".jsonl";
     dir.write("migrations/" + name, lines);
-    commands += std::string(file == 0 ? "" : ",\n ") + "{\"insertMany\": \"items\", \"documentsFile\": \"" + name + "\"}";
+    commands += std::string(file == 0 ? "" : ",\n ") + "{\"insertMany\": \"items\", \"documentsFile\": \"" + name +
+                "\"}";
   }
   dir.write("migrations/V1__seed_items.json", commands + "]\n");
 }

@@ -187,8 +187,8 @@ TEST(Cli, BadOptionValuesAreUsageErrors) {
 }
 
 TEST(Cli, HelpCommandAndDashDashHelpPrintTheSameUsageWithAnExample) {
-  for (const char* command : {"migrate", "undo", "info", "validate", "baseline", "repair", "clean", "unlock",
-                              "history", "lint", "new", "help"}) {
+  for (const char* command : {"migrate", "undo", "info", "validate", "baseline", "repair", "clean", "unlock", "history",
+                              "lint", "new", "help"}) {
     auto help = mongoway({"help", command});
     auto dash = mongoway({command, "--help"});
     EXPECT_EQ(help.exit_code, 0) << command;
@@ -418,8 +418,8 @@ TEST(Cli, PrecedenceIsCommandLineThenEnvironmentThenFileThenDefault) {
   EXPECT_TRUE(contains(file.err, "(default)")) << file.err;
   EXPECT_TRUE(contains(file.err, "lock_ttl = 60")) << file.err;
 
-  auto env = mongoway({"-v", "lint"}, {.env = {{"MONGOWAY_LOCATIONS", "from_env"}, {"MONGOWAY_LOCK_TIMEOUT", "9"}},
-                                       .cwd = dir.path()});
+  auto env = mongoway({"-v", "lint"},
+                      {.env = {{"MONGOWAY_LOCATIONS", "from_env"}, {"MONGOWAY_LOCK_TIMEOUT", "9"}}, .cwd = dir.path()});
   EXPECT_TRUE(contains(env.out, "Checked 2 migrations")) << env.out;
   EXPECT_TRUE(contains(env.err, "(environment MONGOWAY_LOCATIONS)")) << env.err;
   EXPECT_TRUE(contains(env.err, "lock_timeout = 9")) << env.err;
@@ -457,8 +457,8 @@ TEST(Cli, PlaceholdersComeFromTheEnvironmentToo) {
   EXPECT_EQ(cli.exit_code, 0) << cli.out << cli.err;
 
   auto empty = mongoway({"lint"}, {.env = {{"MONGOWAY_PLACEHOLDER_lvl", ""}}, .cwd = dir.path()});
-  EXPECT_TRUE(contains(empty.out + empty.err, "got \"from_file\"")) << "an empty variable counts as unset: "
-                                                                      << empty.out << empty.err;
+  EXPECT_TRUE(contains(empty.out + empty.err, "got \"from_file\""))
+      << "an empty variable counts as unset: " << empty.out << empty.err;
 }
 
 TEST(Cli, ConfigurationPathsAreRelativeToTheFile) {

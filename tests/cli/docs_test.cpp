@@ -46,7 +46,8 @@ Interface read_interface() {
     }
     add_options(command + ".options");
   }
-  for (size_t k = 0; k < json->size("config_keys"); ++k) found.config_keys.push_back(json->string("config_keys." + std::to_string(k)));
+  for (size_t k = 0; k < json->size("config_keys"); ++k)
+    found.config_keys.push_back(json->string("config_keys." + std::to_string(k)));
   std::sort(found.options.begin(), found.options.end());
   found.options.erase(std::unique(found.options.begin(), found.options.end()), found.options.end());
   return found;
@@ -58,7 +59,9 @@ std::string roff_escaped(const std::string& text) {
   return out;
 }
 
-std::string source_file(const std::string& relative) { return read_file(std::string(MONGOWAY_SOURCE_DIR) + "/" + relative); }
+std::string source_file(const std::string& relative) {
+  return read_file(std::string(MONGOWAY_SOURCE_DIR) + "/" + relative);
+}
 
 bool has_program(const std::string& name) { return program({"sh", "-c", "command -v " + name}).exit_code == 0; }
 
@@ -82,7 +85,8 @@ TEST(Docs, ManPageDescribesEveryCommandOptionAndSetting) {
   }
   for (const auto& key : found.config_keys) {
     std::string name = key.substr(0, key.find('.') == std::string::npos ? key.size() : key.find('.') + 1);
-    EXPECT_TRUE(man.find("\n.B " + name + "\n") != std::string::npos || man.find("\n.BI " + name + " ") != std::string::npos)
+    EXPECT_TRUE(man.find("\n.B " + name + "\n") != std::string::npos ||
+                man.find("\n.BI " + name + " ") != std::string::npos)
         << "man page lacks the configuration key " << key;
     if (key.find('.') != std::string::npos) continue;
     std::string env = "MONGOWAY_";
@@ -99,10 +103,10 @@ TEST(Docs, ManPageDescribesEveryCommandOptionAndSetting) {
 
 TEST(Docs, ManPageDocumentsEveryMigrationCommand) {
   const std::string man = source_file("man/mongoway.1");
-  for (const char* command : {"createCollection", "dropCollection", "renameCollection", "createIndex", "createIndexes",
-                              "dropIndex", "collMod", "createView", "insertOne", "insertMany", "updateOne",
-                              "updateMany", "replaceOne", "deleteOne", "deleteMany", "aggregate", "runCommand",
-                              "adminCommand"}) {
+  for (const char* command :
+       {"createCollection", "dropCollection", "renameCollection", "createIndex", "createIndexes", "dropIndex",
+        "collMod", "createView", "insertOne", "insertMany", "updateOne", "updateMany", "replaceOne", "deleteOne",
+        "deleteMany", "aggregate", "runCommand", "adminCommand"}) {
     EXPECT_NE(man.find(std::string("{\"") + command + "\""), std::string::npos) << "no example of " << command;
   }
 }
@@ -138,9 +142,11 @@ TEST(Docs, CompletionsKnowEveryCommandAndOption) {
 }
 
 // Runs the bash completion function for a command line ending in an empty word.
-std::string bash_complete(const std::string& words, const std::string& cwd, const std::map<std::string, std::string>& env = {}) {
+std::string bash_complete(const std::string& words, const std::string& cwd,
+                          const std::map<std::string, std::string>& env = {}) {
   const std::string script = std::string(MONGOWAY_SOURCE_DIR) + "/scripts/completion/mongoway.bash";
-  std::string code = "source '" + script + "'; COMP_WORDS=(" + words + " ''); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); "
+  std::string code = "source '" + script + "'; COMP_WORDS=(" + words +
+                     " ''); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); "
                      "COMP_LINE=\"${COMP_WORDS[*]}\"; COMP_POINT=${#COMP_LINE}; _mongoway; echo \"${COMPREPLY[*]}\"";
   auto run = program({"bash", "-c", code}, {.env = env, .cwd = cwd});
   EXPECT_EQ(run.exit_code, 0) << run.err;

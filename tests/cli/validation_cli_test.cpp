@@ -27,9 +27,8 @@ class PlaceholderValidation : public ::testing::Test {
     // createCollection would fail. V2 is only ever refused (FerretDB has no
     // validationLevel), and with it V1, since every version of the plan is
     // rendered before the first is run.
-    m_dir.write("migrations/V1__ph.json",
-                "[{\"createCollection\": \"ph_a\"},\n"
-                " {\"insertOne\": \"${coll}\", \"document\": {\"a\": 1}}]");
+    m_dir.write("migrations/V1__ph.json", "[{\"createCollection\": \"ph_a\"},\n"
+                                          " {\"insertOne\": \"${coll}\", \"document\": {\"a\": 1}}]");
     m_dir.write("migrations/U1__undo_ph.json", "[{\"dropCollection\": \"${coll}\"}, {\"dropCollection\": \"ph_a\"}]");
     m_dir.write("migrations/V2__level.json", "[{\"createCollection\": \"ph_c\", \"validationLevel\": \"${lvl}\"}]");
   }

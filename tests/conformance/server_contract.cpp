@@ -19,10 +19,10 @@ std::string contract_case_name(const ::testing::TestParamInfo<ServerFactory>& in
 void PrintTo(const ServerFactory& factory, std::ostream* out) { *out << factory.name; }
 
 // Prints why the rest of a case is skipped (gtest only prints it on failure) and skips it.
-#define SKIP_BECAUSE(reason)                                         \
-  do {                                                               \
+#define SKIP_BECAUSE(reason)                                       \
+  do {                                                             \
     std::printf("[  SKIPPED ] %s\n", std::string(reason).c_str()); \
-    GTEST_SKIP() << (reason);                                        \
+    GTEST_SKIP() << (reason);                                      \
   } while (0)
 
 namespace {
@@ -438,8 +438,9 @@ TEST_P(ServerContract, DroppingTheHistoryCollectionEmptiesTheLog) {
 
 TEST_P(ServerContract, AnInsertReportsHowManyDocumentsItInserted) {
   server().send(database(), json(R"({"create": "users"})"), port::Reply::plain);
-  const auto reply = server().send(
-      database(), json(R"({"insert": "users", "documents": [{"_id": 1}, {"_id": 2}, {"_id": 3}]})"), port::Reply::write);
+  const auto reply = server().send(database(),
+                                   json(R"({"insert": "users", "documents": [{"_id": 1}, {"_id": 2}, {"_id": 3}]})"),
+                                   port::Reply::write);
   EXPECT_EQ(int_field(reply, "n"), 3);
 }
 
@@ -451,7 +452,8 @@ TEST_P(ServerContract, AnInsertMakesItsCollection) {
 TEST_P(ServerContract, AnUpdateThatMatchesNothingReportsZeroCounts) {
   server().send(database(), json(R"({"create": "users"})"), port::Reply::plain);
   const auto reply = server().send(
-      database(), json(R"({"update": "users", "updates": [{"q": {"_id": "none"}, "u": {"$set": {"a": 1}}, "multi": true}]})"),
+      database(),
+      json(R"({"update": "users", "updates": [{"q": {"_id": "none"}, "u": {"$set": {"a": 1}}, "multi": true}]})"),
       port::Reply::write);
   EXPECT_EQ(int_field(reply, "n"), 0);
   EXPECT_EQ(int_field(reply, "nModified"), 0);
@@ -562,11 +564,11 @@ TEST_P(ServerContract, ARealServersClockIsNearThisMachines) {
 
 // --- transactions
 
-#define SKIP_WITHOUT_TRANSACTIONS()                                                                     \
-  do {                                                                                                  \
-    if (!server().facts().supports_transactions) {                                                      \
-      SKIP_BECAUSE("the server has no transactions (needs a replica set: set MONGOWAY_TEST_URI)");      \
-    }                                                                                                   \
+#define SKIP_WITHOUT_TRANSACTIONS()                                                                \
+  do {                                                                                             \
+    if (!server().facts().supports_transactions) {                                                 \
+      SKIP_BECAUSE("the server has no transactions (needs a replica set: set MONGOWAY_TEST_URI)"); \
+    }                                                                                              \
   } while (0)
 
 TEST_P(ServerContract, ACommittedTransactionsSendsTakeEffect) {

@@ -36,9 +36,9 @@ struct FakeServer::State {
   int next_connection = 1;
   std::vector<FakeRequest> log;
 
-  std::map<int64_t, model::HistoryEntry> entries;  // by rank
-  std::map<int64_t, model::RunRecord> runs;        // by lease
-  std::map<int64_t, port::Lease> leases;           // by id
+  std::map<int64_t, model::HistoryEntry> entries;            // by rank
+  std::map<int64_t, model::RunRecord> runs;                  // by lease
+  std::map<int64_t, port::Lease> leases;                     // by id
   std::map<std::string, std::set<std::string>> collections;  // by database
   std::map<std::pair<std::string, std::string>, int64_t> inserted;
 
@@ -142,7 +142,8 @@ void FakeServer::check_faults(int64_t k, const std::string& op) {
   }
   if (m_state->transient_errors.erase(k) > 0) {
     if (!m_transaction) {
-      throw std::logic_error(fmt::format("transient_error_once({}): request {} ({}) is not in a transaction", k, k, op));
+      throw std::logic_error(
+          fmt::format("transient_error_once({}): request {} ({}) is not in a transaction", k, k, op));
     }
     m_transaction->doomed = true;
     throw FakeTransientError(112, fmt::format("WriteConflict at request {} ({}): TransientTransactionError", k, op));
@@ -152,8 +153,7 @@ void FakeServer::check_faults(int64_t k, const std::string& op) {
 // A reply lost after the request took effect. Called with the lock held.
 void FakeServer::after_effect(int64_t k, const std::string& op) {
   if (m_state->lost_replies.count(k) == 0) return;
-  throw Error(ExitCode::connection,
-              fmt::format("lost the reply to {} (request {}): its outcome is unknown", op, k));
+  throw Error(ExitCode::connection, fmt::format("lost the reply to {} (request {}): its outcome is unknown", op, k));
 }
 
 template <typename Effect>
@@ -340,15 +340,16 @@ bool upserts(const bson::Document& command) {
 // Commands the fake answers without changing anything it keeps.
 const std::set<std::string>& commands_without_effect() {
   static const std::set<std::string> names = {
-      "delete", "aggregate", "find", "count", "distinct", "collMod", "dropIndexes", "listIndexes",
-      "listCollections", "ping", "hello", "isMaster", "buildInfo", "serverStatus", "dbStats", "collStats",
-      "validate", "explain", "getMore", "killCursors", "getParameter", "setParameter", "compact"};
+      "delete",       "aggregate",       "find",     "count",   "distinct", "collMod",     "dropIndexes",
+      "listIndexes",  "listCollections", "ping",     "hello",   "isMaster", "buildInfo",   "serverStatus",
+      "dbStats",      "collStats",       "validate", "explain", "getMore",  "killCursors", "getParameter",
+      "setParameter", "compact"};
   return names;
 }
 
 const std::set<std::string>& commands_with_effect() {
-  static const std::set<std::string> names = {"create", "createIndexes", "insert", "update", "findAndModify",
-                                              "drop", "dropDatabase", "renameCollection"};
+  static const std::set<std::string> names = {"create",        "createIndexes", "insert",       "update",
+                                              "findAndModify", "drop",          "dropDatabase", "renameCollection"};
   return names;
 }
 

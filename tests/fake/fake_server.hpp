@@ -51,9 +51,9 @@ struct FakeServerOptions {
 
 // One request, as the server saw it.
 struct FakeRequest {
-  int64_t number = 0;  // 1-based, across every connection
-  int connection = 0;  // 0: the first; another() numbers the next ones 1, 2, ...
-  std::string op;      // the port's call ("append"), or "send:" + the command's name
+  int64_t number = 0;        // 1-based, across every connection
+  int connection = 0;        // 0: the first; another() numbers the next ones 1, 2, ...
+  std::string op;            // the port's call ("append"), or "send:" + the command's name
   std::string database;      // send: the command's database
   std::string command_json;  // send: the command, canonical Extended JSON
 };
@@ -117,8 +117,8 @@ class FakeServer final : public port::Server {
 
   // --- inspection (no request)
   std::vector<model::HistoryEntry> entries() const;  // ascending by rank
-  std::vector<model::RunRecord> runs() const;         // ascending by lease
-  std::vector<port::Lease> leases() const;            // ascending by id
+  std::vector<model::RunRecord> runs() const;        // ascending by lease
+  std::vector<port::Lease> leases() const;           // ascending by id
   std::vector<FakeRequest> requests() const;
   // The requests of one operation, in order.
   std::vector<FakeRequest> requests_of(const std::string& op) const;

@@ -17,11 +17,11 @@
 #include "cli/arguments.hpp"
 #include "cli/config_file.hpp"
 #include "cli/settings.hpp"
-#include "mongo/uri.hpp"
-#include "script/checksum.hpp"
 #include "json/direct_bson.hpp"
 #include "json/documents_stream.hpp"
 #include "json/json.hpp"
+#include "mongo/uri.hpp"
+#include "script/checksum.hpp"
 #include "script/placeholders.hpp"
 #include "script/render.hpp"
 #include "script/script.hpp"
@@ -99,10 +99,10 @@ void fuzz_config(std::string_view text) {
   cli::CommandLine line;
   line.values["config"] = {path};
   const cli::Environment env{[](const std::string& name) -> std::optional<std::string> {
-                                if (name == "MONGOWAY_PASSWORD") return std::string(kPassword);
-                                return std::nullopt;
-                              },
-                              nullptr};
+                               if (name == "MONGOWAY_PASSWORD") return std::string(kPassword);
+                               return std::nullopt;
+                             },
+                             nullptr};
   for (bool needs_server : {false, true}) {
     try {
       auto settings = cli::resolve_settings(line, env, needs_server);
@@ -111,7 +111,8 @@ void fuzz_config(std::string_view text) {
       }
     } catch (const Error& e) {
       check(e.code() == ExitCode::usage);
-      if (text.find("fuzz-Secret") == std::string_view::npos) check(std::string(e.what()).find("fuzz-Secret") == std::string::npos);
+      if (text.find("fuzz-Secret") == std::string_view::npos)
+        check(std::string(e.what()).find("fuzz-Secret") == std::string::npos);
     }
   }
   (void)mongo::database_in_uri(text);
@@ -167,8 +168,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (json::convert_direct(*dom, from_dom)) {
         const auto reference = bson::Document::from_json(text);
         check(reference.has_value() && reference->size_bytes() == from_dom.size_bytes() &&
-              std::memcmp(bson_get_data(reference->get()), bson_get_data(from_dom.get()), from_dom.size_bytes()) ==
-                  0);
+              std::memcmp(bson_get_data(reference->get()), bson_get_data(from_dom.get()), from_dom.size_bytes()) == 0);
       }
     }
   }

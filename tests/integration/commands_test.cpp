@@ -160,8 +160,8 @@ class Commands : public DatabaseTest {
   }
 
   bson::Document collection_info(const std::string& name) {
-    auto docs = client().run_cursor(
-        db, json(fmt::format(R"({{"listCollections": 1, "filter": {{"name": "{}"}}}})", name)));
+    auto docs = client().run_cursor(db,
+                                    json(fmt::format(R"({{"listCollections": 1, "filter": {{"name": "{}"}}}})", name)));
     if (docs.size() != 1) {
       ADD_FAILURE() << "no collection " << name;
       return {};
@@ -224,8 +224,9 @@ TEST_F(Commands, CreateCollectionPlainAndCappedWithSizeAndMax) {
   auto sent = planned(1);
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[0].command_json, R"({ "create" : "plain" })");
-  EXPECT_EQ(sent[1].command_json,
-            R"({ "create" : "ring", "capped" : true, "size" : { "$numberInt" : "4096" }, "max" : { "$numberInt" : "3" } })");
+  EXPECT_EQ(
+      sent[1].command_json,
+      R"({ "create" : "ring", "capped" : true, "size" : { "$numberInt" : "4096" }, "max" : { "$numberInt" : "3" } })");
   EXPECT_EQ(sent[1].database, db);
 
   auto r = migrate();
@@ -241,7 +242,8 @@ TEST_F(Commands, CreateCollectionPlainAndCappedWithSizeAndMax) {
   EXPECT_EQ(value(ring, "options.max"), "3");
   EXPECT_EQ(index_names("plain"), (std::vector<std::string>{"_id_"}));
 
-  version(2, "fill_ring", R"([{"insertMany": "ring", "documents": [{"_id": 1}, {"_id": 2}, {"_id": 3}, {"_id": 4}, {"_id": 5}]}])");
+  version(2, "fill_ring",
+          R"([{"insertMany": "ring", "documents": [{"_id": 1}, {"_id": 2}, {"_id": 3}, {"_id": 4}, {"_id": 5}]}])");
   auto r2 = migrate();
   ASSERT_EQ(r2.steps.size(), 1u);
   EXPECT_EQ(r2.steps[0].counts.inserted, 5);
@@ -261,18 +263,22 @@ TEST_F(Commands, CreateCollectionThatExistsReportsTheServerError) {
 }
 
 TEST_F(Commands, CreateCollectionWithValidator) {
-  version(1, "validated", fmt::format(R"([{}, {{"createCollection": "people",
+  version(1, "validated",
+          fmt::format(R"([{}, {{"createCollection": "people",
     "validator": {{"$jsonSchema": {{"bsonType": "object", "required": ["name"]}}}},
-    "validationLevel": "strict", "validationAction": "error"}}])", kPing));
+    "validationLevel": "strict", "validationAction": "error"}}])",
+                      kPing));
   if (ferretdb()) {
     expect_rejected(1, 2, "createCollection",
                     {"create failed", "support for field \"validator\"", "is not implemented yet", "(code 238)"});
     EXPECT_EQ(collections(), (std::vector<std::string>{"mongoway_history", "mongoway_history_lock"}));
-    MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 rejects create with a validator (238 NotImplemented): validation is not checked");
+    MONGOWAY_SKIP_BECAUSE(
+        "FerretDB 1.24 rejects create with a validator (238 NotImplemented): validation is not checked");
   }
   migrate();
   auto info = collection_info("people");
-  EXPECT_EQ(value(info, "options.validator"), relaxed(R"({"$jsonSchema": {"bsonType": "object", "required": ["name"]}})"));
+  EXPECT_EQ(value(info, "options.validator"),
+            relaxed(R"({"$jsonSchema": {"bsonType": "object", "required": ["name"]}})"));
   EXPECT_EQ(value(info, "options.validationLevel"), "\"strict\"");
   EXPECT_EQ(value(info, "options.validationAction"), "\"error\"");
   // The validator is in force: a document without a name is refused.
@@ -281,11 +287,14 @@ TEST_F(Commands, CreateCollectionWithValidator) {
 }
 
 TEST_F(Commands, CreateCollectionWithCollation) {
-  version(1, "collated", fmt::format(R"([{}, {{"createCollection": "names", "collation": {{"locale": "fr", "strength": 2}}}}])", kPing));
+  version(
+      1, "collated",
+      fmt::format(R"([{}, {{"createCollection": "names", "collation": {{"locale": "fr", "strength": 2}}}}])", kPing));
   if (ferretdb()) {
     expect_rejected(1, 2, "createCollection",
                     {"create failed", "support for field \"collation\"", "is not implemented yet", "(code 238)"});
-    MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 rejects create with a collation (238 NotImplemented): collations are not checked");
+    MONGOWAY_SKIP_BECAUSE(
+        "FerretDB 1.24 rejects create with a collation (238 NotImplemented): collations are not checked");
   }
   migrate();
   auto info = collection_info("names");
@@ -294,8 +303,10 @@ TEST_F(Commands, CreateCollectionWithCollation) {
 }
 
 TEST_F(Commands, CreateCollectionTimeseries) {
-  version(1, "timeseries", fmt::format(R"([{}, {{"createCollection": "weather",
-    "timeseries": {{"timeField": "ts", "metaField": "sensor", "granularity": "hours"}}, "expireAfterSeconds": 86400}}])", kPing));
+  version(1, "timeseries",
+          fmt::format(R"([{}, {{"createCollection": "weather",
+    "timeseries": {{"timeField": "ts", "metaField": "sensor", "granularity": "hours"}}, "expireAfterSeconds": 86400}}])",
+                      kPing));
   if (ferretdb()) {
     expect_rejected(1, 2, "createCollection",
                     {"create failed", "support for field \"timeseries\"", "is not implemented yet", "(code 238)"});
@@ -308,7 +319,9 @@ TEST_F(Commands, CreateCollectionTimeseries) {
   EXPECT_EQ(value(info, "options.timeseries.timeField"), "\"ts\"");
   EXPECT_EQ(value(info, "options.timeseries.metaField"), "\"sensor\"");
   EXPECT_EQ(value(info, "options.expireAfterSeconds"), "86400");
-  version(2, "reading", R"([{"insertOne": "weather", "document": {"ts": {"$date": "2024-01-15T09:00:00Z"}, "sensor": 7, "t": 21.5}}])");
+  version(
+      2, "reading",
+      R"([{"insertOne": "weather", "document": {"ts": {"$date": "2024-01-15T09:00:00Z"}, "sensor": 7, "t": 21.5}}])");
   EXPECT_EQ(migrate().steps[0].counts.inserted, 1);
   EXPECT_EQ(server_count("weather"), 1);
 }
@@ -317,8 +330,9 @@ TEST_F(Commands, CreateCollectionClusteredIndex) {
   version(1, "clustered", R"([{"createCollection": "events", "clusteredIndex": {"key": {"_id": 1}, "unique": true}}])");
   auto sent = planned(1);
   ASSERT_EQ(sent.size(), 1u);
-  EXPECT_EQ(sent[0].command_json,
-            R"({ "create" : "events", "clusteredIndex" : { "key" : { "_id" : { "$numberInt" : "1" } }, "unique" : true } })");
+  EXPECT_EQ(
+      sent[0].command_json,
+      R"({ "create" : "events", "clusteredIndex" : { "key" : { "_id" : { "$numberInt" : "1" } }, "unique" : true } })");
   if (!ferretdb() && !version_at_least(client(), 5, 3)) MONGOWAY_SKIP_BECAUSE("clustered collections need MongoDB 5.3");
   migrate();
   auto info = collection_info("events");
@@ -358,8 +372,7 @@ TEST_F(Commands, RenameCollectionKeepsDocumentsAndIndexes) {
   auto sent = planned(2);
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].database, "admin");
-  EXPECT_EQ(sent[0].command_json,
-            fmt::format(R"({{ "renameCollection" : "{0}.src", "to" : "{0}.dst" }})", db));
+  EXPECT_EQ(sent[0].command_json, fmt::format(R"({{ "renameCollection" : "{0}.src", "to" : "{0}.dst" }})", db));
   migrate();
   EXPECT_EQ(collections(), (std::vector<std::string>{"dst", "mongoway_history", "mongoway_history_lock"}));
   EXPECT_EQ(rows("dst"), expected_rows({R"({"_id": 1, "sku": "A"})", R"({"_id": 2, "sku": "B"})"}));
@@ -374,14 +387,16 @@ TEST_F(Commands, RenameCollectionOntoAnExistingOneFailsWithoutDropTarget) {
 }
 
 TEST_F(Commands, RenameCollectionWithDropTarget) {
-  setup(R"([{"insertOne": "src", "document": {"_id": 1, "from": "src"}}, {"insertOne": "dst", "document": {"_id": 2}}])");
+  setup(
+      R"([{"insertOne": "src", "document": {"_id": 1, "from": "src"}}, {"insertOne": "dst", "document": {"_id": 2}}])");
   version(2, "rename", fmt::format(R"([{}, {{"renameCollection": "src", "to": "dst", "dropTarget": true}}])", kPing));
   EXPECT_EQ(planned(2).at(1).command_json,
             fmt::format(R"({{ "renameCollection" : "{0}.src", "to" : "{0}.dst", "dropTarget" : true }})", db));
   if (ferretdb()) {
-    expect_rejected(2, 2, "renameCollection",
-                    {"renameCollection failed",
-                     "support for field \"dropTarget\" with non-default value true is not implemented yet", "(code 238)"});
+    expect_rejected(
+        2, 2, "renameCollection",
+        {"renameCollection failed",
+         "support for field \"dropTarget\" with non-default value true is not implemented yet", "(code 238)"});
     MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 rejects renameCollection with dropTarget:true (238 NotImplemented)");
   }
   migrate();
@@ -392,7 +407,8 @@ TEST_F(Commands, RenameCollectionWithDropTarget) {
 // ============================================================ createIndex / createIndexes / dropIndex
 
 TEST_F(Commands, CreateIndexUniqueCompoundAndDefaultNames) {
-  setup(R"([{"insertMany": "users", "documents": [{"_id": 1, "email": "a@x", "age": 30}, {"_id": 2, "email": "b@x", "age": 40}]}])");
+  setup(
+      R"([{"insertMany": "users", "documents": [{"_id": 1, "email": "a@x", "age": 30}, {"_id": 2, "email": "b@x", "age": 40}]}])");
   version(2, "indexes", R"([
     {"createIndex": "users", "key": {"email": 1}, "unique": true},
     {"createIndex": "users", "key": {"email": 1, "age": -1}},
@@ -400,12 +416,15 @@ TEST_F(Commands, CreateIndexUniqueCompoundAndDefaultNames) {
   ])");
   auto sent = planned(2);
   ASSERT_EQ(sent.size(), 3u);
-  EXPECT_EQ(sent[0].command_json,
-            R"({ "createIndexes" : "users", "indexes" : [ { "key" : { "email" : { "$numberInt" : "1" } }, "name" : "email_1", "unique" : true } ] })");
-  EXPECT_EQ(sent[1].command_json,
-            R"({ "createIndexes" : "users", "indexes" : [ { "key" : { "email" : { "$numberInt" : "1" }, "age" : { "$numberInt" : "-1" } }, "name" : "email_1_age_-1" } ] })");
-  EXPECT_EQ(sent[2].command_json,
-            R"({ "createIndexes" : "users", "indexes" : [ { "key" : { "age" : { "$numberInt" : "1" } }, "name" : "by_age" } ] })");
+  EXPECT_EQ(
+      sent[0].command_json,
+      R"({ "createIndexes" : "users", "indexes" : [ { "key" : { "email" : { "$numberInt" : "1" } }, "name" : "email_1", "unique" : true } ] })");
+  EXPECT_EQ(
+      sent[1].command_json,
+      R"({ "createIndexes" : "users", "indexes" : [ { "key" : { "email" : { "$numberInt" : "1" }, "age" : { "$numberInt" : "-1" } }, "name" : "email_1_age_-1" } ] })");
+  EXPECT_EQ(
+      sent[2].command_json,
+      R"({ "createIndexes" : "users", "indexes" : [ { "key" : { "age" : { "$numberInt" : "1" } }, "name" : "by_age" } ] })");
   migrate();
   EXPECT_EQ(index_names("users"), (std::vector<std::string>{"_id_", "by_age", "email_1", "email_1_age_-1"}));
   auto email = index_spec("users", "email_1");
@@ -416,15 +435,17 @@ TEST_F(Commands, CreateIndexUniqueCompoundAndDefaultNames) {
   EXPECT_EQ(value(compound, "unique"), "<missing>");
   EXPECT_EQ(value(index_spec("users", "by_age"), "key"), relaxed(R"({"age": 1})"));
   // The unique index is in force.
-  version(3, "duplicate", fmt::format(R"([{}, {{"insertOne": "users", "document": {{"_id": 3, "email": "a@x"}}}}])", kPing));
+  version(3, "duplicate",
+          fmt::format(R"([{}, {{"insertOne": "users", "document": {{"_id": 3, "email": "a@x"}}}}])", kPing));
   expect_rejected(3, 2, "insertOne", {"E11000", "(code 11000"});
 }
 
 TEST_F(Commands, CreateIndexSparse) {
   setup(R"([{"insertMany": "people", "documents": [{"_id": 1, "nick": "al"}, {"_id": 2}]}])");
   version(2, "sparse", R"([{"createIndex": "people", "key": {"nick": 1}, "sparse": true}])");
-  EXPECT_EQ(planned(2).at(0).command_json,
-            R"({ "createIndexes" : "people", "indexes" : [ { "key" : { "nick" : { "$numberInt" : "1" } }, "name" : "nick_1", "sparse" : true } ] })");
+  EXPECT_EQ(
+      planned(2).at(0).command_json,
+      R"({ "createIndexes" : "people", "indexes" : [ { "key" : { "nick" : { "$numberInt" : "1" } }, "name" : "nick_1", "sparse" : true } ] })");
   migrate();
   EXPECT_EQ(index_names("people"), (std::vector<std::string>{"_id_", "nick_1"}));
   auto spec = index_spec("people", "nick_1");
@@ -438,9 +459,12 @@ TEST_F(Commands, CreateIndexSparse) {
 }
 
 TEST_F(Commands, CreateIndexPartialFilterExpression) {
-  setup(R"([{"insertMany": "orders", "documents": [{"_id": 1, "status": "open", "n": 1}, {"_id": 2, "status": "done", "n": 1}]}])");
-  version(2, "partial", fmt::format(R"([{}, {{"createIndex": "orders", "key": {{"n": 1}}, "unique": true,
-    "partialFilterExpression": {{"status": "open"}}}}])", kPing));
+  setup(
+      R"([{"insertMany": "orders", "documents": [{"_id": 1, "status": "open", "n": 1}, {"_id": 2, "status": "done", "n": 1}]}])");
+  version(2, "partial",
+          fmt::format(R"([{}, {{"createIndex": "orders", "key": {{"n": 1}}, "unique": true,
+    "partialFilterExpression": {{"status": "open"}}}}])",
+                      kPing));
   if (ferretdb()) {
     expect_rejected(2, 2, "createIndex", {"partialFilterExpression", "is not implemented yet", "(code 238)"});
     EXPECT_EQ(index_names("orders"), (std::vector<std::string>{"_id_"}));
@@ -457,7 +481,8 @@ TEST_F(Commands, CreateIndexPartialFilterExpression) {
 
 TEST_F(Commands, CreateIndexTtl) {
   setup(R"([{"insertOne": "sessions", "document": {"_id": 1, "at": {"$date": "2024-01-15T09:00:00Z"}}}])");
-  version(2, "ttl", fmt::format(R"([{}, {{"createIndex": "sessions", "key": {{"at": 1}}, "expireAfterSeconds": 3600}}])", kPing));
+  version(2, "ttl",
+          fmt::format(R"([{}, {{"createIndex": "sessions", "key": {{"at": 1}}, "expireAfterSeconds": 3600}}])", kPing));
   if (ferretdb()) {
     expect_rejected(2, 2, "createIndex", {"expireAfterSeconds", "is not implemented yet", "(code 238)"});
     MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 has no TTL indexes: expireAfterSeconds is rejected (238 NotImplemented)");
@@ -481,7 +506,11 @@ TEST_F(Commands, CreateIndexHidden) {
 
 TEST_F(Commands, CreateIndexCollation) {
   setup(R"([{"insertOne": "names", "document": {"_id": 1, "name": "Émile"}}])");
-  version(2, "collation", fmt::format(R"([{}, {{"createIndex": "names", "key": {{"name": 1}}, "collation": {{"locale": "fr", "strength": 1}}}}])", kPing));
+  version(
+      2, "collation",
+      fmt::format(
+          R"([{}, {{"createIndex": "names", "key": {{"name": 1}}, "collation": {{"locale": "fr", "strength": 1}}}}])",
+          kPing));
   if (ferretdb()) {
     expect_rejected(2, 2, "createIndex", {"collation", "is not implemented yet", "(code 238)"});
     MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 rejects index collations (238 NotImplemented)");
@@ -493,14 +522,19 @@ TEST_F(Commands, CreateIndexCollation) {
 }
 
 TEST_F(Commands, CreateIndexText) {
-  setup(R"([{"insertMany": "posts", "documents": [{"_id": 1, "title": "hello world", "lang": "english"}, {"_id": 2, "title": "other"}]}])");
-  version(2, "text", fmt::format(R"([{}, {{"createIndex": "posts", "key": {{"title": "text"}}, "weights": {{"title": 10}},
-    "default_language": "english", "language_override": "lang"}}])", kPing));
-  EXPECT_EQ(planned(2).at(1).command_json,
-            R"({ "createIndexes" : "posts", "indexes" : [ { "key" : { "title" : "text" }, "name" : "title_text", "weights" : { "title" : { "$numberInt" : "10" } }, "default_language" : "english", "language_override" : "lang" } ] })");
+  setup(
+      R"([{"insertMany": "posts", "documents": [{"_id": 1, "title": "hello world", "lang": "english"}, {"_id": 2, "title": "other"}]}])");
+  version(2, "text",
+          fmt::format(R"([{}, {{"createIndex": "posts", "key": {{"title": "text"}}, "weights": {{"title": 10}},
+    "default_language": "english", "language_override": "lang"}}])",
+                      kPing));
+  EXPECT_EQ(
+      planned(2).at(1).command_json,
+      R"({ "createIndexes" : "posts", "indexes" : [ { "key" : { "title" : "text" }, "name" : "title_text", "weights" : { "title" : { "$numberInt" : "10" } }, "default_language" : "english", "language_override" : "lang" } ] })");
   if (ferretdb()) {
     expect_rejected(2, 2, "createIndex", {"createIndexes failed", "can't find index with key", "(code 27)"});
-    MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 has no text indexes: the key {title: \"text\"} is rejected (27 IndexNotFound)");
+    MONGOWAY_SKIP_BECAUSE(
+        "FerretDB 1.24 has no text indexes: the key {title: \"text\"} is rejected (27 IndexNotFound)");
   }
   migrate();
   auto spec = index_spec("posts", "title_text");
@@ -514,8 +548,9 @@ TEST_F(Commands, CreateIndexText) {
 TEST_F(Commands, CreateIndex2dsphere) {
   setup(R"([{"insertOne": "places", "document": {"_id": 1, "loc": {"type": "Point", "coordinates": [2.35, 48.85]}}}])");
   version(2, "geo", fmt::format(R"([{}, {{"createIndex": "places", "key": {{"loc": "2dsphere"}}}}])", kPing));
-  EXPECT_EQ(planned(2).at(1).command_json,
-            R"({ "createIndexes" : "places", "indexes" : [ { "key" : { "loc" : "2dsphere" }, "name" : "loc_2dsphere" } ] })");
+  EXPECT_EQ(
+      planned(2).at(1).command_json,
+      R"({ "createIndexes" : "places", "indexes" : [ { "key" : { "loc" : "2dsphere" }, "name" : "loc_2dsphere" } ] })");
   if (ferretdb()) {
     expect_rejected(2, 2, "createIndex", {"can't find index with key", "(code 27)"});
     MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 has no 2dsphere indexes: the key is rejected (27 IndexNotFound)");
@@ -529,9 +564,12 @@ TEST_F(Commands, CreateIndex2dsphere) {
 
 TEST_F(Commands, CreateIndexWildcard) {
   setup(R"([{"insertOne": "things", "document": {"_id": 1, "attrs": {"color": "red"}}}])");
-  version(2, "wildcard", fmt::format(R"([{}, {{"createIndex": "things", "key": {{"$**": 1}}, "wildcardProjection": {{"attrs": 1}}}}])", kPing));
-  EXPECT_EQ(planned(2).at(1).command_json,
-            R"({ "createIndexes" : "things", "indexes" : [ { "key" : { "$**" : { "$numberInt" : "1" } }, "name" : "$**_1", "wildcardProjection" : { "attrs" : { "$numberInt" : "1" } } } ] })");
+  version(2, "wildcard",
+          fmt::format(R"([{}, {{"createIndex": "things", "key": {{"$**": 1}}, "wildcardProjection": {{"attrs": 1}}}}])",
+                      kPing));
+  EXPECT_EQ(
+      planned(2).at(1).command_json,
+      R"({ "createIndexes" : "things", "indexes" : [ { "key" : { "$**" : { "$numberInt" : "1" } }, "name" : "$**_1", "wildcardProjection" : { "attrs" : { "$numberInt" : "1" } } } ] })");
   if (ferretdb()) {
     expect_rejected(2, 2, "createIndex", {"wildcardProjection", "is not implemented yet", "(code 238)"});
     MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 has no wildcard indexes: wildcardProjection is rejected (238 NotImplemented)");
@@ -552,10 +590,11 @@ TEST_F(Commands, CreateIndexesSeveralInOneCommand) {
   ]}])");
   auto sent = planned(2);
   ASSERT_EQ(sent.size(), 1u);
-  EXPECT_EQ(sent[0].command_json,
-            R"({ "createIndexes" : "orders", "indexes" : [ { "key" : { "status" : { "$numberInt" : "1" } }, "name" : "status_1" }, )"
-            R"({ "key" : { "user" : { "$numberInt" : "1" }, "at" : { "$numberInt" : "-1" } }, "name" : "user_recent" }, )"
-            R"({ "key" : { "ref" : { "$numberInt" : "1" } }, "name" : "ref_1", "unique" : true } ] })");
+  EXPECT_EQ(
+      sent[0].command_json,
+      R"({ "createIndexes" : "orders", "indexes" : [ { "key" : { "status" : { "$numberInt" : "1" } }, "name" : "status_1" }, )"
+      R"({ "key" : { "user" : { "$numberInt" : "1" }, "at" : { "$numberInt" : "-1" } }, "name" : "user_recent" }, )"
+      R"({ "key" : { "ref" : { "$numberInt" : "1" } }, "name" : "ref_1", "unique" : true } ] })");
   migrate();
   EXPECT_EQ(index_names("orders"), (std::vector<std::string>{"_id_", "ref_1", "status_1", "user_recent"}));
   EXPECT_EQ(value(index_spec("orders", "user_recent"), "key"), relaxed(R"({"user": 1, "at": -1})"));
@@ -594,13 +633,17 @@ TEST_F(Commands, CollModValidatorAndIndex) {
     {"insertOne": "people", "document": {"_id": 1, "name": "Ada"}},
     {"createIndex": "people", "key": {"name": 1}}
   ])");
-  version(2, "collmod", fmt::format(R"([{}, {{"collMod": "people",
-    "validator": {{"name": {{"$type": "string"}}}}, "validationLevel": "moderate", "validationAction": "error"}}])", kPing));
-  EXPECT_EQ(planned(2).at(1).command_json,
-            R"({ "collMod" : "people", "validator" : { "name" : { "$type" : "string" } }, "validationLevel" : "moderate", "validationAction" : "error" })");
+  version(2, "collmod",
+          fmt::format(R"([{}, {{"collMod": "people",
+    "validator": {{"name": {{"$type": "string"}}}}, "validationLevel": "moderate", "validationAction": "error"}}])",
+                      kPing));
+  EXPECT_EQ(
+      planned(2).at(1).command_json,
+      R"({ "collMod" : "people", "validator" : { "name" : { "$type" : "string" } }, "validationLevel" : "moderate", "validationAction" : "error" })");
   if (ferretdb()) {
     expect_rejected(2, 2, "collMod", {"collMod failed", "`collMod` command is not implemented yet", "(code 238)"});
-    MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 has no collMod (238 NotImplemented): validators and index changes are not checked");
+    MONGOWAY_SKIP_BECAUSE(
+        "FerretDB 1.24 has no collMod (238 NotImplemented): validators and index changes are not checked");
   }
   migrate();
   auto info = collection_info("people");
@@ -609,16 +652,21 @@ TEST_F(Commands, CollModValidatorAndIndex) {
   version(3, "hide_index", R"([{"collMod": "people", "index": {"keyPattern": {"name": 1}, "hidden": true}}])");
   migrate();
   EXPECT_EQ(value(index_spec("people", "name_1"), "hidden"), "true");
-  version(4, "bad_name", fmt::format(R"([{}, {{"insertOne": "people", "document": {{"_id": 2, "name": 42}}}}])", kPing));
+  version(4, "bad_name",
+          fmt::format(R"([{}, {{"insertOne": "people", "document": {{"_id": 2, "name": 42}}}}])", kPing));
   expect_rejected(4, 2, "insertOne", {"(code 121"});
 }
 
 TEST_F(Commands, CreateView) {
-  setup(R"([{"insertMany": "catalog", "documents": [{"_id": 1, "price": 5}, {"_id": 2, "price": 50}, {"_id": 3, "price": 8}]}])");
-  version(2, "view", fmt::format(R"([{}, {{"createView": "cheap", "viewOn": "catalog",
-    "pipeline": [{{"$match": {{"price": {{"$lt": 10}}}}}}, {{"$project": {{"price": 1}}}}]}}])", kPing));
-  EXPECT_EQ(planned(2).at(1).command_json,
-            R"({ "create" : "cheap", "viewOn" : "catalog", "pipeline" : [ { "$match" : { "price" : { "$lt" : { "$numberInt" : "10" } } } }, { "$project" : { "price" : { "$numberInt" : "1" } } } ] })");
+  setup(
+      R"([{"insertMany": "catalog", "documents": [{"_id": 1, "price": 5}, {"_id": 2, "price": 50}, {"_id": 3, "price": 8}]}])");
+  version(2, "view",
+          fmt::format(R"([{}, {{"createView": "cheap", "viewOn": "catalog",
+    "pipeline": [{{"$match": {{"price": {{"$lt": 10}}}}}}, {{"$project": {{"price": 1}}}}]}}])",
+                      kPing));
+  EXPECT_EQ(
+      planned(2).at(1).command_json,
+      R"({ "create" : "cheap", "viewOn" : "catalog", "pipeline" : [ { "$match" : { "price" : { "$lt" : { "$numberInt" : "10" } } } }, { "$project" : { "price" : { "$numberInt" : "1" } } } ] })");
   if (ferretdb()) {
     expect_rejected(2, 2, "createView",
                     {"create failed", "support for field \"viewOn\"", "is not implemented yet", "(code 238)"});
@@ -644,7 +692,8 @@ TEST_F(Commands, InsertOneAndInsertManyKeepExtendedJsonTypes) {
     "ts": {"$timestamp": {"t": 1700000000, "i": 1}},
     "flag": true, "nothing": null, "text": "héllo", "nested": {"list": [1, "two", {"three": 3}]}
   }}])");
-  version(2, "many", R"([{"insertMany": "typed", "documents": [{"_id": 1, "n": 1}, {"_id": 2, "n": 2}, {"_id": 3, "n": 3}]}])");
+  version(2, "many",
+          R"([{"insertMany": "typed", "documents": [{"_id": 1, "n": 1}, {"_id": 2, "n": 2}, {"_id": 3, "n": 3}]}])");
   auto r = migrate();
   ASSERT_EQ(r.steps.size(), 2u);
   EXPECT_EQ(r.steps[0].counts.inserted, 1);
@@ -679,8 +728,7 @@ TEST_F(Commands, InsertOneAndInsertManyKeepExtendedJsonTypes) {
   EXPECT_EQ(value(d, "text"), "\"héllo\"");
   EXPECT_EQ(type_at(d, "nested.list.2.three"), BSON_TYPE_INT32);
   // The whole document, field order included, as canonical Extended JSON.
-  EXPECT_EQ(d.to_json(bson::JsonMode::canonical),
-            json(R"({"_id": {"$oid": "65a4f1c2e4b0a1b2c3d4e5f6"},
+  EXPECT_EQ(d.to_json(bson::JsonMode::canonical), json(R"({"_id": {"$oid": "65a4f1c2e4b0a1b2c3d4e5f6"},
     "i32": 7, "i64": {"$numberLong": "9007199254740993"}, "dbl": 1.5, "dbl_canonical": {"$numberDouble": "2.0"},
     "when": {"$date": "2024-01-15T09:00:00.123Z"},
     "bin": {"$binary": {"base64": "AQID", "subType": "00"}},
@@ -688,7 +736,7 @@ TEST_F(Commands, InsertOneAndInsertManyKeepExtendedJsonTypes) {
     "re": {"$regularExpression": {"pattern": "^ab", "options": "i"}},
     "ts": {"$timestamp": {"t": 1700000000, "i": 1}},
     "flag": true, "nothing": null, "text": "héllo", "nested": {"list": [1, "two", {"three": 3}]}})")
-                .to_json(bson::JsonMode::canonical));
+                                                      .to_json(bson::JsonMode::canonical));
   EXPECT_EQ(rows("typed", R"({"n": {"$exists": true}})"),
             expected_rows({R"({"_id": 1, "n": 1})", R"({"_id": 2, "n": 2})", R"({"_id": 3, "n": 3})"}));
 }
@@ -736,12 +784,15 @@ TEST_F(Commands, InsertManyFromAnNdjsonFileCrossesTheBatchByteLimit) {
   const std::string pad(8000, 'x');
   std::string text;
   for (int i = 0; i < kDocs; ++i) {
-    text += fmt::format(R"({{"_id": {{"$numberLong": "{}"}}, "at": {{"$date": "2024-01-15T09:00:00Z"}}, "pad": "{}"}})", i, pad);
+    text += fmt::format(R"({{"_id": {{"$numberLong": "{}"}}, "at": {{"$date": "2024-01-15T09:00:00Z"}}, "pad": "{}"}})",
+                        i, pad);
     text += i % 2 ? "\r\n" : "\n";
   }
   std::filesystem::create_directories(dir() + "/seed");
   write(dir(), "seed/big.ndjson", text);
-  version(1, "seed", R"([{"insertOne": "first", "document": {"_id": 0}}, {"insertMany": "big", "documentsFile": "seed/big.ndjson"}])");
+  version(
+      1, "seed",
+      R"([{"insertOne": "first", "document": {"_id": 0}}, {"insertMany": "big", "documentsFile": "seed/big.ndjson"}])");
   EXPECT_EQ(planned(1).at(1).documents, std::optional<uint64_t>(kDocs));
   std::vector<uint64_t> progress;
   Listener listener;
@@ -772,7 +823,8 @@ TEST_F(Commands, InsertManyStopsAtAnErrorInALaterBatch) {
   constexpr int kDuplicate = 1500;
   const std::string pad(8000, 'x');
   std::string text;
-  for (int i = 0; i < kDocs; ++i) text += fmt::format(R"({{"_id": {}, "pad": "{}"}})", i == kDuplicate ? 7 : i, pad) + "\n";
+  for (int i = 0; i < kDocs; ++i)
+    text += fmt::format(R"({{"_id": {}, "pad": "{}"}})", i == kDuplicate ? 7 : i, pad) + "\n";
   std::filesystem::create_directories(dir() + "/seed");
   write(dir(), "seed/dup.ndjson", text);
   version(1, "seed", R"([{"insertMany": "dup", "documentsFile": "seed/dup.ndjson"}])");
@@ -799,7 +851,10 @@ TEST_F(Commands, InsertManyStopsAtAnErrorInALaterBatch) {
 
 TEST_F(Commands, InsertDecimal128) {
   setup(R"([{"insertOne": "prices", "document": {"_id": 1, "amount": 1.5}}])");
-  version(2, "decimal", fmt::format(R"([{}, {{"insertOne": "prices", "document": {{"_id": 2, "amount": {{"$numberDecimal": "19.99"}}}}}}])", kPing));
+  version(2, "decimal",
+          fmt::format(
+              R"([{}, {{"insertOne": "prices", "document": {{"_id": 2, "amount": {{"$numberDecimal": "19.99"}}}}}}])",
+              kPing));
   if (ferretdb()) {
     // FerretDB closes the connection without a reply when it meets a Decimal128.
     expect_rejected(2, 2, "insertOne", {"insert failed", "the server closed the connection"});
@@ -822,8 +877,11 @@ TEST_F(Commands, UpdateOneUpdateManyAndUpsertCounts) {
   setup(R"([{"insertMany": "orders", "documents": [
     {"_id": 1, "status": "pending", "n": 1}, {"_id": 2, "status": "pending", "n": 2},
     {"_id": 3, "status": "pending", "n": 3}, {"_id": 4, "status": "done", "n": 4}]}])");
-  version(2, "update_one", R"([{"updateOne": "orders", "filter": {"status": "pending"}, "update": {"$set": {"first": true}}}])");
-  version(3, "update_many", R"([{"updateMany": "orders", "filter": {"status": "pending"}, "update": {"$set": {"status": "open"}, "$inc": {"n": 10}}}])");
+  version(2, "update_one",
+          R"([{"updateOne": "orders", "filter": {"status": "pending"}, "update": {"$set": {"first": true}}}])");
+  version(
+      3, "update_many",
+      R"([{"updateMany": "orders", "filter": {"status": "pending"}, "update": {"$set": {"status": "open"}, "$inc": {"n": 10}}}])");
   version(4, "unchanged", R"([{"updateOne": "orders", "filter": {"_id": 4}, "update": {"$set": {"status": "done"}}}])");
   version(5, "upsert", R"([
     {"updateOne": "orders", "filter": {"_id": 5}, "update": {"$set": {"status": "new"}}, "upsert": true},
@@ -831,10 +889,12 @@ TEST_F(Commands, UpdateOneUpdateManyAndUpsertCounts) {
     {"updateMany": "orders", "filter": {"status": "absent"}, "update": {"$set": {"x": 1}}}
   ])");
   auto sent = planned(3);
-  EXPECT_EQ(sent.at(0).command_json,
-            R"({ "update" : "orders", "updates" : [ { "q" : { "status" : "pending" }, "u" : { "$set" : { "status" : "open" }, "$inc" : { "n" : { "$numberInt" : "10" } } }, "multi" : true } ], "ordered" : true })");
-  EXPECT_EQ(planned(5).at(0).command_json,
-            R"({ "update" : "orders", "updates" : [ { "q" : { "_id" : { "$numberInt" : "5" } }, "u" : { "$set" : { "status" : "new" } }, "upsert" : true } ], "ordered" : true })");
+  EXPECT_EQ(
+      sent.at(0).command_json,
+      R"({ "update" : "orders", "updates" : [ { "q" : { "status" : "pending" }, "u" : { "$set" : { "status" : "open" }, "$inc" : { "n" : { "$numberInt" : "10" } } }, "multi" : true } ], "ordered" : true })");
+  EXPECT_EQ(
+      planned(5).at(0).command_json,
+      R"({ "update" : "orders", "updates" : [ { "q" : { "_id" : { "$numberInt" : "5" } }, "u" : { "$set" : { "status" : "new" } }, "upsert" : true } ], "ordered" : true })");
 
   auto r = migrate();
   ASSERT_EQ(r.steps.size(), 4u);
@@ -867,17 +927,23 @@ TEST_F(Commands, UpdateOneUpdateManyAndUpsertCounts) {
 
 TEST_F(Commands, UpdateWriteErrorIsAFailure) {
   setup(R"([{"insertMany": "orders", "documents": [{"_id": 1, "n": 1}, {"_id": 2, "n": 2}]}])");
-  version(2, "move_id", fmt::format(R"([{}, {{"updateOne": "orders", "filter": {{"_id": 1}}, "update": {{"$set": {{"_id": 3}}}}}}])", kPing));
+  version(2, "move_id",
+          fmt::format(R"([{}, {{"updateOne": "orders", "filter": {{"_id": 1}}, "update": {{"$set": {{"_id": 3}}}}}}])",
+                      kPing));
   // Both servers answer ok:1 with a writeErrors entry (66 ImmutableField).
   expect_rejected(2, 2, "updateOne", {"update failed", "_id", "(code 66, at write 0)"});
 }
 
 TEST_F(Commands, UpdateWithArrayFilters) {
-  setup(R"([{"insertMany": "students", "documents": [{"_id": 1, "grades": [95, 80, 92]}, {"_id": 2, "grades": [70, 99]}]}])");
-  version(2, "cap_grades", fmt::format(R"([{}, {{"updateMany": "students", "filter": {{}},
-    "update": {{"$set": {{"grades.$[high]": 90}}}}, "arrayFilters": [{{"high": {{"$gt": 90}}}}]}}])", kPing));
-  EXPECT_EQ(planned(2).at(1).command_json,
-            R"({ "update" : "students", "updates" : [ { "q" : {  }, "u" : { "$set" : { "grades.$[high]" : { "$numberInt" : "90" } } }, "multi" : true, "arrayFilters" : [ { "high" : { "$gt" : { "$numberInt" : "90" } } } ] } ], "ordered" : true })");
+  setup(
+      R"([{"insertMany": "students", "documents": [{"_id": 1, "grades": [95, 80, 92]}, {"_id": 2, "grades": [70, 99]}]}])");
+  version(2, "cap_grades",
+          fmt::format(R"([{}, {{"updateMany": "students", "filter": {{}},
+    "update": {{"$set": {{"grades.$[high]": 90}}}}, "arrayFilters": [{{"high": {{"$gt": 90}}}}]}}])",
+                      kPing));
+  EXPECT_EQ(
+      planned(2).at(1).command_json,
+      R"({ "update" : "students", "updates" : [ { "q" : {  }, "u" : { "$set" : { "grades.$[high]" : { "$numberInt" : "90" } } }, "multi" : true, "arrayFilters" : [ { "high" : { "$gt" : { "$numberInt" : "90" } } } ] } ], "ordered" : true })");
   if (ferretdb()) {
     expect_rejected(2, 2, "updateMany",
                     {"update failed", "support for field \"arrayFilters\"", "is not implemented yet", "(code 238)"});
@@ -886,15 +952,20 @@ TEST_F(Commands, UpdateWithArrayFilters) {
   auto r = migrate();
   EXPECT_EQ(r.steps.at(0).counts.matched, 2);
   EXPECT_EQ(r.steps.at(0).counts.modified, 2);
-  EXPECT_EQ(rows("students"), expected_rows({R"({"_id": 1, "grades": [90, 80, 90]})", R"({"_id": 2, "grades": [70, 90]})"}));
+  EXPECT_EQ(rows("students"),
+            expected_rows({R"({"_id": 1, "grades": [90, 80, 90]})", R"({"_id": 2, "grades": [70, 90]})"}));
 }
 
 TEST_F(Commands, UpdateWithAPipeline) {
-  setup(R"([{"insertMany": "lines", "documents": [{"_id": 1, "qty": 2, "price": 5}, {"_id": 2, "qty": 3, "price": 4}]}])");
-  version(2, "totals", fmt::format(R"([{}, {{"updateMany": "lines", "filter": {{}},
-    "update": [{{"$set": {{"total": {{"$multiply": ["$qty", "$price"]}}}}}}, {{"$unset": "price"}}]}}])", kPing));
-  EXPECT_EQ(planned(2).at(1).command_json,
-            R"({ "update" : "lines", "updates" : [ { "q" : {  }, "u" : [ { "$set" : { "total" : { "$multiply" : [ "$qty", "$price" ] } } }, { "$unset" : "price" } ], "multi" : true } ], "ordered" : true })");
+  setup(
+      R"([{"insertMany": "lines", "documents": [{"_id": 1, "qty": 2, "price": 5}, {"_id": 2, "qty": 3, "price": 4}]}])");
+  version(2, "totals",
+          fmt::format(R"([{}, {{"updateMany": "lines", "filter": {{}},
+    "update": [{{"$set": {{"total": {{"$multiply": ["$qty", "$price"]}}}}}}, {{"$unset": "price"}}]}}])",
+                      kPing));
+  EXPECT_EQ(
+      planned(2).at(1).command_json,
+      R"({ "update" : "lines", "updates" : [ { "q" : {  }, "u" : [ { "$set" : { "total" : { "$multiply" : [ "$qty", "$price" ] } } }, { "$unset" : "price" } ], "multi" : true } ], "ordered" : true })");
   if (ferretdb()) {
     expect_rejected(2, 2, "updateMany",
                     {"update failed", "is the wrong type 'array', expected type 'object'", "(code 14)"});
@@ -902,20 +973,25 @@ TEST_F(Commands, UpdateWithAPipeline) {
   }
   auto r = migrate();
   EXPECT_EQ(r.steps.at(0).counts.modified, 2);
-  EXPECT_EQ(rows("lines"), expected_rows({R"({"_id": 1, "qty": 2, "total": 10})", R"({"_id": 2, "qty": 3, "total": 12})"}));
+  EXPECT_EQ(rows("lines"),
+            expected_rows({R"({"_id": 1, "qty": 2, "total": 10})", R"({"_id": 2, "qty": 3, "total": 12})"}));
 }
 
 TEST_F(Commands, UpdateHintIsSentAsGiven) {
   setup(R"([{"insertMany": "orders", "documents": [{"_id": 1, "status": "a"}, {"_id": 2, "status": "b"}]},
             {"createIndex": "orders", "key": {"status": 1}}])");
-  version(2, "hinted", R"([{"updateOne": "orders", "filter": {"status": "a"}, "update": {"$set": {"seen": true}}, "hint": "status_1"},
+  version(
+      2, "hinted",
+      R"([{"updateOne": "orders", "filter": {"status": "a"}, "update": {"$set": {"seen": true}}, "hint": "status_1"},
                            {"deleteOne": "orders", "filter": {"status": "b"}, "hint": {"status": 1}}])");
   auto sent = planned(2);
   ASSERT_EQ(sent.size(), 2u);
-  EXPECT_EQ(sent[0].command_json,
-            R"({ "update" : "orders", "updates" : [ { "q" : { "status" : "a" }, "u" : { "$set" : { "seen" : true } }, "hint" : "status_1" } ], "ordered" : true })");
-  EXPECT_EQ(sent[1].command_json,
-            R"({ "delete" : "orders", "deletes" : [ { "q" : { "status" : "b" }, "limit" : { "$numberInt" : "1" }, "hint" : { "status" : { "$numberInt" : "1" } } } ], "ordered" : true })");
+  EXPECT_EQ(
+      sent[0].command_json,
+      R"({ "update" : "orders", "updates" : [ { "q" : { "status" : "a" }, "u" : { "$set" : { "seen" : true } }, "hint" : "status_1" } ], "ordered" : true })");
+  EXPECT_EQ(
+      sent[1].command_json,
+      R"({ "delete" : "orders", "deletes" : [ { "q" : { "status" : "b" }, "limit" : { "$numberInt" : "1" }, "hint" : { "status" : { "$numberInt" : "1" } } } ], "ordered" : true })");
   auto r = migrate();
   EXPECT_EQ(r.steps.at(0).counts.modified, 1);
   EXPECT_EQ(r.steps.at(0).counts.deleted, 1);
@@ -927,10 +1003,13 @@ TEST_F(Commands, UpdateHintIsSentAsGiven) {
 
 TEST_F(Commands, WriteCollationIsSentOrRejected) {
   setup(R"([{"insertMany": "names", "documents": [{"_id": 1, "name": "ADA"}, {"_id": 2, "name": "bob"}]}])");
-  version(2, "collated_delete", fmt::format(R"([{}, {{"deleteMany": "names", "filter": {{"name": "ada"}},
-    "collation": {{"locale": "en", "strength": 2}}}}])", kPing));
-  EXPECT_EQ(planned(2).at(1).command_json,
-            R"({ "delete" : "names", "deletes" : [ { "q" : { "name" : "ada" }, "limit" : { "$numberInt" : "0" }, "collation" : { "locale" : "en", "strength" : { "$numberInt" : "2" } } } ], "ordered" : true })");
+  version(2, "collated_delete",
+          fmt::format(R"([{}, {{"deleteMany": "names", "filter": {{"name": "ada"}},
+    "collation": {{"locale": "en", "strength": 2}}}}])",
+                      kPing));
+  EXPECT_EQ(
+      planned(2).at(1).command_json,
+      R"({ "delete" : "names", "deletes" : [ { "q" : { "name" : "ada" }, "limit" : { "$numberInt" : "0" }, "collation" : { "locale" : "en", "strength" : { "$numberInt" : "2" } } } ], "ordered" : true })");
   if (ferretdb()) {
     expect_rejected(2, 2, "deleteMany",
                     {"delete failed", "support for field \"collation\"", "is not implemented yet", "(code 238)"});
@@ -942,19 +1021,24 @@ TEST_F(Commands, WriteCollationIsSentOrRejected) {
 }
 
 TEST_F(Commands, ReplaceOneAndUpsert) {
-  setup(R"([{"insertMany": "settings", "documents": [{"_id": "theme", "value": "dark", "old": true}, {"_id": "lang", "value": "en"}]}])");
-  version(2, "replace", R"([{"replaceOne": "settings", "filter": {"_id": "theme"}, "replacement": {"value": "light"}}])");
-  version(3, "replace_upsert", R"([{"replaceOne": "settings", "filter": {"_id": "tz"}, "replacement": {"value": "UTC"}, "upsert": true}])");
-  EXPECT_EQ(planned(2).at(0).command_json,
-            R"({ "update" : "settings", "updates" : [ { "q" : { "_id" : "theme" }, "u" : { "value" : "light" } } ], "ordered" : true })");
+  setup(
+      R"([{"insertMany": "settings", "documents": [{"_id": "theme", "value": "dark", "old": true}, {"_id": "lang", "value": "en"}]}])");
+  version(2, "replace",
+          R"([{"replaceOne": "settings", "filter": {"_id": "theme"}, "replacement": {"value": "light"}}])");
+  version(3, "replace_upsert",
+          R"([{"replaceOne": "settings", "filter": {"_id": "tz"}, "replacement": {"value": "UTC"}, "upsert": true}])");
+  EXPECT_EQ(
+      planned(2).at(0).command_json,
+      R"({ "update" : "settings", "updates" : [ { "q" : { "_id" : "theme" }, "u" : { "value" : "light" } } ], "ordered" : true })");
   auto r = migrate();
   ASSERT_EQ(r.steps.size(), 2u);
   EXPECT_EQ(r.steps[0].counts.matched, 1);
   EXPECT_EQ(r.steps[0].counts.modified, 1);
   EXPECT_EQ(r.steps[1].counts.upserted, 1);
   EXPECT_EQ(r.steps[1].counts.matched, 0);
-  EXPECT_EQ(rows("settings"), expected_rows({R"({"_id": "lang", "value": "en"})", R"({"_id": "theme", "value": "light"})",
-                                             R"({"_id": "tz", "value": "UTC"})"}));
+  EXPECT_EQ(rows("settings"),
+            expected_rows({R"({"_id": "lang", "value": "en"})", R"({"_id": "theme", "value": "light"})",
+                           R"({"_id": "tz", "value": "UTC"})"}));
 }
 
 // ============================================================ deletes
@@ -964,9 +1048,12 @@ TEST_F(Commands, DeleteOneAndDeleteManyCounts) {
     {"_id": 1, "level": "debug"}, {"_id": 2, "level": "debug"}, {"_id": 3, "level": "debug"},
     {"_id": 4, "level": "info"}, {"_id": 5, "level": "info"}]}])");
   version(2, "delete_one", R"([{"deleteOne": "logs", "filter": {"level": "info"}}])");
-  version(3, "delete_many", R"([{"deleteMany": "logs", "filter": {"level": "debug"}}, {"deleteMany": "logs", "filter": {"level": "none"}}])");
-  EXPECT_EQ(planned(3).at(0).command_json,
-            R"({ "delete" : "logs", "deletes" : [ { "q" : { "level" : "debug" }, "limit" : { "$numberInt" : "0" } } ], "ordered" : true })");
+  version(
+      3, "delete_many",
+      R"([{"deleteMany": "logs", "filter": {"level": "debug"}}, {"deleteMany": "logs", "filter": {"level": "none"}}])");
+  EXPECT_EQ(
+      planned(3).at(0).command_json,
+      R"({ "delete" : "logs", "deletes" : [ { "q" : { "level" : "debug" }, "limit" : { "$numberInt" : "0" } } ], "ordered" : true })");
   auto r = migrate();
   ASSERT_EQ(r.steps.size(), 2u);
   EXPECT_EQ(r.steps[0].counts.deleted, 1);
@@ -979,10 +1066,14 @@ TEST_F(Commands, DeleteOneAndDeleteManyCounts) {
 // ============================================================ aggregate
 
 TEST_F(Commands, AggregateRunsAndDrainsTheCursor) {
-  setup(R"([{"insertMany": "sales", "documents": [{"_id": 1, "k": "a", "n": 1}, {"_id": 2, "k": "a", "n": 2}, {"_id": 3, "k": "b", "n": 3}]}])");
-  version(2, "report", R"([{"aggregate": "sales", "pipeline": [{"$match": {"n": {"$gte": 1}}}, {"$group": {"_id": "$k", "total": {"$sum": "$n"}}}], "allowDiskUse": true}])");
-  EXPECT_EQ(planned(2).at(0).command_json,
-            R"({ "aggregate" : "sales", "pipeline" : [ { "$match" : { "n" : { "$gte" : { "$numberInt" : "1" } } } }, { "$group" : { "_id" : "$k", "total" : { "$sum" : "$n" } } } ], "cursor" : {  }, "allowDiskUse" : true })");
+  setup(
+      R"([{"insertMany": "sales", "documents": [{"_id": 1, "k": "a", "n": 1}, {"_id": 2, "k": "a", "n": 2}, {"_id": 3, "k": "b", "n": 3}]}])");
+  version(
+      2, "report",
+      R"([{"aggregate": "sales", "pipeline": [{"$match": {"n": {"$gte": 1}}}, {"$group": {"_id": "$k", "total": {"$sum": "$n"}}}], "allowDiskUse": true}])");
+  EXPECT_EQ(
+      planned(2).at(0).command_json,
+      R"({ "aggregate" : "sales", "pipeline" : [ { "$match" : { "n" : { "$gte" : { "$numberInt" : "1" } } } }, { "$group" : { "_id" : "$k", "total" : { "$sum" : "$n" } } } ], "cursor" : {  }, "allowDiskUse" : true })");
   const auto before = user_snapshot();
   auto r = migrate();
   ASSERT_EQ(r.steps.size(), 1u);
@@ -991,9 +1082,12 @@ TEST_F(Commands, AggregateRunsAndDrainsTheCursor) {
 }
 
 TEST_F(Commands, AggregateOut) {
-  setup(R"([{"insertMany": "sales", "documents": [{"_id": 1, "k": "a", "n": 1}, {"_id": 2, "k": "a", "n": 2}, {"_id": 3, "k": "b", "n": 3}]}])");
-  version(2, "totals", fmt::format(R"([{}, {{"aggregate": "sales", "pipeline": [
-    {{"$group": {{"_id": "$k", "total": {{"$sum": "$n"}}}}}}, {{"$out": "totals"}}]}}])", kPing));
+  setup(
+      R"([{"insertMany": "sales", "documents": [{"_id": 1, "k": "a", "n": 1}, {"_id": 2, "k": "a", "n": 2}, {"_id": 3, "k": "b", "n": 3}]}])");
+  version(2, "totals",
+          fmt::format(R"([{}, {{"aggregate": "sales", "pipeline": [
+    {{"$group": {{"_id": "$k", "total": {{"$sum": "$n"}}}}}}, {{"$out": "totals"}}]}}])",
+                      kPing));
   if (ferretdb()) {
     expect_rejected(2, 2, "aggregate", {"aggregate failed", "$out", "is not implemented yet", "(code 238)"});
     MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 has no $out stage (238 NotImplemented)");
@@ -1005,15 +1099,18 @@ TEST_F(Commands, AggregateOut) {
 TEST_F(Commands, AggregateMerge) {
   setup(R"([{"insertMany": "sales", "documents": [{"_id": 1, "k": "a", "n": 1}, {"_id": 2, "k": "b", "n": 3}]},
             {"insertOne": "totals", "document": {"_id": "a", "total": 100, "kept": true}}])");
-  version(2, "merge", fmt::format(R"([{}, {{"aggregate": "sales", "pipeline": [
+  version(2, "merge",
+          fmt::format(R"([{}, {{"aggregate": "sales", "pipeline": [
     {{"$group": {{"_id": "$k", "total": {{"$sum": "$n"}}}}}},
-    {{"$merge": {{"into": "totals", "whenMatched": "merge", "whenNotMatched": "insert"}}}}]}}])", kPing));
+    {{"$merge": {{"into": "totals", "whenMatched": "merge", "whenNotMatched": "insert"}}}}]}}])",
+                      kPing));
   if (ferretdb()) {
     expect_rejected(2, 2, "aggregate", {"aggregate failed", "$merge", "is not implemented yet", "(code 238)"});
     MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 has no $merge stage (238 NotImplemented)");
   }
   migrate();
-  EXPECT_EQ(rows("totals"), expected_rows({R"({"_id": "a", "total": 1, "kept": true})", R"({"_id": "b", "total": 3})"}));
+  EXPECT_EQ(rows("totals"),
+            expected_rows({R"({"_id": "a", "total": 1, "kept": true})", R"({"_id": "b", "total": 3})"}));
 }
 
 // ============================================================ runCommand / adminCommand
@@ -1045,13 +1142,18 @@ TEST_F(Commands, RunCommandErrorIsReported) {
 // (ok:1) must fail the migration too: "a write error is never ignored".
 TEST_F(Commands, RunCommandWriteErrorIsAFailure) {
   setup(R"([{"insertOne": "raw", "document": {"_id": 1}}])");
-  version(2, "duplicate", fmt::format(R"([{}, {{"runCommand": {{"insert": "raw", "documents": [{{"_id": 1}}]}}}}])", kPing));
+  version(2, "duplicate",
+          fmt::format(R"([{}, {{"runCommand": {{"insert": "raw", "documents": [{{"_id": 1}}]}}}}])", kPing));
   expect_rejected(2, 2, "runCommand", {"E11000", "(code 11000"});
 }
 
 TEST_F(Commands, AdminCommandRunsOnTheAdminDatabase) {
   setup(R"([{"insertOne": "a", "document": {"_id": 1}}])");
-  version(2, "admin", fmt::format(R"([{{"adminCommand": {{"ping": 1}}}}, {{"adminCommand": {{"renameCollection": "{0}.a", "to": "{0}.b"}}}}])", db));
+  version(
+      2, "admin",
+      fmt::format(
+          R"([{{"adminCommand": {{"ping": 1}}}}, {{"adminCommand": {{"renameCollection": "{0}.a", "to": "{0}.b"}}}}])",
+          db));
   auto sent = planned(2);
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[0].database, "admin");

@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <thread>
 
+#include "../support/inspect.hpp"
 #include "../support/process.hpp"
 #include "fixture.hpp"
-#include "../support/inspect.hpp"
 
 namespace mongoway::testing {
 namespace {
@@ -43,9 +43,7 @@ class Engine : public DatabaseTest {
             fmt::format(R"([{{"deleteOne": "markers", "filter": {{"_id": {}}}}}])", v));
     }
   }
-  std::vector<model::HistoryEntry> history() {
-    return read_history(client(), db, "mongoway_history");
-  }
+  std::vector<model::HistoryEntry> history() { return read_history(client(), db, "mongoway_history"); }
   State state(Migrator& m, int64_t version) {
     for (const auto& v : m.info().migrations) {
       if (v.version == version) return v.state;
@@ -62,8 +60,8 @@ TEST_F(Engine, ExampleMigrationsCreateWhatTheyDescribe) {
   EXPECT_EQ(r.from_version, 0);
   EXPECT_EQ(r.to_version, 6);
 
-  EXPECT_EQ(collections(), (std::vector<std::string>{"catalog", "countries", "mongoway_history", "mongoway_history_lock",
-                                                     "orders", "users"}));
+  EXPECT_EQ(collections(), (std::vector<std::string>{"catalog", "countries", "mongoway_history",
+                                                     "mongoway_history_lock", "orders", "users"}));
   EXPECT_EQ(index_names("users"), (std::vector<std::string>{"_id_", "email_1"}));
   EXPECT_EQ(index_names("orders"), (std::vector<std::string>{"_id_", "status_1", "user_id_1_created_at_-1"}));
   EXPECT_EQ(index_names("catalog"), (std::vector<std::string>{"_id_", "sku_1"}));
@@ -274,7 +272,7 @@ TEST_F(Engine, BaselineThenMigrate) {
   auto r = m.migrate();
   ASSERT_EQ(r.steps.size(), 2u);
   EXPECT_EQ(r.steps[0].version, 3);
-  EXPECT_EQ(count("markers"), 2);  // 3 and 4 only
+  EXPECT_EQ(count("markers"), 2);          // 3 and 4 only
   EXPECT_THROW(m.baseline(3, ""), Error);  // history exists
 }
 
@@ -481,8 +479,8 @@ TEST_F(Engine, ACredentialRefusalIsExitFiveNotAFailedCommand) {
 }
 
 TEST_F(Engine, LockTtlAndTimeoutOutOfBoundsAreUsageErrors) {
-  for (auto [ttl, timeout] : {std::pair{2, 30}, std::pair{24 * 3600 + 1, 30}, std::pair{60, 24 * 3600 + 1},
-                              std::pair{60, -1}}) {
+  for (auto [ttl, timeout] :
+       {std::pair{2, 30}, std::pair{24 * 3600 + 1, 30}, std::pair{60, 24 * 3600 + 1}, std::pair{60, -1}}) {
     auto c = config({kExamples});
     c.lock_ttl = std::chrono::seconds(ttl);
     c.lock_timeout = std::chrono::seconds(timeout);
@@ -682,7 +680,8 @@ TEST_F(Engine, TheUrisWriteConcernGoesWithEveryWriteAndWZeroIsRefused) {
 }
 
 TEST_F(Engine, TransactionOnAServerWithoutThemIsRefusedBeforeAnythingRuns) {
-  if (!server_is_ferretdb()) MONGOWAY_SKIP_BECAUSE("this server may support transactions; the refusal is for servers without them");
+  if (!server_is_ferretdb())
+    MONGOWAY_SKIP_BECAUSE("this server may support transactions; the refusal is for servers without them");
   auto dir = temp_dir();
   write(dir, "V1__tx.json", R"({"transaction": true, "commands": [{"insertOne": "t", "document": {"a": 1}}]})");
   Migrator m(config({dir}));

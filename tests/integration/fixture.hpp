@@ -22,10 +22,10 @@ const std::string& server_uri();
 bool server_is_ferretdb();
 
 // Prints why the rest of a test is skipped and skips it.
-#define MONGOWAY_SKIP_BECAUSE(reason)                                     \
-  do {                                                                    \
-    std::printf("[  SKIPPED ] %s\n", std::string(reason).c_str());       \
-    GTEST_SKIP() << (reason);                                             \
+#define MONGOWAY_SKIP_BECAUSE(reason)                              \
+  do {                                                             \
+    std::printf("[  SKIPPED ] %s\n", std::string(reason).c_str()); \
+    GTEST_SKIP() << (reason);                                      \
   } while (0)
 
 class DatabaseTest : public ::testing::Test {

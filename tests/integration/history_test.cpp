@@ -92,7 +92,7 @@ TEST_F(History, AnEntryIsOnlyEverInserted) {
 
 TEST_F(History, ARunRecordStandsForTheVersionThatIsRunning) {
   mongo::MongoServer store(client(), db, "h", "h_lock");
-  store.append(entry(1, 2));  // an earlier run's
+  store.append(entry(1, 2));       // an earlier run's
   store.record_run(run(3, 2, 3));  // lease 3 will run versions 2, 3, 4 as ranks 2, 3, 4
 
   // Kept beside the lock, not in the history.

@@ -91,9 +91,8 @@ TEST_F(MongoServerTest, TheUrisWriteConcernGoesWithEveryWrite) {
 TEST_F(MongoServerTest, WithoutAWriteConcernInTheUriTheWritesCarryNone) {
   auto s = server();
   std::vector<std::string> sent;
-  s.client().set_sent_command_observer([&](const bson::Document& command) {
-    sent.push_back(command.to_json(bson::JsonMode::relaxed));
-  });
+  s.client().set_sent_command_observer(
+      [&](const bson::Document& command) { sent.push_back(command.to_json(bson::JsonMode::relaxed)); });
   s.append(entry(1));
   EXPECT_TRUE(s.insert_lease(lease(1, s.time_ms())));
   ASSERT_FALSE(sent.empty());

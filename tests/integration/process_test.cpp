@@ -8,9 +8,9 @@
 #include <fstream>
 #include <thread>
 
+#include "../support/inspect.hpp"
 #include "../support/process.hpp"
 #include "fixture.hpp"
-#include "../support/inspect.hpp"
 
 namespace mongoway::testing {
 namespace {
@@ -54,8 +54,8 @@ TEST_F(Processes, ConcurrentDeploysApplyEachVersionExactlyOnce) {
   auto out = temp_dir();
   std::vector<int> pids;
   for (int i = 0; i < kProcesses; ++i) {
-    pids.push_back(spawn_process(args(dir, {"migrate"}), env(), fmt::format("{}/out{}", out, i),
-                                 fmt::format("{}/err{}", out, i)));
+    pids.push_back(
+        spawn_process(args(dir, {"migrate"}), env(), fmt::format("{}/out{}", out, i), fmt::format("{}/err{}", out, i)));
   }
   int zero = 0;
   for (int i = 0; i < kProcesses; ++i) {
@@ -78,7 +78,8 @@ TEST_F(Processes, KilledMidVersionLeavesAFailedEntryAndRefusesUntilRepair) {
   // V2 is slow: a large seed streamed from a file.
   {
     std::ofstream seed(dir + "/seed.ndjson");
-    for (int i = 0; i < 80000; ++i) seed << fmt::format(R"({{"i": {}, "pad": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}})", i) << '\n';
+    for (int i = 0; i < 80000; ++i)
+      seed << fmt::format(R"({{"i": {}, "pad": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}})", i) << '\n';
   }
   write(dir, "V2__marker_2.json",
         R"([{"insertMany": "seed", "documentsFile": "seed.ndjson"},

@@ -12,8 +12,8 @@
 #include <fstream>
 #include <thread>
 
-#include "../support/process.hpp"
 #include "../support/inspect.hpp"
+#include "../support/process.hpp"
 
 namespace mongoway::testing {
 
@@ -40,9 +40,7 @@ std::mt19937_64& rng() {
   return generator;
 }
 
-int64_t random_between(int64_t low, int64_t high) {
-  return std::uniform_int_distribution<int64_t>(low, high)(rng());
-}
+int64_t random_between(int64_t low, int64_t high) { return std::uniform_int_distribution<int64_t>(low, high)(rng()); }
 
 void Scenario::fail(const std::string& what) {
   if (m_details.size() < 10) m_details.push_back(fmt::format("trial {}: {}", m_trials, what));
@@ -66,18 +64,27 @@ void Scenario::report(const std::string& figure) {
 
 std::string Outcome::describe() const {
   std::string tail = err.size() > 1500 ? "..." + err.substr(err.size() - 1500) : err;
-  return fmt::format("{} after {}; stderr: {}", timed_out ? std::string("no exit (killed at the deadline)")
-                                                          : fmt::format("exit {}", exit_code),
+  return fmt::format("{} after {}; stderr: {}",
+                     timed_out ? std::string("no exit (killed at the deadline)") : fmt::format("exit {}", exit_code),
                      format_seconds(seconds), tail);
 }
 
 std::map<std::string, std::string> clean_env(std::map<std::string, std::string> more) {
-  std::map<std::string, std::string> env = {
-      {"MONGOWAY_URI", ""},          {"MONGOWAY_DATABASE", ""},     {"MONGOWAY_LOCATIONS", ""},
-      {"MONGOWAY_CONFIG", ""},       {"MONGOWAY_PASSWORD", ""},     {"MONGOWAY_PASSWORD_FILE", ""},
-      {"MONGOWAY_LOCK_TTL", ""},     {"MONGOWAY_LOCK_TIMEOUT", ""}, {"MONGOWAY_OUTPUT", ""},
-      {"MONGOWAY_HISTORY_COLLECTION", ""}, {"MONGOWAY_TRANSACTION", ""}, {"MONGOWAY_CLEAN_ENABLED", ""},
-      {"MONGOWAY_MAX_FILE_SIZE", ""}, {"MONGOWAY_COLOR", ""},       {"NO_COLOR", "1"}};
+  std::map<std::string, std::string> env = {{"MONGOWAY_URI", ""},
+                                            {"MONGOWAY_DATABASE", ""},
+                                            {"MONGOWAY_LOCATIONS", ""},
+                                            {"MONGOWAY_CONFIG", ""},
+                                            {"MONGOWAY_PASSWORD", ""},
+                                            {"MONGOWAY_PASSWORD_FILE", ""},
+                                            {"MONGOWAY_LOCK_TTL", ""},
+                                            {"MONGOWAY_LOCK_TIMEOUT", ""},
+                                            {"MONGOWAY_OUTPUT", ""},
+                                            {"MONGOWAY_HISTORY_COLLECTION", ""},
+                                            {"MONGOWAY_TRANSACTION", ""},
+                                            {"MONGOWAY_CLEAN_ENABLED", ""},
+                                            {"MONGOWAY_MAX_FILE_SIZE", ""},
+                                            {"MONGOWAY_COLOR", ""},
+                                            {"NO_COLOR", "1"}};
   for (char** e = environ; *e != nullptr; ++e) {  // placeholders of the caller's (empty counts as unset)
     const std::string_view entry(*e);
     if (entry.starts_with("MONGOWAY_PLACEHOLDER_")) env[std::string(entry.substr(0, entry.find('=')))] = "";
@@ -236,10 +243,13 @@ void write_marker_versions(const std::string& dir, const MarkerSet& set) {
   )",
                               v, set.touch_docs);
     }
-    if (set.with_runs) commands += fmt::format(R"({{"insertOne": "runs", "document": {{"v": {}}}}},
-  )", v);
+    if (set.with_runs)
+      commands += fmt::format(R"({{"insertOne": "runs", "document": {{"v": {}}}}},
+  )",
+                              v);
     commands += fmt::format(
-        R"({{"updateOne": "markers", "filter": {{"_id": {}}}, "update": {{"$set": {{"ok": true}}}}, "upsert": true}})", v);
+        R"({{"updateOne": "markers", "filter": {{"_id": {}}}, "update": {{"$set": {{"ok": true}}}}, "upsert": true}})",
+        v);
     write_file(fmt::format("{}/V{}__marker_{}.json", dir, v, v), "[\n  " + commands + "\n]\n");
   }
 }
@@ -259,7 +269,8 @@ std::vector<std::string> collection_names(mongo::Client& c, const std::string& d
   std::vector<std::string> out;
   for (const auto& d : c.run_cursor(db, parse(R"({"listCollections": 1, "nameOnly": true})"))) {
     bson_iter_t it;
-    if (bson_iter_init_find(&it, d.get(), "name") && BSON_ITER_HOLDS_UTF8(&it)) out.emplace_back(bson_iter_utf8(&it, nullptr));
+    if (bson_iter_init_find(&it, d.get(), "name") && BSON_ITER_HOLDS_UTF8(&it))
+      out.emplace_back(bson_iter_utf8(&it, nullptr));
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -291,7 +302,8 @@ std::string snapshot_of(mongo::Client& c, const std::string& db) {
     std::vector<std::string> indexes;
     for (const auto& d : c.run_cursor(db, parse(fmt::format(R"({{"listIndexes": "{}"}})", name)))) {
       bson_iter_t it;
-      if (bson_iter_init_find(&it, d.get(), "name") && BSON_ITER_HOLDS_UTF8(&it)) indexes.emplace_back(bson_iter_utf8(&it, nullptr));
+      if (bson_iter_init_find(&it, d.get(), "name") && BSON_ITER_HOLDS_UTF8(&it))
+        indexes.emplace_back(bson_iter_utf8(&it, nullptr));
     }
     std::sort(indexes.begin(), indexes.end());
     for (const auto& i : indexes) out += "index " + i + "\n";

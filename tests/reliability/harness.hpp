@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "bson/document.hpp"
-#include "mongo/client.hpp"
 #include "model/history.hpp"
+#include "mongo/client.hpp"
 
 namespace mongoway::testing {
 
@@ -112,11 +112,11 @@ class PrivateServer {
 
   const std::string& uri() const { return m_uri; }  // mongodb://127.0.0.1:PORT/
   const std::string& data_dir() const { return m_dir; }
-  std::string kind() const;                         // ferretdb or mongod
-  std::optional<int> tls_port() const;              // FerretDB with --listen-tls
-  int pid() const;                                  // from DIR/server.pid
-  void kill_hard();                                 // SIGKILL, waits until it is gone
-  void start();                                     // (re)starts on the same data
+  std::string kind() const;             // ferretdb or mongod
+  std::optional<int> tls_port() const;  // FerretDB with --listen-tls
+  int pid() const;                      // from DIR/server.pid
+  void kill_hard();                     // SIGKILL, waits until it is gone
+  void start();                         // (re)starts on the same data
   void stop();
 
  private:

@@ -27,9 +27,9 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Case {
-  std::string kind;       // what was done to the files
-  std::string location;   // the directory given with -l
-  bool special = false;   // always also run with migrate
+  std::string kind;                        // what was done to the files
+  std::string location;                    // the directory given with -l
+  bool special = false;                    // always also run with migrate
   std::map<std::string, std::string> env;  // e.g. a larger max_file_size
   int expected_exit = 3;
 };
@@ -48,7 +48,8 @@ class Hostile : public Reliability {
     m_root = temp_dir();
     m_outside = m_root + "/outside";
     fs::create_directories(m_outside);
-    write_file(m_outside + "/V1__outside.json", R"([{"insertOne": "c", "document": {"x": 1}}])" "\n");
+    write_file(m_outside + "/V1__outside.json", R"([{"insertOne": "c", "document": {"x": 1}}])"
+                                                "\n");
     write_file(m_outside + "/seed.ndjson", "{\"x\": 1}\n{\"x\": 2}\n");
     for (const auto& dir : {std::string(MONGOWAY_SOURCE_DIR) + "/migrations",
                             std::string(MONGOWAY_SOURCE_DIR) + "/tests/data/valid/shop"}) {
@@ -164,8 +165,7 @@ class Hostile : public Reliability {
     // documentsFile paths out of the location.
     for (const std::string path : {"../seed.ndjson", "../outside/seed.ndjson", "sub/../../outside/seed.ndjson",
                                    "./../outside/seed.ndjson", "..", "../../../../../../../../etc/passwd",
-                                   "sub/..//../outside/seed.ndjson", "/etc/passwd", "", ".", "sub",
-                                   "missing.ndjson"}) {
+                                   "sub/..//../outside/seed.ndjson", "/etc/passwd", "", ".", "sub", "missing.ndjson"}) {
       auto c = make("documentsFile \"" + path + "\"",
                     {{"V1__m.json", R"([{"insertMany": "c", "documentsFile": ")" + path + R"("}])"}}, true);
       fs::create_directories(c.location + "/sub");
@@ -253,7 +253,8 @@ class Hostile : public Reliability {
     cases.push_back(make("random binary", {{"V1__m.json", random_bytes(4096)}}, true));
 
     // documentsFile contents mutated (the migration file itself is valid).
-    const std::string seed = "{\"_id\": 1, \"name\": \"a\"}\n{\"_id\": 2, \"name\": \"b\"}\n{\"_id\": 3, \"name\": \"c\"}\n";
+    const std::string seed =
+        "{\"_id\": 1, \"name\": \"a\"}\n{\"_id\": 2, \"name\": \"b\"}\n{\"_id\": 3, \"name\": \"c\"}\n";
     const std::string use_seed = R"([{"insertMany": "c", "documentsFile": "seed.ndjson"}])";
     for (int i = 0; i < std::max(10, n_random / 20); ++i) {
       std::string text = seed;
@@ -301,8 +302,11 @@ class Hostile : public Reliability {
       case 4: return fmt::format(R"([{{"createIndex": "{}", "key": {{}}}}])", coll);
       case 5: return fmt::format(R"([{{"dropCollection": "{}", "{}": {}}}])", coll, random_word(8), number);
       case 6: return fmt::format(R"([{{"insertOne": "{}", "document": {{"a": {}, "a": 2}}}}])", coll, number);
-      case 7: return fmt::format(R"({{"transaction": "{}", "commands": [{{"dropCollection": "{}"}}]}})", random_word(4), coll);
-      case 8: return fmt::format(R"([{{"updateOne": "{}", "filter": {{}}, "update": {{"{}": 1}}}}])", coll, random_word(5));
+      case 7:
+        return fmt::format(R"({{"transaction": "{}", "commands": [{{"dropCollection": "{}"}}]}})", random_word(4),
+                           coll);
+      case 8:
+        return fmt::format(R"([{{"updateOne": "{}", "filter": {{}}, "update": {{"{}": 1}}}}])", coll, random_word(5));
       case 9: return fmt::format(R"([{{"insertMany": "{}", "documents": [{}]}}])", coll, number);
       case 10: return "[]";
       default: return fmt::format(R"([{{"renameCollection": "{}"}}])", coll);
@@ -385,8 +389,8 @@ TEST_F(Hostile, EveryHostileInputIsRefusedWithoutTouchingTheServer) {
     };
     verdict(lint, "lint");
     if (!with_migrate) return;
-    auto migrate = run_mongoway({"-u", server_uri(), "-d", database, "-l", k.location, "-v", "migrate"},
-                                Seconds(120), k.env);
+    auto migrate = run_mongoway({"-u", server_uri(), "-d", database, "-l", k.location, "-v", "migrate"}, Seconds(120),
+                                k.env);
     ++migrates;
     verdict(migrate, "migrate");
     if (migrate.err.find("mongoway: sent ") != std::string::npos) {
@@ -408,7 +412,8 @@ TEST_F(Hostile, EveryHostileInputIsRefusedWithoutTouchingTheServer) {
     std::string line;
     while (std::getline(expected, line)) {
       auto tab = line.find('\t');
-      if (tab != std::string::npos && line.find(": error:", tab) != std::string::npos) with_errors.insert(line.substr(0, tab));
+      if (tab != std::string::npos && line.find(": error:", tab) != std::string::npos)
+        with_errors.insert(line.substr(0, tab));
     }
   }
   for (const auto& entry : fs::directory_iterator(corpus_dir)) {
@@ -450,7 +455,8 @@ TEST_F(Hostile, EveryHostileInputIsRefusedWithoutTouchingTheServer) {
   }
 
   const auto names = collection_names(c, database);
-  if (names != std::vector<std::string>{"sentinel"}) s.fail("collections appeared: " + fmt::format("{}", fmt::join(names, ", ")));
+  if (names != std::vector<std::string>{"sentinel"})
+    s.fail("collections appeared: " + fmt::format("{}", fmt::join(names, ", ")));
   std::string by_kind;
   for (const auto& [kind, n] : kinds) by_kind += fmt::format("{}{} {}", by_kind.empty() ? "" : ", ", n, kind);
   s.report(fmt::format("{} corpus cases ({} with warnings only, exit 0) and {} generated cases ({} of 100 MB); {} "

@@ -10,15 +10,14 @@
 
 #include <thread>
 
-#include "checks.hpp"
 #include "../support/inspect.hpp"
+#include "checks.hpp"
 #include "reliability.hpp"
 
 namespace mongoway::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
 
 class Kill : public Reliability {
  protected:

@@ -63,10 +63,22 @@ TEST_F(Reliability, PasswordsNeverLeak) {
   write_file(password_file, password + "\n");
 
   const std::vector<std::vector<std::string>> commands = {
-      {"info"},    {"validate"},         {"history", "--limit", "5"}, {"migrate", "--dry-run"},
-      {"migrate"}, {"history"},          {"undo"},                    {"undo", "--target", "0", "--dry-run"},
-      {"repair"},  {"unlock"},           {"lint"},                    {"baseline", "--baseline-version", "1"},
-      {"status"},  {"clean", "--yes"},   {"baseline", "--baseline-version", "3"}, {"new", "leak check"},
+      {"info"},
+      {"validate"},
+      {"history", "--limit", "5"},
+      {"migrate", "--dry-run"},
+      {"migrate"},
+      {"history"},
+      {"undo"},
+      {"undo", "--target", "0", "--dry-run"},
+      {"repair"},
+      {"unlock"},
+      {"lint"},
+      {"baseline", "--baseline-version", "1"},
+      {"status"},
+      {"clean", "--yes"},
+      {"baseline", "--baseline-version", "3"},
+      {"new", "leak check"},
   };
   const std::string user_only = fmt::format("mongodb://{}@127.0.0.1:{}/?authSource=admin", secure->user, secure->port);
   struct Setup {
@@ -84,8 +96,10 @@ TEST_F(Reliability, PasswordsNeverLeak) {
       {"--password-file", user_only, {}, {"--password-file", password_file}, failing},
       {"unreachable server", secure->uri(password, dead), {}, {}, good},
       {"unreachable server, TLS", secure->uri(password, dead, "tls=true&tlsCAFile=" + secure->ca), {}, {}, good},
-      {"secret placeholder", user_only,
-       {{"MONGOWAY_PASSWORD", password}, {"MONGOWAY_PLACEHOLDER_db_password", placeholder_secret}}, {},
+      {"secret placeholder",
+       user_only,
+       {{"MONGOWAY_PASSWORD", password}, {"MONGOWAY_PLACEHOLDER_db_password", placeholder_secret}},
+       {},
        with_placeholder},
   };
 
@@ -99,7 +113,8 @@ TEST_F(Reliability, PasswordsNeverLeak) {
         ++documents;
         const auto text = d.to_json();
         for (const auto& form : forms) {
-          if (text.find(form) != std::string::npos) s.fail(fmt::format("{}: {} holds the password: {}", what, name, text));
+          if (text.find(form) != std::string::npos)
+            s.fail(fmt::format("{}: {} holds the password: {}", what, name, text));
         }
       }
     }
@@ -117,8 +132,8 @@ TEST_F(Reliability, PasswordsNeverLeak) {
         if (!verbose && !full_mode()) continue;  // short: --verbose (which prints the most) only
         for (const auto& command : commands) {
           s.trial();
-          std::vector<std::string> args{"-u", setup.uri, "-d", database, "-l",
-                                        command.front() == "new" ? scratch : setup.location};
+          std::vector<std::string> args{"-u",     setup.uri, "-d",
+                                        database, "-l",      command.front() == "new" ? scratch : setup.location};
           args.insert(args.end(), setup.extra.begin(), setup.extra.end());
           if (json) args.insert(args.end(), {"--output", "json"});
           if (verbose) args.push_back("--verbose");
@@ -156,9 +171,10 @@ TEST_F(Reliability, PasswordsNeverLeak) {
   {
     s.trial();
     const std::string first = random_hex(6), second = random_hex(6);
-    auto o = run_mongoway({"-u", fmt::format("mongodb://{}:{}@{}@127.0.0.1:{}/", secure->user, first, second, secure->port),
-                           "-d", "rel_secrets_at", "-l", good, "--verbose", "info"},
-                          Seconds(60));
+    auto o = run_mongoway(
+        {"-u", fmt::format("mongodb://{}:{}@{}@127.0.0.1:{}/", secure->user, first, second, secure->port), "-d",
+         "rel_secrets_at", "-l", good, "--verbose", "info"},
+        Seconds(60));
     ++runs;
     if (o.timed_out || o.signalled()) s.fail("unescaped @: " + o.describe());
     for (const auto& part : {first, second}) {

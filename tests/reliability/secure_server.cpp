@@ -29,9 +29,9 @@ std::string SecureServer::uri(const std::string& pass, int on_port, const std::s
 }
 
 std::string SecureServer::tls_uri(const std::string& ca_file, const std::string& extra) const {
-  return uri(password, tls_port,
-             fmt::format("tls=true{}{}{}", ca_file.empty() ? "" : "&tlsCAFile=", ca_file,
-                         extra.empty() ? "" : "&" + extra));
+  return uri(
+      password, tls_port,
+      fmt::format("tls=true{}{}{}", ca_file.empty() ? "" : "&tlsCAFile=", ca_file, extra.empty() ? "" : "&" + extra));
 }
 
 namespace {

@@ -12,12 +12,12 @@ namespace mongoway::testing {
 
 struct SecureServer {
   std::unique_ptr<PrivateServer> server;
-  std::string dir;        // certificates
-  std::string ca;         // the CA that signed the server's certificate
-  std::string other_ca;   // a CA that did not
+  std::string dir;       // certificates
+  std::string ca;        // the CA that signed the server's certificate
+  std::string other_ca;  // a CA that did not
   std::string user = "mw_admin";
-  std::string password;   // random, with characters a URI must escape
-  int port = 0;           // plain TCP
+  std::string password;  // random, with characters a URI must escape
+  int port = 0;          // plain TCP
   int tls_port = 0;
 
   // mongodb://user:password@127.0.0.1:PORT/?authSource=admin[&extra]

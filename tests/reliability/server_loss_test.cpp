@@ -15,7 +15,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-
 TEST_F(Reliability, ServerLostMidRun) {
   Scenario s("server lost mid-run");
   PrivateServer server;
@@ -23,9 +22,7 @@ TEST_F(Reliability, ServerLostMidRun) {
   const MarkerSet set{50, {7, 19, 31, 44}, 5000, 30, false};
   write_marker_versions(dir, set);
   auto client = std::make_unique<mongo::Client>(client_options(server.uri()));
-  auto marker_db = [&](const std::string& name) {
-    return MarkerDatabase{*client, server.uri(), name, dir, set};
-  };
+  auto marker_db = [&](const std::string& name) { return MarkerDatabase{*client, server.uri(), name, dir, set}; };
 
   double run_time = 0;
   {

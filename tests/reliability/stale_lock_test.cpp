@@ -10,8 +10,8 @@
 #include <memory>
 #include <thread>
 
-#include "checks.hpp"
 #include "../support/inspect.hpp"
+#include "checks.hpp"
 #include "reliability.hpp"
 
 namespace mongoway::testing {
@@ -84,8 +84,8 @@ bool run_complete(MarkerDatabase& m) {
 // dropped and it is run again, at most kAttempts times in all, each counted
 // in `finished_first`. Anything else, and a holder finishing first every time,
 // is a failure (nullopt).
-std::optional<port::Lease> stop_while_holding(Scenario& s, MarkerDatabase& m, std::unique_ptr<Process>& holder,
-                                               int sig, int& finished_first) {
+std::optional<port::Lease> stop_while_holding(Scenario& s, MarkerDatabase& m, std::unique_ptr<Process>& holder, int sig,
+                                              int& finished_first) {
   const char* what = sig == SIGKILL ? "killed" : "frozen";
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
     holder = std::make_unique<Process>(m.cli({"migrate"}));
@@ -207,7 +207,8 @@ TEST_F(Reliability, FrozenHolderSendsNothingOnceItResumes) {
     auto o = holder->wait(Seconds(60));
     if (o.exit_code == 4) {
       ++stopped;
-      if (o.err.find("lost the lock") == std::string::npos) s.fail("exit 4 without saying the lock was lost: " + o.describe());
+      if (o.err.find("lost the lock") == std::string::npos)
+        s.fail("exit 4 without saying the lock was lost: " + o.describe());
     } else if (o.exit_code == 0 && next.exit_code == 0 && next.out.find("up to date") != std::string::npos) {
       ++finished_first;  // it had recorded every version before it was frozen
     } else {
@@ -226,8 +227,8 @@ TEST_F(Reliability, FrozenHolderSendsNothingOnceItResumes) {
                        "4 and {} had recorded every version before they were frozen; {} of {} left the database as "
                        "it was; holders of {} versions ({} slow; probe run of 8 versions {}), {} finished before the "
                        "freeze and were run again",
-                       n, format_seconds(frozen_longest), lock_ttl(), stopped, finished_first, unchanged, n, set.versions,
-                       set.slow.size(), format_seconds(probe), run_again));
+                       n, format_seconds(frozen_longest), lock_ttl(), stopped, finished_first, unchanged, n,
+                       set.versions, set.slow.size(), format_seconds(probe), run_again));
 }
 
 TEST_F(Reliability, LiveHolderIsNeverTakenOver) {
@@ -263,7 +264,8 @@ TEST_F(Reliability, LiveHolderIsNeverTakenOver) {
       auto lease = read_newest_lease(client(), m.database, "mongoway_history_lock");
       if (lease && !lease->released) {
         if (!first) first = lease;
-        else if (lease->id != first->id) s.fail(fmt::format("lease {} replaced lease {} of the live holder", lease->id, first->id));
+        else if (lease->id != first->id)
+          s.fail(fmt::format("lease {} replaced lease {} of the live holder", lease->id, first->id));
       }
       // A contender with a short timeout: it must be refused while the holder lives.
       auto contender = run_mongoway(m.cli({"--lock-timeout", "1", "migrate"}), Seconds(60));
@@ -278,7 +280,8 @@ TEST_F(Reliability, LiveHolderIsNeverTakenOver) {
     auto o = holder.wait(Seconds(1));
     longest = std::max(longest, o.seconds);
     if (o.exit_code != 0) s.fail("the holder: " + o.describe());
-    if (o.seconds < 2 * lock_ttl()) s.fail(fmt::format("the holder ran only {}; not several TTLs", format_seconds(o.seconds)));
+    if (o.seconds < 2 * lock_ttl())
+      s.fail(fmt::format("the holder ran only {}; not several TTLs", format_seconds(o.seconds)));
     if (!first) s.fail("never saw the holder's lease");
     m.check_truth(s, false);
     if (count_docs(client(), m.database, "markers") != versions) s.fail("the holder's run is incomplete");

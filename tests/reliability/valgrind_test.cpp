@@ -16,7 +16,8 @@ TEST_F(Reliability, ValgrindMemcheck) {
                         MONGOWAY_BINARY, server_uri(), trial_db()});
   if (r.exit_code == 77) MONGOWAY_SKIP_BECAUSE("valgrind is not installed");
   std::printf("%s", r.out.c_str());
-  if (const char* log = std::getenv("MONGOWAY_RELIABILITY_LOG"); log && *log) std::ofstream(log, std::ios::app) << r.out;
+  if (const char* log = std::getenv("MONGOWAY_RELIABILITY_LOG"); log && *log)
+    std::ofstream(log, std::ios::app) << r.out;
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 

@@ -24,8 +24,8 @@ struct OwnServer {
     data_dir = make_temp_dir("mongoway-test-server");
     auto r = run_process({std::string(MONGOWAY_SOURCE_DIR) + "/scripts/local-server", "start", "--data", data_dir});
     if (r.exit_code != 0) {
-      std::fprintf(stderr, "cannot start a test server (set MONGOWAY_TEST_URI to use your own):\n%s%s\n",
-                   r.out.c_str(), r.err.c_str());
+      std::fprintf(stderr, "cannot start a test server (set MONGOWAY_TEST_URI to use your own):\n%s%s\n", r.out.c_str(),
+                   r.err.c_str());
       std::exit(1);
     }
     uri = last_line(r.out);

@@ -58,8 +58,10 @@ TEST(BsonDocument, FromJsonObjectRecoversAfterAnErrorAndReportsItLikeFromJson) {
 TEST(BsonDocument, FromJsonObjectFallsBackForOtherText) {
   EXPECT_FALSE(Document::from_json_object(""));
   EXPECT_EQ(canonical(Document::from_json_object("[1, 2]")), canonical(Document::from_json("[1, 2]")));
-  EXPECT_EQ(canonical(Document::from_json_object(R"( {"lead": 1})")), canonical(Document::from_json(R"( {"lead": 1})")));
-  EXPECT_EQ(canonical(Document::from_json_object(R"({"after": true})")), canonical(Document::from_json(R"({"after": true})")));
+  EXPECT_EQ(canonical(Document::from_json_object(R"( {"lead": 1})")),
+            canonical(Document::from_json(R"( {"lead": 1})")));
+  EXPECT_EQ(canonical(Document::from_json_object(R"({"after": true})")),
+            canonical(Document::from_json(R"({"after": true})")));
 }
 
 }  // namespace

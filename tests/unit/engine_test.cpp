@@ -87,7 +87,8 @@ class Scenario {
 
  private:
   std::optional<Error> capture(const std::function<void(exec::Engine&)>& command) {
-    exec::Engine engine(m_config, [this](const exec::Engine&) { return fake.another(0ms); }, fake.clock());
+    exec::Engine engine(
+        m_config, [this](const exec::Engine&) { return fake.another(0ms); }, fake.clock());
     engine.heartbeat_thread = false;  // renewed inline, on the fake's clock
     try {
       command(engine);
@@ -436,7 +437,8 @@ TEST_F(EngineOnFake, ARetriedTransactionStartsAgainAtItsFirstCommandAndCountsOnc
 TEST(EngineRunRecord, ARunOfMoreThanAThousandVersionsRewritesItsRecordAtTheThousandth) {
   TempDir dir;
   const int versions = static_cast<int>(exec::kRunRecordSteps) + 2;
-  for (int v = 1; v <= versions; ++v) dir.write(fmt::format("V{}__c{}.json", v, v), fmt::format(R"([{{"createCollection": "c{}"}}])", v));
+  for (int v = 1; v <= versions; ++v)
+    dir.write(fmt::format("V{}__c{}.json", v, v), fmt::format(R"([{{"createCollection": "c{}"}}])", v));
   Config c;
   c.database = "app";
   c.locations = {dir.str()};

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "json/direct_bson.hpp"
-#include "mongoway/error.hpp"
 #include "json/documents_stream.hpp"
+#include "mongoway/error.hpp"
 
 namespace mongoway::json {
 namespace {
@@ -50,11 +50,12 @@ void expect_same_as_libbson(const std::string& text) {
   std::string message;
   const auto reference = bson::Document::from_json(text, &message);
   ASSERT_TRUE(reference.has_value()) << message;
-  EXPECT_EQ(bytes_of(out), bytes_of(*reference)) << out.to_json(bson::JsonMode::canonical) << "\nlibbson: "
-                                                  << reference->to_json(bson::JsonMode::canonical);
+  EXPECT_EQ(bytes_of(out), bytes_of(*reference))
+      << out.to_json(bson::JsonMode::canonical) << "\nlibbson: " << reference->to_json(bson::JsonMode::canonical);
   bson::Document from_dom;
   ASSERT_EQ(direct_from_dom(text, from_dom), DirectResult::converted);
-  EXPECT_EQ(bytes_of(from_dom), bytes_of(*reference)) << "from the DOM: " << from_dom.to_json(bson::JsonMode::canonical);
+  EXPECT_EQ(bytes_of(from_dom), bytes_of(*reference))
+      << "from the DOM: " << from_dom.to_json(bson::JsonMode::canonical);
 }
 
 TEST(DirectBson, PlainJsonGivesLibbsonsBytes) {
@@ -83,7 +84,8 @@ TEST(DirectBson, PlainJsonGivesLibbsonsBytes) {
                "created":{"$date":{"$numberLong":"1704067201000"}},"active":true,"payload":"Lorem ipsum"})",
            "{\n  \"spaced\" :\t[ 1 , 2 ]\r\n}",
            // UTF-8 at the edges of each sequence length, raw and escaped.
-           "{\"u\":\"\xC2\x80 \xDF\xBF \xE0\xA0\x80 \xEF\xBF\xBD \xEF\xBF\xBE \xEF\xBF\xBF \xF0\x90\x80\x80 \xF4\x8F\xBF\xBF\"}",
+           "{\"u\":\"\xC2\x80 \xDF\xBF \xE0\xA0\x80 \xEF\xBF\xBD \xEF\xBF\xBE \xEF\xBF\xBF \xF0\x90\x80\x80 "
+           "\xF4\x8F\xBF\xBF\"}",
            R"({"e":"\u0080 \u07ff \u0800 \uffff \ud800\udc00 \udbff\udfff \u001f \u007f"})",
            "{\"\xE4\xB8\xAD\xE6\x96\x87\":{\"\xF0\x9F\x98\x80\":[\"\xC3\xA9\"]}}",
        }) {

@@ -16,8 +16,8 @@ namespace mongoway::json {
 namespace {
 
 namespace fs = std::filesystem;
-using script::ChecksumBuilder;
 using script::checksum_of_text;
+using script::ChecksumBuilder;
 using script::load_all;
 using script::LoadOptions;
 using script::LoadResult;
@@ -85,17 +85,25 @@ TEST(JsonDocumentsStream, EmptyInputs) {
 TEST(JsonDocumentsStream, ErrorsNameLineAndColumn) {
   EXPECT_EQ(stream_error("{\"a\": 1}\n{\"a\": 2,}\n"), "seed:2:8: error: trailing comma before '}'");
   EXPECT_EQ(stream_error("{\"a\": 1}\n{\"a\": 2,}\n", 2), "seed:2:8: error: trailing comma before '}'");
-  EXPECT_EQ(stream_error("{\"a\": 1} {\"b\": 2}\n"), "seed:1:10: error: expected one document per line, found '{' after a document");
-  EXPECT_EQ(stream_error("[{\"a\": 1}\n {\"b\": 2}]"), "seed:2:2: error: expected ',' or ']' after a document, found '{'");
+  EXPECT_EQ(stream_error("{\"a\": 1} {\"b\": 2}\n"),
+            "seed:1:10: error: expected one document per line, found '{' after a document");
+  EXPECT_EQ(stream_error("[{\"a\": 1}\n {\"b\": 2}]"),
+            "seed:2:2: error: expected ',' or ']' after a document, found '{'");
   EXPECT_EQ(stream_error("[{\"a\": 1},]"), "seed:1:10: error: trailing comma before ']'");
   EXPECT_EQ(stream_error("[{\"a\": 1}"), "seed:1:10: error: unterminated array of documents (missing ']')");
-  EXPECT_EQ(stream_error("[{\"a\": 1}] x"), "seed:1:12: error: expected the end of the file after the array of documents, found 'x'");
+  EXPECT_EQ(stream_error("[{\"a\": 1}] x"),
+            "seed:1:12: error: expected the end of the file after the array of documents, found 'x'");
   EXPECT_EQ(stream_error("[1]"), "seed:1:2: error: expected a document (an object), found '1'");
-  EXPECT_EQ(stream_error("\"x\""), "seed:1:1: error: expected a JSON array of documents or one document per line, found '\"'");
-  EXPECT_EQ(stream_error("{\"a\": 1}\nnull\n"), "seed:2:1: error: expected a document (an object) at the start of a line, found 'n'");
-  EXPECT_EQ(stream_error("{\"a\": \"x\n\"}"), "seed:1:7: error: unterminated string (line break before the closing quote)");
-  EXPECT_EQ(stream_error("{\"a\": {\"b\": 1}"), "seed:1:15: error: expected ',' or '}' after a value in an object, found end of file");
-  EXPECT_EQ(stream_error("\xEF\xBB\xBF{}"), "seed:1:1: error: the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without a BOM");
+  EXPECT_EQ(stream_error("\"x\""),
+            "seed:1:1: error: expected a JSON array of documents or one document per line, found '\"'");
+  EXPECT_EQ(stream_error("{\"a\": 1}\nnull\n"),
+            "seed:2:1: error: expected a document (an object) at the start of a line, found 'n'");
+  EXPECT_EQ(stream_error("{\"a\": \"x\n\"}"),
+            "seed:1:7: error: unterminated string (line break before the closing quote)");
+  EXPECT_EQ(stream_error("{\"a\": {\"b\": 1}"),
+            "seed:1:15: error: expected ',' or '}' after a value in an object, found end of file");
+  EXPECT_EQ(stream_error("\xEF\xBB\xBF{}"),
+            "seed:1:1: error: the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without a BOM");
   EXPECT_EQ(stream_error("{}\n{\"\xC3\xA9\": 1, \"t\": {\"$oid\": \"zz\"}}"),
             "seed:2:15: error: invalid Extended JSON: Invalid input string \"zz\", looking for OID");
   EXPECT_EQ(stream_error("{\"a\": 1, \"a\": 2}"), "seed:1:10: error: duplicate key \"a\" (first at line 1, column 2)");
@@ -105,7 +113,8 @@ TEST(JsonDocumentsStream, MissingFileIsAnError) {
   DocumentStream stream;
   Diagnostic problem;
   EXPECT_FALSE(stream.open("/nonexistent/seed.ndjson", &problem));
-  EXPECT_EQ(problem.to_string(), "/nonexistent/seed.ndjson: error: cannot read documentsFile: No such file or directory");
+  EXPECT_EQ(problem.to_string(),
+            "/nonexistent/seed.ndjson: error: cannot read documentsFile: No such file or directory");
 }
 
 TEST(JsonDocumentsStream, ChecksumSeesEveryByte) {
@@ -144,9 +153,10 @@ TEST(JsonDocumentsStream, SymlinkOutsideIsRefused) {
   fs::create_directories(dir.path() / "migrations" / "data");
   fs::create_symlink(target, dir.path() / "migrations" / "data" / "seed.ndjson");
   const std::string location = (dir.path() / "migrations").string();
-  expect_load_error(dir, location + "/V1__seed.json:1:39: error: command 1 (insertMany): field \"documentsFile\": "
-                                    "\"data/seed.ndjson\" resolves to " + fs::canonical(target).string() +
-                             ", outside the migration location " + location +
+  expect_load_error(dir, location +
+                             "/V1__seed.json:1:39: error: command 1 (insertMany): field \"documentsFile\": "
+                             "\"data/seed.ndjson\" resolves to " +
+                             fs::canonical(target).string() + ", outside the migration location " + location +
                              " (through a symlink); keep seed files in the location or below it");
 }
 
@@ -200,9 +210,11 @@ TEST(JsonDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
   };
   const std::vector<Case> cases = {
       {{}, "", "20000 documents"},
-      {{{10, R"({"t": {"$oid": "zz"}})"}}, "{\"a\": 1} {\"b\": 2}\n",
+      {{{10, R"({"t": {"$oid": "zz"}})"}},
+       "{\"a\": 1} {\"b\": 2}\n",
        "seed:11:7: error: invalid Extended JSON: Invalid input string \"zz\", looking for OID"},
-      {{{100, R"({"a": 1, "a": 2})"}, {15000, R"({"t": {"$oid": "zz"}})"}}, "",
+      {{{100, R"({"a": 1, "a": 2})"}, {15000, R"({"t": {"$oid": "zz"}})"}},
+       "",
        "seed:101:10: error: duplicate key \"a\" (first at line 101, column 2)"},
       {{{19000, R"({"a": 2,})"}}, "", "seed:19001:8: error: trailing comma before '}'"},
       {{}, "{\"a\": \"x\n\"}", "seed:20001:7: error: unterminated string (line break before the closing quote)"},
@@ -220,7 +232,8 @@ TEST(JsonDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
     std::string text;
     for (int i = 0; i < 20000; ++i) {
       auto it = cases[c].lines.find(i);
-      text += it != cases[c].lines.end() ? it->second : R"({"_id": )" + std::to_string(i) + R"(, "pad": ")" + pad + "\"}";
+      text += it != cases[c].lines.end() ? it->second
+                                         : R"({"_id": )" + std::to_string(i) + R"(, "pad": ")" + pad + "\"}";
       text += "\n";
     }
     text += cases[c].tail;
@@ -238,7 +251,9 @@ TEST(JsonDocumentsStream, CheckAllFeedsTheChecksumEveryByteOnce) {
   // to parse, and the file is read again.
   for (const std::string& odd : {std::string(R"({"plain": true})"), std::string("{\"multi\": {\"x\": 1}\n}")}) {
     std::string text;
-    for (int i = 0; i < 20000; ++i) text += (i == 15000 ? odd : R"({"_id": )" + std::to_string(i) + R"(, "pad": ")" + std::string(60, 'y') + "\"}") + "\n";
+    for (int i = 0; i < 20000; ++i)
+      text += (i == 15000 ? odd : R"({"_id": )" + std::to_string(i) + R"(, "pad": ")" + std::string(60, 'y') + "\"}") +
+              "\n";
     ASSERT_GT(text.size(), DocumentStream::kParallelCheckBytes);
     const std::string path = dir.write("seed", text);
     ChecksumBuilder streamed;
@@ -261,8 +276,8 @@ TEST(JsonDocumentsStream, LargeFileIsStreamed) {
     std::string line;
     const std::string bio(160, 'x');
     while (bytes < 20u * 1024 * 1024) {
-      line = "{\"_id\": {\"$numberLong\": \"" + std::to_string(written) +
-             "\"}, \"name\": \"user " + std::to_string(written) + "\", \"bio\": \"" + bio + "\", \"tags\": [\"a\", \"b\"], \"active\": true}\n";
+      line = "{\"_id\": {\"$numberLong\": \"" + std::to_string(written) + "\"}, \"name\": \"user " +
+             std::to_string(written) + "\", \"bio\": \"" + bio + "\", \"tags\": [\"a\", \"b\"], \"active\": true}\n";
       out << line;
       bytes += line.size();
       ++written;

@@ -79,8 +79,10 @@ TEST(JsonParser, StrictnessRules) {
             "1:1: the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without a BOM");
   EXPECT_EQ(parse_error("{\"a\": \"\xFF\"}"), "1:8: invalid UTF-8 byte 0xFF; save the file as UTF-8");
   EXPECT_EQ(parse_error("{\"a\": \"\xE2\x82\"}"), "1:8: invalid UTF-8 byte 0xE2; save the file as UTF-8");
-  EXPECT_EQ(parse_error(std::string("[\"a\0\"]", 6)), "1:4: control character U+0000 inside a string; write it as \\u0000");
-  EXPECT_EQ(parse_error(std::string("[1]\0", 4)), "1:4: expected the end of the file after the JSON value, found control character U+0000");
+  EXPECT_EQ(parse_error(std::string("[\"a\0\"]", 6)),
+            "1:4: control character U+0000 inside a string; write it as \\u0000");
+  EXPECT_EQ(parse_error(std::string("[1]\0", 4)),
+            "1:4: expected the end of the file after the JSON value, found control character U+0000");
   EXPECT_EQ(parse_error("{\"a\": 1, \"a\": 2}"), "1:10: duplicate key \"a\" (first at line 1, column 2)");
   EXPECT_EQ(parse_error("{\"a\": 1} x"), "1:10: expected the end of the file after the JSON value, found 'x'");
   EXPECT_EQ(parse_error(""), "1:1: expected a value, found end of file");
@@ -96,7 +98,8 @@ TEST(JsonParser, StrictnessRules) {
   EXPECT_EQ(parse_error("['a']"), "1:2: expected a value, found \"'\" (strings must be in double quotes)");
   EXPECT_EQ(parse_error("[\xC2\xA0]"), "1:2: expected a value, found character U+00A0");
   EXPECT_EQ(parse_error("[\"\\x\"]"), "1:3: invalid escape '\\x' in a string");
-  EXPECT_EQ(parse_error("/* c */ []"), "1:1: expected a value, found '/' (JSON has no comments; use a \"comment\" field)");
+  EXPECT_EQ(parse_error("/* c */ []"),
+            "1:1: expected a value, found '/' (JSON has no comments; use a \"comment\" field)");
 }
 
 TEST(JsonParser, IntegerAndDoubleLimits) {
@@ -163,7 +166,7 @@ TEST(JsonParser, ValidateOnlyModeGivesTheSameErrorsAtTheSameLineAndColumn) {
            "\n\n  {\"a\": 1} x",
            "{\"a\": 99999999999999999999}",
            "{\"a\": {\"b\": {\"c\": {}}}}",
-           "[\"é\", 1,\n]",             // reported at the comma, a line before the parser stands
+           "[\"é\", 1,\n]",  // reported at the comma, a line before the parser stands
            "{\"é\": 1,\r\n\r\n  }",
        }) {
     SCOPED_TRACE(text);

@@ -1,10 +1,10 @@
 // src/util/redact: what keeps passwords out of everything mongoway prints.
 
-#include "util/redact.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
+
+#include "util/redact.hpp"
 
 namespace mongoway {
 namespace {
@@ -16,7 +16,8 @@ bool has(const std::vector<std::string>& secrets, const std::string& secret) {
 TEST(Redact, PasswordOfAWellFormedUri) {
   EXPECT_EQ(redact_uri("mongodb://alice:s3cret@db1:27017,db2/shop?replicaSet=rs0"),
             "mongodb://alice:****@db1:27017,db2/shop?replicaSet=rs0");
-  EXPECT_EQ(redact_uri("mongodb+srv://alice:s3cret@cluster.example.net/"), "mongodb+srv://alice:****@cluster.example.net/");
+  EXPECT_EQ(redact_uri("mongodb+srv://alice:s3cret@cluster.example.net/"),
+            "mongodb+srv://alice:****@cluster.example.net/");
   EXPECT_EQ(redact_uri("mongodb://alice:p%40ss@db/shop"), "mongodb://alice:****@db/shop");
   auto secrets = uri_secrets("mongodb://alice:p%40ss@db/shop");
   EXPECT_TRUE(has(secrets, "p%40ss"));
@@ -31,7 +32,8 @@ TEST(Redact, UrisWithoutAPasswordAreLeftAlone) {
     EXPECT_TRUE(uri_secrets(uri).empty()) << uri;
   }
   // An '@' in an option value after a password: the password ends at the '@' before the options.
-  EXPECT_EQ(redact_uri("mongodb://alice:s3cret@db/shop?appName=me@home"), "mongodb://alice:****@db/shop?appName=me@home");
+  EXPECT_EQ(redact_uri("mongodb://alice:s3cret@db/shop?appName=me@home"),
+            "mongodb://alice:****@db/shop?appName=me@home");
 }
 
 // An unencoded '@', '/', '?' or ':' in a password is a mistake, but the whole

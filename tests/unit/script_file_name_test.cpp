@@ -54,7 +54,8 @@ TEST(ScriptFileName, InvalidVersionsAreErrors) {
   EXPECT_EQ(parse("V000__x.json").error, "invalid version 0: versions start at 1");
   EXPECT_EQ(parse("V9223372036854775808__x.json").error,
             "invalid version 9223372036854775808: too large (at most 9223372036854775807)");
-  EXPECT_EQ(parse("V1.2__x.json").error, "invalid version \"1.2\": a version is a positive integer (e.g. V3__name.json)");
+  EXPECT_EQ(parse("V1.2__x.json").error,
+            "invalid version \"1.2\": a version is a positive integer (e.g. V3__name.json)");
   EXPECT_EQ(parse("Vx__y.json").error, "invalid version \"x\": a version is a positive integer (e.g. V3__name.json)");
   EXPECT_EQ(parse("U-1__x.json").error, "invalid version \"-1\": a version is a positive integer (e.g. U3__name.json)");
   EXPECT_EQ(parse("V2__.json").error, "missing description after \"__\" (e.g. V2__add_users.json)");

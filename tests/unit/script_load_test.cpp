@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "bson/bson_util.hpp"
-#include "util/files.hpp"
 #include "script_test_helpers.hpp"
+#include "util/files.hpp"
 
 namespace mongoway::script {
 namespace {
@@ -122,9 +122,9 @@ TEST(ScriptLoad, MigrationFileSymlinkedFromOutsideIsRefused) {
   const std::string location = (dir.path() / "migrations").string();
   LoadResult result = load_all({location}, LoadOptions{});
   ASSERT_EQ(result.diagnostics.size(), 1u) << diagnostics_text(result.diagnostics);
-  EXPECT_EQ(result.diagnostics[0].to_string(),
-            location + "/V1__x.json: error: the migration file is a symlink to " +
-                fs::canonical(target).string() + ", outside its location; copy the file into the location instead");
+  EXPECT_EQ(result.diagnostics[0].to_string(), location + "/V1__x.json: error: the migration file is a symlink to " +
+                                                   fs::canonical(target).string() +
+                                                   ", outside its location; copy the file into the location instead");
   ASSERT_EQ(result.migrations.size(), 1u);
   EXPECT_EQ(result.migrations[0].version(), 2);
 }

@@ -46,7 +46,8 @@ TEST(ScriptPlaceholders, SecretsAreKnownByTheirNames) {
                            "gcp_credentials", "private_key", "admin_pwd"}) {
     EXPECT_TRUE(is_secret_placeholder(name)) << name;
   }
-  for (const char* name : {"env", "region", "prefix", "shard_key", "db_user"}) EXPECT_FALSE(is_secret_placeholder(name)) << name;
+  for (const char* name : {"env", "region", "prefix", "shard_key", "db_user"})
+    EXPECT_FALSE(is_secret_placeholder(name)) << name;
   EXPECT_EQ(secret_placeholder_values({{"env", "prod"}, {"db_password", "pw1"}, {"api_token", ""}}),
             (std::vector<std::string>{"pw1"}));
 }

@@ -61,8 +61,9 @@ TEST(ScriptRender, RenameCollectionRunsOnAdminWithFullNamespaces) {
 }
 
 TEST(ScriptRender, CreateIndexDefaultName) {
-  expect_command(R"({"createIndex": "users", "key": {"email": 1, "age": -1}})",
-                 R"({"createIndexes": "users", "indexes": [{"key": {"email": 1, "age": -1}, "name": "email_1_age_-1"}]})");
+  expect_command(
+      R"({"createIndex": "users", "key": {"email": 1, "age": -1}})",
+      R"({"createIndexes": "users", "indexes": [{"key": {"email": 1, "age": -1}, "name": "email_1_age_-1"}]})");
 }
 
 TEST(ScriptRender, CreateIndexDefaultNameForStringAndLongAndDoubleKeys) {
@@ -92,13 +93,11 @@ TEST(ScriptRender, CreateIndexTextAndTtlOptions) {
   expect_command(
       R"({"createIndex": "sessions", "key": {"at": 1}, "expireAfterSeconds": 60})",
       R"({"createIndexes": "sessions", "indexes": [{"key": {"at": 1}, "name": "at_1", "expireAfterSeconds": 60}]})");
-  expect_command(
-      R"({"createIndex": "places", "key": {"loc": "2dsphere"}, "2dsphereIndexVersion": 3})",
-      R"({"createIndexes": "places", "indexes": [{"key": {"loc": "2dsphere"}, "name": "loc_2dsphere",
+  expect_command(R"({"createIndex": "places", "key": {"loc": "2dsphere"}, "2dsphereIndexVersion": 3})",
+                 R"({"createIndexes": "places", "indexes": [{"key": {"loc": "2dsphere"}, "name": "loc_2dsphere",
           "2dsphereIndexVersion": 3}]})");
-  expect_command(
-      R"({"createIndex": "docs", "key": {"$**": 1}, "wildcardProjection": {"secret": 0}})",
-      R"({"createIndexes": "docs", "indexes": [{"key": {"$**": 1}, "name": "$**_1",
+  expect_command(R"({"createIndex": "docs", "key": {"$**": 1}, "wildcardProjection": {"secret": 0}})",
+                 R"({"createIndexes": "docs", "indexes": [{"key": {"$**": 1}, "name": "$**_1",
           "wildcardProjection": {"secret": 0}}]})");
 }
 
@@ -235,18 +234,20 @@ TEST(ScriptRender, AdminCommandOnAdmin) {
 TEST(ScriptRender, PlaceholdersAreReplacedInStringValues) {
   expect_command(R"({"createIndex": "users_${env}", "key": {"email": 1}, "name": "email_${suffix}"})",
                  R"({"createIndexes": "users_prod", "indexes": [{"key": {"email": 1}, "name": "email_v2"}]})");
-  expect_command(R"({"updateMany": "cfg", "filter": {"k": "${env}"}, "update": {"$set": {"v": ["${suffix}!", "$${x"]}}})",
-                 R"({"update": "cfg", "updates": [{"q": {"k": "prod"}, "u": {"$set": {"v": ["v2!", "${x"]}},
+  expect_command(
+      R"({"updateMany": "cfg", "filter": {"k": "${env}"}, "update": {"$set": {"v": ["${suffix}!", "$${x"]}}})",
+      R"({"update": "cfg", "updates": [{"q": {"k": "prod"}, "u": {"$set": {"v": ["v2!", "${x"]}},
                      "multi": true}], "ordered": true})",
-                 "app", ReplyKind::write);
+      "app", ReplyKind::write);
 }
 
 TEST(ScriptRender, AnEscapedDollarBraceIsSentAsALiteralEvenWithoutPlaceholders) {
   // No placeholder in the command, only "$${" (a literal "${"): it is still rendered.
-  expect_command(R"({"updateOne": "cfg", "filter": {"k": 1}, "update": {"$set": {"tpl": "$${HOME}/bin", "r": "$$ROOT"}}})",
-                 R"({"update": "cfg", "updates": [{"q": {"k": 1}, "u": {"$set": {"tpl": "${HOME}/bin", "r": "$$ROOT"}}}],
+  expect_command(
+      R"({"updateOne": "cfg", "filter": {"k": 1}, "update": {"$set": {"tpl": "$${HOME}/bin", "r": "$$ROOT"}}})",
+      R"({"update": "cfg", "updates": [{"q": {"k": 1}, "u": {"$set": {"tpl": "${HOME}/bin", "r": "$$ROOT"}}}],
                      "ordered": true})",
-                 "app", ReplyKind::write);
+      "app", ReplyKind::write);
 }
 
 TEST(ScriptRender, UnknownPlaceholderIsAnError) {

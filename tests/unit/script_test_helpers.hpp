@@ -45,7 +45,8 @@ class TempDir {
   std::filesystem::path m_path;
 };
 
-inline DiscoveredFile memory_file(const std::string& location = "migrations", const std::string& name = "V1__test.json") {
+inline DiscoveredFile memory_file(const std::string& location = "migrations",
+                                  const std::string& name = "V1__test.json") {
   DiscoveredFile file;
   file.location = location;
   file.file_name = name;

@@ -51,11 +51,13 @@ const std::string kNote = "(the value comes from placeholder ${coll}; fix the va
 // --- placeholders: the rendered command is validated again ---------------------------------
 
 TEST(ScriptRenderedValidation, EmptyCollectionNameFromAPlaceholderIsRefusedAtItsValue) {
-  const Script script = parsed("[{\"createCollection\": \"ph_a\"},\n {\"insertOne\": \"${coll}\", \"document\": {\"a\": 1}}]");
+  const Script script = parsed(
+      "[{\"createCollection\": \"ph_a\"},\n {\"insertOne\": \"${coll}\", \"document\": {\"a\": 1}}]");
   EXPECT_EQ(render_error(script, 0, with({{"coll", ""}})), "");
   EXPECT_EQ(render_error(script, 1, with({{"coll", ""}})),
             "migrations/V1__test.json:2:16: command 2 (insertOne): field \"insertOne\": the collection name must not "
-            "be empty " + kNote);
+            "be empty " +
+                kNote);
   EXPECT_EQ(render_error(script, 1, with({{"coll", "ph_b"}})), "");
 }
 
@@ -80,14 +82,17 @@ TEST(ScriptRenderedValidation, EveryCheckRunsOnTheRenderedValues) {
   EXPECT_EQ(render_error(script, 2, with({{"coll", "system.js"}})),
             "migrations/V1__test.json:4:35: command 3 (renameCollection): field \"to\": the collection name "
             "\"system.js\" starts with \"system.\", which is reserved for MongoDB's own collections; use runCommand to "
-            "work on those " + kNote);
+            "work on those " +
+                kNote);
   EXPECT_EQ(render_error(script, 3, with({{"coll", "a$b"}})),
             "migrations/V1__test.json:5:18: command 4 (createView): field \"createView\": the view name \"v_a$b\" must "
-            "not contain '$' " + kNote);
+            "not contain '$' " +
+                kNote);
 }
 
 TEST(ScriptRenderedValidation, CheckRenderListsEveryProblemWithoutThrowing) {
-  const Script script = parsed(R"([{"updateMany": "${a}", "filter": {"k": "${b}"}, "update": {"$set": {"v": "${c}"}}}])");
+  const Script script = parsed(
+      R"([{"updateMany": "${a}", "filter": {"k": "${b}"}, "update": {"$set": {"v": "${c}"}}}])");
   const auto problems = check_render(script, script.commands[0], with({{"b", "1"}}), Diagnostic::Severity::warning);
   EXPECT_EQ(diagnostics_text(problems),
             "migrations/V1__test.json:1:17: warning: command 1 (updateMany): unknown placeholder ${a}; define it with "
@@ -115,7 +120,8 @@ TEST(ScriptRenderedValidation, UnknownPlaceholderIsReportedAtItsValue) {
 
 TEST(ScriptLintPlaceholders, BadRenderedValueIsAnErrorAndAMissingValueAWarning) {
   TempDir dir;
-  dir.write("m/V1__a.json", "[{\"createCollection\": \"ph_a\"},\n {\"insertOne\": \"${coll}\", \"document\": {\"a\": 1}}]");
+  dir.write("m/V1__a.json",
+            "[{\"createCollection\": \"ph_a\"},\n {\"insertOne\": \"${coll}\", \"document\": {\"a\": 1}}]");
   dir.write("m/V2__b.json", "[{\"dropCollection\": \"t_${missing}\"}]");
   const std::string location = dir.str() + "/m";
 
@@ -127,10 +133,12 @@ TEST(ScriptLintPlaceholders, BadRenderedValueIsAnErrorAndAMissingValueAWarning) 
   lint.placeholders = std::map<std::string, std::string>{{"coll", ""}};
   LoadResult result = load_all({location}, lint);
   EXPECT_EQ(diagnostics_text(result.diagnostics),
-            location + "/V1__a.json:2:16: error: command 2 (insertOne): field \"insertOne\": the collection name "
-                       "must not be empty " + kNote + "\n" +
-            location + "/V2__b.json:1:21: warning: command 1 (dropCollection): unknown placeholder ${missing}; "
-                       "define it with --placeholder missing=VALUE or placeholder.missing in the config file\n");
+            location +
+                "/V1__a.json:2:16: error: command 2 (insertOne): field \"insertOne\": the collection name "
+                "must not be empty " +
+                kNote + "\n" + location +
+                "/V2__b.json:1:21: warning: command 1 (dropCollection): unknown placeholder ${missing}; "
+                "define it with --placeholder missing=VALUE or placeholder.missing in the config file\n");
   EXPECT_TRUE(result.has_errors());
   ASSERT_EQ(result.migrations.size(), 1u);  // V2 has only a warning
   EXPECT_EQ(result.migrations[0].version(), 2);
@@ -254,9 +262,9 @@ std::string nested(int levels, const std::string& inner) {
 
 TEST(ScriptDepth, WhateverTheInnermostValueLibbsonTakesWhatTheParserTakes) {
   for (const std::string inner :
-       {"{}", "[]", "1", "\"s\"", "[1]", "{\"k\":null}", "{\"$numberLong\":\"5\"}", "{\"$date\":{\"$numberLong\":\"1\"}}",
-        "{\"$binary\":{\"base64\":\"AA==\",\"subType\":\"00\"}}", "{\"$regularExpression\":{\"pattern\":\"a\",\"options\":\"\"}}",
-        "{\"$set\":{\"b\":1}}"}) {
+       {"{}", "[]", "1", "\"s\"", "[1]", "{\"k\":null}", "{\"$numberLong\":\"5\"}",
+        "{\"$date\":{\"$numberLong\":\"1\"}}", "{\"$binary\":{\"base64\":\"AA==\",\"subType\":\"00\"}}",
+        "{\"$regularExpression\":{\"pattern\":\"a\",\"options\":\"\"}}", "{\"$set\":{\"b\":1}}"}) {
     SCOPED_TRACE(inner);
     // The deepest text of this shape the parser accepts…
     int levels = json::kMaxDepth + 1;
@@ -273,8 +281,8 @@ TEST(ScriptDepth, WhateverTheInnermostValueLibbsonTakesWhatTheParserTakes) {
 TEST(ScriptDepth, TooDeepADocumentIsTheParsersErrorAtItsPlace) {
   // The file's array is level 1, the command 2, "document" 3: the 98th level
   // is the last one, whether libbson or the direct writer converts it.
-  EXPECT_EQ(problems_of("[{\"insertOne\": \"c\", \"document\": " + nested(94, "{\"b\":{\"$numberLong\":\"5\"}}") + "}]"),
-            "");
+  EXPECT_EQ(
+      problems_of("[{\"insertOne\": \"c\", \"document\": " + nested(94, "{\"b\":{\"$numberLong\":\"5\"}}") + "}]"), "");
   EXPECT_EQ(problems_of("[{\"insertOne\": \"c\", \"document\": " + nested(95, "{\"b\":1}") + "}]"), "");
   EXPECT_EQ(problems_of("[{\"insertOne\": \"c\", \"document\": " + nested(96, "{\"b\":1}") + "}]"),
             "migrations/V1__test.json:1:513: error: nesting deeper than 98 levels\n");

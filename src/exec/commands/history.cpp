@@ -1,7 +1,8 @@
 // history: the log, newest first.
 
-#include "exec/commands.hpp"
 #include "exec/history.hpp"
+
+#include "exec/commands.hpp"
 
 namespace mongoway::exec {
 namespace {

@@ -19,8 +19,7 @@ RunResult migrate(Engine& engine, const MigrateOptions& options) {
     return plan::plan_migrate(status, options.target, options.steps, options.out_of_order);
   };
   run.nothing_to_do = [&](const plan::Status& status) {
-    return fmt::format("database {} is up to date at version {}; nothing to migrate", database,
-                       status.current_version);
+    return fmt::format("database {} is up to date at version {}; nothing to migrate", database, status.current_version);
   };
   run.done = [&](const RunResult& r) {
     return fmt::format("migrated {} from version {} to {} ({} version{})", database, r.from_version, r.to_version,
