@@ -16,12 +16,13 @@ namespace {
 [[noreturn]] void usage_error(const std::string& message) { throw Error(ExitCode::usage, message); }
 
 std::optional<int64_t> number_option(const CommandLine& line, std::string_view name, int64_t min) {
-  auto text = line.value(name);
-  if (!text) return std::nullopt;
+  const std::optional<std::string> given = line.value(name);
+  if (!given) return std::nullopt;
+  const std::string_view text = *given;
   int64_t value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < min) {
-    usage_error(fmt::format("--{}: expected a whole number of at least {}, got \"{}\"", name, min, *text));
+  const auto parsed = std::from_chars(text.begin(), text.end(), value);
+  if (parsed.ec != std::errc() || parsed.ptr != text.end() || value < min) {
+    usage_error(fmt::format("--{}: expected a whole number of at least {}, got \"{}\"", name, min, text));
   }
   return value;
 }
@@ -106,34 +107,56 @@ int exit_code_of(const RunResult& result) {
   return 0;
 }
 
+// The options of the commands that run through the Migrator, read (and
+// their usage errors raised) before anything else happens.
+struct MigratorOptions {
+  MigrateOptions migrate;
+  UndoOptions undo;
+  std::optional<int64_t> baseline_version;
+  std::optional<int64_t> limit;
+};
+
+MigratorOptions read_migrator_options(const CommandLine& line, CommandId id, bool dry_run) {
+  MigratorOptions o;
+  if (id == CommandId::migrate) {
+    check_target_or_steps(line);
+    if (line.value("target") != "latest") o.migrate.target = number_option(line, "target", 0);
+    o.migrate.steps = number_option(line, "steps", 1);
+    o.migrate.dry_run = dry_run;
+    o.migrate.out_of_order = line.has("out-of-order");
+    o.migrate.validate = !line.has("no-validate");
+  } else if (id == CommandId::undo) {
+    check_target_or_steps(line);
+    o.undo.target = number_option(line, "target", 0);
+    o.undo.steps = number_option(line, "steps", 1);
+    o.undo.dry_run = dry_run;
+  } else if (id == CommandId::baseline) {
+    o.baseline_version = number_option(line, "baseline-version", 1);
+    if (!o.baseline_version) usage_error("baseline needs --baseline-version N");
+  } else if (id == CommandId::history) {
+    o.limit = number_option(line, "limit", 1);
+  }
+  return o;
+}
+
+bool writes(CommandId id) {
+  return id == CommandId::migrate || id == CommandId::undo || id == CommandId::baseline || id == CommandId::repair ||
+         id == CommandId::clean;
+}
+
+RunResult run_step_command(Migrator& migrator, const CommandLine& line, const MigratorOptions& o) {
+  switch (line.command->id) {
+    case CommandId::migrate: return migrator.migrate(o.migrate);
+    case CommandId::undo: return migrator.undo(o.undo);
+    default: return migrator.baseline(*o.baseline_version, line.value("description").value_or(""));
+  }
+}
+
 int run_with_migrator(const CommandLine& line, const Settings& settings, Reporter& reporter, Console& console) {
   const CommandId id = line.command->id;
   const std::string& database = settings.config.database;
-  const std::string name(line.command->name);
   const bool dry_run = line.has("dry-run");
-
-  MigrateOptions migrate_options;
-  UndoOptions undo_options;
-  std::optional<int64_t> baseline_version;
-  std::optional<int64_t> limit;
-  if (id == CommandId::migrate) {
-    check_target_or_steps(line);
-    if (line.value("target") != "latest") migrate_options.target = number_option(line, "target", 0);
-    migrate_options.steps = number_option(line, "steps", 1);
-    migrate_options.dry_run = dry_run;
-    migrate_options.out_of_order = line.has("out-of-order");
-    migrate_options.validate = !line.has("no-validate");
-  } else if (id == CommandId::undo) {
-    check_target_or_steps(line);
-    undo_options.target = number_option(line, "target", 0);
-    undo_options.steps = number_option(line, "steps", 1);
-    undo_options.dry_run = dry_run;
-  } else if (id == CommandId::baseline) {
-    baseline_version = number_option(line, "baseline-version", 1);
-    if (!baseline_version) usage_error("baseline needs --baseline-version N");
-  } else if (id == CommandId::history) {
-    limit = number_option(line, "limit", 1);
-  }
+  const MigratorOptions options = read_migrator_options(line, id, dry_run);
 
   Migrator migrator(settings.config);
   Progress progress(console);
@@ -141,21 +164,16 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
   // Commands that write stop politely on SIGINT/SIGTERM; reads and dry runs
   // keep the default action and end at once.
   std::optional<StopSignals> signals;
-  const bool writes = id == CommandId::migrate || id == CommandId::undo || id == CommandId::baseline ||
-                      id == CommandId::repair || id == CommandId::clean;
-  if (writes && !dry_run) signals.emplace();
+  if (writes(id) && !dry_run) signals.emplace();
 
   switch (id) {
     case CommandId::migrate:
     case CommandId::undo:
     case CommandId::baseline: {
-      RunResult result = id == CommandId::migrate ? migrator.migrate(migrate_options)
-                         : id == CommandId::undo
-                             ? migrator.undo(undo_options)
-                             : migrator.baseline(*baseline_version, line.value("description").value_or(""));
+      RunResult result = run_step_command(migrator, line, options);
       progress.finish();
       reporter.warnings(result.warnings);
-      reporter.run(name, database, result);
+      reporter.run(std::string(line.command->name), database, result);
       return exit_code_of(result);
     }
     case CommandId::info: {
@@ -172,7 +190,7 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
     case CommandId::repair: reporter.repair(database, migrator.repair(RepairOptions{dry_run})); return 0;
     case CommandId::clean: reporter.clean(database, migrator.clean(line.has("yes"))); return 0;
     case CommandId::unlock: reporter.unlock(database, migrator.unlock()); return 0;
-    case CommandId::history: reporter.history(database, migrator.history(limit)); return 0;
+    case CommandId::history: reporter.history(database, migrator.history(options.limit)); return 0;
     default: return 0;
   }
 }

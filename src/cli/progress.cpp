@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "cli/format.hpp"
 
 namespace mongoway::cli {
@@ -13,7 +15,7 @@ constexpr auto kInterval = std::chrono::milliseconds(100);
 std::string bar(double fraction, int width) {
   if (fraction < 0) fraction = 0;
   if (fraction > 1) fraction = 1;
-  int filled = static_cast<int>(fraction * width + 0.5);
+  const int filled = static_cast<int>(std::lround(fraction * width));
   return "[" + std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '-') +
          "]";
 }
@@ -22,7 +24,7 @@ std::string bar(double fraction, int width) {
 
 Progress::Progress(Console& console) : m_console(console) {
   if (m_console.status_enabled()) {
-    m_thread = std::jthread([this](std::stop_token stop) { tick(stop); });
+    m_thread = std::jthread([this](const std::stop_token& stop) { tick(stop); });
   }
 }
 
@@ -99,7 +101,7 @@ std::string Progress::render_locked() const {
   return line;
 }
 
-void Progress::tick(std::stop_token stop) {
+void Progress::tick(const std::stop_token& stop) {
   std::unique_lock lock(m_mutex);
   while (!stop.stop_requested()) {
     m_wake.wait_for(lock, stop, kInterval, [] { return false; });

@@ -29,7 +29,7 @@ class Progress {
   void finish();
 
  private:
-  void tick(std::stop_token stop);
+  void tick(const std::stop_token& stop);
   std::string render_locked() const;
 
   using Clock = std::chrono::steady_clock;

@@ -308,6 +308,7 @@ size_t plain_string_bytes(const char* p, size_t n) {
 // Length of the object that starts at m_begin: strings, escapes and depth are
 // tracked so that only the top-level braces count. A raw line break inside a
 // string ends the scan (the strict parser then reports the unterminated string).
+// NOLINTNEXTLINE(readability-non-const-parameter): written through `length`, its alias
 bool DocumentStream::scan_object(size_t* found_length) {
   size_t& length = *found_length;
   length = 0;
@@ -453,7 +454,7 @@ class DocumentStream::BatchQueue {
 // False at a problem in the file's form, which the one-thread check then
 // reports; true also when a checker stopped the queue (it found a problem).
 bool DocumentStream::read_batches(BatchQueue& queue) {
-  constexpr size_t kBatchBytes = 256 * 1024;
+  constexpr size_t kBatchBytes = size_t{256} * 1024;
   TextBatch batch;
   const TextSink append = [&](std::string_view text, const json::Location& where, Diagnostic*) {
     batch.starts.emplace_back(batch.text.size(), where);
@@ -462,7 +463,7 @@ bool DocumentStream::read_batches(BatchQueue& queue) {
   };
   for (bool found = true; found;) {
     batch = TextBatch{};
-    batch.text.reserve(kBatchBytes + 64 * 1024);
+    batch.text.reserve(kBatchBytes + size_t{64} * 1024);
     while (found && batch.text.size() < kBatchBytes) {
       if (!next_text(append, &found)) return false;
     }

@@ -21,13 +21,13 @@ namespace mongoway::json {
 
 class DocumentStream {
  public:
-  static constexpr size_t kDefaultChunkSize = 256 * 1024;
+  static constexpr size_t kDefaultChunkSize = size_t{256} * 1024;
   // Longest JSON text of one document (BSON documents are at most 16 MiB).
-  static constexpr size_t kMaxDocumentText = 64 * 1024 * 1024;
+  static constexpr size_t kMaxDocumentText = size_t{64} * 1024 * 1024;
   // Largest BSON document MongoDB stores (maxBsonObjectSize).
-  static constexpr size_t kMaxDocumentBson = 16 * 1024 * 1024;
+  static constexpr size_t kMaxDocumentBson = size_t{16} * 1024 * 1024;
   // From this file size on, check_all() checks on one thread per core.
-  static constexpr uint64_t kParallelCheckBytes = 1024 * 1024;
+  static constexpr uint64_t kParallelCheckBytes = uint64_t{1024} * 1024;
 
   explicit DocumentStream(size_t chunk_size = kDefaultChunkSize);
 
@@ -52,9 +52,9 @@ class DocumentStream {
 
   // What next() does with a document's text: the strict parse and the
   // conversion to BSON into `out` (its buffer is reused). False, with the
-  // problem at file:line:column from `where` in `err`, when it fails.
-  static bool convert(std::string_view text, const json::Location& where, const std::string& display,
-                      bson::Document& out, Diagnostic* err);
+  // problem at file:line:column from `at` in `err`, when it fails.
+  static bool convert(std::string_view text, const json::Location& at, const std::string& display, bson::Document& out,
+                      Diagnostic* err);
 
   // Documents returned so far.
   uint64_t count() const { return m_count; }

@@ -13,9 +13,13 @@
 #include "mongoway/error.hpp"
 #include "port/server.hpp"
 
+// libmongoc's own declarations of its handles, repeated so that this header
+// need not include the driver.
+// NOLINTBEGIN(bugprone-reserved-identifier,modernize-use-using): the driver's names, spelt as it spells them
 typedef struct _mongoc_client_t mongoc_client_t;
 typedef struct _mongoc_uri_t mongoc_uri_t;
 typedef struct _mongoc_client_session_t mongoc_client_session_t;
+// NOLINTEND(bugprone-reserved-identifier,modernize-use-using)
 
 namespace mongoway::mongo {
 

@@ -33,7 +33,7 @@ FieldSpec validation_action_field() {
 FieldSpec filter_field() { return FieldSpec{"filter", document, true}; }
 
 std::vector<CommandSpec> make_specs() {
-  std::vector<FieldSpec> create_index_fields = index_fields();
+  const std::vector<FieldSpec>& create_index_fields = index_fields();
   // A table: one command a row, its fields wrapped as they read best.
   // clang-format off
   std::vector<CommandSpec> specs = {

@@ -294,6 +294,7 @@ class Validator {
 
   void unknown_field(const std::vector<FieldSpec>& fields, const Path& path, const std::string& key, bool is_command) {
     std::vector<std::string> names;
+    names.reserve(fields.size() + 1);
     for (const auto& f : fields) names.emplace_back(f.name);
     if (is_command) names.emplace_back("comment");
     std::string hint = util::did_you_mean(key, names);

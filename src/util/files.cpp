@@ -52,7 +52,7 @@ bool InputFile::open(const std::string& path, std::string* err) {
   return true;
 }
 
-std::optional<size_t> InputFile::read(char* buffer, size_t capacity, std::string* err) {
+std::optional<size_t> InputFile::read(char* buffer, size_t capacity, std::string* err) const {
   for (;;) {
     ssize_t n = ::read(m_fd, buffer, capacity);
     if (n >= 0) return static_cast<size_t>(n);
@@ -116,9 +116,10 @@ bool is_within(const std::filesystem::path& path, const std::filesystem::path& d
 }
 
 std::string human_size(uint64_t bytes) {
-  if (bytes >= 1024ull * 1024 * 1024) return fmt::format("{:.1f} GiB", bytes / (1024.0 * 1024 * 1024));
-  if (bytes >= 1024ull * 1024) return fmt::format("{:.1f} MiB", bytes / (1024.0 * 1024));
-  if (bytes >= 1024) return fmt::format("{:.1f} KiB", bytes / 1024.0);
+  const auto size = static_cast<double>(bytes);
+  if (bytes >= 1024ull * 1024 * 1024) return fmt::format("{:.1f} GiB", size / (1024.0 * 1024 * 1024));
+  if (bytes >= 1024ull * 1024) return fmt::format("{:.1f} MiB", size / (1024.0 * 1024));
+  if (bytes >= 1024) return fmt::format("{:.1f} KiB", size / 1024.0);
   return fmt::format("{} bytes", bytes);
 }
 

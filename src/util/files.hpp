@@ -27,7 +27,7 @@ class InputFile {
   uint64_t size() const { return m_size; }
   // Reads up to `capacity` bytes; returns the count (0 at the end), or
   // nullopt with the system's reason in `err` on a read error.
-  std::optional<size_t> read(char* buffer, size_t capacity, std::string* err);
+  std::optional<size_t> read(char* buffer, size_t capacity, std::string* err) const;
   void close();
 
  private:
