@@ -13,6 +13,7 @@
 #   make format     reformat the C++ sources (src include tests, not tests/data) with clang-format (.clang-format)
 #   make format-check  fail, listing the files, when a C++ source is not formatted (CI)
 #   make lint       run clang-tidy (.clang-tidy) over src/*.cpp, JOBS at a time; fails on any finding (CI)
+#   make check      what CI runs: format-check, lint, then test
 #
 # Every target works as the first command on a fresh Debian machine: missing
 # packages (and FerretDB, for the tests) are installed by scripts/install-deps.
@@ -36,7 +37,7 @@ MAKEFLAGS += --no-print-directory
 MONGOWAY := $(BUILD_DIR)/mongoway
 CONFIGURE_ARGS := -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DMONGOWAY_WERROR=$(MONGOWAY_WERROR) $(CMAKE_ARGS)
 
-.PHONY: build configure deps test demo install clean help package fuzz test-asan bench format format-check lint
+.PHONY: build configure deps test demo install clean help package fuzz test-asan bench format format-check lint check
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -149,6 +150,12 @@ lint: configure
 	@cmake --build "$(BUILD_DIR)" --target mongoway_build_info >/dev/null
 	@echo "==> clang-tidy over src/ ($(JOBS) at a time)"
 	@scripts/lint "$(BUILD_DIR)" $(JOBS)
+
+# CI (.ci/run): the format and the static checks first, they take the least time.
+check:
+	@$(MAKE) format-check
+	@$(MAKE) lint
+	@$(MAKE) test
 
 BENCH_ARGS ?=
 bench: build
