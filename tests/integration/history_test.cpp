@@ -2,6 +2,7 @@
 // stored by the libmongoc adapter, against the real server.
 
 #include "../support/inspect.hpp"
+#include "../support/samples.hpp"
 #include "exec/history.hpp"
 #include "fixture.hpp"
 #include "mongo/history_codec.hpp"
@@ -12,18 +13,7 @@ namespace {
 
 class History : public DatabaseTest {
  protected:
-  model::HistoryEntry entry(int64_t rank, int64_t lease) {
-    model::HistoryEntry e;
-    e.rank = rank;
-    e.version = rank;
-    e.description = "v";
-    e.script = "V" + std::to_string(rank) + "__v.json";
-    e.checksum = "sha256:00";
-    e.installed_by = "me@host:1";
-    e.installed_on = std::chrono::system_clock::time_point(std::chrono::milliseconds(1700000000000));
-    e.lease = lease;
-    return e;
-  }
+  static model::HistoryEntry entry(int64_t rank, int64_t lease) { return sample_entry(rank, lease); }
   // The record of lease `lease` running `count` versions from rank (= version) `first`.
   model::RunRecord run(int64_t lease, int64_t first, int64_t count) {
     model::RunRecord r;

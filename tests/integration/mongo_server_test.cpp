@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/samples.hpp"
 #include "fixture.hpp"
 #include "mongo/mongo_server.hpp"
 
@@ -14,18 +15,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// An applied version's entry.
 model::HistoryEntry entry(int64_t rank) {
-  model::HistoryEntry e;
-  e.rank = rank;
-  e.version = rank;
-  e.description = "v";
-  e.script = "V" + std::to_string(rank) + "__v.json";
-  e.checksum = "sha256:00";
-  e.installed_by = "me@host:1";
-  e.installed_on = std::chrono::system_clock::time_point(std::chrono::milliseconds(1700000000000));
+  model::HistoryEntry e = sample_entry(rank, 1);
   e.success = true;
   e.finished = true;
-  e.lease = 1;
   return e;
 }
 
