@@ -85,6 +85,10 @@ std::map<int64_t, std::string> MarkerDatabase::wait_until_not_running(Scenario& 
 }
 
 void MarkerDatabase::recover(Scenario& s, int64_t cut) {
+  // A holder killed after its last version, before its release, leaves its
+  // lease unreleased, and a recovery with nothing to run takes no lock: only
+  // a lease taken during recovery and left unreleased is a lock held.
+  const auto before = read_newest_lease(client, database, "mongoway_history_lock");
   if (cut != 0) {
     auto refused = run_mongoway(cli({"migrate"}));
     if (refused.exit_code != 3 || refused.err.find("repair") == std::string::npos) {
@@ -107,7 +111,7 @@ void MarkerDatabase::recover(Scenario& s, int64_t cut) {
     if (!effect_present(v)) s.fail(fmt::format("V{} incomplete after recovery", v));
   }
   auto lease = read_newest_lease(client, database, "mongoway_history_lock");
-  if (lease && !lease->released) s.fail("the lock is held after recovery");
+  if (lease && !lease->released && (!before || lease->id != before->id)) s.fail("the lock is held after recovery");
 }
 
 int64_t MarkerDatabase::verify_cut_and_recover(Scenario& s, double& waited_max) {
