@@ -21,6 +21,10 @@ enum class TransactionMode { never, auto_, always };
 inline constexpr std::chrono::seconds kMinLockTtl{3};
 inline constexpr std::chrono::seconds kMaxLockTtl{24 * 3600};
 inline constexpr std::chrono::seconds kMaxLockTimeout{24 * 3600};
+// The bounds of Config::connect_retries, connect_retry_interval and server_selection_timeout.
+inline constexpr int kMaxConnectRetries = 1000;
+inline constexpr std::chrono::seconds kMaxConnectRetryInterval{3600};
+inline constexpr std::chrono::seconds kMaxConnectTimeout{3600};
 
 struct Config {
   std::string uri = "mongodb://127.0.0.1:27017";
@@ -37,7 +41,14 @@ struct Config {
   std::map<std::string, std::string> placeholders;
   bool clean_enabled = false;
   uint64_t max_file_size = 64ull * 1024 * 1024;
+  // How long one attempt to reach the server waits (--connect-timeout):
+  // serverSelectionTimeoutMS and connectTimeoutMS unless the URI sets them.
   std::chrono::milliseconds server_selection_timeout{5000};
+  // Flyway's connectRetries: a server not reached (never a TLS or
+  // authentication failure) is tried again this many times, this far apart,
+  // for a database still starting beside the application.
+  int connect_retries = 0;
+  std::chrono::seconds connect_retry_interval{5};
   // How long to wait for a reply; 0 (the default): as long as the command
   // runs. A URI's socketTimeoutMS wins. A reply not received in time leaves
   // the version unfinished (its outcome unknown), never recorded as failed.
@@ -93,7 +104,10 @@ struct StepResult {
   bool success = false;
   int64_t execution_time_ms = 0;
   WriteCounts counts;
-  std::string error;                     // the server's error when !success
+  std::string error;  // the server's error when !success
+  // Cut by a lost connection (or a lost reply): its outcome is unknown and
+  // nothing could be recorded; `error` says where it was cut.
+  bool interrupted = false;
   std::vector<PlannedCommand> commands;  // filled in dry runs
 };
 

@@ -6,7 +6,7 @@
 _mongoway_commands="migrate undo info status validate baseline repair clean unlock history lint new help"
 
 _mongoway_global_options="-u --uri -d --database -l --location --history-collection --lock-timeout
-  --lock-ttl --transaction --placeholder -c --config --password-file --output --color -q --quiet
+  --lock-ttl --connect-retries --connect-retry-interval --connect-timeout --transaction --placeholder -c --config --password-file --output --color -q --quiet
   -v --verbose -h --help --version"
 
 _mongoway_command_options() {
@@ -71,7 +71,7 @@ _mongoway() {
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             -u | --uri | -d | --database | -l | --location | --history-collection | --lock-timeout | \
-                --lock-ttl | --transaction | --placeholder | -c | --config | --password-file | --output | \
+                --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --transaction | --placeholder | -c | --config | --password-file | --output | \
                 --color | --target | --steps | --baseline-version | --description | --limit)
                 ((i++)) ;;
             -*) ;;
@@ -111,7 +111,7 @@ _mongoway() {
             compopt -o nospace 2>/dev/null
             return
             ;;
-        -d | --database | --history-collection | --lock-timeout | --lock-ttl | --placeholder | \
+        -d | --database | --history-collection | --lock-timeout | --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --placeholder | \
             --steps | --baseline-version | --description | --limit)
             return
             ;;

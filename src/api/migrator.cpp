@@ -14,7 +14,8 @@
 namespace mongoway {
 namespace {
 
-// Opens the server on first use; `-v` shows where and every command sent.
+// Opens the server on first use and reaches it; `-v` shows where and every
+// command sent.
 std::unique_ptr<port::Server> connect_to_mongodb(const exec::Engine& engine) {
   const Config& c = engine.config;
   mongo::ClientOptions options{c.uri, c.server_selection_timeout, c.socket_timeout, engine.secrets};
@@ -25,6 +26,9 @@ std::unique_ptr<port::Server> connect_to_mongodb(const exec::Engine& engine) {
       sink(fmt::format("sent {} to {}", name, database));
     });
   }
+  // Reached now rather than at the first command: a server not reached
+  // throws port::ServerUnreachable here, where the engine tries again.
+  server->facts();
   return server;
 }
 

@@ -31,6 +31,14 @@ const std::vector<OptionSpec>& global_options() {
       {"history-collection", 0, "NAME", "collection holding the history (default mongoway_history)"},
       {"lock-timeout", 0, "SECONDS", "how long to wait for the lock (default 30, at most 86400)"},
       {"lock-ttl", 0, "SECONDS", "lifetime of the lock lease between renewals (default 60, 3 to 86400)"},
+      {"connect-retries", 0, "N",
+       "try a server not reached N more times, for one still starting; never after a TLS or authentication "
+       "failure (env MONGOWAY_CONNECT_RETRIES; default 0, at most 1000)"},
+      {"connect-retry-interval", 0, "SECONDS",
+       "wait between two attempts to connect (env MONGOWAY_CONNECT_RETRY_INTERVAL; default 5, at most 3600)"},
+      {"connect-timeout", 0, "SECONDS",
+       "how long one attempt to reach the server waits (env MONGOWAY_CONNECT_TIMEOUT; default 5, 1 to 3600; the "
+       "URI's serverSelectionTimeoutMS and connectTimeoutMS win)"},
       {"transaction", 0, "MODE", "auto, always or never: transactions for files that do not say (default never)"},
       {"placeholder", 0, "NAME=VALUE",
        "value of ${NAME} in migration files ($${ is a literal ${); repeatable (env MONGOWAY_PLACEHOLDER_NAME)", true},

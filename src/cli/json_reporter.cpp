@@ -36,6 +36,7 @@ void write_step(JsonWriter& json, const StepResult& step) {
       .field("script", step.script)
       .field("direction", step.direction == Direction::undo ? "undo" : "migrate")
       .field("success", step.success)
+      .field("interrupted", step.interrupted)
       .field("execution_time_ms", step.execution_time_ms);
   json.key("counts")
       .begin_object()

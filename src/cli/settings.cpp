@@ -36,6 +36,9 @@ constexpr KeySpec kKeys[] = {
     {"history_collection", "history-collection", "mongoway_history"},
     {"lock_timeout", "lock-timeout", "30"},
     {"lock_ttl", "lock-ttl", "60"},
+    {"connect_retries", "connect-retries", "0"},
+    {"connect_retry_interval", "connect-retry-interval", "5"},
+    {"connect_timeout", "connect-timeout", "5"},
     {"transaction", "transaction", "never"},
     {"clean_enabled", "", "false"},
     {"max_file_size", "", "64MiB"},
@@ -232,6 +235,7 @@ class Resolver {
     config.lock_ttl = std::chrono::seconds(parse_integer(
         raw("lock_ttl"), "lock_ttl", kMinLockTtl.count(), kMaxLockTtl.count(),
         fmt::format("a whole number of seconds from {} to {}", kMinLockTtl.count(), kMaxLockTtl.count())));
+    read_connect_settings(config);
     const auto& transaction = raw("transaction");
     if (transaction.value() == "never") config.transaction = TransactionMode::never;
     else if (transaction.value() == "auto") config.transaction = TransactionMode::auto_;
@@ -271,6 +275,18 @@ class Resolver {
   }
 
  private:
+  void read_connect_settings(Config& config) const {
+    config.connect_retries = static_cast<int>(
+        parse_integer(raw("connect_retries"), "connect_retries", 0, kMaxConnectRetries,
+                      fmt::format("a whole number from 0 to {}", kMaxConnectRetries)));
+    config.connect_retry_interval = std::chrono::seconds(
+        parse_integer(raw("connect_retry_interval"), "connect_retry_interval", 0, kMaxConnectRetryInterval.count(),
+                      fmt::format("a whole number of seconds from 0 to {}", kMaxConnectRetryInterval.count())));
+    config.server_selection_timeout = std::chrono::seconds(
+        parse_integer(raw("connect_timeout"), "connect_timeout", 1, kMaxConnectTimeout.count(),
+                      fmt::format("a whole number of seconds from 1 to {}", kMaxConnectTimeout.count())));
+  }
+
   static const KeySpec* find_key(std::string_view key) {
     for (const auto& spec : kKeys) {
       if (spec.key == key) return &spec;

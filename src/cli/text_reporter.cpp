@@ -207,6 +207,10 @@ class TextReporter final : public Reporter {
   std::string step_line(const StepResult& step) const {
     const Style& style = m_console.out_style();
     std::string line = fmt::format("{} {} ... ", style.paint(step_label(step), Color::bold), step.description);
+    if (step.interrupted) {
+      // The outcome is unknown, so no duration or counts that would look final.
+      return line + style.paint("INTERRUPTED", Color::red) + " (" + step.error + ")\n";
+    }
     line += step.success ? style.paint("ok", Color::green) : style.paint("FAILED", Color::red);
     line += " " + format_duration(step.execution_time_ms);
     auto counts = format_counts(step.counts);

@@ -6,6 +6,7 @@
 
 #include "exec/executor.hpp"
 #include "exec/history.hpp"
+#include "exec/stop.hpp"
 #include "script/placeholders.hpp"
 #include "util/redact.hpp"
 
@@ -33,8 +34,40 @@ Engine::Engine(Config config_, Connect connect, port::Clock& clock_)
       m_connect(std::move(connect)) {}
 
 port::Server& Engine::server() {
-  if (!m_server) m_server = m_connect(*this);
+  if (!m_server) m_server = connect_with_retries();
   return *m_server;
+}
+
+// Each attempt waits the connect timeout, then the interval: N retries take
+// about N x (timeout + interval). A stop request (Ctrl-C) ends the wait.
+std::unique_ptr<port::Server> Engine::connect_with_retries() {
+  const int attempts = config.connect_retries + 1;
+  for (int attempt = 1;; ++attempt) {
+    if (attempts > 1) debug(fmt::format("connecting: attempt {} of {}", attempt, attempts));
+    try {
+      return m_connect(*this);
+    } catch (const port::ServerUnreachable& e) {
+      if (attempt == attempts) {
+        if (attempts == 1) throw;
+        throw Error(ExitCode::connection, fmt::format("{} (gave up after {} attempts, --connect-retries {})", e.what(),
+                                                      attempts, config.connect_retries));
+      }
+      debug(fmt::format("attempt {} of {} failed: {}; trying again in {} s", attempt, attempts, e.what(),
+                        config.connect_retry_interval.count()));
+      wait_before_retry();
+    }
+  }
+}
+
+void Engine::wait_before_retry() {
+  constexpr std::chrono::milliseconds kSlice{100};
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(config.connect_retry_interval);
+  while (left.count() > 0) {
+    throw_if_stopped();
+    clock.sleep_for(std::min(left, kSlice));
+    left -= std::min(left, kSlice);
+  }
+  throw_if_stopped();
 }
 
 void Engine::debug(const std::string& message) const {
@@ -53,6 +86,16 @@ void Engine::check_config() const {
   }
   if (config.lock_timeout.count() < 0 || config.lock_timeout > kMaxLockTimeout) {
     throw Error(ExitCode::usage, fmt::format("--lock-timeout must be 0 to {} seconds", kMaxLockTimeout.count()));
+  }
+  if (config.connect_retries < 0 || config.connect_retries > kMaxConnectRetries) {
+    throw Error(ExitCode::usage, fmt::format("--connect-retries must be 0 to {}", kMaxConnectRetries));
+  }
+  if (config.connect_retry_interval.count() < 0 || config.connect_retry_interval > kMaxConnectRetryInterval) {
+    throw Error(ExitCode::usage,
+                fmt::format("--connect-retry-interval must be 0 to {} seconds", kMaxConnectRetryInterval.count()));
+  }
+  if (config.server_selection_timeout.count() <= 0 || config.server_selection_timeout > kMaxConnectTimeout) {
+    throw Error(ExitCode::usage, fmt::format("--connect-timeout must be 1 to {} seconds", kMaxConnectTimeout.count()));
   }
 }
 

@@ -74,6 +74,8 @@ class Engine {
 
  private:
   std::optional<int64_t> live_lease(const std::vector<model::HistoryEntry>& history);
+  std::unique_ptr<port::Server> connect_with_retries();
+  void wait_before_retry();
   bool wants_transaction(const script::Script& script);
 
   Connect m_connect;

@@ -120,11 +120,16 @@ StepResult StepRunner::run_step(size_t i) {
     fail_step(i, entry, r, at, e);
   }
   r.execution_time_ms = m_engine.elapsed_ms(started);
-  r.success = true;
   m_lock.ensure_held();
   entry.success = entry.finished = true;
   entry.execution_time_ms = r.execution_time_ms;
-  m_server.append(entry);
+  try {
+    m_server.append(entry);
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::connection) throw;
+    connection_lost(i, r, "connection lost while recording it, after its last command; outcome unknown", e);
+  }
+  r.success = true;
   return r;
 }
 
@@ -162,7 +167,14 @@ void StepRunner::run_commands(const Step& step, StepResult& r, StepProgress& at)
 void StepRunner::fail_step(size_t i, model::HistoryEntry& entry, StepResult& r, const StepProgress& at,
                            const Error& e) {
   const Step& step = m_steps[i];
-  if (e.code() == ExitCode::connection) throw;  // the server is gone: the run record stays
+  if (e.code() == ExitCode::connection) {
+    const size_t total = step.commands.size();
+    connection_lost(i, r,
+                    at.done < total
+                        ? fmt::format("connection lost during command {} of {}; outcome unknown", at.done + 1, total)
+                        : "connection lost during the commit of its transaction; outcome unknown",
+                    e);
+  }
   if (e.code() == ExitCode::lock) lease_lost(step, at, e);
   m_lock.ensure_held();
   const bool stopped = is_stop(e);
@@ -184,6 +196,22 @@ void StepRunner::fail_step(size_t i, model::HistoryEntry& entry, StepResult& r, 
               fmt::format("{} failed at {}; the version is recorded as failed: check the data, then run `mongoway "
                           "repair`",
                           file, recorded));
+}
+
+// The server (or its reply) is gone: nothing can be written, and the run
+// record stands for this version, shown failed by the next run until
+// `repair`. The version's own line says so; the advice to check the URI,
+// meant for a server never reached, would mislead.
+void StepRunner::connection_lost(size_t i, StepResult& r, const std::string& where, const Error& e) {
+  r.success = false;
+  r.interrupted = true;
+  r.error = where;
+  m_result.steps.push_back(r);
+  if (m_engine.listener.step_finished) m_engine.listener.step_finished(r, i, m_steps.size());
+  throw Error(ExitCode::connection,
+              fmt::format("{}; {} was interrupted ({}): once the server answers, `mongoway info` shows it failed; "
+                          "check its data, then run `mongoway repair`",
+                          e.what(), m_steps[i].script->file.file_name, where));
 }
 
 // The lease is gone: the history is another process's now, so nothing is

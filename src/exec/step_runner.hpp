@@ -43,6 +43,7 @@ class StepRunner {
   [[noreturn]] void fail_step(size_t i, model::HistoryEntry& entry, StepResult& result, const StepProgress& at,
                               const Error& error);
   [[noreturn]] void lease_lost(const Step& step, const StepProgress& at, const Error& error);
+  [[noreturn]] void connection_lost(size_t i, StepResult& result, const std::string& where, const Error& error);
   model::RunRecord run_record(size_t first) const;
   void end_run_if_possible();
 

@@ -41,6 +41,15 @@ bool is_connection_error(const bson_error_t& e) {
   }
 }
 
+// libmongoc reports a failed TLS handshake inside its server-selection
+// error's text, with no code of its own.
+bool is_tls_failure(const std::string& message) {
+  for (const char* word : {"TLS", "SSL", "certificate"}) {
+    if (message.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
 bool is_auth_error(const bson_error_t& e) {
   return (e.domain == MONGOC_ERROR_CLIENT && e.code == MONGOC_ERROR_CLIENT_AUTHENTICATE) ||
          e.domain == MONGOC_ERROR_SASL || (e.domain == MONGOC_ERROR_SERVER && e.code == 18);
@@ -156,12 +165,7 @@ void Client::fail(const char* what, const bson_error_t& error, const bson::Docum
                             "authMechanism",
                             m_redacted_uri, message));
   }
-  if (is_connection_error(error)) {
-    throw Error(ExitCode::connection,
-                fmt::format("cannot reach the server at {}: {}; check that it is running and that the URI's host, "
-                            "port and TLS options are right",
-                            m_redacted_uri, message));
-  }
+  if (is_connection_error(error)) connection_failed(message);
   // A server that needs credentials and got none (code 13, Unauthorized): an
   // authentication problem, not a failed command.
   if (error.domain == MONGOC_ERROR_SERVER && error.code == 13 &&
@@ -176,6 +180,22 @@ void Client::fail(const char* what, const bson_error_t& error, const bson::Docum
     code = get_int32(reply->get(), "code", code);
   }
   throw port::ServerError(code, fmt::format("{} failed: {} (code {})", what, message, code));
+}
+
+// A server that answered once and no longer does was lost, and the advice to
+// check the URI would mislead. One never reached is retried by the engine
+// (--connect-retries) unless something did answer: a TLS handshake or a
+// certificate that failed.
+void Client::connection_failed(const std::string& message) const {
+  if (m_reached) {
+    throw Error(ExitCode::connection,
+                fmt::format("lost the connection to the server at {}: {}", m_redacted_uri, message));
+  }
+  const std::string advice = fmt::format("cannot reach the server at {}: {}; check that it is running and that the "
+                                         "URI's host, port and TLS options are right",
+                                         m_redacted_uri, message);
+  if (is_tls_failure(message)) throw Error(ExitCode::connection, advice);
+  throw port::ServerUnreachable(advice);
 }
 
 bson::Document Client::write_options(const bson::Document& command) {
@@ -211,6 +231,7 @@ bson::Document Client::run_raw(const std::string& database, const bson::Document
     }
     fail(name, error, &reply);
   }
+  m_reached = true;
   return reply;
 }
 

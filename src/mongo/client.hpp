@@ -99,6 +99,7 @@ class Client {
   [[noreturn]] void fail(const char* what, const struct _bson_error_t& error, const bson::Document* reply);
   std::optional<bson::Document> ask_admin(const char* name);
   bool answers_ping();
+  [[noreturn]] void connection_failed(const std::string& message) const;
   [[noreturn]] void lost_reply(const char* name, std::chrono::milliseconds waited);
   bool is_ferretdb();
   void monitor_commands();
@@ -114,6 +115,7 @@ class Client {
   std::string m_redacted_uri;
   std::vector<std::string> m_secrets;
   std::unique_ptr<ServerInfo> m_info;
+  bool m_reached = false;  // a request was answered: a connection error from now on means it was lost
   mongoc_client_session_t* m_session = nullptr;             // borrowed during with_transaction
   std::optional<bson::Document> m_transaction_error_reply;  // of the command that failed inside it
   std::function<void(const std::string&, const std::string&)> m_observer;

@@ -39,6 +39,14 @@ class ServerError : public Error {
   int m_server_code;
 };
 
+// A server never reached: refused, unresolved or silent, with no TLS or
+// authentication failure to say that something answered. Only this is worth
+// connecting again for (--connect-retries): a server still starting.
+class ServerUnreachable : public Error {
+ public:
+  explicit ServerUnreachable(const std::string& message) : Error(ExitCode::connection, message) {}
+};
+
 // The server's code for an insert whose _id exists already.
 constexpr int kDuplicateKey = 11000;
 

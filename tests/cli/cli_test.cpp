@@ -236,6 +236,43 @@ TEST(Cli, UnreachableServerExitsFiveAndNamesTheUriWithoutItsPassword) {
   EXPECT_TRUE(contains(run.err, "database = shop")) << run.err;
 }
 
+// --connect-retries: nothing listens on port 1, so every attempt is refused
+// at once; -v shows each, and giving up is exit 5 saying how often it tried.
+TEST(Cli, AServerNotReachedIsTriedAgainThenGivenUpWithExitFive) {
+  TempDir dir;
+  dir.write("migrations/V1__create_users.json", kValidV1);
+  auto run = mongoway({"-v", "info", "-u", "mongodb://127.0.0.1:1/shop", "--connect-retries", "2",
+                       "--connect-retry-interval", "0", "--connect-timeout", "1"},
+                      {.cwd = dir.path()});
+  EXPECT_EQ(run.exit_code, 5) << run.err;
+  EXPECT_TRUE(contains(run.err, "connecting: attempt 1 of 3")) << run.err;
+  EXPECT_TRUE(contains(run.err, "attempt 2 of 3 failed: cannot reach the server")) << run.err;
+  EXPECT_TRUE(contains(run.err, "connecting: attempt 3 of 3")) << run.err;
+  EXPECT_TRUE(contains(run.err, "(gave up after 3 attempts, --connect-retries 2)")) << run.err;
+  EXPECT_TRUE(contains(run.err, "(command line --connect-retries)")) << run.err;
+  EXPECT_TRUE(contains(run.err, "connect_retries = 2\n")) << run.err;
+}
+
+TEST(Cli, ConnectSettingsComeFromTheEnvironmentAndAreChecked) {
+  TempDir dir;
+  dir.write("migrations/V1__create_users.json", kValidV1);
+  auto run = mongoway(
+      {"info", "-u", "mongodb://127.0.0.1:1/shop"},
+      {.env = {{"MONGOWAY_CONNECT_RETRIES", "1"}, {"MONGOWAY_CONNECT_RETRY_INTERVAL", "0"}}, .cwd = dir.path()});
+  EXPECT_EQ(run.exit_code, 5) << run.err;
+  EXPECT_TRUE(contains(run.err, "gave up after 2 attempts")) << run.err;
+  for (const auto& [option, value] :
+       std::vector<std::pair<std::string, std::string>>{{"--connect-retries", "-1"},
+                                                        {"--connect-retries", "1001"},
+                                                        {"--connect-retry-interval", "3601"},
+                                                        {"--connect-timeout", "0"},
+                                                        {"--connect-timeout", "1.5"}}) {
+    auto bad = mongoway({"info", "-u", "mongodb://127.0.0.1:1/shop", option + "=" + value}, {.cwd = dir.path()});
+    EXPECT_EQ(bad.exit_code, 2) << option << " " << value << ": " << bad.err;
+    EXPECT_TRUE(contains(bad.err, option.substr(2, 9))) << bad.err;
+  }
+}
+
 // migrate, undo and info check the files before they connect: a bad file is
 // the one error reported, also when the server is unreachable.
 TEST(Cli, BadFileIsTheErrorReportedEvenWhenTheServerCannotBeReached) {

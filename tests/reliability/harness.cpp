@@ -100,6 +100,8 @@ Process::Process(const std::vector<std::string>& args, const std::map<std::strin
   m_pid = spawn_process(argv, clean_env(env), m_dir + "/out", m_dir + "/err");
 }
 
+std::string Process::err_so_far() const { return read_file(m_dir + "/err"); }
+
 Process::~Process() {
   if (!m_reaped && m_pid > 0) {
     ::kill(m_pid, SIGKILL);

@@ -83,6 +83,8 @@ class Process {
   // Waits until it exits or `deadline` passes (then it is killed and timed_out is set).
   Outcome wait(Seconds deadline);
   double age() const;
+  // What it has written to stderr so far.
+  std::string err_so_far() const;
 
  private:
   int m_pid = -1;

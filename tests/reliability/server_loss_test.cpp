@@ -51,7 +51,12 @@ TEST_F(Reliability, ServerLostMidRun) {
     } else if (o.exit_code == 5) {
       ++lost;
       slowest_exit = std::max(slowest_exit, exit_after);
-      if (o.err.find("cannot reach the server") == std::string::npos) s.fail("unclear message: " + o.describe());
+      // Said as a loss, on the cut version's line when one was cut, never
+      // as a server to look for at the URI.
+      if (o.err.find("lost the connection") == std::string::npos && o.err.find("lost the lock") == std::string::npos)
+        s.fail("unclear message: " + o.describe());
+      if (o.err.find("check that it is running") != std::string::npos)
+        s.fail("advice for a server never reached: " + o.describe());
       // Server selection and connection timeouts are 5 s each; the lock's release adds one more try.
       if (exit_after > 30) s.fail(fmt::format("exit 5 only {} after the server died", format_seconds(exit_after)));
     } else {
@@ -69,6 +74,36 @@ TEST_F(Reliability, ServerLostMidRun) {
                        "every time ({} server)",
                        lost, format_seconds(slowest_exit), finished, cut_inside, format_seconds(slowest_failed),
                        server.kind()));
+}
+
+// Scenario 3b: the server is still starting when mongoway starts (a
+// container beside its database). With --connect-retries it tries again,
+// once a second here, and migrates once the server answers; the server is
+// started only after the first attempt failed, so the retry is what is tested.
+TEST_F(Reliability, ServerStartedDuringConnectRetries) {
+  Scenario s("server started during connect retries");
+  s.trial();
+  PrivateServer server;
+  const std::string uri = server.uri();
+  server.stop();
+  auto dir = temp_dir();
+  write_marker_versions(dir, MarkerSet{3, {}, 0, 0, false});
+  Process p({"-u", uri, "-d", "late_server", "-l", dir, "-v", "--connect-retries", "120", "--connect-retry-interval",
+             "1", "--connect-timeout", "1", "migrate"});
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (p.err_so_far().find("attempt 1 of 121 failed") == std::string::npos && p.running() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+  }
+  server.start();  // the same data directory, and the same port when it is still free
+  if (server.uri() != uri) GTEST_SKIP() << "the server's port was taken while it was stopped; nothing to check";
+  auto o = p.wait(Seconds(180));
+  if (o.exit_code != 0) s.fail("expected exit 0 once the server answered: " + o.describe());
+  if (o.err.find("attempt 2 of 121") == std::string::npos) s.fail("no second attempt: " + o.err);
+  if (o.out.find("V3") == std::string::npos) s.fail("V3 not migrated: " + o.out);
+  s.report(fmt::format("the server started after the first attempt failed; migrate waited for it and applied 3 "
+                       "versions in {} ({} server)",
+                       format_seconds(o.seconds), server.kind()));
 }
 
 }  // namespace

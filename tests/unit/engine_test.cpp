@@ -84,12 +84,14 @@ class Scenario {
 
   FakeServer fake;
   RunResult result;
+  std::vector<StepResult> finished;  // what the listener was told, version by version
 
  private:
   std::optional<Error> capture(const std::function<void(exec::Engine&)>& command) {
     exec::Engine engine(
         m_config, [this](const exec::Engine&) { return fake.another(0ms); }, fake.clock());
     engine.heartbeat_thread = false;  // renewed inline, on the fake's clock
+    engine.listener.step_finished = [this](const StepResult& r, size_t, size_t) { finished.push_back(r); };
     try {
       command(engine);
       return std::nullopt;
@@ -289,7 +291,27 @@ TEST_F(EngineOnFake, AReplyLostAtAnyRequestLeavesTheVersionUnfinishedNeverRefuse
     ASSERT_TRUE(cut);
     EXPECT_EQ(cut->version, 2);
     EXPECT_TRUE(cut->error.empty());
+    // Its own line says it was cut, where, and that nobody knows how far it got.
+    ASSERT_EQ(s.finished.size(), 2u);
+    EXPECT_TRUE(s.finished[1].interrupted);
+    EXPECT_FALSE(s.finished[1].success);
+    const int command = p < 3 ? 1 : static_cast<int>(p) - 1;
+    EXPECT_EQ(s.finished[1].error, fmt::format("connection lost during command {} of 3; outcome unknown", command));
+    EXPECT_TRUE(contains(error->what(), "V2__b.json was interrupted")) << error->what();
   }
+}
+
+TEST_F(EngineOnFake, AConnectionLostWhileRecordingAVersionSaysItRanToItsLastCommand) {
+  Scenario probe(config());
+  ASSERT_FALSE(probe.migrate());
+  Scenario s(config());
+  s.fake.lose_reply(probe.fake.requests_of("append").at(1).number);  // V2's entry
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::connection) << error->what();
+  ASSERT_EQ(s.finished.size(), 2u);
+  EXPECT_TRUE(s.finished[1].interrupted);
+  EXPECT_EQ(s.finished[1].error, "connection lost while recording it, after its last command; outcome unknown");
 }
 
 TEST_F(EngineOnFake, ARefusedRequestRecordsTheVersionFailedNamingTheCommand) {
