@@ -15,7 +15,6 @@
 
 option(MONGOWAY_DPKG_BUILDFLAGS "Compile and link with the flags of dpkg-buildflags (Debian's hardening)" ON)
 
-set(MONGOWAY_HARDENED OFF)
 find_program(MONGOWAY_DPKG_BUILDFLAGS_PROGRAM dpkg-buildflags)
 if(NOT MONGOWAY_DPKG_BUILDFLAGS)
   message(STATUS "dpkg-buildflags: not used (MONGOWAY_DPKG_BUILDFLAGS=OFF)")
@@ -46,10 +45,6 @@ else()
   foreach(kind IN ITEMS EXE SHARED MODULE)
     string(PREPEND CMAKE_${kind}_LINKER_FLAGS "${MONGOWAY_DPKG_LDFLAGS} ")
   endforeach()
-  set(MONGOWAY_HARDENED ON)
   message(STATUS "dpkg-buildflags (DEB_BUILD_MAINT_OPTIONS=${MONGOWAY_MAINT_OPTIONS}): "
                  "${MONGOWAY_DPKG_CPPFLAGS} ${MONGOWAY_DPKG_CXXFLAGS} ${MONGOWAY_DPKG_LDFLAGS}")
 endif()
-# Read by tests/package/test-packages.sh: whether the package's program must pass
-# the hardening checks.
-set(MONGOWAY_HARDENED ${MONGOWAY_HARDENED} CACHE INTERNAL "Built with dpkg-buildflags' hardening flags")

@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Checks the Debian package as a user would get it: unpacks
-# BUILD/mongoway_<version>_<arch>.deb into a scratch root with `dpkg -x`, runs
-# the installed `mongoway --version`, reads the man page, and builds a small
-# program against the installed library with pkg-config.
+# Checks the packages of `make package` as a user would get them.
 #
-# Usage: tests/package/test-deb.sh [--build] [BUILD_DIR]    (default: build)
-#   --build   first run `cmake --build BUILD_DIR --target package`
+# The Debian package, BUILD/mongoway_<version>-<revision>_<arch>.deb: lintian
+# finds no error or warning in it; the program in it is hardened (PIE, RELRO,
+# BIND_NOW, stack protector, _FORTIFY_SOURCE: dpkg-buildflags); it holds the
+# copyright file and the Debian changelog; unpacked into a scratch root with
+# `dpkg -x`, the installed `mongoway --version` runs, the man page reads, and a
+# small program builds against the installed library with pkg-config.
+# The RPM, BUILD/mongoway-<version>-<release>.<arch>.rpm: the same version and
+# files (`rpm -qpl`), and it requires the driver's libraries (`rpm -qpR`).
+#
+# lintian and rpm come from `scripts/install-deps --package` (make test and
+# make package run it).
+#
+# Usage: tests/package/test-packages.sh [--build] [BUILD_DIR]    (default: build)
+#   --build   first remove the old packages and run `cmake --build BUILD_DIR --target package`
 set -euo pipefail
 
 build_first=false
@@ -33,29 +42,43 @@ check() { # check DESCRIPTION COMMAND...
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/mongoway-deb-test.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 
+for tool in lintian rpm; do
+    command -v "$tool" >/dev/null || {
+        echo "test-packages: $tool is not installed (scripts/install-deps --no-ferretdb --package installs it)"
+        exit 1
+    }
+done
+
+shopt -s nullglob
 if $build_first; then
+    rm -f -- "$build"/mongoway_*.deb "$build"/mongoway-*.rpm
     cmake --build "$build" --target package >"$scratch/package.log" 2>&1 || {
         cat "$scratch/package.log"
-        echo "test-deb: building the package failed"
+        echo "test-packages: building the packages failed"
         exit 1
     }
 fi
 
-shopt -s nullglob
 debs=("$build"/mongoway_*_*.deb)
-if ((${#debs[@]} != 1)); then
-    echo "test-deb: expected exactly one $build/mongoway_<version>_<arch>.deb, found ${#debs[@]} (run make package)"
+rpms=("$build"/mongoway-*.rpm)
+if ((${#debs[@]} != 1 || ${#rpms[@]} != 1)); then
+    echo "test-packages: expected exactly one $build/mongoway_<version>-<revision>_<arch>.deb and one" \
+        "$build/mongoway-<version>-<release>.<arch>.rpm, found ${#debs[@]} and ${#rpms[@]} (run make package)"
     exit 1
 fi
 deb=${debs[0]}
+rpm=${rpms[0]}
 root=$scratch/root
-echo "test-deb: $deb"
+echo "test-packages: $deb"
+echo "test-packages: $rpm"
 
 field() { dpkg-deb --field "$deb" "$1"; }
-version=$(field Version)
+version=$(field Version) # <upstream version>-<Debian revision>
+upstream_version=${version%-*}
 arch=$(field Architecture)
 
-check "file name is mongoway_<version>_<arch>.deb" test "$(basename "$deb")" = "mongoway_${version}_${arch}.deb"
+check "file name is mongoway_<version>-<revision>_<arch>.deb" test "$(basename "$deb")" = "mongoway_${version}_${arch}.deb"
+check "the version has a Debian revision" test "$upstream_version" != "$version"
 check "architecture is this machine's" test "$arch" = "$(dpkg --print-architecture)"
 depends_on() { field Depends | tr ',' '\n' | grep -q "^ *$1 "; }
 for library in libmongoc-1.0-0 libbson-1.0-0 libfmt9 libssl3; do
@@ -64,7 +87,7 @@ done
 check "has a section and a description" sh -c "test -n \"\$(dpkg-deb --field '$deb' Section)\" && dpkg-deb --field '$deb' Description | grep -q mongoway"
 
 check "unpacks with dpkg -x" dpkg -x "$deb" "$root"
-installed_version() { "$root/usr/bin/mongoway" --version | grep -q "^mongoway $version (.*mongo-c-driver [0-9]"; }
+installed_version() { "$root/usr/bin/mongoway" --version | grep -q "^mongoway $upstream_version (.*mongo-c-driver [0-9]"; }
 check "installed mongoway --version names version, revision and driver" installed_version
 check "installed mongoway --help works" "$root/usr/bin/mongoway" --help
 
@@ -116,12 +139,68 @@ CPP
             first=${cflags%% *} &&
             test -f "${first#-I}/mongoway/migrator.hpp" && # found relative to the .pc file
             g++ -std=c++20 $sanitize "$scratch/app.cpp" -o "$scratch/app" $cflags $libs &&
-            test "$("$scratch/app")" = "$version"
+            test "$("$scratch/app")" = "$upstream_version"
     }
     check "an application builds and links against the installed library with pkg-config" link_app
 else
     echo "skipped: building against the library (pkg-config or g++ missing)"
 fi
 
-echo "test-deb: $passed passed, $failed failed"
+# ---------------------------------------------------------------- Debian's policy
+
+doc=$root/usr/share/doc/mongoway
+check "copyright file at usr/share/doc/mongoway/copyright" grep -q '^Files: \*' "$doc/copyright"
+changelog_matches() {
+    # The newest entry is this version's, signed by the package's maintainer.
+    local top signer
+    top=$(zcat "$doc/changelog.Debian.gz" | head -n 1) &&
+        signer=$(zcat "$doc/changelog.Debian.gz" | sed -n 's/^ -- \(.*>\)  .*/\1/p' | head -n 1) &&
+        test "$top" = "mongoway ($version) unstable; urgency=medium" &&
+        test "$signer" = "$(field Maintainer)"
+}
+check "changelog.Debian.gz's newest entry is version $version, by the maintainer" changelog_matches
+lintian_clean() {
+    # --fail-on error,warning sets the exit status; on a failure, every tag is shown.
+    lintian --fail-on error,warning --display-info --tag-display-limit 0 "$deb"
+}
+check "lintian finds no error or warning" lintian_clean
+
+# The program as built with dpkg-buildflags' hardening flags
+# (packaging/buildflags.cmake), but in a Debug or sanitizer build (make test-asan).
+cache_value() { sed -n "s/^$1:[A-Z]*=//p" "$build/CMakeCache.txt" 2>/dev/null; }
+program=$root/usr/bin/mongoway
+if [[ $(cache_value CMAKE_BUILD_TYPE) != Debug && $(cache_value MONGOWAY_SANITIZE) != ON ]]; then
+    check "hardened: position-independent executable (PIE)" \
+        sh -c "readelf -h '$program' | grep -q 'Type: *DYN' && readelf -d '$program' | grep -q 'FLAGS_1.*PIE'"
+    check "hardened: RELRO" sh -c "readelf -l '$program' | grep -q GNU_RELRO"
+    check "hardened: BIND_NOW (-z now)" sh -c "readelf -d '$program' | grep -q -E 'BIND_NOW|FLAGS_1.* NOW'"
+    check "hardened: stack protector" sh -c "readelf --dyn-syms -W '$program' | grep -q __stack_chk_fail"
+    check "hardened: _FORTIFY_SOURCE (fortified libc functions)" \
+        sh -c "readelf --dyn-syms -W '$program' | grep -v __stack_chk_fail | grep -q -E ' __[a-z_]+_chk(@|$)'"
+    if command -v hardening-check >/dev/null; then
+        check "hardening-check passes" hardening-check "$program"
+    fi
+else
+    echo "skipped: the hardening checks (a Debug or sanitizer build goes without dpkg-buildflags)"
+fi
+
+# ---------------------------------------------------------------- the RPM
+
+check "RPM: file name is mongoway-<version>-<release>.<arch>.rpm" \
+    test "$(basename "$rpm")" = "$(rpm -qp --qf 'mongoway-%{VERSION}-%{RELEASE}.%{ARCH}.rpm' "$rpm" 2>/dev/null)"
+check "RPM: version and release are the Debian package's" \
+    test "$(rpm -qp --qf '%{VERSION}-%{RELEASE}' "$rpm" 2>/dev/null)" = "$version"
+same_files() {
+    # The Debian package's files but its Debian-only ones (copyright, changelog, lintian overrides).
+    diff <(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ {print substr($6, 2)}' |
+        grep -v -E '^/usr/share/(doc|lintian)/' | sort) \
+        <(rpm -qpl "$rpm" 2>/dev/null | while read -r f; do [[ -d $root$f ]] || echo "$f"; done | sort)
+}
+check "RPM: rpm -qpl lists the Debian package's files" same_files
+requires() { rpm -qpR "$rpm" 2>/dev/null | grep -q "^$1"; }
+for library in libmongoc-1.0.so.0 libbson-1.0.so.0 libfmt.so.9 libcrypto.so.3; do
+    check "RPM: rpm -qpR lists $library" requires "$library"
+done
+
+echo "test-packages: $passed passed, $failed failed"
 ((failed == 0))
