@@ -88,7 +88,7 @@ std::vector<Step> readme_first_session(const std::string& readme) {
 }
 
 // What README.md shows as the content of `file`: the ```json block after the
-// first line naming it in backquotes, outside the first session.
+// first line naming it in backquotes (the session names it without them).
 std::string readme_file_content(const std::string& readme, const std::string& file) {
   const auto lines = lines_of(readme);
   for (size_t i = 0; i < lines.size(); ++i) {
