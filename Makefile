@@ -6,7 +6,7 @@
 #   make demo       build, start the default local server and migrate migrations/ into it
 #   make install    build, then install into $(DESTDIR)$(PREFIX)
 #   make clean      remove the build directory
-#   make package    build the Debian package build/mongoway_<version>_<arch>.deb and the
+#   make package    build the Debian package build/mongoway_<version>-<revision>_<arch>.deb and the
 #                   RPM build/mongoway-<version>-<release>.<arch>.rpm (with dpkg-buildflags' hardening)
 #   make fuzz       run the libFuzzer target over the file parser (FUZZ_SECONDS, default 600)
 #   make test-asan  build with AddressSanitizer + UndefinedBehaviorSanitizer and run every test
