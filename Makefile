@@ -6,7 +6,8 @@
 #   make demo       build, start the default local server and migrate migrations/ into it
 #   make install    build, then install into $(DESTDIR)$(PREFIX)
 #   make clean      remove the build directory
-#   make package    build the Debian package build/mongoway_<version>_<arch>.deb
+#   make package    build the Debian package build/mongoway_<version>-<revision>_<arch>.deb and the
+#                   RPM build/mongoway-<version>-<release>.<arch>.rpm (with dpkg-buildflags' hardening)
 #   make fuzz       run the libFuzzer target over the file parser (FUZZ_SECONDS, default 600)
 #   make test-asan  build with AddressSanitizer + UndefinedBehaviorSanitizer and run every test
 #   make bench      build, then run the benchmark harness bench/run (BENCH_ARGS=--quick for a smoke check)
@@ -65,7 +66,9 @@ build: configure
 	@echo "==> building $(MONGOWAY)"
 	@cmake --build "$(BUILD_DIR)" -j $(JOBS)
 
+# The package test (ctest label package) checks the packages with lintian and rpm.
 test: build
+	@scripts/install-deps --no-ferretdb --package
 	@if [[ -z "$${MONGOWAY_TEST_URI:-}" ]] && ! command -v mongod >/dev/null; then scripts/install-deps --ferretdb-only; fi
 	@echo "==> running the tests"
 	@scripts/run-tests "$(BUILD_DIR)" -- $(CTEST_ARGS)
@@ -108,9 +111,10 @@ clean:
 	if [[ -e $$dir ]]; then echo "==> removing $$dir"; rm -rf -- "$$dir"; fi
 
 package: build
-	@echo "==> building the Debian package"
+	@scripts/install-deps --no-ferretdb --package
+	@echo "==> building the Debian package and the RPM"
 	@cmake --build "$(BUILD_DIR)" --target package
-	@ls -1 "$(BUILD_DIR)"/mongoway_*.deb
+	@ls -1 "$(BUILD_DIR)"/mongoway_*.deb "$(BUILD_DIR)"/mongoway-*.rpm
 
 FUZZ_SECONDS ?= 600
 fuzz:
