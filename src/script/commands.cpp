@@ -64,14 +64,14 @@ std::vector<FieldSpec> write_command_fields(bool bypass_validation) {
 std::vector<FieldSpec> update_command_fields(bool replacement, bool one) {
   std::vector<FieldSpec> out = {filter_field()};
   if (replacement) {
-    out.push_back({"replacement", document, true, Check::replacement});
+    out.emplace_back("replacement", document, true, Check::replacement);
   } else {
     out.insert(out.end(), {{"update", document | array, true, Check::update},
                            {"arrayFilters", array, false, Check::documents},
                            {"c", document}});
   }
   out.insert(out.end(), {{"upsert", boolean}, collation_field(), hint_field()});
-  if (one) out.push_back({"sort", document});
+  if (one) out.emplace_back("sort", document);
   return with(out, write_command_fields(true));
 }
 
@@ -83,7 +83,7 @@ std::vector<FieldSpec> insert_command_fields(std::string_view documents, Check d
   std::vector<FieldSpec> out = {
       {documents, static_cast<unsigned>(documents == "document" ? document : array), false, documents_check},
       {"documentsFile", string, false, Check::documents_file}};
-  if (ordered) out.push_back({"ordered", boolean});
+  if (ordered) out.emplace_back("ordered", boolean);
   return with(out, {bypass_validation_field(), max_time_field(), write_concern_field(), server_comment_field()});
 }
 
@@ -92,7 +92,8 @@ const LeftOutField kOrderedOneStatement{
 const LeftOutField kViewOn{"viewOn", "a view is made with createView"};
 const LeftOutField kPipeline{"pipeline", "a view is made with createView"};
 
-std::vector<CommandSpec> make_specs() {
+// The commands that change collections, indexes and views.
+std::vector<CommandSpec> schema_specs() {
   // A table: one command a row, its fields wrapped as they read best.
   // clang-format off
   std::vector<CommandSpec> specs = {
@@ -131,6 +132,15 @@ std::vector<CommandSpec> make_specs() {
        {{"viewOn", string, true, Check::collection_name}, {"pipeline", array, true, Check::pipeline}, collation_field(),
         write_concern_field(), server_comment_field()},
        {}, false, builders::create_view},
+  };
+  // clang-format on
+  return specs;
+}
+
+// The commands that change documents, and the raw ones.
+std::vector<CommandSpec> data_specs() {
+  // clang-format off
+  std::vector<CommandSpec> specs = {
       {"insertOne", "collection", insert_command_fields("document", Check::none, false),
        {{"document", "documentsFile"}}, false, builders::insert, {kOrderedOneStatement}},
       {"insertMany", "collection", insert_command_fields("documents", Check::documents, true),
@@ -153,6 +163,12 @@ std::vector<CommandSpec> make_specs() {
       {"adminCommand", "command", {}, {}, false, builders::admin_command},
   };
   // clang-format on
+  return specs;
+}
+
+std::vector<CommandSpec> make_specs() {
+  std::vector<CommandSpec> specs = schema_specs();
+  for (auto& spec : data_specs()) specs.push_back(std::move(spec));
   return specs;
 }
 
