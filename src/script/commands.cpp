@@ -112,7 +112,7 @@ std::vector<CommandSpec> schema_specs() {
        {}, false, builders::rename_collection},
       {"createIndex", "collection",
        with(index_fields(), {write_concern_field(), commit_quorum_field(), server_comment_field()}), {}, false,
-       builders::create_index},
+       builders::create_index, index_left_out_fields()},
       {"createIndexes", "collection",
        {{"indexes", array, true, Check::index_specs}, write_concern_field(), commit_quorum_field(),
         server_comment_field()},
@@ -197,6 +197,16 @@ const std::vector<FieldSpec>& index_fields() {
       {"v", number},
       noted({"background", boolean}, "MongoDB ignores \"background\" since 4.2 (every index build holds the same "
                                      "brief locks); it is sent as written, and can be removed"),
+      noted({"dropDups", boolean}, "MongoDB ignores \"dropDups\" since 3.0 (a unique index build fails on duplicates "
+                                   "rather than deleting them); it is sent as written, and can be removed"),
+  };
+  return fields;
+}
+
+const std::vector<LeftOutField>& index_left_out_fields() {
+  static const std::vector<LeftOutField> fields = {
+      {"ns", "an index is on its command's collection; MongoDB checks a given \"ns\" against it and drops it"},
+      {"bucketSize", "it is for geoHaystack indexes, which MongoDB removed in 5.0"},
   };
   return fields;
 }

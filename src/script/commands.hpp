@@ -91,6 +91,8 @@ std::vector<std::string> command_names();
 
 // Options of one index (createIndex fields, elements of createIndexes' "indexes").
 const std::vector<FieldSpec>& index_fields();
+// Index options MongoDB documents that mongoway does not take, and why.
+const std::vector<LeftOutField>& index_left_out_fields();
 // Fields of collMod's "index" document.
 const std::vector<FieldSpec>& collmod_index_fields();
 // Fields of a "writeConcern" document.

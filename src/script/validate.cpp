@@ -302,9 +302,13 @@ class Validator {
     }
   }
 
-  // Why a field MongoDB documents for the command is not taken, or nullptr.
-  const LeftOutField* left_out(std::string_view key) const {
-    for (const auto* list : {&m_left_out, &left_out_fields()}) {
+  // Why a field MongoDB documents is not taken, or nullptr: a field of the
+  // command, or an option of an index specification.
+  const LeftOutField* left_out(std::string_view key, const std::vector<FieldSpec>& fields, bool is_command) const {
+    std::vector<const std::vector<LeftOutField>*> lists;
+    if (is_command) lists = {&m_left_out, &left_out_fields()};
+    if (&fields == &index_fields()) lists = {&index_left_out_fields()};
+    for (const auto* list : lists) {
       auto it = std::find_if(list->begin(), list->end(), [&](const LeftOutField& f) { return f.name == key; });
       if (it != list->end()) return &*it;
     }
@@ -312,8 +316,8 @@ class Validator {
   }
 
   void unknown_field(const std::vector<FieldSpec>& fields, const Path& path, const std::string& key, bool is_command) {
-    if (const LeftOutField* why = is_command ? left_out(key) : nullptr) {
-      m_report.at_key(path, fmt::format("field \"{}\" is not taken: {}", key, why->reason));
+    if (const LeftOutField* why = left_out(key, fields, is_command)) {
+      m_report.at_key(path, fmt::format("field \"{}\" is not taken: {}", path_text(path), why->reason));
       return;
     }
     std::vector<std::string> names;

@@ -1317,6 +1317,21 @@ TEST_F(Commands, IndexVersionIsSentOrRefusedByTheServer) {
   EXPECT_EQ(value(index_spec("c", "a_1"), "v"), "2");
 }
 
+TEST_F(Commands, IndexDropDupsIsSentOrRefusedByTheServer) {
+  setup(R"([{"insertOne": "c", "document": {"_id": 1, "a": 1}}])");
+  version(2, "drop_dups",
+          fmt::format(R"([{}, {{"createIndex": "c", "key": {{"a": 1}}, "unique": true, "dropDups": true}}])", kPing));
+  EXPECT_EQ(planned(2).at(1).command_json,
+            R"({ "createIndexes" : "c", "indexes" : [ { "key" : { "a" : { "$numberInt" : "1" } }, "name" : "a_1", )"
+            R"("unique" : true, "dropDups" : true } ] })");
+  if (ferretdb()) {
+    expect_rejected(2, 2, "createIndex", {"createIndexes failed", "Index option \"dropDups\" is unknown", "(code 2)"});
+    MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 refuses the index option dropDups, which MongoDB ignores (2 unknown option)");
+  }
+  migrate();
+  EXPECT_EQ(value(index_spec("c", "a_1"), "unique"), "true");
+}
+
 TEST_F(Commands, IndexStorageEngineIsSentOrRefusedByTheServer) {
   setup(R"([{"insertOne": "c", "document": {"_id": 1, "a": 1}}])");
   version(2, "index_engine",

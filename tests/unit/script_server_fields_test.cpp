@@ -277,6 +277,26 @@ TEST(ScriptServerFields, BackgroundIsAcceptedWithANoteAtEachIndexThatHasIt) {
                 ":5:62: warning: command 2 (createIndex): field \"background\": " + note);
 }
 
+TEST(ScriptServerFields, DropDupsIsAcceptedWithANoteAndSent) {
+  EXPECT_EQ(problems_of(R"([{"createIndex": "c", "key": {"a": 1}, "unique": true, "dropDups": true}])"),
+            kFile +
+                ":1:68: warning: command 1 (createIndex): field \"dropDups\": MongoDB ignores \"dropDups\" since 3.0 "
+                "(a unique index build fails on duplicates rather than deleting them); it is sent as written, and "
+                "can be removed\n");
+  EXPECT_EQ(sent(R"({"createIndex": "c", "key": {"a": 1}, "unique": true, "dropDups": true})"),
+            canonical(R"({"createIndexes": "c", "indexes": [{"key": {"a": 1}, "name": "a_1", "unique": true,
+      "dropDups": true}]})"));
+}
+
+TEST(ScriptServerFields, IndexOptionsLeftOutAreRefusedWithTheReason) {
+  EXPECT_EQ(problems_of(R"([{"createIndexes": "c", "indexes": [{"key": {"a": 1}, "ns": "app.c"}]}])"),
+            kFile + ":1:55: error: command 1 (createIndexes): field \"indexes.0.ns\" is not taken: an index is on its "
+                    "command's collection; MongoDB checks a given \"ns\" against it and drops it\n");
+  EXPECT_EQ(problems_of(R"([{"createIndex": "c", "key": {"p": "geoHaystack"}, "bucketSize": 1}])"),
+            kFile + ":1:52: error: command 1 (createIndex): field \"bucketSize\" is not taken: it is for geoHaystack "
+                    "indexes, which MongoDB removed in 5.0\n");
+}
+
 TEST(ScriptServerFields, TheNoteIsGivenOnceNotAgainWhenTheCommandIsRendered) {
   std::vector<Diagnostic> diagnostics;
   const auto script = testing::parse_text(R"([{"createIndex": "${coll}", "key": {"a": 1}, "background": true}])",
