@@ -47,6 +47,7 @@ int run_lint(const Settings& settings, Reporter& reporter) {
   options.max_file_size = settings.config.max_file_size;
   // Each command is also checked as rendered with the placeholders given.
   options.placeholders = settings.config.placeholders;
+  options.notes = true;
   auto result = script::load_all(settings.config.locations, options);
   reporter.lint(settings.config.locations, result);
   return result.has_errors() ? static_cast<int>(ExitCode::invalid) : 0;

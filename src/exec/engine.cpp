@@ -25,6 +25,22 @@ Error invalid_files(const std::vector<Diagnostic>& diagnostics) {
                diagnostics);
 }
 
+// A version run in a transaction because the server has them (--transaction
+// auto) is refused before the lock when a command carries a field MongoDB
+// refuses inside one; a file that asks for a transaction itself is refused as
+// it is read.
+void check_transaction_fields(const script::Script& s) {
+  for (const auto& command : s.commands) {
+    const std::string_view field = script::field_refused_in_transaction(command);
+    if (field.empty()) continue;
+    throw Error(ExitCode::invalid,
+                fmt::format("{}:{}:{}: command {} ({}): field \"{}\": the version runs in a transaction (as "
+                            "--transaction asks), and MongoDB refuses a command's own {} inside one; "
+                            "remove the field, or set \"transaction\": false in the file",
+                            s.file.path, command.line, command.column, command.index, command.name, field, field));
+  }
+}
+
 }  // namespace
 
 Engine::Engine(Config config_, Connect connect, port::Clock& clock_)
@@ -180,6 +196,7 @@ std::vector<Step> Engine::build_steps(const plan::Plan& p, Direction direction) 
                               "--transaction never",
                               step.script->file.file_name));
     }
+    if (step.transaction) check_transaction_fields(*step.script);
     steps.push_back(std::move(step));
   }
   return steps;

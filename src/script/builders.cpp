@@ -1,7 +1,7 @@
 #include "script/builders.hpp"
 
 #include <algorithm>
-#include <initializer_list>
+#include <vector>
 
 #include "bson/bson_util.hpp"
 
@@ -17,8 +17,12 @@ std::string first_string(const bson::Document& spec) {
   return bson::iter_string(it);
 }
 
+// The name a field is sent under: mongoway's "serverComment" is the server's
+// "comment" (mongoway's own "comment" is never sent).
+std::string_view sent_name(std::string_view key) { return key == kServerComment ? "comment" : key; }
+
 // Appends the fields of `from` to `to`, except its first key and `skip`.
-void copy_options(const bson::Document& from, bson::Document& to, std::initializer_list<std::string_view> skip,
+void copy_options(const bson::Document& from, bson::Document& to, const std::vector<std::string_view>& skip,
                   bool skip_first = true) {
   bson_iter_t it;
   if (!bson_iter_init(&it, from.get())) return;
@@ -30,9 +34,27 @@ void copy_options(const bson::Document& from, bson::Document& to, std::initializ
     }
     const std::string_view key = bson::iter_key(it);
     if (std::find(skip.begin(), skip.end(), key) != skip.end()) continue;
-    bson::append_value(to, key, it);
+    bson::append_value(to, sent_name(key), it);
   }
 }
+
+// Appends the fields of `from` named in `only`, in the order written.
+void copy_listed(const bson::Document& from, bson::Document& to, const std::vector<std::string_view>& only) {
+  bson_iter_t it;
+  if (!bson_iter_init(&it, from.get())) return;
+  while (bson_iter_next(&it)) {
+    const std::string_view key = bson::iter_key(it);
+    if (std::find(only.begin(), only.end(), key) != only.end()) bson::append_value(to, sent_name(key), it);
+  }
+}
+
+// The fields every command but runCommand's may add to what it sends.
+const std::vector<std::string_view> kSendingOptions = {"writeConcern", kServerComment};
+// The fields of createIndex that go to the command, not to the index.
+const std::vector<std::string_view> kCreateIndexesOptions = {"writeConcern", "commitQuorum", kServerComment};
+// The fields of the update and delete commands that are not the statement's.
+const std::vector<std::string_view> kWriteOptions = {"let", "maxTimeMS", "writeConcern", "bypassDocumentValidation",
+                                                     kServerComment};
 
 // Appends the field `key` of `from` when present.
 void copy_field(const bson::Document& from, bson::Document& to, std::string_view key, std::string_view as = {}) {
@@ -70,10 +92,11 @@ bson::Document index_spec(const bson::Document& given) {
   return spec;
 }
 
-bson::Document create_indexes_command(const std::string& collection, const std::vector<bson::Document>& indexes) {
+bson::Document create_indexes_command(const BuildInput& in, const std::vector<bson::Document>& indexes) {
   bson::Document command;
-  bson::append_string(command, "createIndexes", collection);
+  bson::append_string(command, "createIndexes", first_string(in.spec));
   bson::append_array(command, "indexes", indexes);
+  copy_listed(in.spec, command, kCreateIndexesOptions);
   return command;
 }
 
@@ -87,10 +110,13 @@ std::vector<ServerCommand> update_command(const BuildInput& in, std::string_view
   copy_field(in.spec, statement, "arrayFilters");
   copy_field(in.spec, statement, "collation");
   copy_field(in.spec, statement, "hint");
+  copy_field(in.spec, statement, "c");
+  copy_field(in.spec, statement, "sort");
   bson::Document command;
   bson::append_string(command, "update", first_string(in.spec));
   bson::append_array(command, "updates", {statement});
   bson::append_bool(command, "ordered", true);
+  copy_listed(in.spec, command, kWriteOptions);
   return one(make(in.context.database, std::move(command), ReplyKind::write));
 }
 
@@ -119,6 +145,7 @@ std::vector<ServerCommand> create_collection(const BuildInput& in) {
 std::vector<ServerCommand> drop_collection(const BuildInput& in) {
   bson::Document command;
   bson::append_string(command, "drop", first_string(in.spec));
+  copy_listed(in.spec, command, kSendingOptions);
   return one(make(in.context.database, std::move(command)));
 }
 
@@ -128,13 +155,14 @@ std::vector<ServerCommand> rename_collection(const BuildInput& in) {
   if (bson_iter_t to; bson::find_field(in.spec, "to", &to))
     bson::append_string(command, "to", in.context.database + "." + bson::iter_string(to));
   copy_field(in.spec, command, "dropTarget");
+  copy_listed(in.spec, command, kSendingOptions);
   return one(make(std::string(kAdmin), std::move(command)));
 }
 
 std::vector<ServerCommand> create_index(const BuildInput& in) {
   bson::Document given;
-  copy_options(in.spec, given, {});
-  return one(make(in.context.database, create_indexes_command(first_string(in.spec), {index_spec(given)})));
+  copy_options(in.spec, given, kCreateIndexesOptions);
+  return one(make(in.context.database, create_indexes_command(in, {index_spec(given)})));
 }
 
 std::vector<ServerCommand> create_indexes(const BuildInput& in) {
@@ -142,7 +170,7 @@ std::vector<ServerCommand> create_indexes(const BuildInput& in) {
   if (bson_iter_t it; bson::find_field(in.spec, "indexes", &it)) {
     for (const auto& given : bson::iter_documents(it)) indexes.push_back(index_spec(given));
   }
-  return one(make(in.context.database, create_indexes_command(first_string(in.spec), indexes)));
+  return one(make(in.context.database, create_indexes_command(in, indexes)));
 }
 
 std::vector<ServerCommand> drop_index(const BuildInput& in) {
@@ -150,6 +178,7 @@ std::vector<ServerCommand> drop_index(const BuildInput& in) {
   bson::append_string(command, "dropIndexes", first_string(in.spec));
   copy_field(in.spec, command, "name", "index");
   copy_field(in.spec, command, "key", "index");
+  copy_listed(in.spec, command, kSendingOptions);
   return one(make(in.context.database, std::move(command)));
 }
 
@@ -166,13 +195,20 @@ std::vector<ServerCommand> create_view(const BuildInput& in) {
   copy_field(in.spec, command, "viewOn");
   copy_field(in.spec, command, "pipeline");
   copy_field(in.spec, command, "collation");
+  copy_listed(in.spec, command, kSendingOptions);
   return one(make(in.context.database, std::move(command)));
 }
 
+// The documents are added by the executor, in batches, after these fields.
 std::vector<ServerCommand> insert(const BuildInput& in) {
   bson::Document command;
   bson::append_string(command, "insert", first_string(in.spec));
-  bson::append_bool(command, "ordered", true);
+  if (bson_iter_t ordered; bson::find_field(in.spec, "ordered", &ordered)) {
+    bson::append_value(command, "ordered", ordered);
+  } else {
+    bson::append_bool(command, "ordered", true);
+  }
+  copy_listed(in.spec, command, {"bypassDocumentValidation", "maxTimeMS", "writeConcern", kServerComment});
   ServerCommand out = make(in.context.database, std::move(command), ReplyKind::write);
   out.is_insert = true;
   if (bson_iter_t doc; bson::find_field(in.spec, "document", &doc)) out.documents.push_back(bson::iter_document(doc));
@@ -197,6 +233,7 @@ std::vector<ServerCommand> remove(const BuildInput& in) {
   bson::append_string(command, "delete", first_string(in.spec));
   bson::append_array(command, "deletes", {statement});
   bson::append_bool(command, "ordered", true);
+  copy_listed(in.spec, command, kWriteOptions);
   return one(make(in.context.database, std::move(command), ReplyKind::write));
 }
 
@@ -204,8 +241,13 @@ std::vector<ServerCommand> aggregate(const BuildInput& in) {
   bson::Document command;
   bson::append_string(command, "aggregate", first_string(in.spec));
   copy_field(in.spec, command, "pipeline");
-  bson::append_document(command, "cursor", bson::Document{});
-  copy_options(in.spec, command, {"pipeline"});
+  // The cursor's options as given (a batchSize), else the server's defaults.
+  if (bson_iter_t cursor; bson::find_field(in.spec, "cursor", &cursor)) {
+    bson::append_value(command, "cursor", cursor);
+  } else {
+    bson::append_document(command, "cursor", bson::Document{});
+  }
+  copy_options(in.spec, command, {"pipeline", "cursor"});
   return one(make(in.context.database, std::move(command), ReplyKind::aggregate));
 }
 

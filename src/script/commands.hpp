@@ -18,6 +18,7 @@ inline constexpr unsigned boolean = 2;
 inline constexpr unsigned number = 4;  // int32, int64, double, decimal128
 inline constexpr unsigned document = 8;
 inline constexpr unsigned array = 16;
+inline constexpr unsigned any = ~0u;  // any BSON value (the server's "comment")
 }  // namespace types
 
 // "a boolean", "a string or a document", … for messages.
@@ -38,6 +39,10 @@ enum class Check {
   documents,         // non-empty array of documents
   documents_file,    // a relative path, resolved and read by the loader
   command_document,  // runCommand / adminCommand: a non-empty document
+  write_concern,     // {w, j, wtimeout}; w: 0 (unacknowledged) refused
+  read_concern,      // {level}
+  index_names,       // dropIndex's name: a name, "*", or a non-empty array of names
+  auto_index_id,     // createCollection's autoIndexId: false refused, true noted
 };
 
 struct FieldSpec {
@@ -50,6 +55,15 @@ struct FieldSpec {
   bool required = false;
   Check check = Check::none;
   std::vector<std::string_view> values;  // Check::one_of_values
+  // A lint note (a warning) whenever the field is given: the field is
+  // accepted and sent, but the server does nothing with it.
+  std::string_view note;
+};
+
+// A field MongoDB documents for a command that mongoway does not take, and why.
+struct LeftOutField {
+  std::string_view name;
+  std::string_view reason;
 };
 
 struct BuildInput {
@@ -68,6 +82,7 @@ struct CommandSpec {
   std::vector<std::vector<std::string_view>> exactly_one_of;  // e.g. {"name", "key"}
   bool needs_a_field = false;                                 // collMod: at least one option
   Builder build = nullptr;
+  std::vector<LeftOutField> left_out{};  // beyond left_out_fields(), which every command shares
 };
 
 const std::vector<CommandSpec>& command_specs();
@@ -76,7 +91,24 @@ std::vector<std::string> command_names();
 
 // Options of one index (createIndex fields, elements of createIndexes' "indexes").
 const std::vector<FieldSpec>& index_fields();
+// Index options MongoDB documents that mongoway does not take, and why.
+const std::vector<LeftOutField>& index_left_out_fields();
 // Fields of collMod's "index" document.
 const std::vector<FieldSpec>& collmod_index_fields();
+// Fields of a "writeConcern" document.
+const std::vector<FieldSpec>& write_concern_fields();
+// Fields of a "readConcern" document.
+const std::vector<FieldSpec>& read_concern_fields();
+
+// Fields of MongoDB's commands that no mongoway command takes, and why
+// (sessions, transactions, the Stable API): named in the error for them.
+const std::vector<LeftOutField>& left_out_fields();
+
+// mongoway's "serverComment" is sent as the server's "comment" (mongoway's
+// own "comment" is never sent).
+inline constexpr std::string_view kServerComment = "serverComment";
+// Fields that change how a command is sent, not what it changes: collMod
+// needs a field beyond them.
+bool is_sending_option(std::string_view field);
 
 }  // namespace mongoway::script

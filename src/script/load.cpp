@@ -111,8 +111,8 @@ bool check_rendered(const Script& script, const std::map<std::string, std::strin
 
 class FileParser {
  public:
-  FileParser(std::string_view content, const DiscoveredFile& file, std::vector<Diagnostic>& diagnostics)
-      : m_content(content), m_file(file), m_diagnostics(diagnostics) {}
+  FileParser(std::string_view content, const DiscoveredFile& file, std::vector<Diagnostic>& diagnostics, bool notes)
+      : m_content(content), m_file(file), m_diagnostics(diagnostics), m_notes(notes) {}
 
   std::optional<Script> run() {
     const size_t errors_before = count_errors(m_diagnostics);
@@ -225,8 +225,11 @@ class FileParser {
       return;
     }
     const size_t errors_before = count_errors(m_diagnostics);
-    validate_command(*spec, *doc, CommandSite{m_file.path, &item, index, spec->name}, m_diagnostics);
+    CommandSite site{m_file.path, &item, index, spec->name};
+    site.notes = m_notes;
+    validate_command(*spec, *doc, site, m_diagnostics);
     if (count_errors(m_diagnostics) > errors_before) return;
+    if (!check_in_transaction(item, index, first.key)) return;
     if (!check_size(*doc, item, index, first.key)) return;
 
     Command command;
@@ -248,6 +251,25 @@ class FileParser {
       if (!read_documents_file(command, *file_value)) return;
     }
     m_script.commands.push_back(std::move(command));
+  }
+
+  // A command of a file that runs in a transaction ("transaction": true)
+  // takes the transaction's write and read concerns: the server refuses its own.
+  bool check_in_transaction(const json::Value& item, int index, const std::string& name) {
+    if (!m_script.transaction.value_or(false)) return true;
+    bool ok = true;
+    for (const char* field : {"writeConcern", "readConcern"}) {
+      const json::Member* member = item.find_member(field);
+      if (!member) continue;
+      add(member->key_begin,
+          fmt::format("command {} ({}): field \"{}\": the file runs in a transaction (\"transaction\": true), whose "
+                      "commands MongoDB runs with the transaction's own {}; remove the field, or set "
+                      "\"transaction\": false",
+                      index, name, field,
+                      field == std::string_view("writeConcern") ? "write concern" : "read concern"));
+      ok = false;
+    }
+    return ok;
   }
 
   // No document may exceed the server's 16 MiB: a command's documents one by
@@ -359,6 +381,7 @@ class FileParser {
   std::string_view m_content;
   const DiscoveredFile& m_file;
   std::vector<Diagnostic>& m_diagnostics;
+  bool m_notes;
   ChecksumBuilder m_checksum;
   Script m_script;
 };
@@ -366,8 +389,8 @@ class FileParser {
 }  // namespace
 
 std::optional<Script> parse_script(std::string_view content, const DiscoveredFile& file,
-                                   std::vector<Diagnostic>& diagnostics) {
-  return FileParser(content, file, diagnostics).run();
+                                   std::vector<Diagnostic>& diagnostics, bool notes) {
+  return FileParser(content, file, diagnostics, notes).run();
 }
 
 std::optional<Script> load_script(const DiscoveredFile& file, const LoadOptions& options,
@@ -392,7 +415,7 @@ std::optional<Script> load_script(const DiscoveredFile& file, const LoadOptions&
   if (std::string error; !util::read_file_limited(file.path, options.max_file_size, &content, &error)) {
     return fail(error);
   }
-  auto script = parse_script(content, file, diagnostics);
+  auto script = parse_script(content, file, diagnostics, options.notes);
   if (script && options.placeholders && !check_rendered(*script, *options.placeholders, diagnostics)) {
     return std::nullopt;
   }

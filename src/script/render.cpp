@@ -73,6 +73,13 @@ std::optional<bson::Document> substitute_checked(const Script& script, const Com
 
 }  // namespace
 
+std::string_view field_refused_in_transaction(const Command& command) {
+  for (std::string_view field : {"writeConcern", "readConcern"}) {
+    if (bson_has_field(command.spec.get(), std::string(field).c_str())) return field;
+  }
+  return {};
+}
+
 std::vector<Diagnostic> check_render(const Script& script, const Command& command, const RenderContext& context,
                                      Diagnostic::Severity missing) {
   std::vector<Diagnostic> out;

@@ -42,6 +42,10 @@ struct ServerCommand {
 // again once its placeholders are replaced.
 std::vector<ServerCommand> render(const Script& script, const Command& command, const RenderContext& context);
 
+// The first field of `command` that MongoDB refuses on a command inside a
+// transaction ("writeConcern", "readConcern": the transaction's own apply), or "".
+std::string_view field_refused_in_transaction(const Command& command);
+
 // Every problem render() would throw for, without throwing: each placeholder
 // without a value (as a `missing` diagnostic: lint only warns), else each
 // problem of the rendered command.

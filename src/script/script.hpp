@@ -88,6 +88,9 @@ struct LoadOptions {
   // with these values: a value a placeholder makes invalid is an error, a
   // placeholder without a value a warning (migrate would refuse to run it).
   std::optional<std::map<std::string, std::string>> placeholders{};
+  // Lint notes (warnings) on fields the server accepts and ignores: lint
+  // shows them; a run, which cannot act on them, leaves them out.
+  bool notes = false;
 };
 
 // Reads, parses and validates one file. Problems are appended to `diagnostics`
@@ -112,9 +115,10 @@ struct LoadResult {
 };
 
 // load_script on text already in memory (for tests and the fuzzer): `file`
-// names it in diagnostics and anchors relative documentsFile paths.
+// names it in diagnostics and anchors relative documentsFile paths; `notes`
+// as LoadOptions::notes.
 std::optional<Script> parse_script(std::string_view content, const DiscoveredFile& file,
-                                   std::vector<Diagnostic>& diagnostics);
+                                   std::vector<Diagnostic>& diagnostics, bool notes = true);
 
 // discover + load_script for every file + pairing of V and U files.
 LoadResult load_all(const std::vector<std::string>& locations, const LoadOptions& options);

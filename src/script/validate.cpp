@@ -67,6 +67,12 @@ class Reporter {
   void at_value(const Path& path, const std::string& message) { at(path, false, message); }
   void at_key(const Path& path, const std::string& message) { at(path, true, message); }
   void at_command(const std::string& message) { add(command_begin(), message); }
+  // A lint note (a warning) at the value, given once, as the file is read:
+  // the rendered check would repeat it.
+  void note(const Path& path, const std::string& message) {
+    if (rendered() || !m_site.notes) return;
+    add(locate(path, false), fmt::format("field \"{}\": {}", path_text(path), message), Diagnostic::Severity::warning);
+  }
   // "field \"a.b\": " + message, at the value.
   void field(const Path& path, const std::string& message) {
     at_value(path, fmt::format("field \"{}\": {}", path_text(path), message));
@@ -118,8 +124,10 @@ class Reporter {
     return where;
   }
 
-  void add(const json::Location& where, const std::string& message) {
+  void add(const json::Location& where, const std::string& message,
+           Diagnostic::Severity severity = Diagnostic::Severity::error) {
     Diagnostic d;
+    d.severity = severity;
     d.file = std::string(m_site.file);
     d.line = where.line;
     d.column = where.column;
@@ -224,7 +232,8 @@ std::string quoted_list(const std::vector<std::string_view>& names, std::string_
 
 class Validator {
  public:
-  explicit Validator(Reporter& reporter) : m_report(reporter) {}
+  // `left_out`: fields the command does not take, beyond left_out_fields(), named with why.
+  Validator(Reporter& reporter, const std::vector<LeftOutField>& left_out) : m_report(reporter), m_left_out(left_out) {}
 
   // Checks the fields of `doc` (the command itself when `path` is empty).
   void check_object(const bson::Document& doc, const std::vector<FieldSpec>& fields,
@@ -253,11 +262,12 @@ class Validator {
         unknown_field(fields, field_path, key, is_command);
         continue;
       }
-      if (!(spec->types & type_bit(bson_iter_type(&it)))) {
+      if (spec->types != types::any && !(spec->types & type_bit(bson_iter_type(&it)))) {
         m_report.field(field_path, fmt::format("expected {}, got {}", expected_phrase(spec->types),
                                                bson::type_phrase(bson_iter_type(&it))));
         continue;
       }
+      if (!spec->note.empty()) m_report.note(field_path, std::string(spec->note));
       check_shape(*spec, it, field_path);
     }
     const auto present = [&](std::string_view name) { return std::find(seen.begin(), seen.end(), name) != seen.end(); };
@@ -292,7 +302,24 @@ class Validator {
     }
   }
 
+  // Why a field MongoDB documents is not taken, or nullptr: a field of the
+  // command, or an option of an index specification.
+  const LeftOutField* left_out(std::string_view key, const std::vector<FieldSpec>& fields, bool is_command) const {
+    std::vector<const std::vector<LeftOutField>*> lists;
+    if (is_command) lists = {&m_left_out, &left_out_fields()};
+    if (&fields == &index_fields()) lists = {&index_left_out_fields()};
+    for (const auto* list : lists) {
+      auto it = std::find_if(list->begin(), list->end(), [&](const LeftOutField& f) { return f.name == key; });
+      if (it != list->end()) return &*it;
+    }
+    return nullptr;
+  }
+
   void unknown_field(const std::vector<FieldSpec>& fields, const Path& path, const std::string& key, bool is_command) {
+    if (const LeftOutField* why = left_out(key, fields, is_command)) {
+      m_report.at_key(path, fmt::format("field \"{}\" is not taken: {}", path_text(path), why->reason));
+      return;
+    }
     std::vector<std::string> names;
     names.reserve(fields.size() + 1);
     for (const auto& f : fields) names.emplace_back(f.name);
@@ -327,7 +354,55 @@ class Validator {
       case Check::update: return check_update(it, path);
       case Check::replacement: return check_replacement(it, path);
       case Check::documents: return check_documents(it, path);
+      case Check::write_concern: return check_write_concern(it, path);
+      case Check::read_concern: return check_object(bson::iter_document(it), read_concern_fields(), {}, path, false);
+      case Check::index_names: return check_index_names(it, path);
+      case Check::auto_index_id: return check_auto_index_id(it, path);
     }
+  }
+
+  void check_write_concern(const bson_iter_t& it, const Path& path) {
+    check_object(bson::iter_document(it), write_concern_fields(), {}, path, false);
+    bson_iter_t w;
+    if (!bson_iter_recurse(&it, &w) || !bson_iter_find(&w, "w")) return;
+    const bson_type_t type = bson_iter_type(&w);
+    const bool zero = type == BSON_TYPE_DECIMAL128 ? is_decimal_zero(bson::number_text(w))
+                                                   : bson::is_number(type) && bson_iter_as_double(&w) == 0;
+    if (!zero) return;
+    m_report.field(child(path, "w"), "w: 0 asks for unacknowledged writes: mongoway must know that each write "
+                                     "landed before it records the version; remove it, or use 1 or \"majority\"");
+  }
+
+  // A name, "*" (every index but _id's), or a non-empty array of names.
+  void check_index_names(const bson_iter_t& it, const Path& path) {
+    if (bson_iter_type(&it) == BSON_TYPE_UTF8) {
+      if (is_empty_value(it)) m_report.field(path, "must not be empty");
+      return;
+    }
+    bson_iter_t name;
+    if (!bson_iter_recurse(&it, &name)) return;
+    bool any = false;
+    while (bson_iter_next(&name)) {
+      any = true;
+      const Path element = child(path, bson::iter_key(name));
+      if (bson_iter_type(&name) != BSON_TYPE_UTF8) {
+        m_report.field(element, fmt::format("expected a string (an index name), got {}",
+                                            bson::type_phrase(bson_iter_type(&name))));
+      } else if (is_empty_value(name)) {
+        m_report.field(element, "must not be empty");
+      }
+    }
+    if (!any) m_report.field(path, "must not be empty");
+  }
+
+  void check_auto_index_id(const bson_iter_t& it, const Path& path) {
+    if (!bson_iter_bool(&it)) {
+      m_report.field(path, "false is refused by MongoDB since 4.0 outside the local database (every collection "
+                           "has its _id index); remove the field");
+      return;
+    }
+    m_report.note(path, "deprecated since MongoDB 3.2, and true is what every collection gets anyway; it is sent "
+                        "as written, and can be removed");
   }
 
   void check_one_of(const FieldSpec& spec, const bson_iter_t& it, const Path& path) {
@@ -446,6 +521,7 @@ class Validator {
   }
 
   Reporter& m_report;
+  const std::vector<LeftOutField>& m_left_out;
 };
 
 void check_target(const CommandSpec& spec, const bson::Document& command, Reporter& report) {
@@ -476,14 +552,14 @@ void validate_command(const CommandSpec& spec, const bson::Document& command, co
                       std::vector<Diagnostic>& out) {
   Reporter report(site, out);
   check_target(spec, command, report);
-  Validator validator(report);
+  Validator validator(report, spec.left_out);
   validator.check_object(command, spec.fields, spec.exactly_one_of, {}, true);
   if (spec.needs_a_field) {
     bson_iter_t it;
     int options = 0;
     if (bson_iter_init(&it, command.get()) && bson_iter_next(&it)) {
       while (bson_iter_next(&it)) {
-        if (bson::iter_key(it) != "comment") ++options;
+        if (!is_sending_option(bson::iter_key(it))) ++options;
       }
     }
     if (options == 0) {

@@ -23,6 +23,7 @@ struct CommandSite {
   // placeholders produced were written.
   json::Location begin{};
   const std::vector<PlaceholderSite>* placeholders = nullptr;
+  bool notes = true;  // give lint notes (as written only: the rendered check would repeat them)
 };
 
 // Appends every problem of `command` (the command object converted to BSON).

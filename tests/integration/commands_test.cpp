@@ -1169,5 +1169,223 @@ TEST_F(Commands, AdminCommandRunsOnTheAdminDatabase) {
   expect_rejected(3, 2, "adminCommand", {"noSuchAdminCommandForMongoway", "(code 59)"});
 }
 
+// ============================================================ MongoDB's own fields on the native commands
+// Files written for tools that send raw server commands carry writeConcern,
+// commitQuorum, the server's comment, background… Each is sent as written
+// (serverComment as "comment"); FerretDB takes or ignores most of them. The
+// files say "transaction": false, since a transaction refuses a command's own
+// writeConcern (on a replica set, --transaction auto would put them in one).
+
+TEST_F(Commands, ServerFieldsOfCollectionAndIndexCommandsAreSentAndRun) {
+  version(1, "accounts", R"({"transaction": false, "commands": [
+    {"createCollection": "accounts", "autoIndexId": true, "writeConcern": {"w": "majority"},
+     "serverComment": "accounts", "comment": "never sent"},
+    {"createIndexes": "accounts", "indexes": [
+       {"key": {"login": 1}, "name": "login_unique", "unique": true, "background": true}],
+     "writeConcern": {"w": "majority", "wtimeout": 10000}, "serverComment": {"ticket": 42}},
+    {"createIndex": "accounts", "key": {"mail": 1}, "writeConcern": {"w": 1}, "serverComment": "mail"},
+    {"renameCollection": "accounts", "to": "members", "writeConcern": {"w": "majority"}, "serverComment": "r"}
+  ]})");
+  auto sent = planned(1);
+  ASSERT_EQ(sent.size(), 4u);
+  EXPECT_EQ(sent[0].command_json,
+            R"({ "create" : "accounts", "autoIndexId" : true, "writeConcern" : { "w" : "majority" }, )"
+            R"("comment" : "accounts" })");
+  EXPECT_EQ(sent[1].command_json,
+            R"({ "createIndexes" : "accounts", "indexes" : [ { "key" : { "login" : { "$numberInt" : "1" } }, )"
+            R"("name" : "login_unique", "unique" : true, "background" : true } ], "writeConcern" : { "w" : )"
+            R"("majority", "wtimeout" : { "$numberInt" : "10000" } }, "comment" : { "ticket" : { "$numberInt" : )"
+            R"("42" } } })");
+  EXPECT_EQ(sent[2].command_json,
+            R"({ "createIndexes" : "accounts", "indexes" : [ { "key" : { "mail" : { "$numberInt" : "1" } }, )"
+            R"("name" : "mail_1" } ], "writeConcern" : { "w" : { "$numberInt" : "1" } }, "comment" : "mail" })");
+  EXPECT_EQ(sent[3].command_json,
+            fmt::format(R"({{ "renameCollection" : "{0}.accounts", "to" : "{0}.members", "writeConcern" : )"
+                        R"({{ "w" : "majority" }}, "comment" : "r" }})",
+                        db));
+  migrate();
+  EXPECT_EQ(state(1), State::applied);
+  EXPECT_EQ(index_names("members"), (std::vector<std::string>{"_id_", "login_unique", "mail_1"}));
+  EXPECT_EQ(value(index_spec("members", "login_unique"), "unique"), "true");
+
+  version(2, "drop_indexes", R"({"transaction": false, "commands": [
+    {"dropIndex": "members", "name": ["login_unique"], "writeConcern": {"w": "majority"}, "serverComment": "d"},
+    {"dropIndex": "members", "name": "*", "writeConcern": {"w": 1}}
+  ]})");
+  sent = planned(2);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].command_json, R"({ "dropIndexes" : "members", "index" : [ "login_unique" ], )"
+                                  R"("writeConcern" : { "w" : "majority" }, "comment" : "d" })");
+  EXPECT_EQ(sent[1].command_json,
+            R"({ "dropIndexes" : "members", "index" : "*", "writeConcern" : { "w" : { "$numberInt" : "1" } } })");
+  migrate();
+  EXPECT_EQ(index_names("members"), (std::vector<std::string>{"_id_"}));
+
+  version(3, "drop", R"({"transaction": false, "commands": [
+    {"dropCollection": "members", "writeConcern": {"w": "majority"}, "serverComment": "gone"}]})");
+  EXPECT_EQ(planned(3).at(0).command_json,
+            R"({ "drop" : "members", "writeConcern" : { "w" : "majority" }, "comment" : "gone" })");
+  migrate();
+  EXPECT_EQ(collections(), (std::vector<std::string>{"mongoway_history", "mongoway_history_lock"}));
+}
+
+TEST_F(Commands, CommitQuorumIsSentAsWritten) {
+  setup(R"([{"insertOne": "image", "document": {"_id": 1, "owner": 7, "status": "new"}}])");
+  version(2, "quorum", R"({"transaction": false, "commands": [
+    {"createIndexes": "image", "indexes": [{"key": {"owner": 1, "status": 1}, "name": "image_owner_status_v1"}],
+     "commitQuorum": "majority", "writeConcern": {"w": "majority"}},
+    {"createIndex": "image", "key": {"status": 1}, "commitQuorum": 1}
+  ]})");
+  auto sent = planned(2);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].command_json,
+            R"({ "createIndexes" : "image", "indexes" : [ { "key" : { "owner" : { "$numberInt" : "1" }, )"
+            R"("status" : { "$numberInt" : "1" } }, "name" : "image_owner_status_v1" } ], "commitQuorum" : )"
+            R"("majority", "writeConcern" : { "w" : "majority" } })");
+  EXPECT_EQ(sent[1].command_json,
+            R"({ "createIndexes" : "image", "indexes" : [ { "key" : { "status" : { "$numberInt" : "1" } }, )"
+            R"("name" : "status_1" } ], "commitQuorum" : { "$numberInt" : "1" } })");
+  if (!ferretdb() && !client().server_info().supports_transactions) {
+    expect_rejected(2, 1, "createIndexes", {"commitQuorum"});
+    MONGOWAY_SKIP_BECAUSE("a standalone mongod refuses commitQuorum, which is for replica sets");
+  }
+  migrate();
+  EXPECT_EQ(index_names("image"), (std::vector<std::string>{"_id_", "image_owner_status_v1", "status_1"}));
+  if (ferretdb()) std::printf("[          ] FerretDB 1.24 ignores commitQuorum: the quorum itself is not checked\n");
+}
+
+TEST_F(Commands, ServerFieldsOfWritesAreSentAndRun) {
+  setup(R"([{"createCollection": "people"}])");
+  version(2, "writes", R"({"transaction": false, "commands": [
+    {"insertMany": "people", "documents": [{"_id": 1, "n": "ana"}, {"_id": 2, "n": "bo"}],
+     "bypassDocumentValidation": true, "maxTimeMS": 60000, "writeConcern": {"w": "majority"}, "serverComment": "i"},
+    {"updateMany": "people", "filter": {}, "update": {"$set": {"active": true}}, "maxTimeMS": 60000,
+     "bypassDocumentValidation": true, "writeConcern": {"w": 1}, "serverComment": "u"},
+    {"deleteOne": "people", "filter": {"_id": 2}, "maxTimeMS": 60000, "writeConcern": {"w": "majority"},
+     "serverComment": "d"},
+    {"aggregate": "people", "pipeline": [{"$match": {}}], "cursor": {"batchSize": 1}, "maxTimeMS": 60000,
+     "readConcern": {"level": "local"}, "serverComment": "a"}
+  ]})");
+  auto sent = planned(2);
+  ASSERT_EQ(sent.size(), 4u);
+  EXPECT_EQ(sent[1].command_json,
+            R"({ "update" : "people", "updates" : [ { "q" : {  }, "u" : { "$set" : { "active" : true } }, )"
+            R"("multi" : true } ], "ordered" : true, "maxTimeMS" : { "$numberInt" : "60000" }, )"
+            R"("bypassDocumentValidation" : true, "writeConcern" : { "w" : { "$numberInt" : "1" } }, )"
+            R"("comment" : "u" })");
+  EXPECT_EQ(sent[3].command_json,
+            R"({ "aggregate" : "people", "pipeline" : [ { "$match" : {  } } ], "cursor" : { "batchSize" : )"
+            R"({ "$numberInt" : "1" } }, "maxTimeMS" : { "$numberInt" : "60000" }, "readConcern" : { "level" : )"
+            R"("local" }, "comment" : "a" })");
+  auto r = migrate();
+  ASSERT_EQ(r.steps.size(), 1u);
+  EXPECT_EQ(r.steps[0].counts.inserted, 2);
+  EXPECT_EQ(r.steps[0].counts.modified, 2);
+  EXPECT_EQ(r.steps[0].counts.deleted, 1);
+  EXPECT_EQ(rows("people"), expected_rows({R"({"_id": 1, "n": "ana", "active": true})"}));
+}
+
+TEST_F(Commands, UnorderedInsertGoesOnPastADuplicate) {
+  setup(R"([{"insertOne": "people", "document": {"_id": 1}}])");
+  version(2, "unordered", R"([{"insertMany": "people", "documents": [{"_id": 1}, {"_id": 2}], "ordered": false}])");
+  EXPECT_EQ(planned(2).at(0).command_json,
+            R"({ "insert" : "people", "ordered" : false, "documents" : [ { "_id" : { "$numberInt" : "1" } }, )"
+            R"({ "_id" : { "$numberInt" : "2" } } ] })");
+  try {
+    migrate();
+    ADD_FAILURE() << "the duplicate _id 1 is a write error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::migration_failed) << e.what();
+    EXPECT_NE(std::string(e.what()).find("E11000"), std::string::npos) << e.what();
+  }
+  // Unordered: the document after the duplicate was inserted all the same.
+  EXPECT_EQ(rows("people"), expected_rows({R"({"_id": 1})", R"({"_id": 2})"}));
+  EXPECT_EQ(state(2), State::failed);
+}
+
+TEST_F(Commands, IndexVersionIsSentOrRefusedByTheServer) {
+  setup(R"([{"insertOne": "c", "document": {"_id": 1, "a": 1}}])");
+  version(2, "index_version", fmt::format(R"([{}, {{"createIndex": "c", "key": {{"a": 1}}, "v": 2}}])", kPing));
+  EXPECT_EQ(planned(2).at(1).command_json,
+            R"({ "createIndexes" : "c", "indexes" : [ { "key" : { "a" : { "$numberInt" : "1" } }, "name" : "a_1", )"
+            R"("v" : { "$numberInt" : "2" } } ] })");
+  if (ferretdb()) {
+    expect_rejected(2, 2, "createIndex", {"createIndexes failed", "Index option \"v\" is unknown", "(code 2)"});
+    MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 refuses the index option v (2 unknown option)");
+  }
+  migrate();
+  EXPECT_EQ(value(index_spec("c", "a_1"), "v"), "2");
+}
+
+TEST_F(Commands, IndexDropDupsIsSentOrRefusedByTheServer) {
+  setup(R"([{"insertOne": "c", "document": {"_id": 1, "a": 1}}])");
+  version(2, "drop_dups",
+          fmt::format(R"([{}, {{"createIndex": "c", "key": {{"a": 1}}, "unique": true, "dropDups": true}}])", kPing));
+  EXPECT_EQ(planned(2).at(1).command_json,
+            R"({ "createIndexes" : "c", "indexes" : [ { "key" : { "a" : { "$numberInt" : "1" } }, "name" : "a_1", )"
+            R"("unique" : true, "dropDups" : true } ] })");
+  if (ferretdb()) {
+    expect_rejected(2, 2, "createIndex", {"createIndexes failed", "Index option \"dropDups\" is unknown", "(code 2)"});
+    MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 refuses the index option dropDups, which MongoDB ignores (2 unknown option)");
+  }
+  migrate();
+  EXPECT_EQ(value(index_spec("c", "a_1"), "unique"), "true");
+}
+
+TEST_F(Commands, IndexStorageEngineIsSentOrRefusedByTheServer) {
+  setup(R"([{"insertOne": "c", "document": {"_id": 1, "a": 1}}])");
+  version(2, "index_engine",
+          fmt::format(R"([{}, {{"createIndex": "c", "key": {{"a": 1}}, "storageEngine": {{"wiredTiger": {{}}}}}}])",
+                      kPing));
+  EXPECT_EQ(planned(2).at(1).command_json,
+            R"({ "createIndexes" : "c", "indexes" : [ { "key" : { "a" : { "$numberInt" : "1" } }, "name" : "a_1", )"
+            R"("storageEngine" : { "wiredTiger" : {  } } } ] })");
+  if (ferretdb()) {
+    expect_rejected(2, 2, "createIndex",
+                    {"createIndexes failed", "Index option \"storageEngine\" is not implemented yet", "(code 238)"});
+    MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 has no index storageEngine option (238 NotImplemented)");
+  }
+  migrate();
+  EXPECT_EQ(index_names("c"), (std::vector<std::string>{"_id_", "a_1"}));
+}
+
+TEST_F(Commands, LetIsSentOrRefusedByTheServer) {
+  setup(R"([{"insertMany": "people", "documents": [{"_id": 1, "n": "ana"}, {"_id": 2, "n": "bo"}]}])");
+  version(2, "let",
+          fmt::format(R"([{}, {{"deleteMany": "people", "filter": {{"$expr": {{"$eq": ["$n", "$$target"]}}}},
+    "let": {{"target": "bo"}}}}])",
+                      kPing));
+  EXPECT_EQ(planned(2).at(1).command_json,
+            R"({ "delete" : "people", "deletes" : [ { "q" : { "$expr" : { "$eq" : [ "$n", "$$target" ] } }, )"
+            R"("limit" : { "$numberInt" : "0" } } ], "ordered" : true, "let" : { "target" : "bo" } })");
+  if (ferretdb()) {
+    expect_rejected(2, 2, "deleteMany", {"delete failed", "support for field \"let\"", "(code 238)"});
+    MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 has no let on delete and update (238 NotImplemented)");
+  }
+  migrate();
+  EXPECT_EQ(rows("people"), expected_rows({R"({"_id": 1, "n": "ana"})"}));
+}
+
+TEST_F(Commands, UpdateOneSortIsSentOrRefusedByTheServer) {
+  setup(R"([{"insertMany": "jobs", "documents": [{"_id": 1, "at": 1}, {"_id": 2, "at": 2}]}])");
+  version(2, "sorted",
+          fmt::format(R"([{}, {{"updateOne": "jobs", "filter": {{}}, "update": {{"$set": {{"last": true}}}},
+    "sort": {{"at": -1}}}}])",
+                      kPing));
+  EXPECT_EQ(planned(2).at(1).command_json,
+            R"({ "update" : "jobs", "updates" : [ { "q" : {  }, "u" : { "$set" : { "last" : true } }, )"
+            R"("sort" : { "at" : { "$numberInt" : "-1" } } } ], "ordered" : true })");
+  if (ferretdb()) {
+    expect_rejected(2, 2, "updateOne", {"update failed", "unknown field \"sort\"", "(code 9)"});
+    MONGOWAY_SKIP_BECAUSE("FerretDB 1.24 refuses an update statement's sort (9 unknown field), new in MongoDB 8.0");
+  }
+  if (!version_at_least(client(), 8, 0)) {
+    expect_rejected(2, 2, "updateOne", {"sort"});
+    MONGOWAY_SKIP_BECAUSE("an update statement's sort is new in MongoDB 8.0");
+  }
+  migrate();
+  EXPECT_EQ(rows("jobs"), expected_rows({R"({"_id": 1, "at": 1})", R"({"_id": 2, "at": 2, "last": true})"}));
+}
+
 }  // namespace
 }  // namespace mongoway::testing

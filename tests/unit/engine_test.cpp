@@ -397,6 +397,26 @@ TEST_F(EngineOnFake, AVersionInATransactionIsCommitted) {
   EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1, 2, 3}));
 }
 
+TEST_F(EngineOnFake, AVersionPutInATransactionRefusesACommandsOwnWriteConcernBeforeTheLock) {
+  dir.write("V3__c.json", R"([{"createCollection": "c", "writeConcern": {"w": "majority"}}])");
+  Scenario s(in_transactions());
+  const auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::invalid);
+  EXPECT_EQ(std::string(error->what()),
+            dir.str() + "/V3__c.json:1:2: command 1 (createCollection): field \"writeConcern\": the version runs in a "
+                        "transaction (as --transaction asks), and MongoDB refuses a command's own writeConcern inside "
+                        "one; remove the field, or set \"transaction\": false in the file");
+  EXPECT_TRUE(s.sends_from(0).empty()) << "nothing is sent, V1 and V2 included";
+  EXPECT_TRUE(s.recorded_versions().empty());
+  // Out of a transaction, the same file runs.
+  dir.write("V3__c.json", R"({"transaction": false, "commands": [
+    {"createCollection": "c", "writeConcern": {"w": "majority"}}]})");
+  Scenario again(in_transactions());
+  EXPECT_FALSE(again.migrate());
+  EXPECT_EQ(again.recorded_versions(), (std::vector<int64_t>{1, 2, 3}));
+}
+
 TEST_F(EngineOnFake, ALeaseLostBeforeTheCommitAbortsTheTransactionAndLeavesTheVersionPending) {
   const auto positions = v2_requests(in_transactions());
   Scenario s(in_transactions());

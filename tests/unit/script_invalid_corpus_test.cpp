@@ -50,7 +50,9 @@ Manifest read_manifest() {
 // The diagnostics of one case, with the case directory removed from paths.
 std::vector<std::string> run_case(const std::string& name) {
   const std::string location = (kCorpus / name).string();
-  LoadResult result = load_all({location}, LoadOptions{});
+  LoadOptions options;
+  options.notes = true;  // what lint prints
+  LoadResult result = load_all({location}, options);
   std::vector<std::string> out;
   for (const auto& d : result.diagnostics) {
     std::string text = d.to_string();
