@@ -67,12 +67,12 @@ int64_t goto_target(const CommandLine& line) {
 
 // `history --version N`: --version is also the global flag that prints
 // mongoway's version, read as a flag before the command is known, so N
-// comes as history's one argument.
+// comes as history's one argument (or as the flag's value: --version=N).
 std::optional<int64_t> history_version(const CommandLine& line) {
-  if (!line.has("version")) {
-    check_no_arguments(line);
-    return std::nullopt;
-  }
+  const std::optional<std::string> given = line.value("version");
+  if (!given || *given != "true") check_no_arguments(line);
+  if (!given) return std::nullopt;
+  if (*given != "true") return whole_number("--version", *given, 0);
   if (line.arguments.size() != 1) usage_error("--version: history needs one version number, e.g. --version 3");
   return whole_number("--version", line.arguments.front(), 0);
 }

@@ -141,6 +141,7 @@ TEST_F(GotoAndHistory, HistoryFiltersByTypeVersionAndTimeInEitherOrder) {
   EXPECT_EQ(entries({"--type", "undo"}), (List{"undo:3"}));
   EXPECT_EQ(entries({"--type", "undo,baseline", "--type", "deleted"}), (List{"undo:3"}));
   EXPECT_EQ(entries({"--version", "3", "--ascending"}), (List{"migrate:3", "undo:3"}));
+  EXPECT_EQ(entries({"--version=2"}), (List{"migrate:2"}));
   EXPECT_EQ(entries({"--since", "2000-01-01", "--until", "2999-12-31T23:00:00+02:00", "--type", "migrate"}),
             (List{"migrate:3", "migrate:2", "migrate:1"}));
   EXPECT_EQ(entries({"--until", "2000-01-01"}), List{});
@@ -165,6 +166,9 @@ TEST_F(GotoAndHistory, HistoryRefusesABadTimeTypeOrVersionNamingTheOption) {
   EXPECT_TRUE(contains(type.err, "did you mean \"migrate\"")) << type.err;
   EXPECT_EQ(mw({"history", "--version"}).exit_code, 2);
   EXPECT_EQ(mw({"history", "--version", "x"}).exit_code, 2);
+  auto bad_version = mw({"history", "--version=x"});
+  EXPECT_EQ(bad_version.exit_code, 2);
+  EXPECT_TRUE(contains(bad_version.err, "--version: expected a whole number")) << bad_version.err;
 }
 
 }  // namespace
