@@ -136,6 +136,14 @@ struct UndoOptions {
   bool dry_run = false;
 };
 
+// goto: to exactly `target` (0 or a version with a file or a history entry),
+// up or down.
+struct GotoOptions {
+  int64_t target = 0;
+  bool allow_undo = false;  // false: going down is refused, naming the versions it would undo
+  bool dry_run = false;
+};
+
 struct ValidateResult {
   bool ok = true;
   std::vector<Diagnostic> problems;  // errors and warnings
@@ -147,7 +155,7 @@ struct HistoryRecord {
   int64_t version = 0;
   std::string description;
   std::string script;
-  std::string type;  // migrate, undo, baseline, repair
+  std::string type;  // migrate, undo, baseline, repair, deleted
   std::string checksum;
   std::string installed_by;
   std::optional<std::chrono::system_clock::time_point> installed_on;
@@ -155,6 +163,16 @@ struct HistoryRecord {
   bool success = false;
   bool repaired = false;
   std::string error;
+};
+
+// Which entries `history` returns, and in which order.
+struct HistoryOptions {
+  std::optional<int64_t> limit;                                // the first N entries, in the order returned
+  std::optional<std::chrono::system_clock::time_point> since;  // installed at or after
+  std::optional<std::chrono::system_clock::time_point> until;  // installed at or before
+  bool ascending = false;                                      // oldest first (default newest first)
+  std::vector<std::string> types;  // any of these entry types (see HistoryRecord::type); empty: all
+  std::optional<int64_t> version;  // only this version's entries
 };
 
 struct RepairOptions {
@@ -202,6 +220,8 @@ class Migrator {
 
   RunResult migrate(const MigrateOptions& options = {});
   RunResult undo(const UndoOptions& options = {});
+  // `goto` (a C++ keyword): migrate or undo, whichever reaches options.target.
+  RunResult go_to(const GotoOptions& options);
   InfoResult info();
   ValidateResult validate();
   RunResult baseline(int64_t version, const std::string& description);
@@ -209,6 +229,8 @@ class Migrator {
   std::vector<std::string> clean(bool yes);  // names of the dropped collections
   UnlockResult unlock();
   std::vector<HistoryRecord> history(std::optional<int64_t> limit = std::nullopt);
+  // Throws Error (usage) for a type that is no entry type.
+  std::vector<HistoryRecord> history(const HistoryOptions& options);
 
   // Asks a running command to stop after recording the truth (signal handlers
   // call this; it is async-signal-safe).

@@ -3,7 +3,7 @@
 # found in the migration locations (-l/--location, MONGOWAY_LOCATIONS,
 # `locations` in ./mongoway.conf, else ./migrations).
 
-_mongoway_commands="migrate undo info status validate baseline repair clean unlock history lint new help"
+_mongoway_commands="migrate undo goto info status validate baseline repair clean unlock history lint new init help"
 
 _mongoway_global_options="-u --uri -d --database -l --location --history-collection --lock-timeout
   --lock-ttl --connect-retries --connect-retry-interval --connect-timeout --transaction --placeholder -c --config --password-file --output --color -q --quiet
@@ -13,10 +13,11 @@ _mongoway_command_options() {
     case $1 in
         migrate) echo "--target --steps --dry-run --out-of-order --no-validate" ;;
         undo) echo "--target --steps --dry-run" ;;
+        goto) echo "--allow-undo --dry-run" ;;
         baseline) echo "--baseline-version --description" ;;
         repair) echo "--dry-run" ;;
         clean) echo "--yes" ;;
-        history) echo "--limit" ;;
+        history) echo "--limit --since --until --ascending --type --version" ;;
         new) echo "--no-undo" ;;
     esac
 }
@@ -72,7 +73,8 @@ _mongoway() {
         case ${words[i]} in
             -u | --uri | -d | --database | -l | --location | --history-collection | --lock-timeout | \
                 --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --transaction | --placeholder | -c | --config | --password-file | --output | \
-                --color | --target | --steps | --baseline-version | --description | --limit)
+                --color | --target | --steps | --baseline-version | --description | --limit | --since | \
+                --until | --type)
                 ((i++)) ;;
             -*) ;;
             *)
@@ -83,6 +85,14 @@ _mongoway() {
     done
 
     case $prev in
+        --type)
+            COMPREPLY=($(compgen -W "migrate undo baseline repair deleted" -- "$cur"))
+            return
+            ;;
+        --version)
+            [[ $command == history ]] && COMPREPLY=($(compgen -W "$(_mongoway_versions)" -- "$cur"))
+            return
+            ;;
         --target)
             local versions
             versions=$(_mongoway_versions)
@@ -112,7 +122,7 @@ _mongoway() {
             return
             ;;
         -d | --database | --history-collection | --lock-timeout | --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --placeholder | \
-            --steps | --baseline-version | --description | --limit)
+            --steps | --baseline-version | --description | --limit | --since | --until)
             return
             ;;
     esac
@@ -123,6 +133,8 @@ _mongoway() {
     fi
     if [[ -z $command ]]; then
         COMPREPLY=($(compgen -W "$_mongoway_commands" -- "$cur"))
+    elif [[ $command == goto ]]; then
+        COMPREPLY=($(compgen -W "0 $(_mongoway_versions)" -- "$cur"))
     elif [[ $command == help ]]; then
         COMPREPLY=($(compgen -W "$_mongoway_commands" -- "$cur"))
     fi

@@ -53,6 +53,7 @@ void Migrator::request_stop(int signal_number) noexcept { exec::request_stop(sig
 
 RunResult Migrator::migrate(const MigrateOptions& options) { return exec::migrate(m_impl->engine, options); }
 RunResult Migrator::undo(const UndoOptions& options) { return exec::undo(m_impl->engine, options); }
+RunResult Migrator::go_to(const GotoOptions& options) { return exec::go_to(m_impl->engine, options); }
 InfoResult Migrator::info() { return exec::info(m_impl->engine); }
 ValidateResult Migrator::validate() { return exec::validate(m_impl->engine); }
 RunResult Migrator::baseline(int64_t version, const std::string& description) {
@@ -62,7 +63,12 @@ RepairResult Migrator::repair(const RepairOptions& options) { return exec::repai
 std::vector<std::string> Migrator::clean(bool yes) { return exec::clean(m_impl->engine, yes); }
 UnlockResult Migrator::unlock() { return exec::unlock(m_impl->engine); }
 std::vector<HistoryRecord> Migrator::history(std::optional<int64_t> limit) {
-  return exec::history(m_impl->engine, limit);
+  HistoryOptions options;
+  options.limit = limit;
+  return exec::history(m_impl->engine, options);
+}
+std::vector<HistoryRecord> Migrator::history(const HistoryOptions& options) {
+  return exec::history(m_impl->engine, options);
 }
 
 const char* version() { return build::version; }

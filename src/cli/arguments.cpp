@@ -94,6 +94,13 @@ cxxopts::Options make_parser() {
   return parser;
 }
 
+const OptionSpec* find_in_command(const CommandSpec& spec, std::string_view name) {
+  for (const auto& option : spec.options) {
+    if (option.name == name) return &option;
+  }
+  return nullptr;
+}
+
 UnknownOption unknown_long_option(const std::string& written) {
   auto name = written.substr(2, written.find('=') - 2);
   return {"--" + name, name, false};
@@ -150,6 +157,16 @@ Reading read(const cxxopts::ParseResult& parsed) {
   return reading;
 }
 
+// A global flag that is also a command's option taking a value, as
+// --version is history's (`history --version=3`).
+bool is_also_a_value_option(std::string_view name) {
+  for (const auto& spec : commands()) {
+    const OptionSpec* option = find_in_command(spec, name);
+    if (option != nullptr && option->takes_value()) return true;
+  }
+  return false;
+}
+
 // Options given twice: a value option keeps the last value, a repeatable one
 // every value (split at commas, as cxxopts splits them), a flag its last
 // value ("--dry-run=false" unsets it). Returns cxxopts' message for the first
@@ -168,6 +185,10 @@ std::optional<std::string> collect_values(const Reading& reading, CommandLine& l
       try {
         cxxopts::values::parse_value(given.value, set);
       } catch (const cxxopts::exceptions::exception& e) {
+        if (is_also_a_value_option(name)) {
+          line.values[name] = {given.value};  // for the command to read
+          continue;
+        }
         if (!bad_flag) bad_flag = e.what();
       }
       if (set) line.values[name] = {"true"};

@@ -90,6 +90,22 @@ CommandSpec undo_command() {
                      {"mongoway undo --target 3", "mongoway undo --steps 2 --dry-run"}};
 }
 
+CommandSpec goto_command() {
+  return CommandSpec{CommandId::goto_,
+                     "goto",
+                     {},
+                     "<version>",
+                     "migrate or undo to exactly a version",
+                     "Applies pending versions or undoes applied ones, whichever leaves the database at exactly "
+                     "<version>: 0, or a version with a file or a history entry (0 undoes everything). Going "
+                     "down runs the U files newest first and needs --allow-undo (exit 2 without it, naming the "
+                     "versions it would undo); every version on the way must have its undo file, or nothing runs "
+                     "(exit 3). Going up validates as migrate does; migrate --target never goes down.",
+                     {{"allow-undo", 0, "", "allow going down: undo every applied version above <version>"},
+                      {"dry-run", 0, "", "print every version and server command it would run; change nothing"}},
+                     {"mongoway goto 5", "mongoway goto 2 --allow-undo --dry-run"}};
+}
+
 CommandSpec info_command() {
   return CommandSpec{CommandId::info,
                      "info",
@@ -169,10 +185,23 @@ CommandSpec history_command() {
                      {},
                      "",
                      "print the history log, newest first",
-                     "Prints every entry of the history collection (migrate, undo, baseline and repair "
-                     "actions), newest first.",
-                     {{"limit", 0, "N", "print only the N newest entries"}},
-                     {"mongoway history --limit 10"}};
+                     "Prints every entry of the history collection (migrate, undo, baseline, repair and deleted "
+                     "actions), newest first, or only those an audit asks for. Times are ISO 8601 dates "
+                     "(2026-01-31) or date-times (2026-01-31T18:30:00), UTC unless they give a zone (Z, "
+                     "+02:00); --until takes in the whole of its last unit (a date its day, 18:30 its minute). "
+                     "A value that is none of these, or "
+                     "an unknown type, is exit 2.",
+                     {{"limit", 0, "N", "print only the first N entries (the newest; the oldest with --ascending)"},
+                      {"since", 0, "TIME", "only entries installed at or after TIME"},
+                      {"until", 0, "TIME", "only entries installed at or before TIME"},
+                      {"ascending", 0, "", "oldest first"},
+                      {"type", 0, "TYPE",
+                       "only entries of TYPE: migrate, undo, baseline, repair or deleted; "
+                       "repeatable, or a comma-separated list",
+                       true},
+                      {"version", 0, "N", "only the entries of version N"}},
+                     {"mongoway history --limit 10", "mongoway history --since 2026-01-01 --type migrate,undo",
+                      "mongoway history --version 3 --ascending --output json"}};
 }
 
 CommandSpec lint_command() {
@@ -202,6 +231,20 @@ CommandSpec new_command() {
                      false};
 }
 
+CommandSpec init_command() {
+  return CommandSpec{CommandId::init,
+                     "init",
+                     {},
+                     "",
+                     "create the migrations folder and a commented mongoway.conf",
+                     "Creates the first location (default ./migrations) and a configuration file (mongoway.conf, "
+                     "or the --config file) listing every key at its default, each with a comment. Refuses, "
+                     "creating nothing, when either already exists (exit 3). Never connects.",
+                     {},
+                     {"mongoway init", "mongoway init --location db/migrations --config db/mongoway.conf"},
+                     false};
+}
+
 CommandSpec help_command() {
   return CommandSpec{CommandId::help,
                      "help",
@@ -218,8 +261,9 @@ CommandSpec help_command() {
 
 const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> table = {
-      migrate_command(), undo_command(),   info_command(),    validate_command(), baseline_command(), repair_command(),
-      clean_command(),   unlock_command(), history_command(), lint_command(),     new_command(),      help_command()};
+      migrate_command(),  undo_command(),   goto_command(),  info_command(),   validate_command(),
+      baseline_command(), repair_command(), clean_command(), unlock_command(), history_command(),
+      lint_command(),     new_command(),    init_command(),  help_command()};
   return table;
 }
 

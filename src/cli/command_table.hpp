@@ -21,7 +21,22 @@ struct OptionSpec {
   std::string synopsis() const;
 };
 
-enum class CommandId { migrate, undo, info, validate, baseline, repair, clean, unlock, history, lint, new_, help };
+enum class CommandId {
+  migrate,
+  undo,
+  goto_,
+  info,
+  validate,
+  baseline,
+  repair,
+  clean,
+  unlock,
+  history,
+  lint,
+  new_,
+  init,
+  help
+};
 
 struct CommandSpec {
   CommandId id;

@@ -5,26 +5,43 @@
 #include <charconv>
 
 #include "cli/format.hpp"
+#include "cli/init.hpp"
 #include "cli/progress.hpp"
 #include "cli/signals.hpp"
 #include "script/new_migration.hpp"
 #include "script/script.hpp"
+#include "util/iso8601.hpp"
 
 namespace mongoway::cli {
 namespace {
 
 [[noreturn]] void usage_error(const std::string& message) { throw Error(ExitCode::usage, message); }
 
-std::optional<int64_t> number_option(const CommandLine& line, std::string_view name, int64_t min) {
-  const std::optional<std::string> given = line.value(name);
-  if (!given) return std::nullopt;
-  const std::string_view text = *given;
+// `what` names the option or argument in the message: "--target", "goto's version".
+int64_t whole_number(std::string_view what, std::string_view text, int64_t min) {
   int64_t value = 0;
   const auto parsed = std::from_chars(text.begin(), text.end(), value);
   if (parsed.ec != std::errc() || parsed.ptr != text.end() || value < min) {
-    usage_error(fmt::format("--{}: expected a whole number of at least {}, got \"{}\"", name, min, text));
+    usage_error(fmt::format("{}: expected a whole number of at least {}, got \"{}\"", what, min, text));
   }
   return value;
+}
+
+std::optional<int64_t> number_option(const CommandLine& line, std::string_view name, int64_t min) {
+  const std::optional<std::string> given = line.value(name);
+  if (!given) return std::nullopt;
+  return whole_number(fmt::format("--{}", name), *given, min);
+}
+
+// An ISO 8601 date or date-time: --since from the first moment it names,
+// --until to the last (a date alone takes in its whole day).
+std::optional<std::chrono::system_clock::time_point> time_option(const CommandLine& line, std::string_view name) {
+  const std::optional<std::string> given = line.value(name);
+  if (!given) return std::nullopt;
+  std::string err;
+  const auto parsed = util::parse_iso8601(*given, &err);
+  if (!parsed) usage_error(fmt::format("--{}: {}, got \"{}\"", name, err, *given));
+  return name == "until" ? parsed->last : parsed->first;
 }
 
 void check_no_arguments(const CommandLine& line) {
@@ -36,6 +53,39 @@ void check_no_arguments(const CommandLine& line) {
     hint = fmt::format("; did you mean --target {}?", first);
   }
   usage_error(fmt::format("{} takes no arguments, got \"{}\"{}", line.command->name, first, hint));
+}
+
+// goto's one argument: 0 or a version.
+int64_t goto_target(const CommandLine& line) {
+  if (line.arguments.size() != 1) {
+    usage_error(line.arguments.empty()
+                    ? "goto needs a version, e.g. mongoway goto 5 (0 undoes everything)"
+                    : fmt::format("goto takes one version, got {} arguments", line.arguments.size()));
+  }
+  return whole_number("goto's version", line.arguments.front(), 0);
+}
+
+// `history --version N`: --version is also the global flag that prints
+// mongoway's version, read as a flag before the command is known, so N
+// comes as history's one argument (or as the flag's value: --version=N).
+std::optional<int64_t> history_version(const CommandLine& line) {
+  const std::optional<std::string> given = line.value("version");
+  if (!given || *given != "true") check_no_arguments(line);
+  if (!given) return std::nullopt;
+  if (*given != "true") return whole_number("--version", *given, 0);
+  if (line.arguments.size() != 1) usage_error("--version: history needs one version number, e.g. --version 3");
+  return whole_number("--version", line.arguments.front(), 0);
+}
+
+HistoryOptions read_history_options(const CommandLine& line) {
+  HistoryOptions o;
+  o.limit = number_option(line, "limit", 1);
+  o.since = time_option(line, "since");
+  o.until = time_option(line, "until");
+  o.ascending = line.has("ascending");
+  o.types = line.all("type");
+  o.version = history_version(line);
+  return o;
 }
 
 void check_target_or_steps(const CommandLine& line) {
@@ -113,8 +163,9 @@ int exit_code_of(const RunResult& result) {
 struct MigratorOptions {
   MigrateOptions migrate;
   UndoOptions undo;
+  GotoOptions go_to;
   std::optional<int64_t> baseline_version;
-  std::optional<int64_t> limit;
+  HistoryOptions history;
 };
 
 MigratorOptions read_migrator_options(const CommandLine& line, CommandId id, bool dry_run) {
@@ -131,24 +182,29 @@ MigratorOptions read_migrator_options(const CommandLine& line, CommandId id, boo
     o.undo.target = number_option(line, "target", 0);
     o.undo.steps = number_option(line, "steps", 1);
     o.undo.dry_run = dry_run;
+  } else if (id == CommandId::goto_) {
+    o.go_to.target = goto_target(line);
+    o.go_to.allow_undo = line.has("allow-undo");
+    o.go_to.dry_run = dry_run;
   } else if (id == CommandId::baseline) {
     o.baseline_version = number_option(line, "baseline-version", 1);
     if (!o.baseline_version) usage_error("baseline needs --baseline-version N");
   } else if (id == CommandId::history) {
-    o.limit = number_option(line, "limit", 1);
+    o.history = read_history_options(line);
   }
   return o;
 }
 
 bool writes(CommandId id) {
-  return id == CommandId::migrate || id == CommandId::undo || id == CommandId::baseline || id == CommandId::repair ||
-         id == CommandId::clean;
+  return id == CommandId::migrate || id == CommandId::undo || id == CommandId::goto_ || id == CommandId::baseline ||
+         id == CommandId::repair || id == CommandId::clean;
 }
 
 RunResult run_step_command(Migrator& migrator, const CommandLine& line, const MigratorOptions& o) {
   switch (line.command->id) {
     case CommandId::migrate: return migrator.migrate(o.migrate);
     case CommandId::undo: return migrator.undo(o.undo);
+    case CommandId::goto_: return migrator.go_to(o.go_to);
     default: return migrator.baseline(*o.baseline_version, line.value("description").value_or(""));
   }
 }
@@ -170,6 +226,7 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
   switch (id) {
     case CommandId::migrate:
     case CommandId::undo:
+    case CommandId::goto_:
     case CommandId::baseline: {
       RunResult result = run_step_command(migrator, line, options);
       progress.finish();
@@ -191,7 +248,7 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
     case CommandId::repair: reporter.repair(database, migrator.repair(RepairOptions{dry_run})); return 0;
     case CommandId::clean: reporter.clean(database, migrator.clean(line.has("yes"))); return 0;
     case CommandId::unlock: reporter.unlock(database, migrator.unlock()); return 0;
-    case CommandId::history: reporter.history(database, migrator.history(options.limit)); return 0;
+    case CommandId::history: reporter.history(database, migrator.history(options.history)); return 0;
     default: return 0;
   }
 }
@@ -199,10 +256,13 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
 }  // namespace
 
 int run_command(const CommandLine& line, const Settings& settings, Reporter& reporter, Console& console) {
-  if (line.command->id != CommandId::new_) check_no_arguments(line);
-  switch (line.command->id) {
+  // new, goto and history (for --version) read their own arguments.
+  const CommandId id = line.command->id;
+  if (id != CommandId::new_ && id != CommandId::goto_ && id != CommandId::history) check_no_arguments(line);
+  switch (id) {
     case CommandId::lint: return run_lint(settings, reporter);
     case CommandId::new_: return run_new(line, settings, reporter);
+    case CommandId::init: return run_init(settings, reporter);
     default: return run_with_migrator(line, settings, reporter, console);
   }
 }

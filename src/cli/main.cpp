@@ -23,7 +23,9 @@ std::unique_ptr<Reporter> make_reporter(Console& console, OutputFormat format, b
 
 // --version, --help, help [command] and no command at all: no settings needed.
 std::optional<int> run_informational(const CommandLine& line, Console& console, bool json) {
-  if (line.has("version")) {
+  // `history --version N` filters the history by version instead.
+  const bool history = line.command != nullptr && line.command->id == CommandId::history;
+  if (line.has("version") && !history) {
     console.out(json ? version_json() : version_details() + "\n");
     return 0;
   }

@@ -27,6 +27,8 @@ struct KeySpec {
   std::string_view default_value;
   bool is_list = false;  // colon-separated in the environment and the file
   bool is_path = false;  // relative paths in the file are relative to the file
+  // What `init` writes above the key; when empty, the help of its option.
+  std::string_view about = {};
 };
 
 constexpr KeySpec kKeys[] = {
@@ -40,8 +42,8 @@ constexpr KeySpec kKeys[] = {
     {"connect_retry_interval", "connect-retry-interval", "5"},
     {"connect_timeout", "connect-timeout", "5"},
     {"transaction", "transaction", "never"},
-    {"clean_enabled", "", "false"},
-    {"max_file_size", "", "64MiB"},
+    {"clean_enabled", "", "false", false, false, "allow `mongoway clean` to drop every collection (with --yes)"},
+    {"max_file_size", "", "64MiB", false, false, "largest migration or documents file read (bytes, K, M or G)"},
     {"output", "output", "text"},
     {"color", "color", "auto"},
     {"password_file", "password-file", "", false, true},
@@ -140,18 +142,20 @@ class Resolver {
     }
   }
 
+  // `init` writes the file rather than reading it: its path is kept instead.
   void read_config() {
     std::string path;
-    std::string origin;
     if (auto given = m_line.value("config")) {
       path = *given;
     } else if (auto from_env = m_env.get("MONGOWAY_CONFIG"); from_env && !from_env->empty()) {
       path = *from_env;
-    } else if (fs::exists("mongoway.conf")) {
+    } else if (fs::exists("mongoway.conf") || writes_config()) {
       path = "mongoway.conf";
     } else {
       return;
     }
+    m_config_path = path;
+    if (writes_config()) return;
     auto file = read_config_file(path);
     fs::path dir = fs::path(path).parent_path();
     for (const auto& entry : file.entries) {
@@ -216,6 +220,7 @@ class Resolver {
 
   Settings finish(bool needs_server) {
     Settings settings;
+    settings.config_file = m_config_path;
     Config& config = settings.config;
     config.uri = raw("uri").value();
     if (const Raw* db = find("database")) {
@@ -286,6 +291,7 @@ class Resolver {
         parse_integer(raw("connect_timeout"), "connect_timeout", 1, kMaxConnectTimeout.count(),
                       fmt::format("a whole number of seconds from 1 to {}", kMaxConnectTimeout.count())));
   }
+  bool writes_config() const { return m_line.command != nullptr && m_line.command->id == CommandId::init; }
 
   static const KeySpec* find_key(std::string_view key) {
     for (const auto& spec : kKeys) {
@@ -343,9 +349,40 @@ class Resolver {
   const Environment& m_env;
   std::map<std::string, Raw> m_raw;
   std::map<std::string, Raw> m_placeholders;
+  std::string m_config_path;
 };
 
+std::string key_comment(const KeySpec& spec) {
+  std::string text(spec.about);
+  if (text.empty() && !spec.option.empty()) {
+    for (const auto& option : global_options()) {
+      if (option.name == spec.option) text = option.help;
+    }
+  }
+  // The variable, unless the help already names it.
+  const std::string env = env_name(spec.key);
+  std::string where = text.find(env) == std::string::npos ? "environment " + env : "";
+  if (!spec.option.empty()) where = fmt::format("option --{}{}{}", spec.option, where.empty() ? "" : ", ", where);
+  if (spec.is_list && text.find("colon-separated") == std::string::npos) where += "; a colon-separated list";
+  return fmt::format("# {}\n# ({})\n", text, where);
+}
+
 }  // namespace
+
+std::string default_config_text() {
+  std::string out = "# mongoway configuration: `key = value` lines; `#` starts a comment.\n"
+                    "# A setting given on the command line or in the environment wins over this file.\n"
+                    "# Relative paths are relative to this file's folder. Every key is at its default.\n";
+  for (const auto& spec : kKeys) {
+    out += "\n" + key_comment(spec);
+    // A key without a default stays unset: an empty value would mean something else.
+    if (spec.default_value.empty()) out += fmt::format("# {} =\n", spec.key);
+    else out += fmt::format("{} = {}\n", spec.key, spec.default_value);
+  }
+  out += "\n# ${NAME} in the migration files (environment MONGOWAY_PLACEHOLDER_NAME, option --placeholder)\n"
+         "# placeholder.NAME = value\n";
+  return out;
+}
 
 Environment process_environment() {
   Environment env;

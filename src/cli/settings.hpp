@@ -30,6 +30,7 @@ struct Settings {
   bool verbose = false;
   std::vector<ShownSetting> shown;
   std::vector<std::string> secrets;  // to mask in every message
+  std::string config_file;           // the configuration file read (for `init`: the one to write); empty: none
 };
 
 // The environment: a variable's value (nullopt when unset), and the names of
@@ -45,6 +46,10 @@ inline constexpr std::string_view kPlaceholderVariablePrefix = "MONGOWAY_PLACEHO
 
 // Every configuration key, for the man page test and suggestions.
 std::vector<std::string> config_keys();
+
+// The configuration file `init` writes: every key at its default, each with
+// a comment, from the same table the reader checks keys against.
+std::string default_config_text();
 
 // Throws mongoway::Error (ExitCode::usage) naming the origin of a bad value.
 // With `needs_server`, a missing database is an error and a password from

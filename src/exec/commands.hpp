@@ -13,12 +13,13 @@ namespace mongoway::exec {
 
 RunResult migrate(Engine& engine, const MigrateOptions& options);
 RunResult undo(Engine& engine, const UndoOptions& options);
+RunResult go_to(Engine& engine, const GotoOptions& options);
 InfoResult info(Engine& engine);
 ValidateResult validate(Engine& engine);
 RunResult baseline(Engine& engine, int64_t version, const std::string& description);
 RepairResult repair(Engine& engine, const RepairOptions& options);
 std::vector<std::string> clean(Engine& engine, bool yes);  // names of the dropped collections
 UnlockResult unlock(Engine& engine);
-std::vector<HistoryRecord> history(Engine& engine, std::optional<int64_t> limit);
+std::vector<HistoryRecord> history(Engine& engine, const HistoryOptions& options);
 
 }  // namespace mongoway::exec

@@ -238,6 +238,7 @@ Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::opti
 Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps) {
   refuse_failed(status, "undo");
   Plan plan;
+  plan.direction = Direction::undo;
   plan.from_version = status.current_version;
   if (steps && *steps <= 0) throw Error(ExitCode::usage, "--steps must be a positive number");
   if (target && *target < 0) throw Error(ExitCode::usage, "--target must be 0 or a version");
@@ -292,6 +293,64 @@ Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optiona
   }
   plan.to_version = std::max(plan.to_version, status.baseline_version);
   return plan;
+}
+
+namespace {
+
+bool counts_as_applied(State state) {
+  return state == State::applied || state == State::missing || state == State::future || state == State::baseline;
+}
+
+void refuse_unknown_target(const Status& status, int64_t target) {
+  if (target < 0) throw Error(ExitCode::usage, fmt::format("goto needs 0 or a version, got {}", target));
+  if (target == 0 || status.find(target) != nullptr) return;
+  int64_t latest = 0;
+  for (const auto& v : status.versions) latest = std::max(latest, v.version);
+  throw Error(ExitCode::usage,
+              fmt::format("no migration file or history entry has version {} (the latest is {})", target, latest));
+}
+
+// The versions going down to `target` undoes, newest first, whether or not
+// they can be: what the refusal without --allow-undo names.
+std::vector<int64_t> applied_above(const Status& status, int64_t target) {
+  std::vector<int64_t> out;
+  for (auto it = status.versions.rbegin(); it != status.versions.rend() && it->version > target; ++it) {
+    if (counts_as_applied(it->state)) out.push_back(it->version);
+  }
+  return out;
+}
+
+std::string version_list(const std::vector<int64_t>& versions) {
+  std::string out;
+  for (auto v : versions) out += (out.empty() ? "" : ", ") + std::to_string(v);
+  return out;
+}
+
+Plan plan_goto_down(const Status& status, int64_t target, bool allow_undo) {
+  refuse_failed(status, "undo");
+  if (!allow_undo) {
+    const auto versions = applied_above(status, target);
+    throw Error(ExitCode::usage, fmt::format("goto {} would undo version{} {} (the current version is {}); add "
+                                             "--allow-undo to undo {}",
+                                             target, versions.size() == 1 ? "" : "s", version_list(versions),
+                                             status.current_version, versions.size() == 1 ? "it" : "them"));
+  }
+  Plan plan = plan_undo(status, target, std::nullopt);
+  if (plan.to_version != target) {
+    throw Error(ExitCode::usage,
+                fmt::format("version {} is {}, not applied, so undoing down to it would leave the database at "
+                            "version {}: run `mongoway goto {} --allow-undo`, then `mongoway goto {}`",
+                            target, to_string(status.find(target)->state), plan.to_version, plan.to_version, target));
+  }
+  return plan;
+}
+
+}  // namespace
+
+Plan plan_goto(const Status& status, int64_t target, bool allow_undo) {
+  refuse_unknown_target(status, target);
+  if (target < status.current_version) return plan_goto_down(status, target, allow_undo);
+  return plan_migrate(status, target, std::nullopt, false);
 }
 
 std::vector<Diagnostic> check_history(const Status& status, bool out_of_order) {

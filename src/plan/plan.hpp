@@ -55,6 +55,7 @@ struct Plan {
   std::vector<int64_t> versions;  // in the order to run
   int64_t from_version = 0;
   int64_t to_version = 0;  // the current version once the plan has run
+  Direction direction = Direction::migrate;
 };
 
 // Throws Error: usage (target below current, unknown target), invalid (failed
@@ -66,6 +67,13 @@ Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::opti
 // Default (no target, no steps): one step. Refuses before anything is undone
 // when a version in range has no undo file, was baselined, or is missing.
 Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps);
+
+// `goto`: the plan that leaves the database at exactly `target` (0 or a
+// version with a file or a history entry), up like plan_migrate or down like
+// plan_undo. Going down is refused (usage, naming the versions it would undo)
+// unless `allow_undo`; a target below the current version that undoing would
+// not reach (it is not applied itself) is refused as well.
+Plan plan_goto(const Status& status, int64_t target, bool allow_undo);
 
 // The history-side checks of `validate`: checksum drift, missing files, failed
 // entries, ignored versions (errors, unless `out_of_order` allows them) and

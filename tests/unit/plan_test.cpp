@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "plan/plan.hpp"
 
 namespace mongoway::plan {
@@ -174,6 +176,82 @@ TEST(PlanMigrate, FailedVersionBlocks) {
     EXPECT_EQ(e.code(), ExitCode::invalid);
     EXPECT_NE(std::string(e.what()).find("mongoway repair"), std::string::npos);
   }
+}
+
+std::string message_of(const std::function<void()>& run, ExitCode expected) {
+  try {
+    run();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), expected) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "no error";
+  return {};
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(PlanGoto, AboveTheCurrentVersionAppliesThePendingVersionsUpToIt) {
+  auto s = compute_status(files({1, 2, 3, 4}), Log().migrate({1}).entries, std::nullopt);
+  auto p = plan_goto(s, 3, false);
+  EXPECT_EQ(p.direction, Direction::migrate);
+  EXPECT_EQ(p.versions, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(p.from_version, 1);
+  EXPECT_EQ(p.to_version, 3);
+}
+
+TEST(PlanGoto, BelowTheCurrentVersionUndoesNewestFirstDownToIt) {
+  auto s = compute_status(files({1, 2, 3, 4}), Log().migrate({1, 2, 3, 4}).entries, std::nullopt);
+  auto p = plan_goto(s, 2, true);
+  EXPECT_EQ(p.direction, Direction::undo);
+  EXPECT_EQ(p.versions, (std::vector<int64_t>{4, 3}));
+  EXPECT_EQ(p.to_version, 2);
+  EXPECT_EQ(plan_goto(s, 0, true).versions, (std::vector<int64_t>{4, 3, 2, 1}));
+}
+
+TEST(PlanGoto, TheCurrentVersionIsNothingToDo) {
+  auto s = compute_status(files({1, 2, 3}), Log().migrate({1, 2}).entries, std::nullopt);
+  EXPECT_TRUE(plan_goto(s, 2, false).versions.empty());
+}
+
+TEST(PlanGoto, GoingDownWithoutAllowUndoIsRefusedNamingWhatItWouldUndo) {
+  auto s = compute_status(files({1, 2, 3}), Log().migrate({1, 2, 3}).entries, std::nullopt);
+  auto message = message_of([&] { plan_goto(s, 1, false); }, ExitCode::usage);
+  EXPECT_TRUE(contains(message, "goto 1 would undo versions 3, 2")) << message;
+  EXPECT_TRUE(contains(message, "--allow-undo")) << message;
+}
+
+TEST(PlanGoto, AnUndoFileMissingOnTheWayRefusesTheWholeRun) {
+  auto f = files({1, 2, 3});
+  f[1].undoable = false;  // V2 has no U file
+  auto s = compute_status(f, Log().migrate({1, 2, 3}).entries, std::nullopt);
+  auto message = message_of([&] { plan_goto(s, 0, true); }, ExitCode::invalid);
+  EXPECT_TRUE(contains(message, "version 2 has no undo file")) << message;
+  EXPECT_EQ(plan_goto(s, 2, true).versions, (std::vector<int64_t>{3}));
+}
+
+TEST(PlanGoto, TheVersionMustBeZeroOrKnownToTheFilesOrTheHistory) {
+  auto s = compute_status(files({1, 2}), Log().migrate({1, 2, 5}).entries, std::nullopt);
+  auto message = message_of([&] { plan_goto(s, 7, false); }, ExitCode::usage);
+  EXPECT_TRUE(contains(message, "no migration file or history entry has version 7 (the latest is 5)")) << message;
+  message_of([&] { plan_goto(s, -1, true); }, ExitCode::usage);
+  // Version 5 is known from the history alone (its file is gone): it is the current version.
+  EXPECT_TRUE(plan_goto(s, 5, false).versions.empty());
+}
+
+TEST(PlanGoto, AVersionBelowTheCurrentOneThatIsNotAppliedCannotBeReachedByUndoing) {
+  auto log = Log().migrate({1, 3});  // 2 is ignored (pending below the current version)
+  auto s = compute_status(files({1, 2, 3}), log.entries, std::nullopt);
+  auto message = message_of([&] { plan_goto(s, 2, true); }, ExitCode::usage);
+  EXPECT_TRUE(contains(message, "version 2 is ignored, not applied")) << message;
+  EXPECT_TRUE(contains(message, "mongoway goto 1 --allow-undo")) << message;
+}
+
+TEST(PlanGoto, AFailedVersionBlocksBothWays) {
+  auto log = Log().migrate({1, 2}).add(3, EntryType::migrate, false);
+  auto s = compute_status(files({1, 2, 3, 4}), log.entries, std::nullopt);
+  message_of([&] { plan_goto(s, 4, false); }, ExitCode::invalid);
+  message_of([&] { plan_goto(s, 1, true); }, ExitCode::invalid);
 }
 
 TEST(PlanUndo, DefaultIsOneStepAndTargetGoesDown) {

@@ -1,8 +1,14 @@
-// history: the log, newest first.
+// history: the log, newest first (or oldest first), filtered for audits by
+// time, type and version.
 
 #include "exec/history.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "exec/commands.hpp"
+#include "util/suggest.hpp"
 
 namespace mongoway::exec {
 namespace {
@@ -24,15 +30,45 @@ HistoryRecord to_record(const model::HistoryEntry& e) {
   return r;
 }
 
+// Every type an entry can have; `deleted` is what `repair --mark-deleted` records.
+std::vector<std::string> entry_type_names() {
+  std::vector<std::string> names;
+  for (auto type :
+       {model::EntryType::migrate, model::EntryType::undo, model::EntryType::baseline, model::EntryType::repair}) {
+    names.emplace_back(model::to_string(type));
+  }
+  if (std::find(names.begin(), names.end(), "deleted") == names.end()) names.emplace_back("deleted");
+  return names;
+}
+
+void refuse_unknown_types(const std::vector<std::string>& types) {
+  const auto known = entry_type_names();
+  for (const auto& type : types) {
+    if (std::find(known.begin(), known.end(), type) != known.end()) continue;
+    throw Error(ExitCode::usage, fmt::format("--type: unknown entry type \"{}\" (expected {}){}", type,
+                                             fmt::join(known, ", "), util::did_you_mean(type, known)));
+  }
+}
+
+bool wanted(const model::HistoryEntry& e, const HistoryOptions& o) {
+  if (o.since && e.installed_on < *o.since) return false;
+  if (o.until && e.installed_on > *o.until) return false;
+  if (o.version && e.version != *o.version) return false;
+  const std::string type = model::to_string(e.type);
+  return o.types.empty() || std::find(o.types.begin(), o.types.end(), type) != o.types.end();
+}
+
 }  // namespace
 
-std::vector<HistoryRecord> history(Engine& engine, std::optional<int64_t> limit) {
+std::vector<HistoryRecord> history(Engine& engine, const HistoryOptions& options) {
+  refuse_unknown_types(options.types);
   engine.check_config();
-  const auto entries = read_history(engine.server());
+  auto entries = read_history(engine.server());  // by rank, oldest first
+  if (!options.ascending) std::reverse(entries.begin(), entries.end());
   std::vector<HistoryRecord> out;
-  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
-    if (limit && static_cast<int64_t>(out.size()) >= *limit) break;
-    out.push_back(to_record(*it));
+  for (const auto& e : entries) {
+    if (options.limit && static_cast<int64_t>(out.size()) >= *options.limit) break;
+    if (wanted(e, options)) out.push_back(to_record(e));
   }
   return out;
 }

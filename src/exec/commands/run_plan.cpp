@@ -22,12 +22,12 @@ RunResult run_under_lock(Engine& engine, const PlannedRun& run) {
   auto lock = engine.take_lock();
   const auto status = engine.read_status(lock->lease_id());
   const auto p = plan_from(engine, run, status);
-  auto steps = engine.build_steps(p, run.direction);
+  auto steps = engine.build_steps(p, p.direction);
   RunResult r;
   if (steps.empty()) {
     r = nothing_to_do(run, status);
   } else {
-    r = StepRunner(engine, steps, run.direction, *lock, status.next_rank).run(p, status.has_history);
+    r = StepRunner(engine, steps, p.direction, *lock, status.next_rank).run(p, status.has_history);
     r.message = run.done(r);
   }
   lock->release();
@@ -46,9 +46,9 @@ RunResult plan_and_run(Engine& engine, const PlannedRun& run) {
     r = nothing_to_do(run, status);
     r.dry_run = run.dry_run;
   } else if (run.dry_run) {
-    r = dry_run(engine, engine.build_steps(p, run.direction), run.direction, p);
+    r = dry_run(engine, engine.build_steps(p, p.direction), p.direction, p);
   } else {
-    engine.build_steps(p, run.direction);  // every command renders before the lock is taken
+    engine.build_steps(p, p.direction);  // every command renders before the lock is taken
     r = run_under_lock(engine, run);
   }
   if (run.with_warnings) r.warnings = engine.file_warnings();

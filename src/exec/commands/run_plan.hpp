@@ -2,7 +2,8 @@
 // The flow migrate and undo share: plan from the history, render every
 // command, then under the lock plan again from the history as it is now (what
 // another process applied while this one waited is never applied twice) and
-// run the steps.
+// run the steps, in the plan's direction (goto's may differ between the two
+// plans when another process moved the database meanwhile).
 
 #include <functional>
 #include <string>
@@ -12,7 +13,7 @@
 namespace mongoway::exec {
 
 struct PlannedRun {
-  Direction direction = Direction::migrate;
+  Direction direction = Direction::migrate;  // of the result when there is nothing to do; else the plan's
   bool dry_run = false;
   bool validate = true;
   bool out_of_order = false;

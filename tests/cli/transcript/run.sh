@@ -80,7 +80,7 @@ PREFIX="tr$(date +%s%N | tail -c 7)$$"
 DAY1=$(date -u +%Y-%m-%d)
 cleanup() {
   local name
-  for name in main failing baseline lock config placeholders; do
+  for name in main failing baseline lock config placeholders goto; do
     MONGOWAY_CLEAN_ENABLED=true "$BINARY" -u "$URI" -d "${PREFIX}_$name" -l "$TMP/empty" \
       --quiet clean --yes >/dev/null 2>&1 || true
   done
@@ -381,6 +381,11 @@ t mongoway new "bad/name" -l newdir
 show newdir/V1__create_users.json newdir/U1__undo_create_users.json
 t mongoway lint -l newdir
 
+section "init (never connects)"
+t mongoway init --config initdir/app.conf
+t mongoway --output json init --config initdir/app.conf
+show initdir/app.conf
+
 section "unreachable server (exit 5)"
 t mongoway -u 'mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300&connectTimeoutMS=300' -d db -l migrations info
 t mongoway -u 'mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300&connectTimeoutMS=300' -d db -l migrations --output json migrate
@@ -472,6 +477,18 @@ t mongoway -l migrations --output json migrate
 t mongoway -l migrations history
 t mongoway -l migrations undo --target 0
 t mongoway -l migrations --output json undo --target 2
+
+section "goto, history's audit options"
+use goto
+t mongoway -l migrations goto 2
+t mongoway -l migrations goto 0
+t mongoway -l migrations --output json goto 0 --allow-undo --dry-run
+t mongoway -l migrations goto 1 --allow-undo
+t mongoway -l migrations --output json goto 9
+t mongoway -l migrations history --type migrate,undo --ascending
+t mongoway -l migrations --output json history --version 2
+t mongoway -l migrations history --since yesterday
+t mongoway -l migrations history --until 2000-01-01 --type migrat
 
 section "the lock"
 use lock
