@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "exec/executor.hpp"
+#include "exec/gated_server.hpp"
 #include "exec/history.hpp"
 #include "script/placeholders.hpp"
 #include "util/redact.hpp"
@@ -32,8 +33,9 @@ Engine::Engine(Config config_, Connect connect, port::Clock& clock_)
       clock(clock_),
       m_connect(std::move(connect)) {}
 
+// Every request of the engine is counted in flight (exec/stop.hpp).
 port::Server& Engine::server() {
-  if (!m_server) m_server = m_connect(*this);
+  if (!m_server) m_server = std::make_unique<GatedServer>(m_connect(*this));
   return *m_server;
 }
 
