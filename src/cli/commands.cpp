@@ -164,7 +164,7 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
   // Commands that write stop politely on SIGINT/SIGTERM; reads and dry runs
   // keep the default action and end at once.
   std::optional<StopSignals> signals;
-  if (writes(id) && !dry_run) signals.emplace();
+  if (writes(id) && !dry_run) signals.emplace(console);
 
   switch (id) {
     case CommandId::migrate:
