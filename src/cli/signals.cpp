@@ -30,7 +30,7 @@ const char* signal_name(int signal_number) { return signal_number == SIGTERM ? "
 
 }  // namespace
 
-StopSignals::StopSignals(Console& console) : m_console(console) {
+StopSignals::StopSignals(Console& console, Stops stops) : m_console(console), m_stops(stops) {
   if (pipe2(g_pipe, O_CLOEXEC) != 0) return;  // no pipe: the default actions stay
   m_watcher = std::thread([this] { watch(); });
   struct sigaction action {};
@@ -63,8 +63,10 @@ void StopSignals::watch() {
     if (n <= 0 || byte == 0) return;
     const int signal_number = byte;
     if (++seen == 1) {
-      m_console.err(std::string("mongoway: ") + signal_name(signal_number) + ": stopping at the next safe point; " +
-                    (signal_number == SIGTERM ? "send SIGTERM again" : "press Ctrl-C again") + " to stop now\n");
+      m_console.err(
+          std::string("mongoway: ") + signal_name(signal_number) + ": " +
+          (m_stops == Stops::at_safe_point ? "stopping at the next safe point" : "finishing this work first") + "; " +
+          (signal_number == SIGTERM ? "send SIGTERM again" : "press Ctrl-C again") + " to stop now\n");
     } else {
       stop_now(signal_number);
     }

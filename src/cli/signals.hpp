@@ -19,7 +19,10 @@ namespace mongoway::cli {
 
 class StopSignals {
  public:
-  explicit StopSignals(Console& console);
+  // What the first signal does: migrate and undo stop at the next safe point;
+  // baseline, repair and clean finish their work first.
+  enum class Stops { at_safe_point, after_the_work };
+  StopSignals(Console& console, Stops stops);
   ~StopSignals();
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
@@ -29,6 +32,7 @@ class StopSignals {
   [[noreturn]] void stop_now(int signal_number);
 
   Console& m_console;
+  Stops m_stops;
   struct sigaction m_old_int {};
   struct sigaction m_old_term {};
   std::thread m_watcher;
