@@ -216,7 +216,7 @@ std::vector<std::string> Started::terminal_lines() const {
       size_t end = i + 2;
       while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) != 0 || text[end] == ';')) ++end;
       if (end < text.size() && text[end] == 'K') line.resize(column);  // erase to the end of the line
-      i = end;                                                          // colours: nothing drawn
+      i = end;                                                         // colours: nothing drawn
     } else {
       if (column < line.size()) line[column] = c;
       else line += c;
