@@ -118,9 +118,6 @@ int Console::width() const {
   return 80;
 }
 
-int Console::out_errno() { return g_out_errno.load(); }
-int Console::err_errno() { return g_err_errno.load(); }
-
 int Console::finish(int code) {
   std::lock_guard lock(m_mutex);
   m_status.clear();

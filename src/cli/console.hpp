@@ -36,10 +36,6 @@ class Console {
   // if any, is reported on stderr. Returns `code`, or 6 when it was 0 and some
   // output was lost. Nothing may be printed after.
   int finish(int code);
-  // errno of the first failed write to stdout (stderr) by any Console of the
-  // process; 0 when none failed.
-  static int out_errno();
-  static int err_errno();
 
   const Style& out_style() const { return m_out_style; }
   const Style& err_style() const { return m_err_style; }
