@@ -15,6 +15,7 @@ enum class ExitCode : int {
   invalid = 3,           // invalid migration files, missing/unreadable location, failed validation
   lock = 4,              // lock not acquired or lost
   connection = 5,        // cannot reach or authenticate to the server (TLS included)
+  output = 6,            // output could not be written (stdout or stderr); the work itself may have been done
   interrupted = 130,     // SIGINT
   terminated = 143,      // SIGTERM
 };

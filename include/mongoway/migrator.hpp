@@ -235,6 +235,12 @@ class Migrator {
   // Asks a running command to stop after recording the truth (signal handlers
   // call this; it is async-signal-safe).
   static void request_stop(int signal_number) noexcept;
+  // Stops at once (a second signal; not from a signal handler): no request
+  // starts any more, the version in flight is left unfinished as if the
+  // process were killed, and the lease is released only when no request is in
+  // flight. The caller then ends the process.
+  enum class StopNow { lease_released, request_in_flight, no_lease, release_failed };
+  static StopNow stop_now() noexcept;
 
  private:
   struct Impl;

@@ -51,6 +51,16 @@ void Migrator::set_listener(Listener listener) {
 
 void Migrator::request_stop(int signal_number) noexcept { exec::request_stop(signal_number); }
 
+Migrator::StopNow Migrator::stop_now() noexcept {
+  switch (exec::stop_now()) {
+    case exec::StopNow::lease_released: return StopNow::lease_released;
+    case exec::StopNow::request_in_flight: return StopNow::request_in_flight;
+    case exec::StopNow::no_lease: return StopNow::no_lease;
+    case exec::StopNow::release_failed: break;
+  }
+  return StopNow::release_failed;
+}
+
 RunResult Migrator::migrate(const MigrateOptions& options) { return exec::migrate(m_impl->engine, options); }
 RunResult Migrator::undo(const UndoOptions& options) { return exec::undo(m_impl->engine, options); }
 RunResult Migrator::go_to(const GotoOptions& options) { return exec::go_to(m_impl->engine, options); }

@@ -221,7 +221,10 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
   // Commands that write stop politely on SIGINT/SIGTERM; reads and dry runs
   // keep the default action and end at once.
   std::optional<StopSignals> signals;
-  if (writes(id) && !dry_run) signals.emplace();
+  if (writes(id) && !dry_run) {
+    signals.emplace(console, id == CommandId::migrate || id == CommandId::undo ? StopSignals::Stops::at_safe_point
+                                                                               : StopSignals::Stops::after_the_work);
+  }
 
   switch (id) {
     case CommandId::migrate:

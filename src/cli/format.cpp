@@ -5,6 +5,8 @@
 #include <ctime>
 #include <vector>
 
+#include "util/utf8.hpp"
+
 namespace mongoway::cli {
 
 std::string group_digits(int64_t number) {
@@ -73,13 +75,7 @@ std::string step_label(const StepResult& step) {
   return fmt::format("{}{}", step.direction == Direction::undo ? 'U' : 'V', step.version);
 }
 
-size_t display_width(std::string_view text) {
-  size_t width = 0;
-  for (unsigned char c : text) {
-    if ((c & 0xC0) != 0x80) ++width;
-  }
-  return width;
-}
+size_t display_width(std::string_view text) { return util::display_width(text); }
 
 std::string plural(int64_t count, std::string_view noun) {
   return fmt::format("{} {}{}", group_digits(count), noun, count == 1 ? "" : "s");

@@ -23,7 +23,7 @@ std::string text_utc(std::chrono::system_clock::time_point time);
 std::string format_counts(const WriteCounts& counts);
 // "V3" or "U3"
 std::string step_label(const StepResult& step);
-// Width on a terminal: code points, not bytes.
+// Width on a terminal, in cells: a CJK character takes two, a combining mark none.
 size_t display_width(std::string_view text);
 // 1 -> "1 version", 2 -> "2 versions"
 std::string plural(int64_t count, std::string_view noun);

@@ -58,10 +58,8 @@ std::optional<int> run_informational(const CommandLine& line, Console& console, 
   return std::nullopt;
 }
 
-int run(int argc, const char* const* argv) {
-  const CommandLine line = parse_command_line(argc, argv);
+int run_line(const CommandLine& line, Console& early) {
   const bool json_requested = wants_json_output(line);
-  Console early(Style::for_stream(1, ColorMode::auto_), Style::for_stream(2, ColorMode::auto_), false);
   auto early_reporter = make_reporter(early, json_requested ? OutputFormat::json : OutputFormat::text, false);
   try {
     if (line.error) {
@@ -87,6 +85,14 @@ int run(int argc, const char* const* argv) {
     early_reporter->error(e);
     return e.exit_code();
   }
+}
+
+// Every write is checked: a run whose output was lost ends with exit code 6
+// unless it failed for another reason already.
+int run(int argc, const char* const* argv) {
+  const CommandLine line = parse_command_line(argc, argv);
+  Console early(Style::for_stream(1, ColorMode::auto_), Style::for_stream(2, ColorMode::auto_), false);
+  return early.finish(run_line(line, early));
 }
 
 }  // namespace

@@ -2,15 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "cli/format.hpp"
+#include "util/utf8.hpp"
 
 namespace mongoway::cli {
 namespace {
 
-constexpr auto kDelay = std::chrono::milliseconds(500);  // quicker work never shows a bar
-constexpr auto kInterval = std::chrono::milliseconds(100);
+constexpr auto kDelay = std::chrono::milliseconds(500);     // quicker work never shows a bar
+constexpr auto kInterval = std::chrono::milliseconds(200);  // redrawn five times a second
 
 std::string bar(double fraction, int width) {
   if (fraction < 0) fraction = 0;
@@ -18,6 +20,34 @@ std::string bar(double fraction, int width) {
   const int filled = static_cast<int>(std::lround(fraction * width));
   return "[" + std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '-') +
          "]";
+}
+
+int64_t milliseconds_between(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
+}
+
+// Whole seconds, rounded up: "ETA 3 s", "ETA 2 min 5 s".
+std::string eta(int64_t milliseconds) {
+  const int64_t seconds = (std::max<int64_t>(milliseconds, 0) + 999) / 1000;
+  return "ETA " + (seconds < 60 ? fmt::format("{} s", seconds) : format_duration(seconds * 1000));
+}
+
+// The longest prefix of `line` that fits in `cells` terminal cells, cut on a
+// code point boundary.
+std::string fit(const std::string& line, size_t cells) {
+  size_t bytes = 0;
+  size_t shown = 0;
+  while (bytes < line.size()) {
+    uint32_t code_point = 0;
+    size_t length = util::utf8_sequence(line, bytes, &code_point);
+    size_t width = 1;  // a malformed byte: one cell
+    if (length == 0) length = 1;
+    else width = static_cast<size_t>(util::cell_width(code_point));
+    if (shown + width > cells) break;
+    shown += width;
+    bytes += length;
+  }
+  return line.substr(0, bytes);
 }
 
 }  // namespace
@@ -60,6 +90,7 @@ void Progress::documents(uint64_t done, std::optional<uint64_t> total) {
   std::lock_guard lock(m_mutex);
   m_docs_done = done;
   m_docs_total = total;
+  m_docs_at = Clock::now();
 }
 
 void Progress::finish() {
@@ -70,35 +101,35 @@ void Progress::finish() {
   m_console.clear_status();
 }
 
+// "[###-------] 200,000/300,000 docs  41,000 docs/s  ETA 3 s": the rate is
+// over the command so far, and the time left counts down between the
+// server's acknowledgements, from the rate at the last one.
+std::string Progress::documents_locked() const {
+  const auto done = static_cast<int64_t>(m_docs_done);
+  const int64_t measured_ms = milliseconds_between(m_command_start, m_docs_at);
+  std::string rate;
+  if (done > 0 && measured_ms > 0) rate = fmt::format("  {} docs/s", group_digits(done * 1000 / measured_ms));
+  if (!m_docs_total || *m_docs_total == 0) return fmt::format("  {} docs{}", group_digits(done), rate);
+  const auto total = static_cast<int64_t>(*m_docs_total);
+  std::string left;
+  if (!rate.empty() && done < total) {
+    const int64_t expected_ms = measured_ms * (total - done) / done;
+    left = "  " + eta(expected_ms - milliseconds_between(m_docs_at, Clock::now()));
+  }
+  return fmt::format("  {} {}/{} docs{}{}", bar(static_cast<double>(done) / static_cast<double>(total), 10),
+                     group_digits(done), group_digits(total), rate, left);
+}
+
 std::string Progress::render_locked() const {
   static const char* spinner = "|/-\\";
-  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - m_command_start).count();
+  const int64_t elapsed = milliseconds_between(m_command_start, Clock::now());
   std::string line = fmt::format(
       "{} {}/{} {}", bar(m_total == 0 ? 0.0 : static_cast<double>(m_index) / static_cast<double>(m_total), 20),
       m_index + 1, m_total, m_label);
   if (!m_command.empty()) line += "  " + m_command;
-  if (m_docs_done > 0 || m_docs_total) {
-    if (m_docs_total && *m_docs_total > 0) {
-      line += fmt::format(
-          "  {} {}/{} docs", bar(static_cast<double>(m_docs_done) / static_cast<double>(*m_docs_total), 10),
-          group_digits(static_cast<int64_t>(m_docs_done)), group_digits(static_cast<int64_t>(*m_docs_total)));
-    } else {
-      line += fmt::format("  {} docs", group_digits(static_cast<int64_t>(m_docs_done)));
-    }
-  }
+  if (m_docs_done > 0 || m_docs_total) line += documents_locked();
   line += fmt::format("  {} {}", format_duration(elapsed), spinner[m_frame % 4]);
-  auto width = static_cast<size_t>(m_console.width() - 1);
-  if (display_width(line) > width) {
-    // Cut on a code point boundary.
-    size_t bytes = 0, shown = 0;
-    while (bytes < line.size() && shown < width) {
-      ++bytes;
-      while (bytes < line.size() && (static_cast<unsigned char>(line[bytes]) & 0xC0) == 0x80) ++bytes;
-      ++shown;
-    }
-    line.resize(bytes);
-  }
-  return line;
+  return fit(line, static_cast<size_t>(std::max(1, m_console.width() - 1)));
 }
 
 void Progress::tick(const std::stop_token& stop) {

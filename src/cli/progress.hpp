@@ -1,8 +1,10 @@
 #pragma once
 // The live progress line on stderr: a bar across versions, a bar of documents
-// for batched inserts, and an elapsed-time spinner for long server commands.
-// Drawn only when the Console allows a status line, and only once the run has
-// lasted more than a moment.
+// for batched inserts with their rate and the time left, and an elapsed-time
+// spinner for long server commands. Drawn only when the Console allows a
+// status line, once the run has lasted more than a moment, and then redrawn
+// on a clock of its own (several times a second), not only when the engine
+// reports progress: a batch of a seed may take seconds to be acknowledged.
 
 #include <chrono>
 #include <condition_variable>
@@ -31,6 +33,7 @@ class Progress {
  private:
   void tick(const std::stop_token& stop);
   std::string render_locked() const;
+  std::string documents_locked() const;
 
   using Clock = std::chrono::steady_clock;
   Console& m_console;
@@ -43,6 +46,7 @@ class Progress {
   size_t m_index = 0;
   size_t m_total = 0;
   uint64_t m_docs_done = 0;
+  Clock::time_point m_docs_at = Clock::now();  // when m_docs_done was last reported
   std::optional<uint64_t> m_docs_total;
   unsigned m_frame = 0;
   bool m_active = false;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "exec/executor.hpp"
+#include "exec/gated_server.hpp"
 #include "exec/history.hpp"
 #include "exec/stop.hpp"
 #include "script/placeholders.hpp"
@@ -49,8 +50,9 @@ Engine::Engine(Config config_, Connect connect, port::Clock& clock_)
       clock(clock_),
       m_connect(std::move(connect)) {}
 
+// Every request of the engine is counted in flight (exec/stop.hpp).
 port::Server& Engine::server() {
-  if (!m_server) m_server = connect_with_retries();
+  if (!m_server) m_server = std::make_unique<GatedServer>(connect_with_retries());
   return *m_server;
 }
 

@@ -8,6 +8,8 @@
 
 #include <random>
 
+#include "exec/stop.hpp"
+
 namespace mongoway::exec {
 namespace {
 
@@ -49,6 +51,7 @@ LeaseLock::LeaseLock(port::Server& server, port::Clock& clock, LockOptions optio
   acquire();
   m_next_beat_ns = m_last_renewal_ns + to_ns(period());
   if (m_options.heartbeat_thread) m_heartbeat = std::thread([this] { heartbeat_loop(); });
+  set_release_on_stop_now(this, [this] { release_on_own_connection(); });
 }
 
 LeaseLock::~LeaseLock() {
@@ -189,7 +192,16 @@ void LeaseLock::forget() {
   release();
 }
 
+// Stopping at once: the worker's connection may be in any state, so the
+// release goes on a connection of its own, briefly awaited.
+void LeaseLock::release_on_own_connection() {
+  if (m_lost) return;
+  auto server = m_server.another(std::chrono::milliseconds(3000));
+  server->release_lease(m_lease);
+}
+
 void LeaseLock::release() {
+  clear_release_on_stop_now(this);
   {
     std::lock_guard lock(m_mutex);
     if (m_released) return;

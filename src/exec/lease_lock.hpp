@@ -71,6 +71,7 @@ class LeaseLock {
   int64_t stale_after_ns() const;
   std::chrono::milliseconds period() const;
   void delete_older_leases();
+  void release_on_own_connection();  // stop_now(): see exec/stop.hpp
 
   port::Server& m_server;
   port::Clock& m_clock;

@@ -1,5 +1,5 @@
 #pragma once
-// UTF-8 helpers for the strict JSON reader.
+// UTF-8 helpers for the strict JSON reader and for text laid out on a terminal.
 
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +19,13 @@ void append_utf8(std::string& out, uint32_t code_point);
 // Number of code points in `text`, counting every byte that is not a
 // continuation byte (so malformed input still gives a sensible column).
 size_t count_code_points(std::string_view text);
+
+// Terminal cells a code point takes: 2 for East Asian wide and fullwidth
+// characters (CJK, Hangul, fullwidth forms, most emoji), 0 for combining
+// marks and zero-width characters, 1 otherwise.
+int cell_width(uint32_t code_point);
+// Terminal cells of `text` (a malformed byte counts as one cell).
+size_t display_width(std::string_view text);
 
 // "U+00E9" style name of a code point.
 std::string code_point_name(uint32_t code_point);

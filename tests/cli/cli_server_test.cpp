@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <sstream>
 #include <thread>
 
 #include "../support/test_server.hpp"
@@ -316,6 +317,181 @@ TEST_F(ServerTest, SigintExits130) {
   auto json = Json::parse(stopped.out);
   ASSERT_TRUE(json) << stopped.out;
   EXPECT_EQ(json->integer("error.code"), 130);
+}
+
+// What a terminal shows of a line: its cells up to `part` (a CJK character
+// takes two), or npos when the line has no `part`.
+size_t cells_before(const std::string& line, const std::string& part) {
+  const size_t at = line.find(part);
+  if (at == std::string::npos) return std::string::npos;
+  size_t cells = 0;
+  for (size_t i = 0; i < at;) {
+    const auto byte = static_cast<unsigned char>(line[i]);
+    const size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    cells += length == 3 ? 2 : 1;  // the test's descriptions: ASCII and three-byte CJK only
+    i += length;
+  }
+  return cells;
+}
+
+TEST_F(ServerTest, TableColumnsAreMeasuredInTerminalCells) {
+  fs::remove_all(m_dir / "migrations");
+  m_dir.write("migrations/V1__日本語の説明.json", R"([{"createCollection": "a"}])");
+  m_dir.write("migrations/V2__plain.json", R"([{"createCollection": "b"}])");
+  auto run = mw({"info"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  std::vector<size_t> state_columns;
+  std::istringstream lines(run.out);
+  for (std::string line; std::getline(lines, line);) {
+    for (const char* state : {"State", "pending"}) {
+      if (size_t at = cells_before(line, state); at != std::string::npos) state_columns.push_back(at);
+    }
+  }
+  ASSERT_EQ(state_columns.size(), 3u) << run.out;
+  EXPECT_EQ(state_columns[0], state_columns[1]) << run.out;
+  EXPECT_EQ(state_columns[0], state_columns[2]) << run.out;
+}
+
+// Output that cannot be written: exit 6 with the reason, though the work
+// itself was done; a failure of the run itself keeps its own code.
+TEST_F(ServerTest, OutputThatCannotBeWrittenExitsSixAndTheWorkIsDone) {
+  auto full = [&](const std::vector<std::string>& args) {
+    return mongoway(args, {.env = {{"MONGOWAY_URI", m_uri}, {"MONGOWAY_DATABASE", m_database}},
+                           .cwd = m_dir.path(),
+                           .timeout = std::chrono::seconds(120),
+                           .stdout_to = "/dev/full"});
+  };
+  const std::string reason = "mongoway: error: writing standard output: No space left on device";
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"info"}, {"info", "--output", "json"}}) {
+    auto info = full(args);
+    EXPECT_EQ(info.exit_code, 6) << info.err;
+    EXPECT_TRUE(contains(info.err, reason)) << info.err;
+  }
+  auto migrate = full({"migrate", "--target", "1", "--output", "json"});
+  EXPECT_EQ(migrate.exit_code, 6) << migrate.err;
+  EXPECT_TRUE(contains(migrate.err, reason)) << migrate.err;
+  auto info = json_of(mw({"info", "--output", "json"}));
+  EXPECT_EQ(info.string("migrations.0.state"), "applied") << "the version was applied all the same";
+
+  auto refused = full({"migrate", "-u", "mongodb://127.0.0.1:1/x?serverSelectionTimeoutMS=300"});
+  EXPECT_EQ(refused.exit_code, 5) << refused.err;
+}
+
+// A run in a terminal whose stdout goes through a pipe, as `mongoway migrate
+// | tee log`: stderr on a pseudo-terminal, stdout captured.
+RunOptions terminal_run(const std::string& uri, const std::string& database, const TempDir& dir) {
+  return {.env = {{"MONGOWAY_URI", uri}, {"MONGOWAY_DATABASE", database}},
+          .cwd = dir.path(),
+          .timeout = std::chrono::seconds(300),
+          .terminal_columns = 160};
+}
+
+// One insertMany of 300,000 documents: three batches of 100,000.
+void write_seed_in_batches(TempDir& dir) {
+  std::string lines;
+  for (int id = 0; id < 300'000; ++id) lines += "{\"_id\": " + std::to_string(id) + "}\n";
+  dir.write("migrations/data/items.jsonl", lines);
+  dir.write("migrations/V1__seed_items.json", R"([{"insertMany": "items", "documentsFile": "data/items.jsonl"}])"
+                                              "\n");
+}
+
+TEST_F(ServerTest, TheProgressLineShowsRateAndTimeLeftAndIsRedrawnOnItsOwnClock) {
+  fs::remove_all(m_dir / "migrations");
+  write_seed_in_batches(m_dir);
+  Started run({"migrate"}, terminal_run(m_uri, m_database, m_dir));
+  ASSERT_TRUE(run.wait_for_err("docs/s")) << run.terminal_so_far();
+  // Redrawn by time, not only when a batch is acknowledged: in three
+  // seconds, several times (five times a second when the machine keeps up).
+  const std::string at_first = run.terminal_so_far();
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  const std::string later = run.terminal_so_far();
+  auto outcome = run.wait();
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
+  const std::string redrawn = later.substr(at_first.size());
+  size_t redraws = 0;
+  for (size_t at = redrawn.find("\r\x1b[K"); at != std::string::npos; at = redrawn.find("\r\x1b[K", at + 1)) ++redraws;
+  EXPECT_GE(redraws, 3u) << redrawn;
+  EXPECT_TRUE(contains(later, "100,000/300,000 docs")) << later;
+  EXPECT_TRUE(contains(later, "ETA ")) << later;
+  // The line is cleared at the end; stdout holds the results alone.
+  const std::string all = run.terminal_so_far();
+  EXPECT_EQ(all.substr(all.size() - 4), "\r\x1b[K") << all.substr(all.size() > 200 ? all.size() - 200 : 0);
+  EXPECT_TRUE(contains(outcome.out, "V1 seed items ... ok")) << outcome.out;
+  EXPECT_FALSE(contains(outcome.out, "[")) << outcome.out;
+}
+
+TEST_F(ServerTest, TheProgressLineIsClearedBeforeALineOnStandardOutput) {
+  fs::remove_all(m_dir / "migrations");
+  write_seed_in_batches(m_dir);
+  m_dir.write("migrations/V2__more.json", R"([{"createCollection": "more"}])");
+  RunOptions options = terminal_run(m_uri, m_database, m_dir);
+  options.terminal_stdout = true;
+  Started run({"migrate"}, options);
+  ASSERT_TRUE(run.wait_for_err("docs/s")) << run.terminal_so_far();
+  auto outcome = run.wait();
+  ASSERT_EQ(outcome.exit_code, 0) << run.terminal_so_far();
+  // What the terminal shows: each result line alone, no piece of the bar.
+  size_t results = 0;
+  for (const auto& line : run.terminal_lines()) {
+    if (!contains(line, " ... ok")) continue;
+    ++results;
+    EXPECT_EQ(line.rfind('V', 0), 0u) << line;
+    EXPECT_FALSE(contains(line, "docs")) << line;
+  }
+  EXPECT_EQ(results, 2u) << run.terminal_so_far();
+}
+
+TEST_F(ServerTest, CtrlCIsAcknowledgedAtOnceWhileTheVersionRuns) {
+  fs::remove_all(m_dir / "migrations");
+  write_large_seed(m_dir);
+  Started run({"migrate"}, terminal_run(m_uri, m_database, m_dir));
+  ASSERT_TRUE(run.wait_for_err("V1 seed items")) << run.terminal_so_far();
+  run.signal(SIGINT);
+  const std::string ack = "stopping at the next safe point; press Ctrl-C again to stop now";
+  EXPECT_TRUE(run.wait_for_err(ack, std::chrono::seconds(30))) << run.terminal_so_far();
+  auto stopped = run.wait();
+  if (stopped.exit_code == 0) GTEST_SKIP() << "the seed was applied before the signal; nothing to check";
+  EXPECT_EQ(stopped.exit_code, 130) << run.terminal_so_far();
+  const std::string terminal = run.terminal_so_far();
+  // Said before the version stopped, not once the run had ended.
+  const size_t acknowledged = terminal.find(ack);
+  const size_t ended = terminal.find("interrupted by SIGINT");
+  ASSERT_NE(acknowledged, std::string::npos) << terminal;
+  ASSERT_NE(ended, std::string::npos) << terminal;
+  EXPECT_LT(acknowledged, ended) << terminal;
+  // The progress line of V1 is drawn again after it: the version was running.
+  EXPECT_LT(terminal.find("V1 seed items", acknowledged), ended) << terminal;
+  EXPECT_TRUE(contains(stopped.out, "V1 seed items ... FAILED")) << stopped.out;
+  EXPECT_EQ(json_of(mw({"info", "--output", "json"})).string("migrations.0.state"), "failed");
+}
+
+// A second Ctrl-C stops at once: nothing recorded for the version in flight
+// (the run record stands for it, as after a kill). Here a batch of 100,000
+// documents is in flight (the next safe point is seconds away), so the
+// lease is left to expire; the case with nothing in flight, where it is
+// released, is StopNow's in the unit tests.
+TEST_F(ServerTest, ASecondCtrlCStopsAtOnceLeavingTheVersionUnfinished) {
+  fs::remove_all(m_dir / "migrations");
+  write_seed_in_batches(m_dir);
+  Started run({"migrate", "--lock-ttl", "5"}, terminal_run(m_uri, m_database, m_dir));
+  ASSERT_TRUE(run.wait_for_err("V1 seed items")) << run.terminal_so_far();
+  run.signal(SIGINT);
+  ASSERT_TRUE(run.wait_for_err("press Ctrl-C again")) << run.terminal_so_far();
+  run.signal(SIGINT);
+  auto stopped = run.wait();
+  const std::string terminal = run.terminal_so_far();
+  EXPECT_TRUE(contains(terminal, "SIGINT: stopping now")) << terminal;
+  EXPECT_TRUE(contains(terminal, "a request was in flight, so the lock is left to expire")) << terminal;
+  EXPECT_EQ(stopped.exit_code, 130) << terminal;
+  EXPECT_FALSE(contains(stopped.out, "V1 seed items")) << "no outcome is printed for the version: " << stopped.out;
+  EXPECT_FALSE(contains(terminal, "recorded as failed")) << terminal;
+
+  auto info = json_of(mw({"info", "--output", "json"}));
+  EXPECT_EQ(info.string("migrations.0.state"), "running") << "unfinished, its writer's lease still live";
+  EXPECT_TRUE(contains(mw({"unlock"}).out, "Released lock")) << "the lease was left held";
+  EXPECT_EQ(json_of(mw({"info", "--output", "json"})).string("migrations.0.state"), "failed")
+      << "cut, once its lease is gone";
 }
 
 }  // namespace

@@ -84,6 +84,7 @@ TEST(Cli, HelpListsEveryCommandAndTheExitCodes) {
   }
   EXPECT_TRUE(contains(run.out, "Exit status:"));
   EXPECT_TRUE(contains(run.out, "4 lock not"));
+  EXPECT_TRUE(contains(run.out, "6 output could")) << run.out;
 }
 
 TEST(Cli, NoCommandIsAUsageError) {
@@ -359,6 +360,61 @@ TEST(Cli, LintReportsEveryProblemAndExitsThree) {
   EXPECT_GE(json->size("diagnostics"), 2u);
   EXPECT_EQ(json->string("diagnostics.0.severity"), "error");
   EXPECT_GT(json->integer("diagnostics.0.line"), 0);
+}
+
+// Output that cannot be written (a full disk: /dev/full) is an error of its
+// own, exit 6, with the reason on stderr, whichever command printed it.
+const char* kStdoutFull = "mongoway: error: writing standard output: No space left on device";
+
+TEST(Cli, OutputThatCannotBeWrittenExitsSix) {
+  TempDir dir;
+  dir.write("migrations/V1__create_users.json", kValidV1);
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"lint"},
+                                             {"lint", "--output", "json"},
+                                             {"--help"},
+                                             {"help", "migrate"},
+                                             {"--version"},
+                                             {"--version", "--output", "json"}}) {
+    auto run = mongoway(args, {.cwd = dir.path(), .stdout_to = "/dev/full"});
+    EXPECT_EQ(run.exit_code, 6) << args.front() << ": " << run.err;
+    EXPECT_TRUE(contains(run.err, kStdoutFull)) << args.front() << ": " << run.err;
+  }
+}
+
+TEST(Cli, NewWhoseOutputIsLostHasCreatedTheFileAndExitsSix) {
+  TempDir dir;
+  dir.write("migrations/V1__create_users.json", kValidV1);
+  auto run = mongoway({"new", "add status"}, {.cwd = dir.path(), .stdout_to = "/dev/full"});
+  EXPECT_EQ(run.exit_code, 6) << run.err;
+  EXPECT_TRUE(contains(run.err, kStdoutFull)) << run.err;
+  EXPECT_TRUE(fs::exists(dir / "migrations/V2__add_status.json")) << "the work itself was done";
+}
+
+TEST(Cli, AFailingCommandKeepsItsOwnExitCodeWhenItsOutputIsLost) {
+  TempDir dir;
+  dir.write("migrations/V2__bad.json", kInvalidV2);
+  auto lint = mongoway({"lint"}, {.cwd = dir.path(), .stdout_to = "/dev/full"});
+  EXPECT_EQ(lint.exit_code, 3) << lint.err;
+  EXPECT_TRUE(contains(lint.err, kStdoutFull)) << lint.err;
+
+  auto json = mongoway({"lint", "--output", "json"}, {.cwd = dir.path(), .stdout_to = "/dev/full"});
+  EXPECT_EQ(json.exit_code, 3) << json.err;
+
+  auto usage = mongoway({"migrat"}, {.cwd = dir.path(), .stdout_to = "/dev/full", .stderr_to = "/dev/full"});
+  EXPECT_EQ(usage.exit_code, 2);
+}
+
+TEST(Cli, StandardErrorThatCannotBeWrittenExitsSix) {
+  TempDir dir;
+  dir.write("migrations/V1__create_users.json", kValidV1);
+  // -v prints the settings on stderr; lint's result goes to stdout.
+  auto verbose = mongoway({"lint", "-v"}, {.cwd = dir.path(), .stderr_to = "/dev/full"});
+  EXPECT_EQ(verbose.exit_code, 6);
+  EXPECT_TRUE(contains(verbose.out, "no problems")) << verbose.out;
+
+  auto both = mongoway({"lint", "-v"}, {.cwd = dir.path(), .stdout_to = "/dev/full", .stderr_to = "/dev/full"});
+  EXPECT_EQ(both.exit_code, 6);
 }
 
 TEST(Cli, LintOfAMissingLocationExitsThree) {

@@ -1,14 +1,18 @@
 #include "runner.hpp"
 
 #include <fcntl.h>
+#include <pty.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -36,7 +40,14 @@ std::vector<std::string> child_environment(const std::map<std::string, std::stri
   return env;
 }
 
-int start(const std::vector<std::string>& argv, const RunOptions& options, const std::string& dir, bool search_path) {
+int open_output(const std::string& redirect, const std::string& captured) {
+  if (!redirect.empty()) return open(redirect.c_str(), O_WRONLY);
+  return open(captured.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+}
+
+// `terminal_fd` >= 0: the child's standard error (a pseudo-terminal's slave end).
+int start(const std::vector<std::string>& argv, const RunOptions& options, const std::string& dir, bool search_path,
+          int terminal_fd = -1) {
   auto env = child_environment(options.env);
   std::vector<char*> args, envp;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -50,8 +61,8 @@ int start(const std::vector<std::string>& argv, const RunOptions& options, const
     setpgid(0, 0);
     if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(126);
     int in = open("/dev/null", O_RDONLY);
-    int out = open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int out = terminal_fd >= 0 && options.terminal_stdout ? dup(terminal_fd) : open_output(options.stdout_to, out_file);
+    int err = terminal_fd >= 0 ? terminal_fd : open_output(options.stderr_to, err_file);
     if (in < 0 || out < 0 || err < 0) _exit(126);
     dup2(in, 0);
     dup2(out, 1);
@@ -110,11 +121,68 @@ Outcome program(const std::vector<std::string>& argv, const RunOptions& options)
   return finish(start(argv, options, dir.path(), true), dir.path(), options.timeout);
 }
 
+// A pseudo-terminal whose master end is read on a thread of its own (a full
+// terminal buffer would block the child).
+class Started::Terminal {
+ public:
+  explicit Terminal(int columns) {
+    winsize size{};
+    size.ws_row = 40;
+    size.ws_col = static_cast<unsigned short>(columns);
+    if (openpty(&m_master, &m_slave, nullptr, nullptr, &size) != 0) throw std::runtime_error("openpty failed");
+    fcntl(m_master, F_SETFD, FD_CLOEXEC);
+    m_reader = std::thread([this] { read_all(); });
+  }
+  ~Terminal() {
+    close_slave();
+    join();
+    close(m_master);
+  }
+  // Once the child has ended: everything it wrote has been read.
+  void join() {
+    if (m_reader.joinable()) m_reader.join();
+  }
+  Terminal(const Terminal&) = delete;
+  Terminal& operator=(const Terminal&) = delete;
+
+  int slave() const { return m_slave; }
+  // The parent's copy of the slave end: closed once the child has it, so the
+  // master reads EOF (EIO) when the child ends.
+  void close_slave() {
+    if (m_slave >= 0) close(m_slave);
+    m_slave = -1;
+  }
+  std::string text() const {
+    std::lock_guard lock(m_mutex);
+    return m_text;
+  }
+
+ private:
+  void read_all() {
+    char buffer[4096];
+    for (;;) {
+      ssize_t n = read(m_master, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;
+      std::lock_guard lock(m_mutex);
+      m_text.append(buffer, static_cast<size_t>(n));
+    }
+  }
+
+  int m_master = -1;
+  int m_slave = -1;
+  mutable std::mutex m_mutex;
+  std::string m_text;
+  std::thread m_reader;
+};
+
 Started::Started(const std::vector<std::string>& args, const RunOptions& options)
     : m_dir(make_temp_dir()), m_timeout(options.timeout) {
   std::vector<std::string> argv{MONGOWAY_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
-  m_pid = start(argv, options, m_dir, false);
+  if (options.terminal_columns > 0) m_terminal = std::make_unique<Terminal>(options.terminal_columns);
+  m_pid = start(argv, options, m_dir, false, m_terminal ? m_terminal->slave() : -1);
+  if (m_terminal) m_terminal->close_slave();
 }
 
 Started::~Started() {
@@ -122,8 +190,58 @@ Started::~Started() {
     kill(-m_pid, SIGKILL);
     waitpid(m_pid, nullptr, 0);
   }
+  m_terminal.reset();
   std::error_code ec;
   fs::remove_all(m_dir, ec);
+}
+
+std::string Started::out_so_far() const { return read_file(m_dir + "/stdout"); }
+
+std::string Started::terminal_so_far() const { return m_terminal ? m_terminal->text() : std::string(); }
+
+std::vector<std::string> Started::terminal_lines() const {
+  const std::string text = terminal_so_far();
+  std::vector<std::string> lines;
+  std::string line;
+  size_t column = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      lines.push_back(line);
+      line.clear();
+      column = 0;
+    } else if (c == '\r') {
+      column = 0;
+    } else if (c == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
+      size_t end = i + 2;
+      while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) != 0 || text[end] == ';')) ++end;
+      if (end < text.size() && text[end] == 'K') line.resize(column);  // erase to the end of the line
+      i = end;                                                         // colours: nothing drawn
+    } else {
+      if (column < line.size()) line[column] = c;
+      else line += c;
+      ++column;
+    }
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+bool Started::wait_for_err(const std::string& text, std::chrono::seconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto seen = [&] { return (m_terminal ? terminal_so_far() : err_so_far()).find(text) != std::string::npos; };
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (seen()) return true;
+    siginfo_t info{};
+    if (m_pid <= 0 || waitid(P_PID, static_cast<id_t>(m_pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+        info.si_pid != 0) {
+      // Ended: what it wrote last may still be on its way from the terminal.
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      return seen();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
 }
 
 void Started::signal(int signal_number) { kill(m_pid, signal_number); }
@@ -131,6 +249,7 @@ void Started::signal(int signal_number) { kill(m_pid, signal_number); }
 Outcome Started::wait() {
   Outcome run = finish(m_pid, m_dir, m_timeout);
   m_pid = -1;
+  if (m_terminal) m_terminal->join();
   return run;
 }
 

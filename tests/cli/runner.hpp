@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,16 @@ struct RunOptions {
   std::map<std::string, std::string> env{};  // set in the child
   std::string cwd{};                         // empty: the test's
   std::chrono::seconds timeout{60};
+  // Where standard output / standard error go instead of being captured
+  // (such as /dev/full); Outcome::out / err are then empty.
+  std::string stdout_to{};
+  std::string stderr_to{};
+  // Standard error on a pseudo-terminal of this many columns (Started only),
+  // read as Started::terminal_so_far(); standard output stays captured, as
+  // behind `| tee log` in a terminal.
+  int terminal_columns = 0;
+  // With terminal_columns: standard output on the same terminal.
+  bool terminal_stdout = false;
 };
 
 // `mongoway args…`
@@ -44,11 +55,22 @@ class Started {
   void signal(int signal_number);
   Outcome wait();
   std::string err_so_far() const;
+  std::string out_so_far() const;
+  // Everything written to the pseudo-terminal so far (RunOptions::terminal_columns).
+  std::string terminal_so_far() const;
+  // The lines the terminal shows for terminal_so_far(): carriage returns,
+  // erasing to the end of the line and colours applied as a terminal does.
+  std::vector<std::string> terminal_lines() const;
+  // Waits until the terminal's text (or, without one, stderr) contains
+  // `text`; false after `timeout` or once the process has ended.
+  bool wait_for_err(const std::string& text, std::chrono::seconds timeout = std::chrono::seconds(60)) const;
 
  private:
+  class Terminal;
   int m_pid = -1;
   std::string m_dir;
   std::chrono::seconds m_timeout;
+  std::unique_ptr<Terminal> m_terminal;
 };
 
 // A fresh temporary directory, removed with its content at destruction.

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
@@ -386,6 +387,54 @@ TEST_F(StopRequests, BetweenTwoBatchesTheCommandIsRecordedPartlyApplied) {
 }
 
 // --- transactions
+
+// --- a second signal: stop at once (exec::stop_now)
+//
+// stop_now() holds back every later request of the process for good, so
+// each case runs in a child process (a death test) whose exit code says
+// whether its checks held: 0 when they did.
+
+class StopNow : public EngineOnFake {
+ protected:
+  // Runs migrate on the fake; `at_first_command` runs as V1's first command
+  // is about to be sent, and must end the process.
+  void migrate_and(const std::function<void(FakeServer&)>& at_first_command) {
+    FakeServer fake(small_batches());
+    exec::Engine engine(
+        config(), [&fake](const exec::Engine&) { return fake.another(0ms); }, fake.clock());
+    engine.heartbeat_thread = false;
+    engine.listener.command_started = [&fake, &at_first_command](const PlannedCommand&) { at_first_command(fake); };
+    try {
+      exec::migrate(engine, {});
+    } catch (const Error&) {
+    }
+    _exit(2);  // at_first_command did not end the process
+  }
+
+  // As a kill leaves it: no entry for V1, its run record standing for it.
+  static bool left_unfinished(const FakeServer& fake) { return fake.entries().empty() && fake.runs().size() == 1; }
+};
+
+TEST_F(StopNow, WithNoRequestInFlightReleasesTheLeaseAndLeavesTheVersionUnfinished) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(migrate_and([](FakeServer& fake) {
+                const bool released = exec::stop_now() == exec::StopNow::lease_released;
+                _exit(released && fake.leases().back().released && left_unfinished(fake) ? 0 : 1);
+              }),
+              ::testing::ExitedWithCode(0), "");
+}
+
+TEST_F(StopNow, WithARequestInFlightLeavesTheLeaseToExpire) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(migrate_and([](FakeServer& fake) {
+                // The next request is V1's command: stop at once while it is in flight.
+                fake.before_request(static_cast<int64_t>(fake.requests().size()) + 1, [&fake] {
+                  const bool in_flight = exec::stop_now() == exec::StopNow::request_in_flight;
+                  _exit(in_flight && !fake.leases().back().released && left_unfinished(fake) ? 0 : 1);
+                });
+              }),
+              ::testing::ExitedWithCode(0), "");
+}
 
 TEST_F(EngineOnFake, AVersionInATransactionIsCommitted) {
   Scenario s(in_transactions());

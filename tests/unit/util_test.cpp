@@ -70,6 +70,19 @@ TEST(UtilUtf8, Sequences) {
   EXPECT_EQ(code_point_name(0xA0), "U+00A0");
 }
 
+// What a terminal draws: a CJK character or an emoji takes two cells, a
+// combining mark none, so table columns line up after them.
+TEST(UtilUtf8, DisplayWidthCountsTerminalCells) {
+  EXPECT_EQ(display_width("V1__plain.json"), 14u);
+  EXPECT_EQ(display_width("V1__\u65E5\u672C\u8A9E\u306E\u8AAC\u660E.json"), 4u + 12u + 5u);  // 日本語の説明
+  EXPECT_EQ(display_width("\uD55C\uAE00"), 4u);                                              // Hangul
+  EXPECT_EQ(display_width("\uFF21"), 2u);                                                    // fullwidth A
+  EXPECT_EQ(display_width("Pr\u00FCfung"), 7u);                                              // precomposed ü
+  EXPECT_EQ(display_width("Pru\u0308fung"), 7u);                                             // u + combining diaeresis
+  EXPECT_EQ(display_width("\xF0\x9F\x98\x80"), 2u);                                          // emoji
+  EXPECT_EQ(display_width("a\xC3"), 2u);  // a malformed byte: one cell
+}
+
 TEST(UtilFiles, ReadLimitedAndContainment) {
   mongoway::script::testing::TempDir dir;
   const std::string path = dir.write("a/b.txt", "hello");
