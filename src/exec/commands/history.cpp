@@ -20,7 +20,8 @@ HistoryRecord to_record(const model::HistoryEntry& e) {
   if (e.finished) r.execution_time_ms = e.execution_time_ms;
   r.success = e.success;
   r.repaired = e.repaired;
-  r.error = e.error;
+  // An entry of a version cut short says how that is known.
+  r.error = !e.finished && e.cut ? model::describe_cut(e) : e.error;
   return r;
 }
 
@@ -28,7 +29,8 @@ HistoryRecord to_record(const model::HistoryEntry& e) {
 
 std::vector<HistoryRecord> history(Engine& engine, std::optional<int64_t> limit) {
   engine.check_config();
-  const auto entries = read_history(engine.server());
+  auto entries = read_history(engine.server());
+  explain_unfinished(engine.server(), entries);
   std::vector<HistoryRecord> out;
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
     if (limit && static_cast<int64_t>(out.size()) >= *limit) break;
