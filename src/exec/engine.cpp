@@ -57,8 +57,13 @@ void Engine::check_config() const {
 }
 
 const script::LoadResult& Engine::load_files() {
-  if (read_files().has_errors()) throw invalid_files(files.diagnostics);
+  read_files();
+  refuse_invalid_files();
   return files;
+}
+
+void Engine::refuse_invalid_files() const {
+  if (files.has_errors()) throw invalid_files(files.diagnostics);
 }
 
 const script::LoadResult& Engine::read_files() {

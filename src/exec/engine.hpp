@@ -55,6 +55,8 @@ class Engine {
   const script::LoadResult& load_files();
   // The same, keeping the errors as data (`info` shows the database whatever the files).
   const script::LoadResult& read_files();
+  // Throws Error(invalid) naming the files' first error, if they have one.
+  void refuse_invalid_files() const;
   std::vector<Diagnostic> file_warnings() const;
   std::vector<plan::FileVersion> file_versions() const;
   const script::Migration* find_migration(int64_t version) const;

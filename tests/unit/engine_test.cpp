@@ -636,6 +636,16 @@ TEST_F(EngineOnFake, InfoShowsWhatIsAppliedWhenAFileDoesNotParseAndEachInvalidFi
   EXPECT_EQ(s.fake.requests_of("send:insert").size(), 3u) << "info sends no migration command";
 }
 
+TEST_F(EngineOnFake, InfoWithAnInvalidFileAndNoServerReportsTheFileAsEveryCommandDoes) {
+  Scenario s(config());
+  dir.write("V4__d.json", "[");
+  s.fake.fail_next_requests_of("*", 100);
+  auto error = s.info();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::invalid);
+  EXPECT_TRUE(contains(error->what(), "V4__d.json:1:2: error: ")) << error->what();
+}
+
 TEST_F(EngineOnFake, InfoShowsAnAppliedVersionWhoseFileBrokeAsInvalidWithWhenItWasApplied) {
   Scenario s(config());
   ASSERT_FALSE(s.migrate());

@@ -66,12 +66,23 @@ void mark_invalid(std::vector<VersionInfo>& rows, const script::InvalidFile& inv
   it->cut.reset();
 }
 
+// What the history says; with a server that cannot be read, the files'
+// errors are what is reported, as by every other command.
+plan::Status read_status_or_refuse_files(Engine& engine) {
+  try {
+    return engine.read_status();
+  } catch (const Error&) {
+    engine.refuse_invalid_files();
+    throw;
+  }
+}
+
 }  // namespace
 
 InfoResult info(Engine& engine) {
   engine.check_config();
   const auto& files = engine.read_files();
-  const auto status = engine.read_status();
+  const auto status = read_status_or_refuse_files(engine);
   InfoResult out;
   out.database = engine.config.database;
   out.current_version = status.current_version;
