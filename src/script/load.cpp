@@ -408,15 +408,15 @@ const Diagnostic* first_error_of(const std::string& path, const std::vector<Diag
   return it == diagnostics.end() ? nullptr : &*it;
 }
 
-// Each file with an error, its discovery's error first (a duplicate or an
-// unpaired undo file), else the first of its own.
+// Each file with an error: the first of its own (it has a line and a
+// column), else its discovery's (defined twice, an unpaired undo file).
 std::vector<InvalidFile> invalid_files_of(const std::vector<DiscoveredFile>& files,
                                           const std::vector<Diagnostic>& discovery,
                                           const std::vector<std::vector<Diagnostic>>& problems) {
   std::vector<InvalidFile> out;
   for (size_t i = 0; i < files.size(); ++i) {
-    const Diagnostic* first = first_error_of(files[i].path, discovery);
-    if (first == nullptr) first = first_error_of(files[i].path, problems[i]);
+    const Diagnostic* first = first_error_of(files[i].path, problems[i]);
+    if (first == nullptr) first = first_error_of(files[i].path, discovery);
     if (first != nullptr) out.push_back(InvalidFile{files[i], *first});
   }
   return out;

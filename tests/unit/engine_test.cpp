@@ -617,7 +617,7 @@ TEST_F(EngineOnFake, InfoShowsWhatIsAppliedWhenAFileDoesNotParseAndEachInvalidFi
   Scenario s(config());
   ASSERT_FALSE(s.migrate());
   dir.write("V4__d.json", "[{\"createCollection\": }]");
-  dir.write("U9__undo_i.json", "[]");
+  dir.write("U9__undo_i.json", R"([{"dropCollection": "i"}])");
   ASSERT_FALSE(s.info());
   EXPECT_FALSE(s.shown.valid());
   EXPECT_EQ(s.shown.current_version, 3);
