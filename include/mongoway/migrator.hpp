@@ -55,8 +55,27 @@ struct Config {
   std::chrono::milliseconds socket_timeout{0};
 };
 
-enum class State { pending, applied, running, failed, undone, missing, baseline, ignored, future };
+// invalid: a migration file of the version does not parse or is unpaired
+// (`info` only: other commands refuse invalid files).
+enum class State { pending, applied, running, failed, undone, missing, baseline, ignored, future, invalid };
 const char* to_string(State state);
+
+// How a version cut short inside (its process killed, its connection or
+// lease lost) is known to have stopped: what was seen of its run's lease.
+struct CutInfo {
+  // lease_expired (at: when it expired), lease_released (at: when it was due
+  // to expire; released by then), later_lease (at: when a later lease was
+  // taken), lease_gone (at: when it was seen missing), not_recorded (at: none)
+  std::string how;
+  std::optional<std::chrono::system_clock::time_point> at;
+  int64_t lease = 0;   // the run's lease
+  std::string run_by;  // the run's process, user@host:pid
+  // The later run that wrote the version's unfinished entry into the history.
+  std::optional<int64_t> adopted_lease;
+  std::string adopted_by;
+  std::optional<std::chrono::system_clock::time_point> adopted_on;
+  std::string message;  // "cut: the run's lease 6 (...) expired at 2026-01-02 12:03:11 UTC"
+};
 
 // One version as `info` shows it.
 struct VersionInfo {
@@ -68,13 +87,20 @@ struct VersionInfo {
   std::optional<std::chrono::system_clock::time_point> installed_on;
   std::optional<int64_t> execution_time_ms;
   bool undoable = false;
+  // failed: the server's error, or the cut's message; invalid: the first
+  // error of the file ("file:line:col: message"); else empty.
+  std::string error;
+  std::optional<CutInfo> cut;  // failed, cut short inside the version
 };
 
+// What the database has applied, whatever the files: a file that does not
+// parse is a version in state `invalid`, and its problems are diagnostics.
 struct InfoResult {
   std::string database;
   int64_t current_version = 0;
   std::vector<VersionInfo> migrations;  // ascending by version
-  std::vector<Diagnostic> warnings;
+  std::vector<Diagnostic> diagnostics;  // every problem of the files, errors and warnings
+  bool valid() const;                   // no error among the diagnostics
 };
 
 // Counts reported by the server for the write commands of one step.

@@ -14,18 +14,13 @@
 namespace mongoway {
 namespace {
 
-// Opens the server on first use and reaches it; `-v` shows where and every
-// command sent.
+// Opens the server on first use and reaches it; `-v` shows where (the engine
+// shows each migration command as it is sent).
 std::unique_ptr<port::Server> connect_to_mongodb(const exec::Engine& engine) {
   const Config& c = engine.config;
   mongo::ClientOptions options{c.uri, c.server_selection_timeout, c.socket_timeout, engine.secrets};
   auto server = std::make_unique<mongo::MongoServer>(options, c.database, c.history_collection);
   engine.debug(fmt::format("connecting to {}", server->client().redacted_uri()));
-  if (auto sink = engine.listener.debug) {
-    server->client().set_command_observer([sink](const std::string& name, const std::string& database) {
-      sink(fmt::format("sent {} to {}", name, database));
-    });
-  }
   // Reached now rather than at the first command: a server not reached
   // throws port::ServerUnreachable here, where the engine tries again.
   server->facts();

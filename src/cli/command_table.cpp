@@ -49,7 +49,8 @@ const std::vector<OptionSpec>& global_options() {
       {"output", 0, "FORMAT", "text or json (one JSON document on stdout)"},
       {"color", 0, "WHEN", "auto, always or never (NO_COLOR is honoured)"},
       {"quiet", 'q', "", "print only errors and results, no progress"},
-      {"verbose", 'v', "", "print settings with their origin and details of each command"},
+      {"verbose", 'v', "",
+       "print settings with their origin, and each command as sent (secrets masked, long documents cut)"},
       {"help", 'h', "", "print usage and exit"},
       {"version", 0, "", "print the version, git revision and mongo-c-driver version"},
   };
@@ -113,7 +114,9 @@ CommandSpec info_command() {
                      "",
                      "show every version and its state",
                      "Prints every version found in the files or the history with its state (pending, applied, "
-                     "running, failed, undone, missing, baseline, ignored, future) and the current version.",
+                     "running, failed, undone, missing, baseline, ignored, future, invalid) and the current version. "
+                     "A file that does not parse is a version in state invalid with its first error, and the exit "
+                     "status is then 3; a failed version shows when it ran and its error, or how it was cut short.",
                      {},
                      {"mongoway info", "mongoway --verbose info"}};
 }

@@ -126,14 +126,7 @@ Listener make_listener(Progress& progress, Reporter& reporter, Console& console,
   listener.step_finished = [&reporter, dry_run](const StepResult& step, size_t, size_t) {
     if (!dry_run) reporter.step_finished(step);
   };
-  const bool verbose = settings.verbose;
-  listener.command_started = [&progress, &console, verbose](const PlannedCommand& command) {
-    progress.command_started(command.name);
-    if (verbose) {
-      console.err(fmt::format("mongoway: command {} ({}) on {}{}\n", command.index, command.name, command.database,
-                              command.comment.empty() ? "" : ": " + command.comment));
-    }
-  };
+  listener.command_started = [&progress](const PlannedCommand& command) { progress.command_started(command.name); };
   listener.documents_progress = [&progress](uint64_t done, std::optional<uint64_t> total) {
     progress.documents(done, total);
   };
@@ -144,8 +137,8 @@ Listener make_listener(Progress& progress, Reporter& reporter, Console& console,
   listener.repair_planned = [&reporter, &settings](const std::vector<std::string>& changes) {
     reporter.repair_planned(settings.config.database, changes);
   };
-  // Only with -v: the engine then also observes every command sent.
-  if (verbose) {
+  // Only with -v: the engine then shows every command as it is sent.
+  if (settings.verbose) {
     listener.debug = [&console](const std::string& message) { console.err("mongoway: " + message + "\n"); };
   }
   return listener;
@@ -239,9 +232,9 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
     }
     case CommandId::info: {
       auto result = migrator.info();
-      reporter.warnings(result.warnings);
+      reporter.warnings(result.diagnostics);
       reporter.info(result);
-      return 0;
+      return result.valid() ? 0 : static_cast<int>(ExitCode::invalid);
     }
     case CommandId::validate: {
       auto result = migrator.validate();

@@ -1,5 +1,7 @@
 // Results as one JSON document on stdout, with stable field names (documented
-// in the man page, JSON OUTPUT).
+// in the man page, JSON OUTPUT, field by field). Every document starts with
+// "format" and "command"; a list of problems is "diagnostics", and the names
+// it had before format 1 ("warnings", "problems") are kept beside it.
 
 #include <fmt/format.h>
 
@@ -27,6 +29,55 @@ void write_diagnostics(JsonWriter& json, const std::vector<Diagnostic>& diagnost
         .end_object();
   }
   json.end_array();
+}
+
+// The list under its one name, and under the name it had before (an alias).
+void write_diagnostics(JsonWriter& json, const std::vector<Diagnostic>& diagnostics, std::string_view alias) {
+  json.key("diagnostics");
+  write_diagnostics(json, diagnostics);
+  json.key(alias);
+  write_diagnostics(json, diagnostics);
+}
+
+void write_cut(JsonWriter& json, const std::optional<CutInfo>& cut) {
+  json.key("cut");
+  if (!cut) {
+    json.null();
+    return;
+  }
+  json.begin_object()
+      .field("how", cut->how)
+      .field("at", optional_iso(cut->at))
+      .field("lease", cut->lease)
+      .field("run_by", cut->run_by)
+      .key("adopted");
+  if (cut->adopted_lease) {
+    json.begin_object()
+        .field("lease", *cut->adopted_lease)
+        .field("by", cut->adopted_by)
+        .field("on", optional_iso(cut->adopted_on))
+        .end_object();
+  } else {
+    json.null();
+  }
+  json.field("message", cut->message).end_object();
+}
+
+void write_version(JsonWriter& json, const VersionInfo& m) {
+  json.begin_object()
+      .field("version", m.version)
+      .field("description", m.description)
+      .field("state", to_string(m.state))
+      .field("script", m.script)
+      .field("checksum", m.checksum)
+      .field("installed_on", optional_iso(m.installed_on))
+      .field("execution_time_ms", m.execution_time_ms)
+      .field("undoable", m.undoable);
+  json.key("error");
+  if (m.error.empty()) json.null();
+  else json.value(m.error);
+  write_cut(json, m.cut);
+  json.end_object();
 }
 
 void write_step(JsonWriter& json, const StepResult& step) {
@@ -66,14 +117,14 @@ void write_step(JsonWriter& json, const StepResult& step) {
 
 class JsonReporter final : public Reporter {
  public:
-  explicit JsonReporter(Console& console) : Reporter(console) {}
+  JsonReporter(Console& console, std::optional<std::string> command)
+      : Reporter(console), m_command(std::move(command)) {}
 
   void step_finished(const StepResult& step) override { m_steps.push_back(step); }
 
   void run(const std::string& command, const std::string& database, const RunResult& result) override {
     JsonWriter json;
-    json.begin_object()
-        .field("command", command)
+    begin(json, command)
         .field("database", database)
         .field("direction", result.direction == Direction::undo ? "undo" : "migrate")
         .field("dry_run", result.dry_run)
@@ -84,42 +135,33 @@ class JsonReporter final : public Reporter {
     json.key("steps").begin_array();
     for (const auto& step : result.steps) write_step(json, step);
     json.end_array();
-    json.key("warnings");
-    write_diagnostics(json, result.warnings);
+    write_diagnostics(json, result.warnings, "warnings");
     emit(json.end_object());
   }
 
   void info(const InfoResult& result) override {
     JsonWriter json;
-    json.begin_object().field("database", result.database).field("current_version", result.current_version);
+    begin(json)
+        .field("database", result.database)
+        .field("current_version", result.current_version)
+        .field("valid", result.valid());
     json.key("migrations").begin_array();
-    for (const auto& m : result.migrations) {
-      json.begin_object()
-          .field("version", m.version)
-          .field("description", m.description)
-          .field("state", to_string(m.state))
-          .field("script", m.script)
-          .field("checksum", m.checksum)
-          .field("installed_on", optional_iso(m.installed_on))
-          .field("execution_time_ms", m.execution_time_ms)
-          .field("undoable", m.undoable)
-          .end_object();
-    }
-    json.end_array().key("warnings");
-    write_diagnostics(json, result.warnings);
+    for (const auto& m : result.migrations) write_version(json, m);
+    json.end_array();
+    write_diagnostics(json, result.diagnostics, "warnings");
     emit(json.end_object());
   }
 
   void validate(const std::string& database, const ValidateResult& result) override {
     JsonWriter json;
-    json.begin_object().field("database", database).field("valid", result.ok).key("problems");
-    write_diagnostics(json, result.problems);
+    begin(json).field("database", database).field("valid", result.ok);
+    write_diagnostics(json, result.problems, "problems");
     emit(json.end_object());
   }
 
   void history(const std::string& database, const std::vector<HistoryRecord>& records) override {
     JsonWriter json;
-    json.begin_object().field("database", database).key("entries").begin_array();
+    begin(json).field("database", database).key("entries").begin_array();
     for (const auto& r : records) {
       json.begin_object()
           .field("rank", r.rank)
@@ -151,21 +193,21 @@ class JsonReporter final : public Reporter {
 
   void repair(const std::string& database, const RepairResult& result) override {
     JsonWriter json;
-    json.begin_object().field("database", database).field("dry_run", result.dry_run).key("changes").begin_array();
+    begin(json).field("database", database).field("dry_run", result.dry_run).key("changes").begin_array();
     for (const auto& change : result.changes) json.value(change);
     emit(json.end_array().end_object());
   }
 
   void clean(const std::string& database, const std::vector<std::string>& dropped) override {
     JsonWriter json;
-    json.begin_object().field("database", database).key("dropped").begin_array();
+    begin(json).field("database", database).key("dropped").begin_array();
     for (const auto& name : dropped) json.value(name);
     emit(json.end_array().end_object());
   }
 
   void unlock(const std::string& database, const UnlockResult& result) override {
     JsonWriter json;
-    json.begin_object().field("database", database).key("released");
+    begin(json).field("database", database).key("released");
     if (!result.released) {
       json.null();
     } else {
@@ -183,7 +225,7 @@ class JsonReporter final : public Reporter {
 
   void lint(const std::vector<std::string>& locations, const script::LoadResult& result) override {
     JsonWriter json;
-    json.begin_object().field("valid", !result.has_errors()).key("locations").begin_array();
+    begin(json).field("valid", !result.has_errors()).key("locations").begin_array();
     for (const auto& location : locations) json.value(location);
     json.end_array().key("migrations").begin_array();
     for (const auto& m : result.migrations) {
@@ -207,14 +249,14 @@ class JsonReporter final : public Reporter {
 
   void created(const std::vector<std::string>& paths) override {
     JsonWriter json;
-    json.begin_object().key("created").begin_array();
+    begin(json).key("created").begin_array();
     for (const auto& path : paths) json.value(path);
     emit(json.end_array().end_object());
   }
 
   void error(const Error& e) override {
     JsonWriter json;
-    json.begin_object().key("error").begin_object().field("code", e.exit_code()).field("message", e.what());
+    begin(json).key("error").begin_object().field("code", e.exit_code()).field("message", e.what());
     json.key("diagnostics");
     write_diagnostics(json, e.diagnostics());
     json.end_object();
@@ -227,13 +269,21 @@ class JsonReporter final : public Reporter {
   }
 
  private:
+  // {"format": 1, "command": "...", ...}: the command as run (migrate,
+  // undo and baseline name themselves), null when none was read.
+  JsonWriter& begin(JsonWriter& json, const std::optional<std::string>& command = std::nullopt) const {
+    return json.begin_object().field("format", kJsonFormat).field("command", command ? command : m_command);
+  }
   void emit(JsonWriter& json) { m_console.out(json.str()); }
 
+  std::optional<std::string> m_command;
   std::vector<StepResult> m_steps;
 };
 
 }  // namespace
 
-std::unique_ptr<Reporter> make_json_reporter(Console& console) { return std::make_unique<JsonReporter>(console); }
+std::unique_ptr<Reporter> make_json_reporter(Console& console, std::optional<std::string> command) {
+  return std::make_unique<JsonReporter>(console, std::move(command));
+}
 
 }  // namespace mongoway::cli

@@ -55,6 +55,10 @@ class JsonWriter {
   bool m_after_key = false;
 };
 
+// The version of the shape of mongoway's JSON documents (their "format"),
+// raised when a field changes meaning or goes away; new fields come without it.
+inline constexpr int kJsonFormat = 1;
+
 // `text` as a JSON string literal, quotes included.
 std::string json_quote(std::string_view text);
 

@@ -17,8 +17,11 @@
 namespace mongoway::cli {
 namespace {
 
-std::unique_ptr<Reporter> make_reporter(Console& console, OutputFormat format, bool quiet) {
-  return format == OutputFormat::json ? make_json_reporter(console) : make_text_reporter(console, quiet);
+std::unique_ptr<Reporter> make_reporter(Console& console, OutputFormat format, bool quiet, const CommandLine& line) {
+  if (format == OutputFormat::text) return make_text_reporter(console, quiet);
+  std::optional<std::string> command;
+  if (line.command != nullptr) command = std::string(line.command->name);
+  return make_json_reporter(console, command);
 }
 
 // --version, --help, help [command] and no command at all: no settings needed.
@@ -60,7 +63,7 @@ std::optional<int> run_informational(const CommandLine& line, Console& console, 
 
 int run_line(const CommandLine& line, Console& early) {
   const bool json_requested = wants_json_output(line);
-  auto early_reporter = make_reporter(early, json_requested ? OutputFormat::json : OutputFormat::text, false);
+  auto early_reporter = make_reporter(early, json_requested ? OutputFormat::json : OutputFormat::text, false, line);
   try {
     if (line.error) {
       early_reporter->error(*line.error);
@@ -73,7 +76,7 @@ int run_line(const CommandLine& line, Console& early) {
     const bool status = is_terminal(2) && !settings.quiet;
     Console console(Style::for_stream(1, settings.color), Style::for_stream(2, settings.color), status);
     console.set_secrets(settings.secrets);
-    auto reporter = make_reporter(console, settings.output, settings.quiet);
+    auto reporter = make_reporter(console, settings.output, settings.quiet, line);
     if (settings.verbose) reporter->settings(settings);
     try {
       return run_command(line, settings, *reporter, console);

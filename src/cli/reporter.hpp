@@ -2,6 +2,7 @@
 // How results reach the user: text for people, or one JSON document for programs.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,8 @@ class Reporter {
 };
 
 std::unique_ptr<Reporter> make_text_reporter(Console& console, bool quiet);
-std::unique_ptr<Reporter> make_json_reporter(Console& console);
+// `command`: the command's name in every document ("command"), nullopt when
+// the command line named none.
+std::unique_ptr<Reporter> make_json_reporter(Console& console, std::optional<std::string> command);
 
 }  // namespace mongoway::cli

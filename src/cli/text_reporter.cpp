@@ -20,7 +20,8 @@ Color state_color(State state) {
     case State::pending:
     case State::ignored: return Color::yellow;
     case State::failed:
-    case State::missing: return Color::red;
+    case State::missing:
+    case State::invalid: return Color::red;
     case State::running: return Color::cyan;
     case State::undone:
     case State::future: return Color::magenta;
@@ -30,6 +31,13 @@ Color state_color(State state) {
 
 std::string optional_time(const std::optional<std::chrono::system_clock::time_point>& time) {
   return time ? text_utc(*time) : "";
+}
+
+// " at …" for a failed version, " (started …)" for one cut short.
+std::string when_it_ran(const VersionInfo& m) {
+  if (m.state != State::failed || !m.installed_on) return "";
+  const std::string time = text_utc(*m.installed_on);
+  return m.cut ? fmt::format(" (started {} UTC)", time) : fmt::format(" at {} UTC", time);
 }
 
 std::string optional_duration(const std::optional<int64_t>& ms) { return ms ? format_duration(*ms) : ""; }
@@ -73,7 +81,7 @@ class TextReporter final : public Reporter {
                      {optional_duration(m.execution_time_ms)},
                      {m.undoable ? "yes" : "no"}});
     }
-    m_console.out(out + table.render(style));
+    m_console.out(out + table.render(style) + version_details(result));
   }
 
   void validate(const std::string& database, const ValidateResult& result) override {
@@ -204,6 +212,19 @@ class TextReporter final : public Reporter {
   }
 
  private:
+  // Under the table, what a failed or invalid version's row cannot hold: its
+  // error, or how it was cut short.
+  std::string version_details(const InfoResult& result) const {
+    const Style& style = m_console.out_style();
+    std::string out;
+    for (const auto& m : result.migrations) {
+      if (m.error.empty()) continue;
+      out += fmt::format("  V{} {}{}: {}\n", m.version, style.paint(to_string(m.state), state_color(m.state)),
+                         when_it_ran(m), m.error);
+    }
+    return out.empty() ? out : "\n" + out;
+  }
+
   std::string step_line(const StepResult& step) const {
     const Style& style = m_console.out_style();
     std::string line = fmt::format("{} {} ... ", style.paint(step_label(step), Color::bold), step.description);

@@ -150,15 +150,14 @@ std::string command_usage(const CommandSpec& command) {
 
 std::string usage_json(const CommandSpec* command) {
   JsonWriter json;
-  json.begin_object().field("version", version());
-  if (command != nullptr) {
-    json.key("command");
-    write_command(json, *command);
-  } else {
-    json.key("commands").begin_array();
-    for (const auto& spec : commands()) write_command(json, spec);
-    json.end_array();
+  json.begin_object().field("format", kJsonFormat).field("command", "help").field("version", version());
+  json.field("topic", command != nullptr ? std::optional<std::string>(command->name) : std::nullopt);
+  json.key("commands").begin_array();
+  // `help COMMAND`: that one command.
+  for (const auto& spec : commands()) {
+    if (command == nullptr || command->id == spec.id) write_command(json, spec);
   }
+  json.end_array();
   json.key("global_options");
   write_options(json, global_options());
   json.key("config_keys").begin_array();
@@ -169,7 +168,11 @@ std::string usage_json(const CommandSpec* command) {
 
 std::string version_json() {
   JsonWriter json;
-  json.begin_object().field("version", version()).field("details", version_details());
+  json.begin_object()
+      .field("format", kJsonFormat)
+      .field("command", std::optional<std::string>())
+      .field("version", version())
+      .field("details", version_details());
   return json.end_object().str();
 }
 

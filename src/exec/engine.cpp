@@ -118,8 +118,17 @@ void Engine::check_config() const {
 }
 
 const script::LoadResult& Engine::load_files() {
-  files = script::load_all(config.locations, script::LoadOptions{config.max_file_size});
+  read_files();
+  refuse_invalid_files();
+  return files;
+}
+
+void Engine::refuse_invalid_files() const {
   if (files.has_errors()) throw invalid_files(files.diagnostics);
+}
+
+const script::LoadResult& Engine::read_files() {
+  files = script::load_all(config.locations, script::LoadOptions{config.max_file_size});
   return files;
 }
 
@@ -145,20 +154,15 @@ const script::Migration* Engine::find_migration(int64_t version) const {
   return it == files.migrations.end() ? nullptr : &*it;
 }
 
-// The lease of a live lock holder, read only when an unfinished entry needs it.
-std::optional<int64_t> Engine::live_lease(const std::vector<model::HistoryEntry>& history) {
-  bool unfinished = std::any_of(history.begin(), history.end(),
-                                [](const model::HistoryEntry& e) { return !e.finished && !e.repaired; });
-  if (!unfinished) return std::nullopt;
-  auto lease = server().newest_lease();
-  if (!lease || lease->released || lease->expires_ms <= server().time_ms()) return std::nullopt;
-  return lease->id;
+plan::Status Engine::read_status() {
+  auto history = read_history(server());
+  const auto live = explain_unfinished(server(), history);
+  return plan::compute_status(file_versions(), history, live);
 }
 
-plan::Status Engine::read_status(std::optional<int64_t> own_lease) {
-  auto history = own_lease ? read_and_adopt(server(), *own_lease) : read_history(server());
-  auto lease = own_lease ? own_lease : live_lease(history);
-  return plan::compute_status(file_versions(), history, lease);
+plan::Status Engine::read_status(const LeaseLock& lock) {
+  auto history = read_and_adopt(server(), Adopter{lock.lease(), lock.previous()});
+  return plan::compute_status(file_versions(), history, lock.lease_id());
 }
 
 void Engine::validate_or_throw(const plan::Status& status, bool out_of_order) const {

@@ -53,13 +53,19 @@ class Engine {
   // Loads and validates every file (again for every operation, so that a
   // long-lived Migrator sees edits); errors stop here, before any I/O with the server.
   const script::LoadResult& load_files();
+  // The same, keeping the errors as data (`info` shows the database whatever the files).
+  const script::LoadResult& read_files();
+  // Throws Error(invalid) naming the files' first error, if they have one.
+  void refuse_invalid_files() const;
   std::vector<Diagnostic> file_warnings() const;
   std::vector<plan::FileVersion> file_versions() const;
   const script::Migration* find_migration(int64_t version) const;
 
-  // Without a lease, reads; with the lease of the lock just taken, also
-  // writes into the history what runs cut short left unfinished.
-  plan::Status read_status(std::optional<int64_t> own_lease = std::nullopt);
+  // Without the lock, reads (and tells how each run cut short is known to be
+  // over); with the lock just taken, also writes into the history what runs
+  // cut short left unfinished.
+  plan::Status read_status();
+  plan::Status read_status(const LeaseLock& lock);
   void validate_or_throw(const plan::Status& status, bool out_of_order = false) const;
 
   // Renders every command of every step up front: unknown placeholders and
@@ -73,7 +79,6 @@ class Engine {
   int64_t elapsed_ms(int64_t since_ns) const;
 
  private:
-  std::optional<int64_t> live_lease(const std::vector<model::HistoryEntry>& history);
   std::unique_ptr<port::Server> connect_with_retries();
   void wait_before_retry();
   bool wants_transaction(const script::Script& script);

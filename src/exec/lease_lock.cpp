@@ -101,6 +101,7 @@ bool LeaseLock::try_take(const std::optional<port::Lease>& newest, int64_t now_m
     return false;
   }
   m_lease = lease;
+  m_previous = newest;
   m_last_renewal_ns = sent_ns;
   return true;
 }

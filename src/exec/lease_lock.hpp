@@ -24,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -52,6 +53,8 @@ class LeaseLock {
 
   int64_t lease_id() const { return m_lease.id; }
   const port::Lease& lease() const { return m_lease; }
+  // The newest lease before this one (released or expired), as last seen.
+  const std::optional<port::Lease>& previous() const { return m_previous; }
   // Throws Error(ExitCode::lock) when the lease was taken over or has not been
   // renewed recently enough to be sure it is still ours.
   void ensure_held();
@@ -77,6 +80,7 @@ class LeaseLock {
   port::Clock& m_clock;
   LockOptions m_options;
   port::Lease m_lease;
+  std::optional<port::Lease> m_previous;
   std::unique_ptr<port::Server> m_heartbeat_server;  // opened by the first renewal
   std::atomic<int64_t> m_last_renewal_ns{0};         // m_clock: when the last good renewal was sent
   int64_t m_next_beat_ns = 0;                        // inline heartbeat only

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "exec/executor.hpp"
+#include "exec/sent_text.hpp"
 #include "exec/stop.hpp"
 
 namespace mongoway::exec {
@@ -151,6 +152,7 @@ void StepRunner::run_commands(const Step& step, StepResult& r, StepProgress& at)
     at.sent = 0;
     for (const auto& s : servers) {
       if (listener.command_started) listener.command_started(m_engine.shown(*cmd, s));
+      if (listener.debug) show_as_sent(*step.script, *cmd, s);
       r.counts += run_server_command(m_server, s, cmd->documents_count, listener.documents_progress, check_lease);
     }
     at.in_command = false;
@@ -159,6 +161,14 @@ void StepRunner::run_commands(const Step& step, StepResult& r, StepProgress& at)
   }
   // The commit is one more request: a lease lost by now aborts the transaction instead.
   if (step.transaction) m_lock.ensure_held();
+}
+
+// `-v`: "V3__x.json command 1 (updateMany) on shop: { … }  # its comment".
+void StepRunner::show_as_sent(const script::Script& script, const script::Command& cmd,
+                              const script::ServerCommand& sent) const {
+  m_engine.debug(fmt::format("{} command {} ({}) on {}: {}{}", script.file.file_name, cmd.index, cmd.name,
+                             sent.database, sent_text(sent, cmd.documents_count, m_engine.secrets),
+                             cmd.comment.empty() ? "" : "  # " + cmd.comment));
 }
 
 // Records a version that failed or was stopped, then throws what the run

@@ -40,6 +40,7 @@ class StepRunner {
   void begin_step(size_t i);
   StepResult run_step(size_t i);
   void run_commands(const Step& step, StepResult& result, StepProgress& at);
+  void show_as_sent(const script::Script& script, const script::Command& cmd, const script::ServerCommand& sent) const;
   [[noreturn]] void fail_step(size_t i, model::HistoryEntry& entry, StepResult& result, const StepProgress& at,
                               const Error& error);
   [[noreturn]] void lease_lost(const Step& step, const StepProgress& at, const Error& error);

@@ -1,5 +1,8 @@
 #include "model/history.hpp"
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace mongoway::model {
@@ -20,6 +23,59 @@ std::optional<EntryType> entry_type_from_string(const std::string& s) {
   if (s == "baseline") return EntryType::baseline;
   if (s == "repair") return EntryType::repair;
   return std::nullopt;
+}
+
+const char* to_string(Cut::How how) {
+  switch (how) {
+    case Cut::How::lease_expired: return "lease_expired";
+    case Cut::How::lease_released: return "lease_released";
+    case Cut::How::later_lease: return "later_lease";
+    case Cut::How::lease_gone: return "lease_gone";
+    case Cut::How::not_recorded: return "not_recorded";
+  }
+  return "not_recorded";
+}
+
+std::optional<Cut::How> cut_how_from_string(const std::string& s) {
+  for (auto how : {Cut::How::lease_expired, Cut::How::lease_released, Cut::How::later_lease, Cut::How::lease_gone,
+                   Cut::How::not_recorded}) {
+    if (s == to_string(how)) return how;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::string utc(TimePoint time) {
+  return fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", std::chrono::floor<std::chrono::seconds>(time));
+}
+
+std::string how_known(const HistoryEntry& e, const Cut& cut) {
+  const std::string run = fmt::format("the run's lease {} ({})", e.lease, e.installed_by);
+  switch (cut.how) {
+    case Cut::How::lease_expired: return fmt::format("{} expired at {}", run, utc(cut.at));
+    case Cut::How::lease_released:
+      return fmt::format("{} was released by {} (by `mongoway unlock`, or by the run when it was stopped)", run,
+                         utc(cut.at));
+    case Cut::How::later_lease:
+      return fmt::format("a later lease {} ({}) was taken at {}, so {} had ended", cut.later_lease, cut.later_owner,
+                         utc(cut.at), run);
+    case Cut::How::lease_gone: return fmt::format("{} was gone from the lock collection at {}", run, utc(cut.at));
+    case Cut::How::not_recorded: break;
+  }
+  return fmt::format("{} ended before the version did; when was not recorded", run);
+}
+
+}  // namespace
+
+std::string describe_cut(const HistoryEntry& e) {
+  const Cut cut = e.cut.value_or(Cut{});
+  std::string out = "cut: " + how_known(e, cut);
+  if (cut.adopted_lease != 0) {
+    out += fmt::format("; written into the history by lease {} ({}) at {}", cut.adopted_lease, cut.adopted_by,
+                       utc(cut.adopted_on));
+  }
+  return out;
 }
 
 std::vector<HistoryEntry>::const_iterator rank_position(const std::vector<HistoryEntry>& history, int64_t rank) {

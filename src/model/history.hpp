@@ -15,6 +15,29 @@ enum class EntryType { migrate, undo, baseline, repair };
 const char* to_string(EntryType type);
 std::optional<EntryType> entry_type_from_string(const std::string& s);
 
+// Why a run cut short inside a version is known to be over: what was seen of
+// its lease. Set on an unfinished entry whose writer is no longer live; kept
+// in the history when a later run writes the entry there (read_and_adopt).
+struct Cut {
+  enum class How {
+    lease_expired,   // `at`: when the run's lease expired
+    lease_released,  // `at`: when it was due to expire; it was released by then
+    later_lease,     // `at`: when a later lease was taken (the run's had ended by then)
+    lease_gone,      // `at`: when its absence was seen
+    not_recorded,    // written into the history before the reason was kept
+  };
+  How how = How::not_recorded;
+  TimePoint at{};
+  int64_t later_lease = 0;  // later_lease: that lease
+  std::string later_owner;
+  // Set by the run that wrote the entry into the history (0: not written yet).
+  int64_t adopted_lease = 0;
+  std::string adopted_by;
+  TimePoint adopted_on{};
+};
+const char* to_string(Cut::How how);
+std::optional<Cut::How> cut_how_from_string(const std::string& s);
+
 struct HistoryEntry {
   int64_t rank = 0;  // _id: 1, 2, 3, ... in order of execution
   int64_t version = 0;
@@ -30,7 +53,12 @@ struct HistoryEntry {
   bool repaired = false;  // its effect removed from the state by `repair`
   int64_t lease = 0;      // the lock lease held by the process that wrote it
   std::string error;
+  std::optional<Cut> cut;  // on an unfinished entry whose run is over
 };
+
+// "cut: the run's lease 6 (me@host:12) expired at 2026-01-02 12:03:11 UTC; …":
+// that an unfinished entry was cut short, when, and how that is known.
+std::string describe_cut(const HistoryEntry& entry);
 
 // Where the entry of `rank` is, or would go, in a history sorted by rank.
 std::vector<HistoryEntry>::const_iterator rank_position(const std::vector<HistoryEntry>& history, int64_t rank);

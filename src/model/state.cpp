@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "mongoway/migrator.hpp"
 
 namespace mongoway {
@@ -13,8 +15,13 @@ const char* to_string(State state) {
     case State::baseline: return "baseline";
     case State::ignored: return "ignored";
     case State::future: return "future";
+    case State::invalid: return "invalid";
   }
   return "pending";
+}
+
+bool InfoResult::valid() const {
+  return std::none_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) { return d.is_error(); });
 }
 
 WriteCounts& WriteCounts::operator+=(const WriteCounts& o) {

@@ -13,6 +13,41 @@ std::string get_string(const bson_iter_t& it) {
   return BSON_ITER_HOLDS_UTF8(&it) ? std::string(bson_iter_utf8(&it, nullptr)) : std::string();
 }
 
+model::TimePoint from_ms(int64_t ms) { return model::TimePoint(std::chrono::milliseconds(ms)); }
+
+// {how, at, later_lease, later_owner, adopted_lease, adopted_by, adopted_on}
+void append_cut(bson_t* b, const model::Cut& cut) {
+  bson_t c;
+  BSON_APPEND_DOCUMENT_BEGIN(b, "cut", &c);
+  BSON_APPEND_UTF8(&c, "how", model::to_string(cut.how));
+  BSON_APPEND_DATE_TIME(&c, "at", to_ms(cut.at));
+  if (cut.later_lease != 0) {
+    BSON_APPEND_INT64(&c, "later_lease", cut.later_lease);
+    BSON_APPEND_UTF8(&c, "later_owner", cut.later_owner.c_str());
+  }
+  BSON_APPEND_INT64(&c, "adopted_lease", cut.adopted_lease);
+  BSON_APPEND_UTF8(&c, "adopted_by", cut.adopted_by.c_str());
+  BSON_APPEND_DATE_TIME(&c, "adopted_on", to_ms(cut.adopted_on));
+  bson_append_document_end(b, &c);
+}
+
+model::Cut cut_from(const bson_iter_t& parent) {
+  model::Cut cut;
+  bson_iter_t it;
+  if (!bson_iter_recurse(&parent, &it)) return cut;
+  while (bson_iter_next(&it)) {
+    std::string_view key = bson_iter_key(&it);
+    if (key == "how") cut.how = model::cut_how_from_string(get_string(it)).value_or(model::Cut::How::not_recorded);
+    else if (key == "at" && BSON_ITER_HOLDS_DATE_TIME(&it)) cut.at = from_ms(bson_iter_date_time(&it));
+    else if (key == "later_lease") cut.later_lease = bson_iter_as_int64(&it);
+    else if (key == "later_owner") cut.later_owner = get_string(it);
+    else if (key == "adopted_lease") cut.adopted_lease = bson_iter_as_int64(&it);
+    else if (key == "adopted_by") cut.adopted_by = get_string(it);
+    else if (key == "adopted_on" && BSON_ITER_HOLDS_DATE_TIME(&it)) cut.adopted_on = from_ms(bson_iter_date_time(&it));
+  }
+  return cut;
+}
+
 }  // namespace
 
 bson::Document entry_to_document(const model::HistoryEntry& e) {
@@ -32,6 +67,7 @@ bson::Document entry_to_document(const model::HistoryEntry& e) {
   BSON_APPEND_INT64(b, "lease", e.lease);
   if (e.repaired) BSON_APPEND_BOOL(b, "repaired", true);
   if (!e.error.empty()) BSON_APPEND_UTF8(b, "error", e.error.c_str());
+  if (e.cut) append_cut(b, *e.cut);
   return d;
 }
 
@@ -56,6 +92,7 @@ model::HistoryEntry entry_from_document(const bson::Document& doc) {
     else if (key == "repaired") e.repaired = bson_iter_as_bool(&it);
     else if (key == "lease") e.lease = bson_iter_as_int64(&it);
     else if (key == "error") e.error = get_string(it);
+    else if (key == "cut" && BSON_ITER_HOLDS_DOCUMENT(&it)) e.cut = cut_from(it);
   }
   return e;
 }

@@ -119,14 +119,22 @@ void apply_entry(Track& t, const HistoryEntry& e, std::optional<int64_t> live_le
     s.script = e.script;
   }
   t.seen = true;
+  s.cut.reset();
   if (!e.finished) {
     s.state = (live_lease && e.lease == *live_lease) ? State::running : State::failed;
-    if (s.state == State::failed) s.last_error = "its last action did not finish (the process was interrupted)";
+    s.installed_on = e.installed_on;
+    s.execution_time_ms.reset();
+    if (s.state == State::failed) {
+      s.last_error = model::describe_cut(e);
+      s.cut = e;
+    }
     return;
   }
   if (!e.success) {
     s.state = State::failed;
     s.last_error = e.error;
+    s.installed_on = e.installed_on;
+    s.execution_time_ms = e.execution_time_ms;
     return;
   }
   apply_success(t, e, out);

@@ -33,7 +33,10 @@ struct VersionStatus {
   bool undoable = false;
   std::optional<model::TimePoint> installed_on;
   std::optional<int64_t> execution_time_ms;
-  std::string last_error;  // of a failed action
+  std::string last_error;  // of a failed action; of one cut short, model::describe_cut
+  // A version cut short (its last action unfinished, its run over): that
+  // entry, with its cut.
+  std::optional<model::HistoryEntry> cut;
 };
 
 struct Status {

@@ -422,6 +422,31 @@ std::optional<Script> load_script(const DiscoveredFile& file, const LoadOptions&
   return script;
 }
 
+namespace {
+
+// The first error about `path` among `diagnostics`, or nullptr.
+const Diagnostic* first_error_of(const std::string& path, const std::vector<Diagnostic>& diagnostics) {
+  const auto it = std::find_if(diagnostics.begin(), diagnostics.end(),
+                               [&](const Diagnostic& d) { return d.is_error() && d.file == path; });
+  return it == diagnostics.end() ? nullptr : &*it;
+}
+
+// Each file with an error: the first of its own (it has a line and a
+// column), else its discovery's (defined twice, an unpaired undo file).
+std::vector<InvalidFile> invalid_files_of(const std::vector<DiscoveredFile>& files,
+                                          const std::vector<Diagnostic>& discovery,
+                                          const std::vector<std::vector<Diagnostic>>& problems) {
+  std::vector<InvalidFile> out;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const Diagnostic* first = first_error_of(files[i].path, problems[i]);
+    if (first == nullptr) first = first_error_of(files[i].path, discovery);
+    if (first != nullptr) out.push_back(InvalidFile{files[i], *first});
+  }
+  return out;
+}
+
+}  // namespace
+
 bool LoadResult::has_errors() const {
   return std::any_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) { return d.is_error(); });
 }
@@ -443,6 +468,7 @@ LoadResult load_all(const std::vector<std::string>& locations, const LoadOptions
   constexpr size_t kFilesPerThread = 64;  // below that, starting a thread costs more than it saves
   util::parallel_for(files.size(), std::min(util::threads_for(8), std::max<size_t>(1, files.size() / kFilesPerThread)),
                      [&](size_t i) { scripts[i] = load_script(files[i], options, problems[i]); });
+  result.invalid_files = invalid_files_of(files, result.diagnostics, problems);
   std::map<int64_t, Script> ups;
   std::map<int64_t, Script> undos;
   for (size_t i = 0; i < files.size(); ++i) {

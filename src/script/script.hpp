@@ -106,11 +106,19 @@ struct Migration {
   const std::string& description() const { return up.file.name.description; }
 };
 
+// A migration file with an error (it does not parse, or breaks a rule of
+// discovery: defined twice, an undo file without its migration), and its first error.
+struct InvalidFile {
+  DiscoveredFile file;
+  Diagnostic first_error;
+};
+
 struct LoadResult {
   std::vector<Migration> migrations;  // ascending by version (only the files without errors)
   std::vector<Diagnostic> diagnostics;
-  size_t files_read = 0;        // every V and U file found, valid or not
-  size_t migrations_found = 0;  // V files among them
+  std::vector<InvalidFile> invalid_files;  // ascending by (version, kind)
+  size_t files_read = 0;                   // every V and U file found, valid or not
+  size_t migrations_found = 0;             // V files among them
   bool has_errors() const;
 };
 

@@ -494,5 +494,83 @@ TEST_F(ServerTest, ASecondCtrlCStopsAtOnceLeavingTheVersionUnfinished) {
       << "cut, once its lease is gone";
 }
 
+// --- info always answers
+
+TEST_F(ServerTest, InfoShowsTheWholeTableWhenAFileDoesNotParseAndExitsThree) {
+  ASSERT_EQ(mw({"migrate", "--target", "3"}).exit_code, 0);
+  m_dir.write("migrations/V7__unfinished.json", "[{\"createCollection\": \n");
+  auto text = mw({"info"});
+  EXPECT_EQ(text.exit_code, 3) << text.err;
+  EXPECT_TRUE(contains(text.out, "current version 3")) << text.out;
+  EXPECT_TRUE(contains(text.out, "applied")) << text.out;
+  EXPECT_TRUE(contains(text.out, "  V7 invalid: ./migrations/V7__unfinished.json:2:1: error: ")) << text.out;
+  EXPECT_TRUE(contains(text.err, "./migrations/V7__unfinished.json:2:1: error: ")) << text.err;
+
+  auto run = mw({"info", "--output", "json"});
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  auto info = json_of(run);
+  EXPECT_FALSE(info.boolean("valid"));
+  EXPECT_EQ(info.string("migrations.2.state"), "applied");
+  EXPECT_EQ(info.integer("migrations.6.version"), 7);
+  EXPECT_EQ(info.string("migrations.6.state"), "invalid");
+  EXPECT_TRUE(contains(info.string("migrations.6.error"), "migrations/V7__unfinished.json:2:1: error: ")) << run.out;
+  EXPECT_EQ(info.string("diagnostics.0.severity"), "error");
+}
+
+TEST_F(ServerTest, InfoShowsAVersionCutByAKilledProcessAsFailedWithHowAndWhenThatIsKnown) {
+  fs::remove_all(m_dir / "migrations");
+  write_large_seed(m_dir);
+  std::map<std::string, std::string> env{{"MONGOWAY_URI", m_uri}, {"MONGOWAY_DATABASE", m_database}};
+  Started run({"migrate", "--lock-ttl", "3"}, {.env = env, .cwd = m_dir.path(), .timeout = std::chrono::seconds(300)});
+  if (wait_until_running() != "running") GTEST_SKIP() << "the seed was applied before the test could act";
+  run.signal(SIGKILL);
+  run.wait();
+  // The lease expires 3 s after its last renewal at the latest.
+  std::string state;
+  for (int i = 0; i < 100 && state != "failed"; ++i) {
+    state = json_of(mw({"info", "--output", "json"})).string("migrations.0.state");
+    if (state != "failed") std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(state, "failed");
+  auto info = json_of(mw({"info", "--output", "json"}));
+  EXPECT_EQ(info.string("migrations.0.cut.how"), "lease_expired");
+  EXPECT_FALSE(info.is_null("migrations.0.cut.at"));
+  EXPECT_FALSE(info.is_null("migrations.0.installed_on")) << "when the version started";
+  EXPECT_TRUE(info.is_null("migrations.0.cut.adopted"));
+  EXPECT_EQ(info.string("migrations.0.error"), info.string("migrations.0.cut.message"));
+  EXPECT_TRUE(contains(info.string("migrations.0.cut.message"), "cut: the run's lease "))
+      << info.string("migrations.0.cut.message");
+  auto text = mw({"info"});
+  EXPECT_TRUE(contains(text.out, "  V1 failed (started ")) << text.out;
+  EXPECT_TRUE(contains(text.out, " UTC): cut: the run's lease ")) << text.out;
+  EXPECT_TRUE(contains(text.out, " expired at ")) << text.out;
+
+  auto history = json_of(mw({"history", "--output", "json"}));
+  EXPECT_EQ(history.string("entries.0.error"), info.string("migrations.0.cut.message"));
+}
+
+// --- -v shows each command as sent
+
+TEST_F(ServerTest, VerboseShowsEachCommandAsSentWithSecretPlaceholdersMaskedAndLongInsertsCut) {
+  fs::remove_all(m_dir / "migrations");
+  std::string documents;
+  for (int i = 0; i < 5000; ++i) documents += std::string(i == 0 ? "" : ", ") + "{\"i\": " + std::to_string(i) + "}";
+  m_dir.write("migrations/V1__seed.json", "[{\"insertMany\": \"items\", \"documents\": [" + documents +
+                                              "]},\n {\"updateMany\": \"items\", \"filter\": {\"i\": -1}, \"update\": "
+                                              "{\"$set\": {\"key\": \"${api_token}\"}}}]\n");
+  auto run = mw({"-v", "--placeholder", "api_token=tok-9f8e7d6c", "migrate"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(contains(run.err, "mongoway: V1__seed.json command 1 (insertMany) on " + m_database +
+                                    ": { \"insert\" : \"items\", \"ordered\" : true, \"documents\" : [ { \"i\" : 0 }, "
+                                    "{ \"i\" : 1 }, { \"i\" : 2 }, … 4,997 more documents ] }\n"))
+      << run.err;
+  EXPECT_TRUE(contains(run.err, "mongoway: V1__seed.json command 2 (updateMany) on " + m_database +
+                                    ": { \"update\" : \"items\", \"updates\" : [ "))
+      << run.err;
+  EXPECT_TRUE(contains(run.err, "{ \"$set\" : { \"key\" : \"****\" } }")) << run.err;
+  EXPECT_FALSE(contains(run.out + run.err, "tok-9f8e7d6c")) << "a secret placeholder's value is never shown";
+  EXPECT_FALSE(contains(run.err, "sent insert to")) << run.err;
+}
+
 }  // namespace
 }  // namespace mongoway::cli_test

@@ -67,6 +67,15 @@ HistoryEntry full_entry(int64_t rank) {
   e.repaired = true;
   e.lease = 7;
   e.error = "E11000 duplicate key: \"x\"";
+  model::Cut cut;
+  cut.how = model::Cut::How::later_lease;
+  cut.at = at_ms(kSomeTimeMs + 5000);
+  cut.later_lease = 8;
+  cut.later_owner = "ops@laptop:7";
+  cut.adopted_lease = 9;
+  cut.adopted_by = "deploy@ci:43";
+  cut.adopted_on = at_ms(kSomeTimeMs + 9000);
+  e.cut = cut;
   return e;
 }
 
@@ -117,6 +126,15 @@ void expect_same(const HistoryEntry& got, const HistoryEntry& want) {
   EXPECT_EQ(got.repaired, want.repaired);
   EXPECT_EQ(got.lease, want.lease);
   EXPECT_EQ(got.error, want.error);
+  ASSERT_EQ(got.cut.has_value(), want.cut.has_value());
+  if (!want.cut) return;
+  EXPECT_EQ(got.cut->how, want.cut->how);
+  EXPECT_EQ(got.cut->at, want.cut->at);
+  EXPECT_EQ(got.cut->later_lease, want.cut->later_lease);
+  EXPECT_EQ(got.cut->later_owner, want.cut->later_owner);
+  EXPECT_EQ(got.cut->adopted_lease, want.cut->adopted_lease);
+  EXPECT_EQ(got.cut->adopted_by, want.cut->adopted_by);
+  EXPECT_EQ(got.cut->adopted_on, want.cut->adopted_on);
 }
 
 void expect_same(const RunRecord& got, const RunRecord& want) {

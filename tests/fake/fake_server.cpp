@@ -83,6 +83,10 @@ model::TimePoint to_ms_precision(model::TimePoint t) {
 
 model::HistoryEntry stored(model::HistoryEntry entry) {
   entry.installed_on = to_ms_precision(entry.installed_on);
+  if (entry.cut) {
+    entry.cut->at = to_ms_precision(entry.cut->at);
+    entry.cut->adopted_on = to_ms_precision(entry.cut->adopted_on);
+  }
   return entry;
 }
 

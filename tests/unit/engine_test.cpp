@@ -13,6 +13,7 @@
 #include "exec/commands.hpp"
 #include "exec/engine.hpp"
 #include "exec/history.hpp"
+#include "exec/sent_text.hpp"
 #include "exec/step_runner.hpp"
 #include "exec/stop.hpp"
 #include "script_test_helpers.hpp"
@@ -51,6 +52,31 @@ class Scenario {
   std::optional<Error> undo(const UndoOptions& options) {
     return capture([&](exec::Engine& e) { result = exec::undo(e, options); });
   }
+  // Runs info; returns the error it ended with (nullopt: it answered).
+  std::optional<Error> info() {
+    return capture([&](exec::Engine& e) { shown = exec::info(e); });
+  }
+  // Runs info, which must answer, and returns the row of `version`.
+  VersionInfo info_of(int64_t version) {
+    auto error = info();
+    EXPECT_FALSE(error) << error->what();
+    for (const auto& row : shown.migrations) {
+      if (row.version == version) return row;
+    }
+    ADD_FAILURE() << "info shows no version " << version;
+    return {};
+  }
+  // A run of `owner` under `lease` that started V1 at `started_ms` and was cut inside it.
+  void put_run_cut_in_v1(int64_t lease, const std::string& owner, int64_t started_ms) {
+    model::RunRecord run;
+    run.lease = lease;
+    run.first_rank = 1;
+    run.installed_by = owner;
+    run.started = std::chrono::system_clock::time_point(std::chrono::milliseconds(started_ms));
+    run.steps = {{1, "a", "V1__a.json", "sha256:00"}};
+    fake.put_run(run);
+  }
+  int64_t time_ms_now() { return fake.time_ms(); }
 
   // The request numbers of the sends of a run without faults whose
   // operation is one of `ops` (runs are deterministic: a later run on a fresh
@@ -84,15 +110,21 @@ class Scenario {
   }
 
   FakeServer fake;
+  Listener listener;  // given to the engine
   RunResult result;
   std::vector<StepResult> finished;  // what the listener was told, version by version
+  InfoResult shown;
 
  private:
   std::optional<Error> capture(const std::function<void(exec::Engine&)>& command) {
     exec::Engine engine(
         m_config, [this](const exec::Engine&) { return fake.another(0ms); }, fake.clock());
     engine.heartbeat_thread = false;  // renewed inline, on the fake's clock
-    engine.listener.step_finished = [this](const StepResult& r, size_t, size_t) { finished.push_back(r); };
+    engine.listener = listener;
+    engine.listener.step_finished = [this, told = listener.step_finished](const StepResult& r, size_t i, size_t n) {
+      finished.push_back(r);
+      if (told) told(r, i, n);
+    };
     try {
       command(engine);
       return std::nullopt;
@@ -667,6 +699,193 @@ TEST_F(EngineOnFake, AnExpiredLeaseIsTakenOverOnlyOnceTheServerClockPassesItsExp
   ASSERT_FALSE(leases.empty());
   EXPECT_EQ(leases.back().id, 8);
   EXPECT_GE(leases.back().acquired_ms, now + 3000);
+}
+
+// --- info: the whole table, whatever the files and however runs ended
+
+std::chrono::system_clock::time_point at_ms(int64_t ms) {
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+}
+
+TEST_F(EngineOnFake, InfoShowsWhatIsAppliedWhenAFileDoesNotParseAndEachInvalidFileAsAVersion) {
+  Scenario s(config());
+  ASSERT_FALSE(s.migrate());
+  dir.write("V4__d.json", "[{\"createCollection\": }]");
+  dir.write("U9__undo_i.json", R"([{"dropCollection": "i"}])");
+  ASSERT_FALSE(s.info());
+  EXPECT_FALSE(s.shown.valid());
+  EXPECT_EQ(s.shown.current_version, 3);
+  ASSERT_EQ(s.shown.migrations.size(), 5u);
+  EXPECT_EQ(s.shown.migrations[2].state, State::applied);
+  const auto& v4 = s.shown.migrations[3];
+  EXPECT_EQ(v4.version, 4);
+  EXPECT_EQ(v4.state, State::invalid);
+  EXPECT_EQ(v4.script, "V4__d.json");
+  EXPECT_EQ(v4.description, "d");
+  EXPECT_TRUE(contains(v4.error, "V4__d.json:1:23: error: ")) << v4.error;
+  const auto& v9 = s.shown.migrations[4];
+  EXPECT_EQ(v9.state, State::invalid);
+  EXPECT_EQ(v9.script, "U9__undo_i.json");
+  EXPECT_TRUE(contains(v9.error, "undo file of version 9 has no migration")) << v9.error;
+  EXPECT_EQ(s.fake.requests_of("send:insert").size(), 3u) << "info sends no migration command";
+}
+
+TEST_F(EngineOnFake, InfoWithAnInvalidFileAndNoServerReportsTheFileAsEveryCommandDoes) {
+  Scenario s(config());
+  dir.write("V4__d.json", "[");
+  s.fake.fail_next_requests_of("*", 100);
+  auto error = s.info();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::invalid);
+  EXPECT_TRUE(contains(error->what(), "V4__d.json:1:2: error: ")) << error->what();
+}
+
+TEST_F(EngineOnFake, InfoShowsAnAppliedVersionWhoseFileBrokeAsInvalidWithWhenItWasApplied) {
+  Scenario s(config());
+  ASSERT_FALSE(s.migrate());
+  dir.write("V2__b.json", "[");
+  const auto v2 = s.info_of(2);
+  EXPECT_EQ(v2.state, State::invalid);
+  EXPECT_TRUE(v2.installed_on.has_value());
+  EXPECT_EQ(s.shown.current_version, 3);
+}
+
+TEST_F(EngineOnFake, InfoShowsWhenAFailedVersionRanAndItsError) {
+  const auto positions = v2_requests(config());
+  Scenario s(config());
+  s.fake.refuse(positions[3], 2, "BadValue: no");
+  ASSERT_TRUE(s.migrate());
+  const auto v2 = s.info_of(2);
+  EXPECT_EQ(v2.state, State::failed);
+  EXPECT_EQ(v2.error, "command 2 (updateMany): BadValue: no");
+  EXPECT_TRUE(v2.installed_on.has_value());
+  EXPECT_TRUE(v2.execution_time_ms.has_value());
+  EXPECT_FALSE(v2.cut);
+}
+
+TEST_F(EngineOnFake, AVersionCutByADeadProcessIsFailedAndSaysItsLeaseExpiredAndWhen) {
+  Scenario s(config());
+  const int64_t now = s.time_ms_now();
+  s.fake.put_lease(port::Lease{5, "dead@host:9", "t", now - 60000, now - 1000, false});
+  s.put_run_cut_in_v1(5, "dead@host:9", now - 30000);
+  const auto v1 = s.info_of(1);
+  EXPECT_EQ(v1.state, State::failed);
+  EXPECT_EQ(v1.installed_on, at_ms(now - 30000)) << "when the version started";
+  ASSERT_TRUE(v1.cut);
+  EXPECT_EQ(v1.cut->how, "lease_expired");
+  EXPECT_EQ(v1.cut->at, at_ms(now - 1000));
+  EXPECT_EQ(v1.cut->lease, 5);
+  EXPECT_EQ(v1.cut->run_by, "dead@host:9");
+  EXPECT_FALSE(v1.cut->adopted_lease);
+  EXPECT_TRUE(contains(v1.cut->message, "cut: the run's lease 5 (dead@host:9) expired at ")) << v1.cut->message;
+  EXPECT_EQ(v1.error, v1.cut->message);
+}
+
+TEST_F(EngineOnFake, AVersionWhoseLeaseWasReleasedOrSupersededSaysSo) {
+  Scenario released(config());
+  const int64_t now = released.time_ms_now();
+  released.fake.put_lease(port::Lease{5, "dead@host:9", "t", now - 60000, now + 30000, true});
+  released.put_run_cut_in_v1(5, "dead@host:9", now - 30000);
+  auto v1 = released.info_of(1);
+  ASSERT_TRUE(v1.cut);
+  EXPECT_EQ(v1.cut->how, "lease_released");
+  EXPECT_EQ(v1.cut->at, at_ms(now + 30000)) << "released by its expiry at the latest";
+
+  Scenario superseded(config());
+  superseded.fake.put_lease(port::Lease{6, "next@host:2", "u", now - 5000, now + 60000, false});
+  superseded.put_run_cut_in_v1(5, "dead@host:9", now - 30000);
+  v1 = superseded.info_of(1);
+  ASSERT_TRUE(v1.cut);
+  EXPECT_EQ(v1.state, State::failed);
+  EXPECT_EQ(v1.cut->how, "later_lease");
+  EXPECT_EQ(v1.cut->at, at_ms(now - 5000));
+  EXPECT_TRUE(contains(v1.cut->message, "a later lease 6 (next@host:2) was taken at ")) << v1.cut->message;
+}
+
+TEST_F(EngineOnFake, AVersionALiveProcessIsRunningIsNotCut) {
+  Scenario s(config());
+  const int64_t now = s.time_ms_now();
+  s.fake.put_lease(port::Lease{5, "busy@host:9", "t", now - 1000, now + 60000, false});
+  s.put_run_cut_in_v1(5, "busy@host:9", now - 30000);
+  const auto v1 = s.info_of(1);
+  EXPECT_EQ(v1.state, State::running);
+  EXPECT_FALSE(v1.cut);
+  EXPECT_EQ(v1.error, "");
+}
+
+// A migrate that finds V1 running waits for the lock; the runner dies, its
+// lease expires, and the waiting migrate takes over.
+TEST_F(EngineOnFake, ACutVersionWrittenIntoTheHistoryByTheNextRunKeepsHowItWasKnownAndWhoWroteIt) {
+  Scenario s(config());
+  const int64_t now = s.time_ms_now();
+  s.fake.put_lease(port::Lease{5, "dead@host:9", "t", now - 60000, now + 3000, false});
+  s.put_run_cut_in_v1(5, "dead@host:9", now - 30000);
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::invalid) << "V1 is failed once the lock is taken: " << error->what();
+  const auto entries = s.fake.entries();
+  ASSERT_EQ(entries.size(), 1u);
+  ASSERT_TRUE(entries[0].cut);
+  EXPECT_EQ(entries[0].cut->adopted_lease, 6);
+  const auto v1 = s.info_of(1);
+  ASSERT_TRUE(v1.cut);
+  EXPECT_EQ(v1.cut->how, "lease_expired");
+  EXPECT_EQ(v1.cut->at, at_ms(now + 3000));
+  EXPECT_EQ(v1.cut->adopted_lease, 6);
+  EXPECT_TRUE(v1.cut->adopted_on.has_value());
+  EXPECT_TRUE(contains(v1.cut->message, "; written into the history by lease 6 (")) << v1.cut->message;
+}
+
+TEST_F(EngineOnFake, AVersionWhoseReplyWasLostIsShownCutOnceItsRunEnded) {
+  const auto positions = v2_requests(config());
+  Scenario s(config());
+  s.fake.lose_reply(positions[3]);
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::connection);
+  const auto v2 = s.info_of(2);
+  EXPECT_EQ(v2.state, State::failed);
+  ASSERT_TRUE(v2.cut) << "a failed version is never shown without its reason";
+  EXPECT_EQ(v2.cut->how, "lease_released") << "the run gave its lease back as it stopped";
+  EXPECT_TRUE(contains(v2.cut->message, " was released by ")) << v2.cut->message;
+  EXPECT_TRUE(v2.installed_on.has_value());
+}
+
+// --- -v: each command as sent
+
+TEST_F(EngineOnFake, VerboseShowsEachCommandAsSentWithSecretsMaskedAndLongInsertsCut) {
+  std::string documents;
+  for (int i = 0; i < 5000; ++i) documents += fmt::format("{}{{\"i\": {}}}", i == 0 ? "" : ", ", i);
+  dir.write("V4__d.json", "[{\"insertMany\": \"d\", \"documents\": [" + documents +
+                              "]}, {\"updateMany\": \"d\", \"filter\": {}, \"update\": {\"$set\": {\"key\": "
+                              "\"${api_token}\"}}}]");
+  Config c = config();
+  c.placeholders = {{"api_token", "s3cr3t-value"}};
+  Scenario s(c);
+  std::vector<std::string> lines;
+  s.listener.debug = [&lines](const std::string& line) { lines.push_back(line); };
+  ASSERT_FALSE(s.migrate());
+  std::string all;
+  for (const auto& line : lines) all += line + "\n";
+  EXPECT_TRUE(contains(all, "V1__a.json command 1 (createCollection) on app: { \"create\" : \"a\" }\n")) << all;
+  EXPECT_TRUE(contains(all, "V4__d.json command 1 (insertMany) on app: { \"insert\" : \"d\", \"ordered\" : true, "
+                            "\"documents\" : [ { \"i\" : 0 }, { \"i\" : 1 }, { \"i\" : 2 }, … 4,997 more "
+                            "documents ] }\n"))
+      << all;
+  EXPECT_TRUE(contains(all, "V4__d.json command 2 (updateMany) on app: { \"update\" : \"d\"")) << all;
+  EXPECT_TRUE(contains(all, "\"key\" : \"****\"")) << all;
+  EXPECT_FALSE(contains(all, "s3cr3t")) << "a secret placeholder's value is never shown";
+  EXPECT_EQ(s.fake.inserted("app", "d"), 5000) << "what is shown is cut, not what is sent";
+}
+
+TEST(SentText, ALongDocumentIsCutWithTheCountOfWhatWasLeftOut) {
+  script::ServerCommand command;
+  command.database = "app";
+  const std::string long_value(3000, 'x');
+  command.command = *bson::Document::from_json("{\"drop\": \"" + long_value + "\"}");
+  const std::string text = exec::sent_text(command, std::nullopt, {});
+  EXPECT_EQ(text.size(), exec::kShownChars + std::string(" … 2,015 more characters").size()) << text;
+  EXPECT_TRUE(contains(text, "xxx … 2,015 more characters")) << text;
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ RunResult baseline(Engine& engine, int64_t version, const std::string& descripti
   engine.load_files();
   auto lock = engine.take_lock();
   auto& server = engine.server();
-  auto history = read_and_adopt(server, lock->lease_id());
+  auto history = read_and_adopt(server, Adopter{lock->lease(), lock->previous()});
   if (!history.empty()) {
     throw Error(ExitCode::invalid,
                 fmt::format("cannot baseline: database {} already has a history ({} entries); baseline is for a "

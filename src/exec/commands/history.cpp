@@ -26,7 +26,8 @@ HistoryRecord to_record(const model::HistoryEntry& e) {
   if (e.finished) r.execution_time_ms = e.execution_time_ms;
   r.success = e.success;
   r.repaired = e.repaired;
-  r.error = e.error;
+  // An entry of a version cut short says how that is known.
+  r.error = !e.finished && e.cut ? model::describe_cut(e) : e.error;
   return r;
 }
 
@@ -64,6 +65,7 @@ std::vector<HistoryRecord> history(Engine& engine, const HistoryOptions& options
   refuse_unknown_types(options.types);
   engine.check_config();
   auto entries = read_history(engine.server());  // by rank, oldest first
+  explain_unfinished(engine.server(), entries);
   if (!options.ascending) std::reverse(entries.begin(), entries.end());
   std::vector<HistoryRecord> out;
   for (const auto& e : entries) {

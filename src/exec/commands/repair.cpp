@@ -51,7 +51,7 @@ RepairResult repair(Engine& engine, const RepairOptions& options) {
   if (!options.dry_run) lock = engine.take_lock();
   const int64_t lease = lock ? lock->lease_id() : 0;
   auto& server = engine.server();
-  auto history = lock ? read_and_adopt(server, lease) : read_history(server);
+  auto history = lock ? read_and_adopt(server, Adopter{lock->lease(), lock->previous()}) : read_history(server);
   auto status = plan::compute_status(engine.file_versions(), history, lease);
   RepairResult out;
   out.dry_run = options.dry_run;

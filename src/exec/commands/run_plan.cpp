@@ -20,7 +20,7 @@ plan::Plan plan_from(Engine& engine, const PlannedRun& run, const plan::Status& 
 
 RunResult run_under_lock(Engine& engine, const PlannedRun& run) {
   auto lock = engine.take_lock();
-  const auto status = engine.read_status(lock->lease_id());
+  const auto status = engine.read_status(*lock);
   const auto p = plan_from(engine, run, status);
   auto steps = engine.build_steps(p, p.direction);
   RunResult r;
