@@ -19,8 +19,8 @@ Error invalid_files(const std::vector<Diagnostic>& diagnostics) {
   const auto first = std::find_if(diagnostics.begin(), diagnostics.end(),
                                   [](const Diagnostic& d) { return d.is_error(); });
   return Error(ExitCode::invalid,
-               n == 1 ? first->to_string()
-                      : fmt::format("{} errors in the migration files; the first: {}", n, first->to_string()),
+               n == 1 ? first->located_message()
+                      : fmt::format("{} errors in the migration files; the first: {}", n, first->located_message()),
                diagnostics);
 }
 
@@ -104,7 +104,7 @@ void Engine::validate_or_throw(const plan::Status& status, bool out_of_order) co
   auto problems = plan::check_history(status, out_of_order);
   auto first_error = std::find_if(problems.begin(), problems.end(), [](const Diagnostic& d) { return d.is_error(); });
   if (first_error != problems.end()) {
-    auto message = fmt::format("validation failed: {}", first_error->to_string());
+    auto message = fmt::format("validation failed: {}", first_error->located_message());
     throw Error(ExitCode::invalid, message, std::move(problems));
   }
 }
