@@ -6,6 +6,7 @@
 
 #include "exec/executor.hpp"
 #include "exec/history.hpp"
+#include "script/names.hpp"
 #include "script/placeholders.hpp"
 #include "util/redact.hpp"
 
@@ -46,7 +47,16 @@ void Engine::check_config() const {
     throw Error(ExitCode::usage, "no database given; use --database NAME, MONGOWAY_DATABASE, or a URI that names "
                                  "one (mongodb://host/NAME)");
   }
-  if (config.history_collection.empty()) throw Error(ExitCode::usage, "the history collection name is empty");
+  if (auto problem = script::database_name_problem(config.database)) {
+    throw Error(ExitCode::usage, fmt::format("invalid database name \"{}\": {}", config.database, *problem));
+  }
+  if (auto problem = script::collection_name_problem(config.history_collection)) {
+    throw Error(ExitCode::usage,
+                fmt::format("invalid history collection name \"{}\": {}", config.history_collection, *problem));
+  }
+  if (auto problem = script::namespace_problem(config.database, port::lock_collection_of(config.history_collection))) {
+    throw Error(ExitCode::usage, fmt::format("the history collection's lock collection: {}", *problem));
+  }
   if (config.lock_ttl < kMinLockTtl || config.lock_ttl > kMaxLockTtl) {
     throw Error(ExitCode::usage,
                 fmt::format("--lock-ttl must be {} to {} seconds", kMinLockTtl.count(), kMaxLockTtl.count()));
