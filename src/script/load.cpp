@@ -12,6 +12,7 @@
 #include "json/json.hpp"
 #include "script/checksum.hpp"
 #include "script/commands.hpp"
+#include "script/new_migration.hpp"
 #include "script/placeholders.hpp"
 #include "script/render.hpp"
 #include "script/script.hpp"
@@ -228,6 +229,7 @@ class FileParser {
     validate_command(*spec, *doc, CommandSite{m_file.path, &item, index, spec->name}, m_diagnostics);
     if (count_errors(m_diagnostics) > errors_before) return;
     if (!check_size(*doc, item, index, first.key)) return;
+    if (!check_edited(item, index, first.key)) return;
 
     Command command;
     command.name = first.key;
@@ -248,6 +250,22 @@ class FileParser {
       if (!read_documents_file(command, *file_value)) return;
     }
     m_script.commands.push_back(std::move(command));
+  }
+
+  // A command `new` wrote (its comment is still the template's) must have its
+  // placeholder value replaced before it can run.
+  bool check_edited(const json::Value& item, int index, const std::string& name) {
+    const json::Value* comment = item.find("comment");
+    if (comment == nullptr || comment->kind != json::Kind::string || !is_template_comment(comment->text)) return true;
+    bool edited = true;
+    for (const auto& member : item.members) {
+      if (member.value.kind != json::Kind::string || member.value.text != kTemplatePlaceholder) continue;
+      add(member.value.begin, fmt::format("command {} ({}): \"{}\" is the placeholder of the template that "
+                                          "mongoway new wrote; edit the file: replace the example with your changes",
+                                          index, name, kTemplatePlaceholder));
+      edited = false;
+    }
+    return edited;
   }
 
   // No document may exceed the server's 16 MiB: a command's documents one by
