@@ -411,6 +411,17 @@ std::vector<std::string> config_keys() {
   return keys;
 }
 
+std::vector<std::string> environment_variables_of(std::string_view option) {
+  if (option == "config") return {"MONGOWAY_CONFIG"};
+  if (option == "placeholder") return {std::string(kPlaceholderVariablePrefix) + "NAME"};
+  std::vector<std::string> names;
+  for (const auto& spec : kKeys) {
+    if (!spec.option.empty() && spec.option == option) names.push_back(env_name(spec.key));
+  }
+  if (option == "password-file") names.emplace_back("MONGOWAY_PASSWORD");
+  return names;
+}
+
 Settings resolve_settings(const CommandLine& line, const Environment& env, bool needs_server) {
   Resolver resolver(line, env);
   resolver.read_config();

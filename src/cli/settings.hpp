@@ -46,6 +46,10 @@ inline constexpr std::string_view kPlaceholderVariablePrefix = "MONGOWAY_PLACEHO
 // Every configuration key, for the man page test and suggestions.
 std::vector<std::string> config_keys();
 
+// The environment variables that give the setting of a long option
+// ("uri": MONGOWAY_URI); none for an option that is no setting.
+std::vector<std::string> environment_variables_of(std::string_view option);
+
 // Throws mongoway::Error (ExitCode::usage) naming the origin of a bad value.
 // With `needs_server`, a missing database is an error and a password from
 // MONGOWAY_PASSWORD or a password file is put into the URI.
