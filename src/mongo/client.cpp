@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <mongoc/mongoc.h>
 
-#include <mutex>
-
 #include "mongo/driver_log.hpp"
 #include "mongo/uri.hpp"
 #include "util/redact.hpp"
