@@ -42,7 +42,7 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
 set(CPACK_DEBIAN_PACKAGE_SECTION database)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion, libmongoc-dev, libbson-dev, libfmt-dev, libssl-dev")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion, libmongoc-dev, libbson-dev, libfmt-dev, libssl-dev, libicu-dev")
 # The long description, after the summary above (CPack indents it and marks
 # empty lines as debian/control wants).
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "mongoway applies versioned JSON command files (V<n>__<description>.json, with

@@ -31,6 +31,9 @@ struct Diagnostic {
 
   // "file:line:col: error: message" (parts that are unknown are left out).
   std::string to_string() const;
+  // "file:line:col: message": the problem within a sentence that says
+  // already that it is an error (an Error's message).
+  std::string located_message() const;
   bool is_error() const { return severity == Severity::error; }
 };
 

@@ -233,18 +233,29 @@ void check_options(const Reading& reading, const CommandSpec* command) {
   }
 }
 
+// A word that is no command; an option's name written without its dashes
+// (`mongoway version`) is pointed to the option.
+[[noreturn]] void unknown_command(const std::string& word) {
+  const OptionSpec* option = find_option_anywhere(word);
+  const std::string hint = option != nullptr ? fmt::format("; did you mean the option --{}?", option->name)
+                                             : util::did_you_mean(word, command_names());
+  usage_error(fmt::format("unknown command \"{}\"{}", word, hint));
+}
+
 // The checks in the order their errors are reported.
 void check(const Reading& reading, const std::optional<std::string>& bad_flag, CommandLine& line) {
   line.command = reading.command_word ? find_command(*reading.command_word) : nullptr;
   check_missing_value(reading, line.command);
   if (reading.command_word && line.command == nullptr) {
     check_options(reading, nullptr);  // an unknown option before the word explains it better
-    usage_error(fmt::format("unknown command \"{}\"{}", *reading.command_word,
-                            util::did_you_mean(*reading.command_word, command_names())));
+    unknown_command(*reading.command_word);
   }
   check_options(reading, line.command);
   if (reading.bad_syntax) usage_error(*reading.bad_syntax);
   if (bad_flag) usage_error(*bad_flag);
+  if (line.has("quiet") && line.has("verbose")) {
+    usage_error("--quiet and --verbose cannot be used together: --quiet prints less, --verbose more; choose one");
+  }
   // The first word is the command itself.
   if (!reading.words.empty()) line.arguments.assign(reading.words.begin() + 1, reading.words.end());
 }

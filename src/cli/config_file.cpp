@@ -20,6 +20,15 @@ std::string trim(const std::string& s) {
   return s.substr(begin, end - begin + 1);
 }
 
+// A value in matching quotes ('…' or "…") stands for what is between them, so
+// that `database = "shop"` means shop; nothing inside is an escape.
+std::string unquoted(const std::string& value) {
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+    return value.substr(1, value.size() - 2);
+  }
+  return value;
+}
+
 }  // namespace
 
 ConfigFile read_config_file(const std::string& path) {
@@ -48,7 +57,7 @@ ConfigFile read_config_file(const std::string& path) {
       throw Error(ExitCode::usage, fmt::format("{}:{}: missing key before `=`", path, number),
                   {{Diagnostic::Severity::error, path, number, 0, "missing key before `=`"}});
     }
-    file.entries.push_back({key, trim(line.substr(eq + 1)), number});
+    file.entries.push_back({key, unquoted(trim(line.substr(eq + 1))), number});
   }
   if (in.bad()) {
     throw Error(ExitCode::usage, fmt::format("cannot read configuration file {}: {}", path, std::strerror(errno)));

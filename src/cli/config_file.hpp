@@ -1,5 +1,6 @@
 #pragma once
-// The configuration file: `key = value` lines, `#` comments, blank lines.
+// The configuration file: `key = value` lines, `#` comments, blank lines; a
+// value in matching quotes is what is between them.
 
 #include <string>
 #include <vector>

@@ -12,6 +12,8 @@
 
 #include "cli/config_file.hpp"
 #include "mongo/uri.hpp"
+#include "port/server.hpp"
+#include "script/names.hpp"
 #include "script/placeholders.hpp"
 #include "util/redact.hpp"
 #include "util/suggest.hpp"
@@ -74,8 +76,19 @@ std::vector<std::string> split_list(const std::string& value) {
   return parts;
 }
 
+// The setting as the user gave it, for messages: "--color",
+// "MONGOWAY_COLOR", "mongoway.conf:3: color".
+std::string given_as(const Raw& raw, std::string_view key) {
+  constexpr std::string_view command_line = "command line ";
+  constexpr std::string_view environment = "environment ";
+  if (raw.origin.starts_with(command_line)) return raw.origin.substr(command_line.size());
+  if (raw.origin.starts_with(environment)) return raw.origin.substr(environment.size());
+  if (raw.origin == "the URI") return "the database in the URI";
+  return fmt::format("{}: {}", raw.origin, key);
+}
+
 [[noreturn]] void bad_value(const Raw& raw, std::string_view key, const std::string& expected) {
-  throw Error(ExitCode::usage, fmt::format("{}: {}: expected {}, got \"{}\"", raw.origin, key, expected, raw.value()));
+  throw Error(ExitCode::usage, fmt::format("{}: expected {}, got \"{}\"", given_as(raw, key), expected, raw.value()));
 }
 
 int64_t parse_integer(const Raw& raw, std::string_view key, int64_t min, int64_t max, const std::string& expected) {
@@ -222,6 +235,7 @@ class Resolver {
     Settings settings;
     settings.config_file = m_config_path;
     Config& config = settings.config;
+    if (needs_server) check_uri(raw("uri"));
     config.uri = raw("uri").value();
     if (const Raw* db = find("database")) {
       config.database = db->value();
@@ -269,6 +283,7 @@ class Resolver {
         throw Error(ExitCode::usage, "no database given: use --database NAME, MONGOWAY_DATABASE, `database = NAME` in "
                                      "mongoway.conf, or name it in the URI (mongodb://host/NAME)");
       }
+      check_names(config);
       if (password) config.uri = put_password_in_uri(config.uri, *password);
     }
     settings.secrets = uri_secrets(config.uri);
@@ -310,6 +325,46 @@ class Resolver {
     const Raw* value = find(key);
     if (value == nullptr) throw Error(ExitCode::usage, fmt::format("{}: empty value", key));
     return *value;
+  }
+
+  // The URI as the driver reads it, first of all: what it cannot read (no
+  // scheme) or warns about (an unknown option) is an error.
+  static void check_uri(const Raw& uri) {
+    std::string why;
+    if (mongo::Uri::parse(uri.value(), &why)) return;
+    std::string hint;
+    if (uri.value().find("://") == std::string::npos) {
+      hint = fmt::format("; a connection string starts with mongodb:// or mongodb+srv://, e.g. mongodb://{}",
+                         redact_uri(uri.value()));
+    }
+    // The URI's secrets may show elsewhere than its password's place (as an
+    // option's name): masked wherever they are.
+    const auto message = fmt::format("{}: invalid connection URI {}: {}{}", given_as(uri, "uri"),
+                                     redact_uri(uri.value()), why, hint);
+    throw Error(ExitCode::usage, redact_secrets(message, uri_secrets(uri.value())));
+  }
+
+  // The names the commands will send, by MongoDB's rules, before connecting.
+  void check_names(const Config& config) const {
+    const Raw& database = raw("database");
+    if (auto problem = script::database_name_problem(config.database)) {
+      throw Error(ExitCode::usage, fmt::format("{}: invalid database name \"{}\": {}", given_as(database, "database"),
+                                               config.database, *problem));
+    }
+    const Raw& history = raw("history_collection");
+    if (auto problem = script::collection_name_problem(config.history_collection)) {
+      throw Error(ExitCode::usage,
+                  fmt::format("{}: invalid collection name \"{}\": {}", given_as(history, "history_collection"),
+                              config.history_collection, *problem));
+    }
+    // The lock collection's name is the longer one.
+    const std::string lock = port::lock_collection_of(config.history_collection);
+    if (auto problem = script::namespace_problem(config.database, lock)) {
+      throw Error(ExitCode::usage,
+                  fmt::format("{}: invalid collection name \"{}\" in database \"{}\" ({}), for its lock collection: {}",
+                              given_as(history, "history_collection"), config.history_collection, config.database,
+                              given_as(database, "database"), *problem));
+    }
   }
 
   std::optional<std::string> find_password(std::string& origin) const {
@@ -407,6 +462,17 @@ std::vector<std::string> config_keys() {
   for (const auto& spec : kKeys) keys.emplace_back(spec.key);
   keys.emplace_back("placeholder.NAME");
   return keys;
+}
+
+std::vector<std::string> environment_variables_of(std::string_view option) {
+  if (option == "config") return {"MONGOWAY_CONFIG"};
+  if (option == "placeholder") return {std::string(kPlaceholderVariablePrefix) + "NAME"};
+  std::vector<std::string> names;
+  for (const auto& spec : kKeys) {
+    if (!spec.option.empty() && spec.option == option) names.push_back(env_name(spec.key));
+  }
+  if (option == "password-file") names.emplace_back("MONGOWAY_PASSWORD");
+  return names;
 }
 
 Settings resolve_settings(const CommandLine& line, const Environment& env, bool needs_server) {

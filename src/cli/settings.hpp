@@ -50,6 +50,9 @@ std::vector<std::string> config_keys();
 // The configuration file `init` writes: every key at its default, each with
 // a comment, from the same table the reader checks keys against.
 std::string default_config_text();
+// The environment variables that give the setting of a long option
+// ("uri": MONGOWAY_URI); none for an option that is no setting.
+std::vector<std::string> environment_variables_of(std::string_view option);
 
 // Throws mongoway::Error (ExitCode::usage) naming the origin of a bad value.
 // With `needs_server`, a missing database is an error and a password from

@@ -41,6 +41,18 @@ std::string wrap(std::string_view text, size_t indent, size_t first_column) {
   return out;
 }
 
+// The option's help, naming every environment variable that sets the same
+// setting (inside its closing parenthesis, when it ends with one).
+std::string help_text(const OptionSpec& option) {
+  std::string help(option.help);
+  for (const auto& variable : environment_variables_of(option.name)) {
+    if (help.find(variable) != std::string::npos) continue;
+    if (help.ends_with(')')) help.insert(help.size() - 1, "; env " + variable);
+    else help += " (env " + variable + ")";
+  }
+  return help;
+}
+
 std::string option_list(const std::vector<OptionSpec>& options) {
   size_t width = 0;
   for (const auto& option : options) width = std::max(width, option.synopsis().size());
@@ -55,7 +67,7 @@ std::string option_list(const std::vector<OptionSpec>& options) {
     } else {
       line += std::string(width + 4 - column, ' ');
     }
-    out += line + wrap(option.help, width + 4, width + 4) + "\n";
+    out += line + wrap(help_text(option), width + 4, width + 4) + "\n";
   }
   return out;
 }
@@ -85,7 +97,7 @@ void write_options(JsonWriter& json, const std::vector<OptionSpec>& options) {
     json.key("value");
     if (option.takes_value()) json.value(option.value_name);
     else json.null();
-    json.field("repeatable", option.repeatable).field("help", option.help).end_object();
+    json.field("repeatable", option.repeatable).field("help", help_text(option)).end_object();
   }
   json.end_array();
 }

@@ -8,6 +8,7 @@
 #include "exec/gated_server.hpp"
 #include "exec/history.hpp"
 #include "exec/stop.hpp"
+#include "script/names.hpp"
 #include "script/placeholders.hpp"
 #include "util/redact.hpp"
 
@@ -21,8 +22,8 @@ Error invalid_files(const std::vector<Diagnostic>& diagnostics) {
   const auto first = std::find_if(diagnostics.begin(), diagnostics.end(),
                                   [](const Diagnostic& d) { return d.is_error(); });
   return Error(ExitCode::invalid,
-               n == 1 ? first->to_string()
-                      : fmt::format("{} errors in the migration files; the first: {}", n, first->to_string()),
+               n == 1 ? first->located_message()
+                      : fmt::format("{} errors in the migration files; the first: {}", n, first->located_message()),
                diagnostics);
 }
 
@@ -97,7 +98,16 @@ void Engine::check_config() const {
     throw Error(ExitCode::usage, "no database given; use --database NAME, MONGOWAY_DATABASE, or a URI that names "
                                  "one (mongodb://host/NAME)");
   }
-  if (config.history_collection.empty()) throw Error(ExitCode::usage, "the history collection name is empty");
+  if (auto problem = script::database_name_problem(config.database)) {
+    throw Error(ExitCode::usage, fmt::format("invalid database name \"{}\": {}", config.database, *problem));
+  }
+  if (auto problem = script::collection_name_problem(config.history_collection)) {
+    throw Error(ExitCode::usage,
+                fmt::format("invalid history collection name \"{}\": {}", config.history_collection, *problem));
+  }
+  if (auto problem = script::namespace_problem(config.database, port::lock_collection_of(config.history_collection))) {
+    throw Error(ExitCode::usage, fmt::format("the history collection's lock collection: {}", *problem));
+  }
   if (config.lock_ttl < kMinLockTtl || config.lock_ttl > kMaxLockTtl) {
     throw Error(ExitCode::usage,
                 fmt::format("--lock-ttl must be {} to {} seconds", kMinLockTtl.count(), kMaxLockTtl.count()));
@@ -169,7 +179,7 @@ void Engine::validate_or_throw(const plan::Status& status, bool out_of_order) co
   auto problems = plan::check_history(status, out_of_order);
   auto first_error = std::find_if(problems.begin(), problems.end(), [](const Diagnostic& d) { return d.is_error(); });
   if (first_error != problems.end()) {
-    auto message = fmt::format("validation failed: {}", first_error->to_string());
+    auto message = fmt::format("validation failed: {}", first_error->located_message());
     throw Error(ExitCode::invalid, message, std::move(problems));
   }
 }

@@ -3,26 +3,17 @@
 #include <fmt/format.h>
 #include <mongoc/mongoc.h>
 
-#include <mutex>
-
+#include "mongo/driver_log.hpp"
+#include "mongo/uri.hpp"
 #include "util/redact.hpp"
 
 namespace mongoway::mongo {
 namespace {
 
-std::mutex g_sink_mutex;
-std::function<void(const std::string&)> g_sink;
-
-void log_handler(mongoc_log_level_t level, const char* domain, const char* message, void*) {
-  if (level > MONGOC_LOG_LEVEL_INFO) return;  // debug and trace are noise
-  std::lock_guard lock(g_sink_mutex);
-  if (g_sink) g_sink(fmt::format("{}: {}: {}", mongoc_log_level_str(level), domain, message));
-}
-
 // mongoc_init once per process, mongoc_cleanup at exit.
 struct Driver {
   Driver() {
-    mongoc_log_set_handler(log_handler, nullptr);
+    install_driver_log();
     mongoc_init();
   }
   ~Driver() { mongoc_cleanup(); }
@@ -67,11 +58,6 @@ int32_t get_int32(const bson_t* doc, const char* key, int32_t fallback) {
 
 std::string driver_version() { return mongoc_get_version(); }
 
-void set_driver_log_sink(std::function<void(const std::string&)> sink) {
-  std::lock_guard lock(g_sink_mutex);
-  g_sink = std::move(sink);
-}
-
 void Client::UriDeleter::operator()(mongoc_uri_t* p) const { mongoc_uri_destroy(p); }
 void Client::ClientDeleter::operator()(mongoc_client_t* p) const { mongoc_client_destroy(p); }
 
@@ -79,6 +65,12 @@ Client::Client(const ClientOptions& options)
     : m_redacted_uri(redact_uri(options.uri)), m_secrets(uri_secrets(options.uri)) {
   m_secrets.insert(m_secrets.end(), options.secrets.begin(), options.secrets.end());
   ensure_driver();
+  // Read first as the command line reads it: a warning of the driver about
+  // the URI (an unknown option) is an error here too.
+  std::string problem;
+  if (!Uri::parse(options.uri, &problem)) {
+    throw Error(ExitCode::usage, redact(fmt::format("invalid connection URI {}: {}", m_redacted_uri, problem)));
+  }
   bson_error_t error;
   m_uri.reset(mongoc_uri_new_with_error(options.uri.c_str(), &error));
   if (!m_uri) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bson/document.hpp"
+#include "mongo/driver_log.hpp"  // set_driver_log_sink
 #include "mongoway/error.hpp"
 #include "port/server.hpp"
 
@@ -42,9 +43,6 @@ struct ServerInfo {
 
 // The version of the MongoDB C driver in use (for `mongoway --version`).
 std::string driver_version();
-
-// Driver log lines (redacted) go to this sink; by default they are dropped.
-void set_driver_log_sink(std::function<void(const std::string&)> sink);
 
 class Client {
  public:

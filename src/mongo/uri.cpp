@@ -1,11 +1,16 @@
 #include "mongo/uri.hpp"
 
+#include <fmt/format.h>
 #include <mongoc/mongoc.h>
 
 #include <algorithm>
 #include <cctype>
 #include <memory>
-#include <mutex>
+#include <vector>
+
+#include "mongo/driver_log.hpp"
+#include "util/redact.hpp"
+#include "util/suggest.hpp"
 
 namespace mongoway::mongo {
 namespace {
@@ -14,16 +19,37 @@ struct UriDeleter {
   void operator()(mongoc_uri_t* uri) const { mongoc_uri_destroy(uri); }
 };
 
-void drop_driver_message(mongoc_log_level_t, const char*, const char*, void*) {}
+// The URI options the driver knows, as its MONGOC_URI_* constants spell them
+// (in lower case: the driver reads option names in any case).
+const std::vector<std::string>& driver_uri_options() {
+  static const std::vector<std::string> names = {
+#include "mongoc_uri_options.inc"
+  };
+  return names;
+}
 
-// The driver prints its warnings about a URI ("Unsupported URI option") on
-// stderr unless a handler takes them. The command line reads its URI before
-// any Client installs the handler that masks and routes them (and which then
-// replaces this one), so until then they are dropped: the Client reads the
-// same URI again and reports them its own way.
-void keep_driver_quiet() {
-  static std::once_flag once;
-  std::call_once(once, [] { mongoc_log_set_handler(drop_driver_message, nullptr); });
+// The first name the driver quotes in a warning ("…option \"tsl\"",
+// "…value for 'w'"), or empty.
+std::string quoted_name(std::string_view warning) {
+  const auto open = warning.find_first_of("\"'");
+  if (open == std::string_view::npos) return {};
+  const auto close = warning.find(warning[open], open + 1);
+  if (close == std::string_view::npos) return {};
+  return std::string(warning.substr(open + 1, close - open - 1));
+}
+
+// One warning of the driver about a URI, as mongoway reports it: an unknown
+// option with the closest the driver knows, any other warning as the driver
+// wrote it, with the URI's secrets (its password, credential options) masked.
+std::string uri_problem(std::string_view warning, std::string_view uri_text) {
+  const auto secrets = uri_secrets(uri_text);
+  if (warning.starts_with("Unsupported URI option")) {
+    const std::string name = quoted_name(warning);
+    std::string out = fmt::format("unknown option \"{}\"", redact_secrets(name, secrets));
+    if (auto close = util::suggest(name, driver_uri_options())) out += fmt::format(" (did you mean \"{}\"?)", *close);
+    return out;
+  }
+  return redact_secrets(warning, secrets);
 }
 
 std::optional<std::string> text_or_none(const char* text) {
@@ -106,12 +132,23 @@ std::optional<std::string> password_spliced_in(std::string_view text, std::strin
 }  // namespace
 
 std::optional<Uri> Uri::parse(std::string_view text, std::string* error) {
-  keep_driver_quiet();
   const std::string owned(text);
   bson_error_t driver_error{};
+  DriverLogCapture log;
   std::unique_ptr<mongoc_uri_t, UriDeleter> handle(mongoc_uri_new_with_error(owned.c_str(), &driver_error));
   if (!handle) {
-    if (error != nullptr) *error = driver_error.message;
+    if (error != nullptr) *error = redact_secrets(driver_error.message, uri_secrets(text));
+    return std::nullopt;
+  }
+  // Every warning is an error: the driver goes on without an option it does
+  // not know, and a connection without the TLS that `tsl=true` meant to ask
+  // for must not go ahead.
+  if (!log.warnings().empty()) {
+    if (error != nullptr) {
+      std::vector<std::string> problems;
+      for (const auto& warning : log.warnings()) problems.push_back(uri_problem(warning, text));
+      *error = fmt::format("{}", fmt::join(problems, "; "));
+    }
     return std::nullopt;
   }
   Uri uri;

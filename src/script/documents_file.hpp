@@ -31,7 +31,7 @@ class DocumentStream {
 
  private:
   [[noreturn]] static void raise(const Diagnostic& problem) {
-    throw Error(ExitCode::invalid, problem.to_string(), {problem});
+    throw Error(ExitCode::invalid, problem.located_message(), {problem});
   }
 
   json::DocumentStream m_stream;

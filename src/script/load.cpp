@@ -12,6 +12,7 @@
 #include "json/json.hpp"
 #include "script/checksum.hpp"
 #include "script/commands.hpp"
+#include "script/new_migration.hpp"
 #include "script/placeholders.hpp"
 #include "script/render.hpp"
 #include "script/script.hpp"
@@ -25,6 +26,36 @@ namespace mongoway::script {
 namespace fs = std::filesystem;
 
 namespace {
+
+// Whether `spec` takes a field named `field`. A documentsFile holds any number
+// of documents, which is insertMany's; insertOne takes one only from a file
+// that holds exactly one, so it is not the command to suggest for one.
+bool takes_field(const CommandSpec& spec, std::string_view field) {
+  if (spec.name == "insertOne" && field == "documentsFile") return false;
+  return std::any_of(spec.fields.begin(), spec.fields.end(), [&](const FieldSpec& f) { return f.name == field; });
+}
+
+// "; did you mean …?" for an unknown command name: among the commands that
+// take every other field of the object (`insert` with "documents" is
+// insertMany, with "document" insertOne), those close to the name and those
+// whose name starts with it. Empty when none is.
+std::string command_hint(const json::Value& item) {
+  const std::string& word = item.members.front().key;
+  std::vector<std::string> fitting;
+  for (const auto& spec : command_specs()) {
+    const bool takes_all = std::all_of(item.members.begin() + 1, item.members.end(), [&](const json::Member& m) {
+      return m.key == "comment" || takes_field(spec, m.key);
+    });
+    if (takes_all) fitting.emplace_back(spec.name);
+  }
+  const auto close = util::suggest(word, fitting);
+  std::vector<std::string> named;
+  for (const auto& name : fitting) {
+    if (name == close || (word.size() >= 3 && name.starts_with(word))) named.push_back(fmt::format("\"{}\"", name));
+  }
+  if (named.empty()) return {};
+  return fmt::format("; did you mean {}?", fmt::join(named, " or "));
+}
 
 size_t count_errors(const std::vector<Diagnostic>& diagnostics) {
   return static_cast<size_t>(
@@ -213,7 +244,7 @@ class FileParser {
     }
     const CommandSpec* spec = find_command(first.key);
     if (!spec) {
-      std::string hint = util::did_you_mean(first.key, command_names());
+      std::string hint = command_hint(item);
       if (hint.empty()) hint = "; known commands: " + fmt::format("{}", fmt::join(command_names(), ", "));
       add(first.key_begin, fmt::format("command {}: unknown command \"{}\"{}", index, first.key, hint));
       return;
@@ -231,6 +262,7 @@ class FileParser {
     if (count_errors(m_diagnostics) > errors_before) return;
     if (!check_in_transaction(item, index, first.key)) return;
     if (!check_size(*doc, item, index, first.key)) return;
+    if (!check_edited(item, index, first.key)) return;
 
     Command command;
     command.name = first.key;
@@ -270,6 +302,22 @@ class FileParser {
       ok = false;
     }
     return ok;
+  }
+
+  // A command `new` wrote (its comment is still the template's) must have its
+  // placeholder value replaced before it can run.
+  bool check_edited(const json::Value& item, int index, const std::string& name) {
+    const json::Value* comment = item.find("comment");
+    if (comment == nullptr || comment->kind != json::Kind::string || !is_template_comment(comment->text)) return true;
+    bool edited = true;
+    for (const auto& member : item.members) {
+      if (member.value.kind != json::Kind::string || member.value.text != kTemplatePlaceholder) continue;
+      add(member.value.begin, fmt::format("command {} ({}): \"{}\" is the placeholder of the template that "
+                                          "mongoway new wrote; edit the file: replace the example with your changes",
+                                          index, name, kTemplatePlaceholder));
+      edited = false;
+    }
+    return edited;
   }
 
   // No document may exceed the server's 16 MiB: a command's documents one by

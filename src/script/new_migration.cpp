@@ -1,6 +1,9 @@
 #include "script/new_migration.hpp"
 
 #include <fmt/format.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,6 +16,7 @@
 
 #include "mongoway/error.hpp"
 #include "script/script.hpp"
+#include "util/utf8.hpp"
 
 namespace mongoway::script {
 
@@ -20,20 +24,45 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The description as it goes into a file name (spaces as underscores, none
-// at either end); nullopt, with the reason in `err`, when it cannot go there.
-std::optional<std::string> file_safe_description(const std::string& description, std::string* err) {
+// The text in Unicode NFC, the form in which most systems write and compare
+// file names; nullopt when ICU cannot normalise it.
+std::optional<std::string> nfc(const std::string& text) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* normalizer = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) return std::nullopt;
+  const icu::UnicodeString decoded = icu::UnicodeString::fromUTF8(text);
   std::string out;
-  for (char c : description) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '-' || c == ' ';
-    if (!ok) {
-      *err = fmt::format("invalid description \"{}\": use only letters, digits, '_', '-' and spaces (they "
-                         "become part of the file name)",
-                         description);
-      return std::nullopt;
-    }
-    out += c == ' ' ? '_' : c;
+  normalizer->normalize(decoded, status).toUTF8String(out);
+  if (U_FAILURE(status)) return std::nullopt;
+  return out;
+}
+
+// A letter or mark of any script (the vowel signs of Devanagari are marks), or
+// a decimal digit of any script.
+bool is_word_character(UChar32 c) { return (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_M_MASK | U_GC_ND_MASK)) != 0; }
+
+// The description as it goes into a file name (in NFC, spaces as
+// underscores, none at either end); nullopt, with the reason in `err`, when
+// it cannot go there.
+std::optional<std::string> file_safe_description(const std::string& description, std::string* err) {
+  const auto refuse = [&] {
+    *err = fmt::format("invalid description \"{}\": use only letters and digits (of any language), '_', '-' "
+                       "and spaces (they become part of the file name)",
+                       description);
+    return std::nullopt;
+  };
+  // Bytes that are not UTF-8 are read as U+FFFD, a symbol: refused below.
+  const std::optional<std::string> normalized = nfc(description);
+  if (!normalized) return refuse();
+  std::string out;
+  for (size_t pos = 0; pos < normalized->size();) {
+    uint32_t code_point = 0;
+    const size_t length = util::utf8_sequence(*normalized, pos, &code_point);
+    const auto c = static_cast<UChar32>(code_point);
+    if (length == 0 || !(is_word_character(c) || c == '_' || c == '-' || c == ' ')) return refuse();
+    if (c == ' ') out += '_';
+    else out.append(*normalized, pos, length);
+    pos += length;
   }
   const size_t first = out.find_first_not_of('_');
   if (first == std::string::npos) {
@@ -43,26 +72,30 @@ std::optional<std::string> file_safe_description(const std::string& description,
   return out.substr(first, out.find_last_not_of('_') - first + 1);
 }
 
+// The sentences by which a template's comments are known (is_template_comment).
+constexpr std::string_view kVersionTemplateSentence = "replace this example with your changes.";
+constexpr std::string_view kUndoTemplateSentence = "reverse every command of ";
+
 std::string version_template(int64_t version, const std::string& description) {
   return fmt::format(R"([
   {{
-    "createCollection": "change_me",
-    "comment": "Version {0} ({1}): replace this example with your changes. Each command is an object whose first key names it: createCollection, createIndex, insertMany, updateMany, renameCollection, runCommand... A \"comment\" like this one is shown in plans and logs and never sent to the server. Check the file with: mongoway lint"
+    "createCollection": "{3}",
+    "comment": "Version {0} ({1}): {2} Each command is an object whose first key names it: createCollection, createIndex, insertMany, updateMany, renameCollection, runCommand... A \"comment\" like this one is shown in plans and logs and never sent to the server. Check the file with: mongoway lint"
   }}
 ]
 )",
-                     version, description);
+                     version, description, kVersionTemplateSentence, kTemplatePlaceholder);
 }
 
 std::string undo_template(int64_t version, const std::string& file_name) {
   return fmt::format(R"([
   {{
-    "dropCollection": "change_me",
-    "comment": "Undo of version {0}: reverse every command of {1}, in reverse order, so that mongoway undo brings the database back to version {2}."
+    "dropCollection": "{4}",
+    "comment": "Undo of version {0}: {3}{1}, in reverse order, so that mongoway undo brings the database back to version {2}."
   }}
 ]
 )",
-                     version, file_name, version - 1);
+                     version, file_name, version - 1, kUndoTemplateSentence, kTemplatePlaceholder);
 }
 
 struct FileCloser {
@@ -86,6 +119,11 @@ bool write_new_file(const fs::path& path, const std::string& content, std::strin
 }
 
 }  // namespace
+
+bool is_template_comment(std::string_view comment) {
+  return (comment.starts_with("Version ") && comment.find(kVersionTemplateSentence) != std::string_view::npos) ||
+         (comment.starts_with("Undo of version ") && comment.find(kUndoTemplateSentence) != std::string_view::npos);
+}
 
 int64_t highest_version(const std::vector<std::string>& locations) {
   int64_t highest = 0;

@@ -3,23 +3,28 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 namespace mongoway::util {
 
-size_t levenshtein(std::string_view a, std::string_view b) {
+size_t edit_distance(std::string_view a, std::string_view b) {
+  // Three rows of the table: i - 2, i - 1 and i.
+  std::vector<size_t> before(b.size() + 1);
+  std::vector<size_t> previous(b.size() + 1);
   std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = above;
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) row[j] = std::min(row[j], before[j - 2] + 1);
     }
+    std::swap(before, previous);
+    std::swap(previous, row);
   }
-  return row[b.size()];
+  return previous[b.size()];
 }
 
 namespace {
@@ -39,7 +44,7 @@ std::optional<std::string> suggest(std::string_view word, const std::vector<std:
   for (const auto& candidate : candidates) {
     if (candidate == word) continue;
     const size_t limit = std::max<size_t>(1, std::max(word.size(), candidate.size()) / 3);
-    size_t distance = lower(candidate) == word_lower ? 0 : levenshtein(word_lower, lower(candidate));
+    size_t distance = lower(candidate) == word_lower ? 0 : edit_distance(word_lower, lower(candidate));
     if (distance <= limit && distance < best_distance) {
       best_distance = distance;
       best = candidate;

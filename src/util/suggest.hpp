@@ -9,8 +9,11 @@
 
 namespace mongoway::util {
 
-// Edit distance (insertions, deletions, substitutions), case-sensitive.
-size_t levenshtein(std::string_view a, std::string_view b);
+// Edit distance, case-sensitive: insertions, deletions, substitutions and
+// swaps of two neighbours ("tsl" is one edit from "tls", as it is one slip of
+// the fingers), each edit of a character counted once (the optimal string
+// alignment distance).
+size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word`, when it is close enough to be a likely typo
 // (distance at most a third of the longer name, at least 1; a difference of

@@ -478,6 +478,28 @@ TEST_F(Engine, ACredentialRefusalIsExitFiveNotAFailedCommand) {
   }
 }
 
+TEST_F(Engine, NamesMongoDbRefusesAndUriWarningsAreUsageErrorsBeforeConnecting) {
+  auto expect_refused = [&](const Config& c, const std::string& message) {
+    try {
+      Migrator(c).migrate();
+      FAIL() << "accepted: " << message;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::usage) << e.what();
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  };
+  auto bad_database = config({kExamples});
+  bad_database.database = "a.b";
+  expect_refused(bad_database, "invalid database name \"a.b\": a database name must not contain '.'");
+  auto bad_history = config({kExamples});
+  bad_history.history_collection = "x$y";
+  expect_refused(bad_history, "invalid history collection name \"x$y\": a collection name must not contain '$'");
+  auto mistyped = config({kExamples});
+  mistyped.uri = server_uri() + (server_uri().find('?') == std::string::npos ? "?" : "&") + "tsl=true";
+  expect_refused(mistyped, "unknown option \"tsl\" (did you mean \"tls\"?)");
+  EXPECT_TRUE(collections().empty());
+}
+
 TEST_F(Engine, LockTtlAndTimeoutOutOfBoundsAreUsageErrors) {
   for (auto [ttl, timeout] :
        {std::pair{2, 30}, std::pair{24 * 3600 + 1, 30}, std::pair{60, 24 * 3600 + 1}, std::pair{60, -1}}) {

@@ -36,7 +36,8 @@ TEST(ScriptDocumentsFile, AProblemIsAnErrorWithItsDiagnostic) {
     EXPECT_EQ(e.code(), ExitCode::invalid);
     ASSERT_EQ(e.diagnostics().size(), 1u);
     EXPECT_EQ(e.diagnostics()[0].line, 2);
-    EXPECT_EQ(std::string(e.what()), e.diagnostics()[0].to_string());
+    // Said once: the message is the diagnostic with its place, without a second "error:".
+    EXPECT_EQ(std::string(e.what()), e.diagnostics()[0].located_message());
   }
 }
 
@@ -47,8 +48,7 @@ TEST(ScriptDocumentsFile, AMissingFileIsAnError) {
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::invalid);
-    EXPECT_EQ(std::string(e.what()),
-              "/nonexistent/seed.ndjson: error: cannot read documentsFile: No such file or directory");
+    EXPECT_EQ(std::string(e.what()), "/nonexistent/seed.ndjson: cannot read documentsFile: No such file or directory");
   }
 }
 

@@ -29,15 +29,80 @@ TEST(ScriptNewMigration, FirstMigrationInAMissingLocation) {
   ASSERT_EQ(written.size(), 2u);
   EXPECT_EQ(written[0], location + "/V1__create_users.json");
   EXPECT_EQ(written[1], location + "/U1__undo_create_users.json");
-  // The templates pass lint as they are.
-  LoadResult result = load_all({location}, LoadOptions{});
+  EXPECT_NE(read(written[0]).find("Version 1 (create users)"), std::string::npos);
+  EXPECT_NE(read(written[1]).find("V1__create_users.json"), std::string::npos);
+}
+
+TEST(ScriptNewMigration, AnUneditedTemplateIsAnErrorAtItsPlaceholder) {
+  TempDir dir;
+  create_new_migration(dir.str(), {dir.str()}, "first", true);
+  LoadResult result = load_all({dir.str()}, LoadOptions{});
+  EXPECT_EQ(testing::diagnostics_text(result.diagnostics),
+            dir.str() +
+                "/V1__first.json:3:25: error: command 1 (createCollection): \"change_me\" is the "
+                "placeholder of the template that mongoway new wrote; edit the file: replace the example with "
+                "your changes\n" +
+                dir.str() +
+                "/U1__undo_first.json:3:23: error: command 1 (dropCollection): \"change_me\" is the "
+                "placeholder of the template that mongoway new wrote; edit the file: replace the example "
+                "with your changes\n");
+}
+
+TEST(ScriptNewMigration, AnEditedTemplatePassesLint) {
+  TempDir dir;
+  auto written = create_new_migration(dir.str(), {dir.str()}, "create users", true);
+  for (const auto& path : written) {
+    std::string content = read(path);
+    content.replace(content.find("change_me"), 9, "users");
+    std::ofstream(path) << content;  // the comment may stay as it is
+  }
+  LoadResult result = load_all({dir.str()}, LoadOptions{});
   EXPECT_TRUE(result.diagnostics.empty()) << testing::diagnostics_text(result.diagnostics);
   ASSERT_EQ(result.migrations.size(), 1u);
   ASSERT_TRUE(result.migrations[0].undo);
   EXPECT_EQ(result.migrations[0].up.commands[0].name, "createCollection");
-  EXPECT_NE(result.migrations[0].up.commands[0].comment.find("Version 1 (create users)"), std::string::npos);
   EXPECT_EQ(result.migrations[0].undo->commands[0].name, "dropCollection");
-  EXPECT_NE(read(written[1]).find("V1__create_users.json"), std::string::npos);
+}
+
+TEST(ScriptNewMigration, ChangeMeInAFileNotWrittenByNewIsAName) {
+  TempDir dir;
+  dir.write("V1__x.json", R"([{"createCollection": "change_me", "comment": "Version 1 of the settings"},
+                              {"insertOne": "change_me", "document": {"replace this example with your changes.": 1}}])");
+  LoadResult result = load_all({dir.str()}, LoadOptions{});
+  EXPECT_TRUE(result.diagnostics.empty()) << testing::diagnostics_text(result.diagnostics);
+  EXPECT_TRUE(is_template_comment("Version 3 (x): replace this example with your changes. More."));
+  EXPECT_TRUE(is_template_comment("Undo of version 3: reverse every command of V3__x.json, in reverse order"));
+  EXPECT_FALSE(is_template_comment("Version 3: replace the index"));
+  EXPECT_FALSE(is_template_comment("replace this example with your changes."));
+}
+
+TEST(ScriptNewMigration, DescriptionsInAnyLanguageAreWrittenInNfc) {
+  TempDir dir;
+  auto german = create_new_migration(dir.str(), {dir.str()}, "Prüfung der Daten", false);
+  EXPECT_EQ(german[0], dir.str() + "/V1__Prüfung_der_Daten.json");
+  auto japanese = create_new_migration(dir.str(), {dir.str()}, "日本語", false);
+  EXPECT_EQ(japanese[0], dir.str() + "/V2__日本語.json");
+  // Devanagari's vowel signs are marks, part of its letters.
+  auto hindi = create_new_migration(dir.str(), {dir.str()}, "परीक्षण", false);
+  EXPECT_EQ(hindi[0], dir.str() + "/V3__परीक्षण.json");
+  auto arabic_digits = create_new_migration(dir.str(), {dir.str()}, "خطوة ٣", false);
+  EXPECT_EQ(arabic_digits[0], dir.str() + "/V4__خطوة_٣.json");
+  // "é" typed as e + U+0301 (NFD, as macOS gives it) is written as U+00E9.
+  auto decomposed = create_new_migration(dir.str(), {dir.str()}, "e\u0301te\u0301", false);
+  EXPECT_EQ(decomposed[0], dir.str() + "/V5__\u00e9t\u00e9.json");
+  EXPECT_EQ(highest_version({dir.str()}), 5);
+}
+
+TEST(ScriptNewMigration, AFileNameNotInNfcIsReadAsWritten) {
+  TempDir dir;
+  // As a file system that keeps names decomposed gives it; its version is what
+  // identifies it, and its description is shown as written.
+  dir.write("V1__e\u0301te\u0301.json", R"([{"createCollection": "summer"}])");
+  LoadResult result = load_all({dir.str()}, LoadOptions{});
+  EXPECT_TRUE(result.diagnostics.empty()) << testing::diagnostics_text(result.diagnostics);
+  ASSERT_EQ(result.migrations.size(), 1u);
+  EXPECT_EQ(result.migrations[0].version(), 1);
+  EXPECT_EQ(result.migrations[0].description(), "e\u0301te\u0301");
 }
 
 TEST(ScriptNewMigration, NextVersionIsAcrossAllLocations) {
@@ -55,15 +120,16 @@ TEST(ScriptNewMigration, NextVersionIsAcrossAllLocations) {
 
 TEST(ScriptNewMigration, UnsafeDescriptionsAreRefused) {
   TempDir dir;
-  for (const char* bad : {"../escape", "a/b", "semi;colon", "tab\there", "quote\"", "dot.json", "été"}) {
+  for (const char* bad : {"../escape", "a/b", "semi;colon", "tab\there", "quote\"", "dot.json", "emoji \U0001F600",
+                          "\xff\xfe", "nbsp\u00a0here"}) {
     try {
       create_new_migration(dir.str(), {dir.str()}, bad, true);
       ADD_FAILURE() << "accepted " << bad;
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ExitCode::usage);
       EXPECT_EQ(std::string(e.what()), std::string("invalid description \"") + bad +
-                                           "\": use only letters, digits, '_', '-' and spaces (they become part of "
-                                           "the file name)");
+                                           "\": use only letters and digits (of any language), '_', '-' and "
+                                           "spaces (they become part of the file name)");
     }
   }
   EXPECT_THROW(create_new_migration(dir.str(), {dir.str()}, "   ", true), Error);

@@ -17,11 +17,14 @@
 namespace mongoway::util {
 namespace {
 
-TEST(UtilSuggest, Levenshtein) {
-  EXPECT_EQ(levenshtein("", ""), 0u);
-  EXPECT_EQ(levenshtein("abc", ""), 3u);
-  EXPECT_EQ(levenshtein("kitten", "sitting"), 3u);
-  EXPECT_EQ(levenshtein("createIndx", "createIndex"), 1u);
+TEST(UtilSuggest, EditDistanceCountsASwapOfNeighboursAsOneEdit) {
+  EXPECT_EQ(edit_distance("", ""), 0u);
+  EXPECT_EQ(edit_distance("abc", ""), 3u);
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
+  EXPECT_EQ(edit_distance("createIndx", "createIndex"), 1u);
+  // Two neighbours swapped are one slip, not two substitutions.
+  EXPECT_EQ(edit_distance("tsl", "tls"), 1u);
+  EXPECT_EQ(edit_distance("ca", "abc"), 3u);
 }
 
 TEST(UtilSuggest, DidYouMean) {

@@ -1,0 +1,52 @@
+#include "script/names.hpp"
+
+#include <fmt/format.h>
+
+namespace mongoway::script {
+namespace {
+
+// A character as a message shows it.
+std::string shown(char c) {
+  switch (c) {
+    case '\0': return "NUL (U+0000)";
+    case ' ': return "a space";
+    case '"': return "'\"'";
+    default: return fmt::format("'{}'", c);
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> database_name_problem(std::string_view name) {
+  if (name.empty()) return "a database name must not be empty";
+  constexpr std::string_view forbidden("/\\. \"$\0", 7);
+  if (const auto at = name.find_first_of(forbidden); at != std::string_view::npos) {
+    return fmt::format("a database name must not contain {} (MongoDB refuses / \\ . space \" $ and NUL in one)",
+                       shown(name[at]));
+  }
+  if (name.size() > kMaxDatabaseNameBytes) {
+    return fmt::format("a database name must be shorter than 64 bytes; this one has {}", name.size());
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> collection_name_problem(std::string_view name) {
+  if (name.empty()) return "a collection name must not be empty";
+  if (name.find('\0') != std::string_view::npos) return "a collection name must not contain NUL (U+0000)";
+  if (name.find('$') != std::string_view::npos) return "a collection name must not contain '$'";
+  if (name.front() == '.') return "a collection name must not start with '.'";
+  if (name.starts_with("system.")) {
+    return "a collection name must not start with \"system.\", which is reserved for MongoDB's own collections";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> namespace_problem(std::string_view database, std::string_view collection) {
+  const size_t size = database.size() + 1 + collection.size();
+  if (size <= kMaxNamespaceBytes) return std::nullopt;
+  return fmt::format("the namespace \"{}.{}\" is {} bytes; MongoDB takes at most {} (the database name, a dot and "
+                     "the collection name)",
+                     database, collection, size, kMaxNamespaceBytes);
+}
+
+}  // namespace mongoway::script
