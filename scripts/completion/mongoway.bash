@@ -16,6 +16,7 @@ _mongoway_command_options() {
         baseline) echo "--baseline-version --description" ;;
         repair) echo "--dry-run" ;;
         clean) echo "--yes" ;;
+        unlock) echo "--force" ;;
         history) echo "--limit" ;;
         new) echo "--no-undo" ;;
     esac

@@ -26,10 +26,11 @@ Error invalid_files(const std::vector<Diagnostic>& diagnostics) {
 
 }  // namespace
 
-Engine::Engine(Config config_, Connect connect, port::Clock& clock_)
+Engine::Engine(Config config_, Connect connect, port::Clock& clock_, port::Processes& processes_)
     : config(std::move(config_)),
       secrets(script::secret_placeholder_values(config.placeholders)),
       clock(clock_),
+      processes(processes_),
       m_connect(std::move(connect)) {}
 
 port::Server& Engine::server() {
@@ -89,9 +90,15 @@ std::optional<int64_t> Engine::live_lease(const std::vector<model::HistoryEntry>
   bool unfinished = std::any_of(history.begin(), history.end(),
                                 [](const model::HistoryEntry& e) { return !e.finished && !e.repaired; });
   if (!unfinished) return std::nullopt;
-  auto lease = server().newest_lease();
-  if (!lease || lease->released || lease->expires_ms <= server().time_ms()) return std::nullopt;
+  auto [lease, state] = newest_lease();
+  if (!keeps_others_out(state)) return std::nullopt;
   return lease->id;
+}
+
+std::pair<std::optional<port::Lease>, LeaseState> Engine::newest_lease() {
+  const int64_t now = server().time_ms();
+  auto lease = server().newest_lease();
+  return {lease, lease_state(lease, now, processes)};
 }
 
 plan::Status Engine::read_status(std::optional<int64_t> own_lease) {
@@ -153,7 +160,7 @@ std::unique_ptr<LeaseLock> Engine::take_lock() {
   o.heartbeat_reply_timeout = config.socket_timeout.count() != 0
                                   ? config.socket_timeout
                                   : std::max<std::chrono::milliseconds>(std::chrono::seconds(1), config.lock_ttl / 3);
-  return std::make_unique<LeaseLock>(server(), clock, std::move(o));
+  return std::make_unique<LeaseLock>(server(), clock, processes, std::move(o));
 }
 
 PlannedCommand Engine::shown(const script::Command& command, const script::ServerCommand& server) const {

@@ -135,7 +135,7 @@ class EngineOnFake : public ::testing::Test {
 
 TEST_F(EngineOnFake, AFaultFreeRunRecordsEveryVersionAndEndsItsRun) {
   Scenario s(config());
-  s.fake.put_lease(port::Lease{3, "gone@host:1", "old", 0, 1, false});  // long expired
+  s.fake.put_lease(port::Lease{3, "gone@host:1", "old", 0, 1, false, {}, 0});  // long expired
   ASSERT_FALSE(s.migrate());
   const auto leases = s.fake.leases();
   ASSERT_EQ(leases.size(), 1u) << "the older leases are deleted when the lease is released";
@@ -262,7 +262,7 @@ TEST_F(EngineOnFake, ANewerLeaseOfAnotherProcessStopsTheHolder) {
   Scenario s(config());
   s.fake.before_request(positions[1], [&s] {
     const int64_t now = s.fake.time_ms();
-    s.fake.put_lease(port::Lease{2, "other@host:2", "theirs", now, now + 60000, false});
+    s.fake.put_lease(port::Lease{2, "other@host:2", "theirs", now, now + 60000, false, {}, 0});
     s.fake.clock().advance(2s);
   });
   auto error = s.migrate();
@@ -534,7 +534,7 @@ TEST_F(EngineOnFake, ALiveLeaseIsWaitedForUntilTheTimeoutThenNamed) {
   c.lock_timeout = 5s;
   Scenario waiting(c);
   const int64_t now = waiting.fake.time_ms();
-  waiting.fake.put_lease(port::Lease{7, "ops@db1:42", "t", now, now + 600000, false});
+  waiting.fake.put_lease(port::Lease{7, "ops@db1:42", "t", now, now + 600000, false, {}, 0});
   auto error = waiting.migrate();
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code(), ExitCode::lock);
@@ -554,7 +554,7 @@ TEST_F(EngineOnFake, ALeaseInsertedBelowANewerOneIsGivenBack) {
   const int64_t insert = probe.fake.requests_of("insert_lease").at(0).number;
   s.fake.before_request(insert, [&s] {
     const int64_t now = s.fake.time_ms();
-    s.fake.put_lease(port::Lease{5, "other@host:2", "theirs", now, now + 60000, false});
+    s.fake.put_lease(port::Lease{5, "other@host:2", "theirs", now, now + 60000, false, {}, 0});
   });
   auto error = s.migrate();
   ASSERT_TRUE(error);
@@ -570,7 +570,7 @@ TEST_F(EngineOnFake, ALeaseInsertedBelowANewerOneIsGivenBack) {
 TEST_F(EngineOnFake, AnExpiredLeaseIsTakenOverOnlyOnceTheServerClockPassesItsExpiry) {
   Scenario s(config());
   const int64_t now = s.fake.time_ms();
-  s.fake.put_lease(port::Lease{7, "ops@db1:42", "t", now - 60000, now + 3000, false});
+  s.fake.put_lease(port::Lease{7, "ops@db1:42", "t", now - 60000, now + 3000, false, {}, 0});
   ASSERT_FALSE(s.migrate());
   const auto leases = s.fake.leases();
   ASSERT_FALSE(leases.empty());

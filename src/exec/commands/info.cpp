@@ -1,6 +1,8 @@
-// info (status): every version and its state, read without the lock.
+// info (status): every version and its state, and who holds the lock, read
+// without the lock.
 
 #include "exec/commands.hpp"
+#include "exec/lease_state.hpp"
 
 namespace mongoway::exec {
 
@@ -11,6 +13,7 @@ InfoResult info(Engine& engine) {
   InfoResult out;
   out.database = engine.config.database;
   out.current_version = status.current_version;
+  if (auto [lease, state] = engine.newest_lease(); keeps_others_out(state)) out.lock = lock_holder(*lease, state);
   for (const auto& v : status.versions) {
     VersionInfo info;
     info.version = v.version;
