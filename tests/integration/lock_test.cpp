@@ -187,19 +187,19 @@ TEST_F(Lock, ATakenOverLeaseStopsItsFormerHolder) {
   EXPECT_TRUE(stops_within(*lock, 30s)) << "still believes it holds the lock";
 }
 
-// `mongoway unlock` run against a live holder: its next renewal finds its
-// lease released and it stops, rather than renewing it and running on.
+// `mongoway unlock --force` run against a live holder: its next beat finds
+// its lease released and it stops, rather than renewing it and running on.
 TEST_F(Lock, AReleasedLeaseStopsItsHolder) {
   auto s = server();
   auto lock = take(*s, lock_options(3s, 1s));
   auto lease = newest();
   ASSERT_TRUE(lease);
-  EXPECT_TRUE(m_probe->release_lease(*lease));
+  EXPECT_TRUE(m_probe->revoke_lease(*lease, lease->acquired_ms));
   EXPECT_TRUE(stops_within(*lock, 30s)) << "still believes it holds the lock";
   try {
     lock->ensure_held();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("released, removed"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("the lease was released"), std::string::npos) << e.what();
   }
 }
 
