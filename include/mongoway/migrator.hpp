@@ -85,7 +85,7 @@ struct LockHolder {
 struct InfoResult {
   std::string database;
   int64_t current_version = 0;
-  std::optional<LockHolder> lock;  // the lease that keeps others out, if any
+  std::optional<LockHolder> lock;       // the lease that keeps others out, if any
   std::vector<VersionInfo> migrations;  // ascending by version
   std::vector<Diagnostic> warnings;
 };

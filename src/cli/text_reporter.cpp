@@ -38,8 +38,8 @@ std::string optional_duration(const std::optional<int64_t>& ms) { return ms ? fo
 // boot id's first 8 hex digits tell machines apart.
 std::string holder_text(const LockHolder& h) {
   if (!h.process) return h.owner;
-  return fmt::format("{} (pid {}, boot {}, pid namespace {})", h.owner, h.process->pid,
-                     h.process->boot_id.substr(0, 8), h.process->pid_namespace);
+  return fmt::format("{} (pid {}, boot {}, pid namespace {})", h.owner, h.process->pid, h.process->boot_id.substr(0, 8),
+                     h.process->pid_namespace);
 }
 
 // info's line about the lease that keeps others out.

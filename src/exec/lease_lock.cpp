@@ -1,6 +1,5 @@
 #include "exec/lease_lock.hpp"
 
-#include "exec/lease_state.hpp"
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <openssl/rand.h>
@@ -8,6 +7,8 @@
 #include <unistd.h>
 
 #include <random>
+
+#include "exec/lease_state.hpp"
 
 namespace mongoway::exec {
 namespace {
@@ -113,7 +114,7 @@ void LeaseLock::tell_taking_over(const port::Lease& holder) const {
 
 void LeaseLock::give_up(const std::optional<port::Lease>& newest) const {
   std::string holder = newest && (!newest->released || newest->revoked_ms != 0) ? describe_lease(*newest)
-                                                                                  : "another process";
+                                                                                : "another process";
   throw Error(ExitCode::lock,
               fmt::format("could not acquire the lock within {} s: held by {}; wait and retry (a lease its holder "
                           "no longer renews expires by itself), or, if you are sure that process is gone, run "

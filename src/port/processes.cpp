@@ -42,7 +42,7 @@ class LocalProcesses final : public Processes {
   ProcessIdentity self() override {
     ProcessIdentity me;
     me.boot_id = read_first_line("/proc/sys/kernel/random/boot_id");
-    struct stat ns{};
+    struct stat ns {};
     if (stat("/proc/self/ns/pid", &ns) == 0) me.pid_namespace = ns.st_ino;
     me.pid = getpid();
     me.start_time = start_time_of(me.pid).value_or(0);

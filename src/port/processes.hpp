@@ -27,7 +27,7 @@ struct ProcessIdentity {
 
 // What this machine says of a pid of its own pid namespace.
 struct ProcessLookup {
-  bool exists = true;                   // false only when no process has that pid
+  bool exists = true;                  // false only when no process has that pid
   std::optional<uint64_t> start_time;  // unknown when the process exists but cannot be read
 };
 

@@ -37,7 +37,8 @@ class Lock : public DatabaseTest {
   // Writes a lease that looks like one left by a dead process.
   void plant_lease(int64_t id, int64_t expires_in_ms) {
     const int64_t now = client().server_time_ms();
-    ASSERT_TRUE(m_probe->insert_lease(port::Lease{id, "ghost@host:1", "t", now - 1000, now + expires_in_ms, false, {}, 0}));
+    ASSERT_TRUE(
+        m_probe->insert_lease(port::Lease{id, "ghost@host:1", "t", now - 1000, now + expires_in_ms, false, {}, 0}));
   }
   // Whether the holder notices it lost its lease within `limit` (its
   // heartbeat runs every TTL/3; a loaded machine may delay it).

@@ -253,8 +253,7 @@ TEST_F(Processes, UnlockRefusesALiveHolderUnlessForced) {
   ASSERT_TRUE(plant_lease(client(), db, "mongoway_history_lock", lease_held_by(me)));
   auto refused = run_process(args(dir, {"unlock"}), env());
   EXPECT_EQ(refused.exit_code, 4) << refused.err;
-  EXPECT_NE(refused.err.find(fmt::format("the lock is held by ops@db1:{} (pid {}", me.pid, me.pid)),
-            std::string::npos)
+  EXPECT_NE(refused.err.find(fmt::format("the lock is held by ops@db1:{} (pid {}", me.pid, me.pid)), std::string::npos)
       << refused.err;
   EXPECT_NE(refused.err.find("--force"), std::string::npos) << refused.err;
   EXPECT_FALSE(read_newest_lease(client(), db, "mongoway_history_lock")->released);

@@ -630,8 +630,16 @@ TEST_F(EngineOnFake, ALeaseIsKeptWhileItsHolderMayStillRun) {
     std::function<port::ProcessIdentity(FakeProcesses&)> holder;
   };
   const std::vector<Case> cases = {
-      {"the holder runs", [](FakeProcesses& p) { p.start(p.process(77, 5000)); return p.process(77, 5000); }},
-      {"pid 77 hidden from /proc", [](FakeProcesses& p) { p.hide(77); return p.process(77, 5000); }},
+      {"the holder runs",
+       [](FakeProcesses& p) {
+         p.start(p.process(77, 5000));
+         return p.process(77, 5000);
+       }},
+      {"pid 77 hidden from /proc",
+       [](FakeProcesses& p) {
+         p.hide(77);
+         return p.process(77, 5000);
+       }},
       {"another boot",
        [](FakeProcesses& p) {
          auto other = p.process(77, 5000);
