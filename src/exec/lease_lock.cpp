@@ -113,8 +113,14 @@ void LeaseLock::tell_taking_over(const port::Lease& holder) const {
 }
 
 void LeaseLock::give_up(const std::optional<port::Lease>& newest) const {
-  std::string holder = newest && (!newest->released || newest->revoked_ms != 0) ? describe_lease(*newest)
-                                                                                : "another process";
+  if (newest && newest->released && newest->revoked_ms != 0) {
+    throw Error(ExitCode::lock,
+                fmt::format("could not acquire the lock within {} s: released by `mongoway unlock --force` from {}, "
+                            "it keeps others out until it expires, since that process may still be sending until "
+                            "its next heartbeat; retry after its expiry",
+                            m_options.timeout.count(), describe_lease(*newest)));
+  }
+  std::string holder = newest && !newest->released ? describe_lease(*newest) : "another process";
   throw Error(ExitCode::lock,
               fmt::format("could not acquire the lock within {} s: held by {}; wait and retry (a lease its holder "
                           "no longer renews expires by itself), or, if you are sure that process is gone, run "

@@ -109,7 +109,7 @@ normalise() {
     s/127\.0\.0\.1:$v{PORT}\b/127.0.0.1:<PORT>/g;
     s/$v{PREFIX}/<DB>/g;
     s/$v{USER}\@$v{HOST}:\d+/<USER>\@<HOST>:<PID>/g;
-    # The process identity of this machine's lease holders, in text and JSON.
+    # The process identity of lease holders of this machine, in text and JSON.
     s/\(pid \d+, boot [0-9a-f]{8}, pid namespace \d+\)/(pid <PID>, boot <BOOT>, pid namespace <NS>)/g;
     s/("boot_id": )"[^"]*"/$1"<BOOT>"/g;
     s/("(?:pid_namespace|pid|start_time)": )\d+/$1<N>/g;
