@@ -32,7 +32,9 @@ struct Config {
   std::vector<std::string> locations{"./migrations"};
   std::string history_collection = "mongoway_history";
   std::chrono::seconds lock_ttl{60};
-  std::chrono::seconds lock_timeout{30};
+  // Longer than the default TTL plus a renewal: a run started right after a
+  // holder died on another machine waits for its lease rather than failing.
+  std::chrono::seconds lock_timeout{90};
   TransactionMode transaction = TransactionMode::never;
   // ${name} -> value in the migration files' string values. The value of a
   // name holding "pass", "pwd", "secret", "token", "credential", "private"
@@ -93,11 +95,33 @@ struct VersionInfo {
   std::optional<CutInfo> cut;  // failed, cut short inside the version
 };
 
+// The process that took a lease, as its machine tells processes apart: the
+// boot id, the pid namespace (an inode number), the pid in it and its start
+// time (clock ticks since boot). Leases of older versions have none.
+struct HolderProcess {
+  std::string boot_id;
+  uint64_t pid_namespace = 0;
+  int64_t pid = 0;
+  uint64_t start_time = 0;
+};
+
+struct LockHolder {
+  int64_t lease = 0;
+  std::string owner;
+  std::chrono::system_clock::time_point acquired;
+  std::chrono::system_clock::time_point expires;
+  bool expired = false;
+  std::optional<HolderProcess> process;
+  bool holder_gone = false;  // its process no longer runs on this machine: the lock is free
+  bool revoked = false;      // released by `unlock --force` while live: others wait until `expires`
+};
+
 // What the database has applied, whatever the files: a file that does not
 // parse is a version in state `invalid`, and its problems are diagnostics.
 struct InfoResult {
   std::string database;
   int64_t current_version = 0;
+  std::optional<LockHolder> lock;       // the lease that keeps others out, if any
   std::vector<VersionInfo> migrations;  // ascending by version
   std::vector<Diagnostic> diagnostics;  // every problem of the files, errors and warnings
   bool valid() const;                   // no error among the diagnostics
@@ -210,16 +234,15 @@ struct RepairResult {
   bool dry_run = false;
 };
 
-struct LockHolder {
-  int64_t lease = 0;
-  std::string owner;
-  std::chrono::system_clock::time_point acquired;
-  std::chrono::system_clock::time_point expires;
-  bool expired = false;
+struct UnlockOptions {
+  // Also release a live lease (renewed within its TTL): its holder stops
+  // before its next request once its heartbeat sees the lease released.
+  bool force = false;
 };
 
 struct UnlockResult {
   std::optional<LockHolder> released;  // nullopt: there was no lock to release
+  bool forced = false;                 // the lease was live: --force released it
 };
 
 // Progress and log events while a run goes on. All callbacks are optional.
@@ -253,7 +276,8 @@ class Migrator {
   RunResult baseline(int64_t version, const std::string& description);
   RepairResult repair(const RepairOptions& options = {});
   std::vector<std::string> clean(bool yes);  // names of the dropped collections
-  UnlockResult unlock();
+  // Refuses a live lease (Error(ExitCode::lock), naming its holder) unless options.force.
+  UnlockResult unlock(const UnlockOptions& options = {});
   std::vector<HistoryRecord> history(std::optional<int64_t> limit = std::nullopt);
   // Throws Error (usage) for a type that is no entry type.
   std::vector<HistoryRecord> history(const HistoryOptions& options);

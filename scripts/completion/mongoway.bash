@@ -17,6 +17,7 @@ _mongoway_command_options() {
         baseline) echo "--baseline-version --description" ;;
         repair) echo "--dry-run" ;;
         clean) echo "--yes" ;;
+        unlock) echo "--force" ;;
         history) echo "--limit --since --until --ascending --type --version" ;;
         new) echo "--no-undo" ;;
     esac

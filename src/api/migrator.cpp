@@ -66,7 +66,7 @@ RunResult Migrator::baseline(int64_t version, const std::string& description) {
 }
 RepairResult Migrator::repair(const RepairOptions& options) { return exec::repair(m_impl->engine, options); }
 std::vector<std::string> Migrator::clean(bool yes) { return exec::clean(m_impl->engine, yes); }
-UnlockResult Migrator::unlock() { return exec::unlock(m_impl->engine); }
+UnlockResult Migrator::unlock(const UnlockOptions& options) { return exec::unlock(m_impl->engine, options); }
 std::vector<HistoryRecord> Migrator::history(std::optional<int64_t> limit) {
   HistoryOptions options;
   options.limit = limit;

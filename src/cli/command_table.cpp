@@ -29,7 +29,7 @@ const std::vector<OptionSpec>& global_options() {
        "default ./migrations)",
        true},
       {"history-collection", 0, "NAME", "collection holding the history (default mongoway_history)"},
-      {"lock-timeout", 0, "SECONDS", "how long to wait for the lock (default 30, at most 86400)"},
+      {"lock-timeout", 0, "SECONDS", "how long to wait for the lock (default 90, at most 86400)"},
       {"lock-ttl", 0, "SECONDS", "lifetime of the lock lease between renewals (default 60, 3 to 86400)"},
       {"connect-retries", 0, "N",
        "try a server not reached N more times, for one still starting; never after a TLS or authentication "
@@ -177,9 +177,13 @@ CommandSpec unlock_command() {
                      {},
                      "",
                      "release a lock left by a dead process",
-                     "Shows who held the lock and since when, then releases it.",
-                     {},
-                     {"mongoway unlock"}};
+                     "Releases the lock once its lease keeps no one out: expired, or its holder's process gone "
+                     "from this machine, and shows who held it. A live lease (renewed within its TTL) is refused "
+                     "with exit status 4, naming its holder, unless --force is given.",
+                     {{"force", 0, "",
+                       "also release a live lease: its holder sends no request later than a third of its TTL plus "
+                       "one round trip, and other processes wait for its expiry"}},
+                     {"mongoway unlock", "mongoway unlock --force"}};
 }
 
 CommandSpec history_command() {

@@ -243,7 +243,7 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
     }
     case CommandId::repair: reporter.repair(database, migrator.repair(RepairOptions{dry_run})); return 0;
     case CommandId::clean: reporter.clean(database, migrator.clean(line.has("yes"))); return 0;
-    case CommandId::unlock: reporter.unlock(database, migrator.unlock()); return 0;
+    case CommandId::unlock: reporter.unlock(database, migrator.unlock(UnlockOptions{line.has("force")})); return 0;
     case CommandId::history: reporter.history(database, migrator.history(options.history)); return 0;
     default: return 0;
   }

@@ -17,6 +17,28 @@ std::optional<std::string> optional_iso(const std::optional<std::chrono::system_
   return iso8601_utc(*time);
 }
 
+// A lease's holder (`info`'s lock, `unlock`'s released); the token is never shown.
+void write_lock_holder(JsonWriter& json, const LockHolder& h) {
+  json.begin_object()
+      .field("lease", h.lease)
+      .field("owner", h.owner)
+      .field("acquired", iso8601_utc(h.acquired))
+      .field("expires", iso8601_utc(h.expires))
+      .field("expired", h.expired)
+      .key("process");
+  if (h.process) {
+    json.begin_object()
+        .field("boot_id", h.process->boot_id)
+        .field("pid_namespace", h.process->pid_namespace)
+        .field("pid", h.process->pid)
+        .field("start_time", h.process->start_time)
+        .end_object();
+  } else {
+    json.null();
+  }
+  json.field("holder_gone", h.holder_gone).field("revoked", h.revoked).end_object();
+}
+
 void write_diagnostics(JsonWriter& json, const std::vector<Diagnostic>& diagnostics) {
   json.begin_array();
   for (const auto& d : diagnostics) {
@@ -145,6 +167,12 @@ class JsonReporter final : public Reporter {
         .field("database", result.database)
         .field("current_version", result.current_version)
         .field("valid", result.valid());
+    json.key("lock");
+    if (result.lock) {
+      write_lock_holder(json, *result.lock);
+    } else {
+      json.null();
+    }
     json.key("migrations").begin_array();
     for (const auto& m : result.migrations) write_version(json, m);
     json.end_array();
@@ -211,16 +239,9 @@ class JsonReporter final : public Reporter {
     if (!result.released) {
       json.null();
     } else {
-      const auto& h = *result.released;
-      json.begin_object()
-          .field("lease", h.lease)
-          .field("owner", h.owner)
-          .field("acquired", iso8601_utc(h.acquired))
-          .field("expires", iso8601_utc(h.expires))
-          .field("expired", h.expired)
-          .end_object();
+      write_lock_holder(json, *result.released);
     }
-    emit(json.end_object());
+    emit(json.field("forced", result.forced).end_object());
   }
 
   void lint(const std::vector<std::string>& locations, const script::LoadResult& result) override {

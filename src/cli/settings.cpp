@@ -38,7 +38,7 @@ constexpr KeySpec kKeys[] = {
     {"database", "database", ""},
     {"locations", "location", "./migrations", true, true},
     {"history_collection", "history-collection", "mongoway_history"},
-    {"lock_timeout", "lock-timeout", "30"},
+    {"lock_timeout", "lock-timeout", "90"},
     {"lock_ttl", "lock-ttl", "60"},
     {"connect_retries", "connect-retries", "0"},
     {"connect_retry_interval", "connect-retry-interval", "5"},

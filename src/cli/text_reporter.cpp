@@ -42,6 +42,24 @@ std::string when_it_ran(const VersionInfo& m) {
 
 std::string optional_duration(const std::optional<int64_t>& ms) { return ms ? format_duration(*ms) : ""; }
 
+// "deploy@ci:4242 (pid 4242, boot 0b5e7d1c, pid namespace 4026531836)"; the
+// boot id's first 8 hex digits tell machines apart.
+std::string holder_text(const LockHolder& h) {
+  if (!h.process) return h.owner;
+  return fmt::format("{} (pid {}, boot {}, pid namespace {})", h.owner, h.process->pid, h.process->boot_id.substr(0, 8),
+                     h.process->pid_namespace);
+}
+
+// info's line about the lease that keeps others out.
+std::string lock_line(const LockHolder& h) {
+  if (h.revoked) {
+    return fmt::format("Lock {} released by `mongoway unlock --force` from {}; others wait for its expiry at {} UTC\n",
+                       h.lease, holder_text(h), text_utc(h.expires));
+  }
+  return fmt::format("Lock {} held by {} since {} UTC (expires {} UTC unless renewed)\n", h.lease, holder_text(h),
+                     text_utc(h.acquired), text_utc(h.expires));
+}
+
 class TextReporter final : public Reporter {
  public:
   TextReporter(Console& console, bool quiet) : Reporter(console), m_quiet(quiet) {}
@@ -61,8 +79,10 @@ class TextReporter final : public Reporter {
 
   void info(const InfoResult& result) override {
     const Style& style = m_console.out_style();
-    std::string out = fmt::format("Database {}: current version {}\n\n", style.paint(result.database, Color::bold),
+    std::string out = fmt::format("Database {}: current version {}\n", style.paint(result.database, Color::bold),
                                   style.paint(std::to_string(result.current_version), Color::bold));
+    if (result.lock) out += lock_line(*result.lock);
+    out += "\n";
     if (result.migrations.empty()) {
       m_console.out(out + "No versions: no migration files and no history.\n");
       return;
@@ -168,11 +188,21 @@ class TextReporter final : public Reporter {
       m_console.out(fmt::format("No lock is held on {}\n", database));
       return;
     }
-    const auto& holder = *result.released;
-    m_console.out(
-        fmt::format("Released lock {} on {}, held by {} since {} UTC ({})\n", holder.lease, database, holder.owner,
-                    text_utc(holder.acquired),
-                    holder.expired ? "expired" : "lease was still live until " + text_utc(holder.expires) + " UTC"));
+    const auto& h = *result.released;
+    const std::string held = fmt::format("held by {} since {} UTC", holder_text(h), text_utc(h.acquired));
+    if (h.revoked && !result.forced) {
+      m_console.out(fmt::format("Lock {} on {} was already released by `mongoway unlock --force`, {}; other "
+                                "processes wait for its expiry at {} UTC\n",
+                                h.lease, database, held, text_utc(h.expires)));
+    } else if (result.forced) {
+      m_console.out(fmt::format("Released lock {} on {} by force, {}; the lease was live: its holder sends no "
+                                "request later than a third of its TTL plus one round trip (a command it already "
+                                "sent is not stopped), and other processes wait for its expiry at {} UTC\n",
+                                h.lease, database, held, text_utc(h.expires)));
+    } else {
+      m_console.out(fmt::format("Released lock {} on {}, {} ({})\n", h.lease, database, held,
+                                h.holder_gone ? "its process no longer runs on this machine" : "expired"));
+    }
   }
 
   void lint(const std::vector<std::string>& locations, const script::LoadResult& result) override {

@@ -45,10 +45,11 @@ void check_transaction_fields(const script::Script& s) {
 
 }  // namespace
 
-Engine::Engine(Config config_, Connect connect, port::Clock& clock_)
+Engine::Engine(Config config_, Connect connect, port::Clock& clock_, port::Processes& processes_)
     : config(std::move(config_)),
       secrets(script::secret_placeholder_values(config.placeholders)),
       clock(clock_),
+      processes(processes_),
       m_connect(std::move(connect)) {}
 
 // Every request of the engine is counted in flight (exec/stop.hpp).
@@ -166,13 +167,29 @@ const script::Migration* Engine::find_migration(int64_t version) const {
 
 plan::Status Engine::read_status() {
   auto history = read_history(server());
-  const auto live = explain_unfinished(server(), history);
+  const auto live = explain_unfinished(history);
   return plan::compute_status(file_versions(), history, live);
 }
 
 plan::Status Engine::read_status(const LeaseLock& lock) {
   auto history = read_and_adopt(server(), Adopter{lock.lease(), lock.previous()});
   return plan::compute_status(file_versions(), history, lock.lease_id());
+}
+
+// The newest lease is read only when an unfinished entry needs it, and judged
+// as the lock judges it: a holder proven gone is over at once, a lease that
+// `unlock --force` released keeps its run running until its expiry.
+std::optional<int64_t> Engine::explain_unfinished(std::vector<model::HistoryEntry>& history) {
+  if (!has_unexplained(history)) return std::nullopt;
+  const int64_t now = server().time_ms();
+  const auto lease = server().newest_lease();
+  return exec::explain_unfinished(history, lease, keeps_others_out(lease_state(lease, now, processes)), now);
+}
+
+std::pair<std::optional<port::Lease>, LeaseState> Engine::newest_lease() {
+  const int64_t now = server().time_ms();
+  auto lease = server().newest_lease();
+  return {lease, lease_state(lease, now, processes)};
 }
 
 void Engine::validate_or_throw(const plan::Status& status, bool out_of_order) const {
@@ -229,7 +246,7 @@ std::unique_ptr<LeaseLock> Engine::take_lock() {
   o.heartbeat_reply_timeout = config.socket_timeout.count() != 0
                                   ? config.socket_timeout
                                   : std::max<std::chrono::milliseconds>(std::chrono::seconds(1), config.lock_ttl / 3);
-  return std::make_unique<LeaseLock>(server(), clock, std::move(o));
+  return std::make_unique<LeaseLock>(server(), clock, processes, std::move(o));
 }
 
 PlannedCommand Engine::shown(const script::Command& command, const script::ServerCommand& server) const {

@@ -36,13 +36,15 @@ class Engine {
   // library, the fake in tests), given the engine's settings and listener.
   using Connect = std::function<std::unique_ptr<port::Server>(const Engine&)>;
 
-  Engine(Config config, Connect connect, port::Clock& clock = port::steady_clock());
+  Engine(Config config, Connect connect, port::Clock& clock = port::steady_clock(),
+         port::Processes& processes = port::local_processes());
 
   Config config;
   Listener listener;
   std::vector<std::string> secrets;  // the secret placeholders' values, masked in what is shown
   script::LoadResult files;
   port::Clock& clock;
+  port::Processes& processes;  // who holds a lease, and whether it still runs
   // false (tests on the fake): the lease is renewed from ensure_held() when due.
   bool heartbeat_thread = true;
 
@@ -72,6 +74,12 @@ class Engine {
   // unsupported transactions are refused before anything runs.
   std::vector<Step> build_steps(const plan::Plan& plan, Direction direction);
   std::unique_ptr<LeaseLock> take_lock();
+  // The newest lease, judged by the server's clock (one request for each).
+  std::pair<std::optional<port::Lease>, LeaseState> newest_lease();
+  // For a reader without the lock: the lease of the live holder when an
+  // unfinished entry is its run's (that version is running), and the cut of
+  // every other unfinished entry that has none yet.
+  std::optional<int64_t> explain_unfinished(std::vector<model::HistoryEntry>& history);
 
   // A command as the dry run and the listener show it: secret placeholder values masked.
   PlannedCommand shown(const script::Command& command, const script::ServerCommand& server) const;

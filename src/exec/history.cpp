@@ -26,7 +26,11 @@ std::vector<model::HistoryEntry> read_history(port::Server& server) {
 
 model::Cut cut_of(int64_t run_lease, const std::optional<port::Lease>& seen, int64_t now_ms) {
   model::Cut cut;
-  if (seen && seen->id == run_lease) {
+  if (seen && seen->id == run_lease && !seen->released && seen->expires_ms > now_ms) {
+    // Over before its expiry: only a holder proven gone from this machine is.
+    cut.how = model::Cut::How::holder_gone;
+    cut.at = time_of(now_ms);
+  } else if (seen && seen->id == run_lease) {
     cut.how = seen->released ? model::Cut::How::lease_released : model::Cut::How::lease_expired;
     cut.at = time_of(seen->expires_ms);
   } else if (seen && seen->id > run_lease) {
@@ -41,12 +45,12 @@ model::Cut cut_of(int64_t run_lease, const std::optional<port::Lease>& seen, int
   return cut;
 }
 
-std::optional<int64_t> explain_unfinished(port::Server& server, std::vector<model::HistoryEntry>& history) {
-  if (std::none_of(history.begin(), history.end(), needs_cut)) return std::nullopt;
-  const auto newest = server.newest_lease();
-  // A released lease needs no clock: it is over whatever the time.
-  const int64_t now_ms = newest && !newest->released ? server.time_ms() : 0;
-  const bool live = newest && !newest->released && newest->expires_ms > now_ms;
+bool has_unexplained(const std::vector<model::HistoryEntry>& history) {
+  return std::any_of(history.begin(), history.end(), needs_cut);
+}
+
+std::optional<int64_t> explain_unfinished(std::vector<model::HistoryEntry>& history,
+                                          const std::optional<port::Lease>& newest, bool live, int64_t now_ms) {
   for (auto& e : history) {
     if (!needs_cut(e) || (live && e.lease == newest->id)) continue;
     e.cut = cut_of(e.lease, newest, now_ms);

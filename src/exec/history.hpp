@@ -19,8 +19,12 @@ std::vector<model::HistoryEntry> read_history(port::Server& server);
 // For a reader without the lock: the lease of the live lock holder when an
 // unfinished entry was written under it (that version is running), and the
 // cut of every other unfinished entry that has none yet, from the newest
-// lease. No request when nothing is unfinished.
-std::optional<int64_t> explain_unfinished(port::Server& server, std::vector<model::HistoryEntry>& history);
+// lease.
+// `newest` is the newest lease at server time `now_ms`, and `live` whether it
+// keeps others out (exec/lease_state.hpp).
+bool has_unexplained(const std::vector<model::HistoryEntry>& history);
+std::optional<int64_t> explain_unfinished(std::vector<model::HistoryEntry>& history,
+                                          const std::optional<port::Lease>& newest, bool live, int64_t now_ms);
 
 // The process that has just taken the lock, and the newest lease it saw
 // before its own: why the runs it finds unfinished are over.

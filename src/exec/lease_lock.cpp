@@ -8,6 +8,7 @@
 
 #include <random>
 
+#include "exec/lease_state.hpp"
 #include "exec/stop.hpp"
 
 namespace mongoway::exec {
@@ -24,16 +25,6 @@ std::string random_token() {
   return out;
 }
 
-std::string format_time(int64_t ms) {
-  auto tp = std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(tp));
-}
-
-std::string describe(const port::Lease& lease) {
-  return fmt::format("{} since {} (lease {}, expires {})", lease.owner, format_time(lease.acquired_ms), lease.id,
-                     format_time(lease.expires_ms));
-}
-
 int64_t to_ns(std::chrono::nanoseconds d) { return d.count(); }
 
 }  // namespace
@@ -46,8 +37,8 @@ std::string process_owner() {
   return fmt::format("{}@{}:{}", user, host, getpid());
 }
 
-LeaseLock::LeaseLock(port::Server& server, port::Clock& clock, LockOptions options)
-    : m_server(server), m_clock(clock), m_options(std::move(options)) {
+LeaseLock::LeaseLock(port::Server& server, port::Clock& clock, port::Processes& processes, LockOptions options)
+    : m_server(server), m_clock(clock), m_processes(processes), m_options(std::move(options)) {
   acquire();
   m_next_beat_ns = m_last_renewal_ns + to_ns(period());
   if (m_options.heartbeat_thread) m_heartbeat = std::thread([this] { heartbeat_loop(); });
@@ -72,10 +63,12 @@ void LeaseLock::acquire() {
     const int64_t sent = m_clock.now_ns();
     const int64_t now = m_server.time_ms();
     auto newest = m_server.newest_lease();
-    if (!newest || newest->released || newest->expires_ms <= now) {
+    const LeaseState state = lease_state(newest, now, m_processes);
+    if (!keeps_others_out(state)) {
+      if (state == LeaseState::holder_gone) tell_taking_over(*newest);
       if (try_take(newest, now, sent)) return;
     } else if (!told && m_options.waiting) {
-      m_options.waiting(fmt::format("waiting for the lock held by {}", describe(*newest)));
+      m_options.waiting(waiting_message(*newest, state));
       told = true;
     }
     if (m_clock.now_ns() >= deadline) give_up(newest);
@@ -89,6 +82,7 @@ bool LeaseLock::try_take(const std::optional<port::Lease>& newest, int64_t now_m
   lease.id = newest ? newest->id + 1 : 1;
   lease.owner = process_owner();
   lease.token = random_token();
+  lease.process = m_processes.self();
   lease.acquired_ms = now_ms;
   lease.expires_ms = now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(m_options.ttl).count();
   // Refused: another process took this lease number first; look again.
@@ -106,12 +100,35 @@ bool LeaseLock::try_take(const std::optional<port::Lease>& newest, int64_t now_m
   return true;
 }
 
+std::string LeaseLock::waiting_message(const port::Lease& holder, LeaseState state) {
+  if (state == LeaseState::revoked) {
+    return fmt::format("waiting for the lock released by `mongoway unlock --force` from {}: that process may send "
+                       "requests until its next heartbeat, so the lease keeps others out until it expires",
+                       describe_lease(holder));
+  }
+  return fmt::format("waiting for the lock held by {}", describe_lease(holder));
+}
+
+void LeaseLock::tell_taking_over(const port::Lease& holder) const {
+  if (!m_options.waiting) return;
+  m_options.waiting(fmt::format("taking over the lock held by {}: that process no longer runs on this machine",
+                                describe_lease(holder)));
+}
+
 void LeaseLock::give_up(const std::optional<port::Lease>& newest) const {
-  std::string holder = newest && !newest->released ? describe(*newest) : "another process";
-  throw Error(ExitCode::lock, fmt::format("could not acquire the lock within {} s: held by {}; wait and retry, or if "
-                                          "that process is dead run `mongoway unlock` (or wait for the lease to "
-                                          "expire)",
-                                          m_options.timeout.count(), holder));
+  if (newest && newest->released && newest->revoked_ms != 0) {
+    throw Error(ExitCode::lock,
+                fmt::format("could not acquire the lock within {} s: released by `mongoway unlock --force` from {}, "
+                            "it keeps others out until it expires, since that process may still be sending until "
+                            "its next heartbeat; retry after its expiry",
+                            m_options.timeout.count(), describe_lease(*newest)));
+  }
+  std::string holder = newest && !newest->released ? describe_lease(*newest) : "another process";
+  throw Error(ExitCode::lock,
+              fmt::format("could not acquire the lock within {} s: held by {}; wait and retry (a lease its holder "
+                          "no longer renews expires by itself), or, if you are sure that process is gone, run "
+                          "`mongoway unlock --force`",
+                          m_options.timeout.count(), holder));
 }
 
 std::chrono::milliseconds LeaseLock::period() const {
@@ -119,16 +136,28 @@ std::chrono::milliseconds LeaseLock::period() const {
                                              std::chrono::duration_cast<std::chrono::milliseconds>(m_options.ttl) / 3);
 }
 
+// The beats start at a fixed rate, every period after the last good renewal
+// was sent (a slow beat does not push the next ones back): a lease released
+// by `unlock --force` is seen by a beat that starts at most one period later,
+// and the worker sends nothing once that beat's first reply is back.
 void LeaseLock::heartbeat_loop() {
   std::unique_lock lock(m_mutex);
   while (!m_stop) {
-    m_wake.wait_for(lock, period(), [this] { return m_stop; });
+    const auto wait = std::chrono::nanoseconds(std::max<int64_t>(0, m_next_beat_ns - m_clock.now_ns()));
+    m_wake.wait_for(lock, wait, [this] { return m_stop; });
     if (m_stop) break;
+    if (m_clock.now_ns() < m_next_beat_ns) continue;
     lock.unlock();
-    beat();
+    beat_on_schedule();
     lock.lock();
     if (m_lost) break;
   }
+}
+
+// A beat that overran its period is followed by the next one at once.
+void LeaseLock::beat_on_schedule() {
+  beat();
+  m_next_beat_ns = std::max(m_next_beat_ns + to_ns(period()), m_clock.now_ns());
 }
 
 void LeaseLock::beat() {
@@ -137,7 +166,9 @@ void LeaseLock::beat() {
     if (!m_heartbeat_server) m_heartbeat_server = m_server.another(m_options.heartbeat_reply_timeout);
     port::Server& server = *m_heartbeat_server;
     const int64_t sent = m_clock.now_ns();
-    if (server.newer_lease_exists(m_lease.id)) return lose("another process took over the lock");
+    // The beat's first request tells whether the lease is still this
+    // process's: no newer one, not released, not removed.
+    if (const char* why = why_not_ours(server.newest_lease())) return lose(why);
     const int64_t now = server.time_ms();
     if (!server.renew_lease(m_lease, now, now + ttl_ms)) {
       return lose("the lease was released, removed or let expire (by `mongoway unlock`, `clean`, or by hand)");
@@ -154,6 +185,15 @@ void LeaseLock::beat() {
   }
 }
 
+const char* LeaseLock::why_not_ours(const std::optional<port::Lease>& newest) const {
+  if (newest && newest->id > m_lease.id) return "another process took over the lock";
+  if (!newest || newest->id != m_lease.id || newest->token != m_lease.token) {
+    return "the lease was removed (by `mongoway clean`, or by hand)";
+  }
+  if (newest->released) return "the lease was released (by `mongoway unlock`, or by hand)";
+  return nullptr;
+}
+
 void LeaseLock::lose(const char* reason) {
   m_lost_reason = reason;
   m_lost = true;
@@ -168,10 +208,7 @@ int64_t LeaseLock::stale_after_ns() const {
 }
 
 void LeaseLock::ensure_held() {
-  if (!m_options.heartbeat_thread && !m_lost && m_clock.now_ns() >= m_next_beat_ns) {
-    beat();
-    m_next_beat_ns = m_clock.now_ns() + to_ns(period());
-  }
+  if (!m_options.heartbeat_thread && !m_lost && m_clock.now_ns() >= m_next_beat_ns) beat_on_schedule();
   if (m_lost) {
     throw Error(ExitCode::lock, fmt::format("lost the lock (lease {}): {}; stopped before changing anything else",
                                             m_lease.id, m_lost_reason));

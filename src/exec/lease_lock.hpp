@@ -7,8 +7,12 @@
 // is released or expired (by the server's clock), insert lease number + 1. A
 // refused insert means another process won; a newer lease found right after
 // the insert means the number read was stale, and the lease is given back.
+// A lease also records its holder's process identity: a holder proven gone
+// frees the lock at once (exec/lease_state.hpp).
 // The holder renews its expiry every TTL/3 (the heartbeat, on its own
-// connection) after checking that no newer lease exists; a renewal only
+// connection, at a fixed rate) after reading the newest lease, whose reply
+// tells whether the lease is still its own (not taken over, not released by
+// `unlock --force`, not removed); a renewal only
 // matches the lease with this process's token, not released and not expired,
 // and must land within 5/6 of the TTL after the previous one was sent, or the
 // lease counts as lost. The worker only checks locally that the last renewal
@@ -28,13 +32,15 @@
 #include <string>
 #include <thread>
 
+#include "exec/lease_state.hpp"
+#include "port/processes.hpp"
 #include "port/server.hpp"
 
 namespace mongoway::exec {
 
 struct LockOptions {
   std::chrono::seconds ttl{60};
-  std::chrono::seconds timeout{30};
+  std::chrono::seconds timeout{90};
   std::function<void(const std::string&)> waiting;  // told once who holds the lock
   // The heartbeat's replies are awaited this long at most (a renewal that
   // hangs is retried on a new connection while there is time).
@@ -46,7 +52,7 @@ struct LockOptions {
 class LeaseLock {
  public:
   // Acquires the lock or throws Error(ExitCode::lock) naming the holder.
-  LeaseLock(port::Server& server, port::Clock& clock, LockOptions options);
+  LeaseLock(port::Server& server, port::Clock& clock, port::Processes& processes, LockOptions options);
   ~LeaseLock();  // stops the heartbeat and releases the lease (best effort)
   LeaseLock(const LeaseLock&) = delete;
   LeaseLock& operator=(const LeaseLock&) = delete;
@@ -68,8 +74,13 @@ class LeaseLock {
   void acquire();
   bool try_take(const std::optional<port::Lease>& newest, int64_t now_ms, int64_t sent_ns);
   [[noreturn]] void give_up(const std::optional<port::Lease>& newest) const;
+  static std::string waiting_message(const port::Lease& holder, LeaseState state);
+  void tell_taking_over(const port::Lease& holder) const;
   void heartbeat_loop();
+  void beat_on_schedule();
   void beat();  // one renewal, on the heartbeat's connection
+  // Why the newest lease shows this one lost (nullptr: it is still ours).
+  const char* why_not_ours(const std::optional<port::Lease>& newest) const;
   void lose(const char* reason);
   int64_t stale_after_ns() const;
   std::chrono::milliseconds period() const;
@@ -78,12 +89,13 @@ class LeaseLock {
 
   port::Server& m_server;
   port::Clock& m_clock;
+  port::Processes& m_processes;
   LockOptions m_options;
   port::Lease m_lease;
   std::optional<port::Lease> m_previous;
   std::unique_ptr<port::Server> m_heartbeat_server;  // opened by the first renewal
   std::atomic<int64_t> m_last_renewal_ns{0};         // m_clock: when the last good renewal was sent
-  int64_t m_next_beat_ns = 0;                        // inline heartbeat only
+  int64_t m_next_beat_ns = 0;                        // m_clock: when the next beat starts
   std::atomic<bool> m_lost{false};
   std::string m_lost_reason;  // written before m_lost is set
   std::mutex m_mutex;

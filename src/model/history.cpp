@@ -31,6 +31,7 @@ const char* to_string(Cut::How how) {
     case Cut::How::lease_released: return "lease_released";
     case Cut::How::later_lease: return "later_lease";
     case Cut::How::lease_gone: return "lease_gone";
+    case Cut::How::holder_gone: return "holder_gone";
     case Cut::How::not_recorded: return "not_recorded";
   }
   return "not_recorded";
@@ -38,7 +39,7 @@ const char* to_string(Cut::How how) {
 
 std::optional<Cut::How> cut_how_from_string(const std::string& s) {
   for (auto how : {Cut::How::lease_expired, Cut::How::lease_released, Cut::How::later_lease, Cut::How::lease_gone,
-                   Cut::How::not_recorded}) {
+                   Cut::How::holder_gone, Cut::How::not_recorded}) {
     if (s == to_string(how)) return how;
   }
   return std::nullopt;
@@ -61,6 +62,8 @@ std::string how_known(const HistoryEntry& e, const Cut& cut) {
       return fmt::format("a later lease {} ({}) was taken at {}, so {} had ended", cut.later_lease, cut.later_owner,
                          utc(cut.at), run);
     case Cut::How::lease_gone: return fmt::format("{} was gone from the lock collection at {}", run, utc(cut.at));
+    case Cut::How::holder_gone:
+      return fmt::format("the process holding {} was gone from this machine at {}", run.substr(4), utc(cut.at));
     case Cut::How::not_recorded: break;
   }
   return fmt::format("{} ended before the version did; when was not recorded", run);

@@ -24,6 +24,7 @@ struct Cut {
     lease_released,  // `at`: when it was due to expire; it was released by then
     later_lease,     // `at`: when a later lease was taken (the run's had ended by then)
     lease_gone,      // `at`: when its absence was seen
+    holder_gone,     // `at`: when its holder's process was seen gone from this machine
     not_recorded,    // written into the history before the reason was kept
   };
   How how = How::not_recorded;

@@ -162,6 +162,12 @@ bool MongoServer::release_lease(const port::Lease& lease) {
   return matched_one(m_client->run_write(m_database, update_set_command(m_lock, filter, set)));
 }
 
+bool MongoServer::revoke_lease(const port::Lease& lease, int64_t now_ms) {
+  auto filter = bson::Document::adopt(BCON_NEW("_id", BCON_INT64(lease.id), "token", BCON_UTF8(lease.token.c_str())));
+  auto set = bson::Document::adopt(BCON_NEW("released", BCON_BOOL(true), "revoked_at", BCON_DATE_TIME(now_ms)));
+  return matched_one(m_client->run_write(m_database, update_set_command(m_lock, filter, set)));
+}
+
 void MongoServer::delete_leases_below(int64_t id) {
   // Not the run records, whose _ids are negative.
   auto filter = bson::Document::adopt(BCON_NEW("_id", "{", "$gt", BCON_INT64(0), "$lt", BCON_INT64(id), "}"));

@@ -24,6 +24,7 @@
 #include "bson/document.hpp"
 #include "model/history.hpp"
 #include "mongoway/error.hpp"
+#include "port/processes.hpp"
 
 namespace mongoway::port {
 
@@ -67,6 +68,8 @@ struct Lease {
   int64_t acquired_ms = 0;  // server clock
   int64_t expires_ms = 0;   // server clock
   bool released = false;
+  ProcessIdentity process;  // its holder's; not known() in leases of older versions
+  int64_t revoked_ms = 0;   // server clock: when `unlock --force` released it while live (0: never)
 };
 
 // How a migration command's reply is read.
@@ -114,6 +117,10 @@ class Server {
   virtual bool renew_lease(const Lease& lease, int64_t now_ms, int64_t expires_ms) = 0;
   // Marks the lease of lease.id and lease.token released; false when there is none.
   virtual bool release_lease(const Lease& lease) = 0;
+  // Marks it released and revoked at `now_ms` (`unlock --force`: released by
+  // another process while its holder may still run); its expiry stays.
+  // False when there is none.
+  virtual bool revoke_lease(const Lease& lease, int64_t now_ms) = 0;
   // Deletes the leases numbered 1 to id - 1 (run records stay).
   virtual void delete_leases_below(int64_t id) = 0;
 

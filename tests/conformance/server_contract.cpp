@@ -108,6 +108,7 @@ port::Lease lease(int64_t id, std::string token = "token") {
   l.token = std::move(token);
   l.acquired_ms = kSomeTimeMs;
   l.expires_ms = kSomeTimeMs + 60000;
+  l.process = {"0b5e7d1c-8f3a-4e2b-9c6d-1a2b3c4d5e6f", 4026531836, 42, 987654};
   return l;
 }
 
@@ -159,6 +160,8 @@ void expect_same(const port::Lease& got, const port::Lease& want) {
   EXPECT_EQ(got.acquired_ms, want.acquired_ms);
   EXPECT_EQ(got.expires_ms, want.expires_ms);
   EXPECT_EQ(got.released, want.released);
+  EXPECT_EQ(got.process, want.process);
+  EXPECT_EQ(got.revoked_ms, want.revoked_ms);
 }
 
 std::vector<int64_t> ranks_of(const std::vector<HistoryEntry>& log) {
@@ -322,6 +325,17 @@ TEST_P(ServerContract, ALeaseRoundTripsEveryField) {
   expect_same(*newest, taken);
 }
 
+// A lease written by an older version has no process identity.
+TEST_P(ServerContract, ALeaseWithoutItsHoldersProcessRoundTrips) {
+  auto old = lease(3);
+  old.process = {};
+  ASSERT_TRUE(server().insert_lease(old));
+  const auto newest = server().newest_lease();
+  ASSERT_TRUE(newest.has_value());
+  expect_same(*newest, old);
+  EXPECT_FALSE(newest->process.known());
+}
+
 TEST_P(ServerContract, NoLeaseMeansNoNewestLease) { EXPECT_FALSE(server().newest_lease().has_value()); }
 
 TEST_P(ServerContract, InsertingALeaseRefusesATakenNumber) {
@@ -380,6 +394,22 @@ TEST_P(ServerContract, ReleasingNeedsTheLeasesToken) {
   ASSERT_TRUE(server().insert_lease(lease(1, "mine")));
   EXPECT_FALSE(server().release_lease(lease(1, "theirs")));
   EXPECT_FALSE(server().release_lease(lease(2, "mine")));
+  EXPECT_FALSE(server().newest_lease()->released);
+}
+
+TEST_P(ServerContract, RevokingReleasesTheLeaseRecordsWhenAndKeepsItsExpiry) {
+  ASSERT_TRUE(server().insert_lease(lease(1)));
+  EXPECT_TRUE(server().revoke_lease(lease(1), kSomeTimeMs + 5000));
+  const auto revoked = server().newest_lease();
+  EXPECT_TRUE(revoked->released);
+  EXPECT_EQ(revoked->revoked_ms, kSomeTimeMs + 5000);
+  EXPECT_EQ(revoked->expires_ms, kSomeTimeMs + 60000);
+  EXPECT_FALSE(server().renew_lease(lease(1), kSomeTimeMs + 6000, kSomeTimeMs + 90000));
+}
+
+TEST_P(ServerContract, RevokingNeedsTheLeasesToken) {
+  ASSERT_TRUE(server().insert_lease(lease(1, "mine")));
+  EXPECT_FALSE(server().revoke_lease(lease(1, "theirs"), kSomeTimeMs));
   EXPECT_FALSE(server().newest_lease()->released);
 }
 

@@ -282,6 +282,16 @@ bool FakeServer::release_lease(const port::Lease& lease) {
   });
 }
 
+bool FakeServer::revoke_lease(const port::Lease& lease, int64_t now_ms) {
+  return request("revoke_lease", [&] {
+    auto it = m_state->leases.find(lease.id);
+    if (it == m_state->leases.end() || it->second.token != lease.token) return false;
+    it->second.released = true;
+    it->second.revoked_ms = now_ms;
+    return true;
+  });
+}
+
 void FakeServer::delete_leases_below(int64_t id) {
   request("delete_leases_below", [&] {
     auto& leases = m_state->leases;

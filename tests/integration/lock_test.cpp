@@ -31,13 +31,14 @@ class Lock : public DatabaseTest {
     return o;
   }
   std::unique_ptr<exec::LeaseLock> take(port::Server& s, exec::LockOptions o) {
-    return std::make_unique<exec::LeaseLock>(s, port::steady_clock(), std::move(o));
+    return std::make_unique<exec::LeaseLock>(s, port::steady_clock(), port::local_processes(), std::move(o));
   }
   std::optional<port::Lease> newest() { return m_probe->newest_lease(); }
   // Writes a lease that looks like one left by a dead process.
   void plant_lease(int64_t id, int64_t expires_in_ms) {
     const int64_t now = client().server_time_ms();
-    ASSERT_TRUE(m_probe->insert_lease(port::Lease{id, "ghost@host:1", "t", now - 1000, now + expires_in_ms, false}));
+    ASSERT_TRUE(
+        m_probe->insert_lease(port::Lease{id, "ghost@host:1", "t", now - 1000, now + expires_in_ms, false, {}, 0}));
   }
   // Whether the holder notices it lost its lease within `limit` (its
   // heartbeat runs every TTL/3; a loaded machine may delay it).
@@ -127,7 +128,7 @@ TEST_F(Lock, ExactlyOneOfManyRacersWinsAnExpiredLease) {
     const std::string history = fmt::format("race{}", round);
     mongo::MongoServer planter(client_options(server_uri()), db, history);
     const int64_t now = client().server_time_ms();
-    ASSERT_TRUE(planter.insert_lease(port::Lease{7, "dead", "t", now - 5000, now - 1000, false}));
+    ASSERT_TRUE(planter.insert_lease(port::Lease{7, "dead", "t", now - 5000, now - 1000, false, {}, 0}));
     std::atomic<int> winners{0}, losers{0};
     std::atomic<bool> go{false};
     std::vector<std::unique_ptr<mongo::MongoServer>> servers;
@@ -187,19 +188,19 @@ TEST_F(Lock, ATakenOverLeaseStopsItsFormerHolder) {
   EXPECT_TRUE(stops_within(*lock, 30s)) << "still believes it holds the lock";
 }
 
-// `mongoway unlock` run against a live holder: its next renewal finds its
-// lease released and it stops, rather than renewing it and running on.
+// `mongoway unlock --force` run against a live holder: its next beat finds
+// its lease released and it stops, rather than renewing it and running on.
 TEST_F(Lock, AReleasedLeaseStopsItsHolder) {
   auto s = server();
   auto lock = take(*s, lock_options(3s, 1s));
   auto lease = newest();
   ASSERT_TRUE(lease);
-  EXPECT_TRUE(m_probe->release_lease(*lease));
+  EXPECT_TRUE(m_probe->revoke_lease(*lease, lease->acquired_ms));
   EXPECT_TRUE(stops_within(*lock, 30s)) << "still believes it holds the lock";
   try {
     lock->ensure_held();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("released, removed"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("the lease was released"), std::string::npos) << e.what();
   }
 }
 

@@ -1,5 +1,7 @@
-// Scenario 4: a lock left by a killed process is taken over once its lease
-// expires (never before), a live holder's lock is never taken, even when
+// Scenario 4: a lock left by a killed process is taken over at once when its
+// death can be seen from here (same boot and pid namespace), and otherwise
+// (its lease rewritten as another machine's) once its lease expires, never
+// before, a live holder's lock is never taken, even when
 // its command runs for several TTLs (the heartbeat renews it), and a holder
 // frozen past its TTL and taken over sends nothing more once it resumes.
 
@@ -137,7 +139,8 @@ TEST_F(Reliability, StaleLockIsTakenOverAfterItsTtl) {
   write_marker_versions(dir, set);
   const int n = trials(2, 20);
   double latest = 0, earliest = 1e9;
-  int taken = 0, finished_first = 0;
+  int taken = 0, finished_first = 0, seen_dead = 0;
+  double slowest_seen = 0;
   for (int t = 0; t < n; ++t) {
     s.trial();
     MarkerDatabase m{client(), server_uri(), trial_db(), dir, set};
@@ -145,33 +148,56 @@ TEST_F(Reliability, StaleLockIsTakenOverAfterItsTtl) {
     // Kill it at a random moment while it holds the lock.
     const auto dead = stop_while_holding(s, m, holder, SIGKILL, finished_first);
     if (!dead) continue;
-    // The next run waits, takes over after the TTL, and then refuses the failed version.
-    auto next = run_mongoway(m.cli({"--lock-timeout", "30", "migrate"}), Seconds(90));
-    if (next.exit_code != 0 && next.exit_code != 3) s.fail("the next run: " + next.describe());
-    if (next.err.find("waiting for the lock held by") == std::string::npos &&
-        next.out.find("waiting for the lock held by") == std::string::npos) {
-      s.fail("the next run did not say who held the lock: " + next.describe());
-    }
-    auto after = read_newest_lease(client(), m.database, "mongoway_history_lock");
-    if (!after || after->id != dead->id + 1) {
-      s.fail(fmt::format("expected lease {} after the takeover, found {}", dead->id + 1, after ? after->id : 0));
+    if (t % 2 == 0) {
+      // Its death seen from here: the next run neither waits nor takes the
+      // version it was running for running.
+      ++seen_dead;
+      const auto t0 = std::chrono::steady_clock::now();
+      auto next = run_mongoway(m.cli({"--lock-timeout", "30", "migrate"}), Seconds(90));
+      const double took = Seconds(std::chrono::steady_clock::now() - t0).count();
+      if (next.exit_code != 0 && next.exit_code != 3) s.fail("the next run: " + next.describe());
+      if (next.err.find("waiting for the lock held by") != std::string::npos)
+        s.fail("the next run waited for a holder known dead: " + next.describe());
+      if (took >= lock_ttl()) s.fail(fmt::format("the next run took {}, a whole TTL", format_seconds(took)));
+      auto after = read_newest_lease(client(), m.database, "mongoway_history_lock");
+      if (after && after->id > dead->id && after->acquired_ms >= dead->expires_ms)
+        s.fail("the dead holder's lease was taken only after it expired");
+      slowest_seen = std::max(slowest_seen, took);
     } else {
-      ++taken;
-      const double lateness = static_cast<double>(after->acquired_ms - dead->expires_ms) / 1000.0;
-      if (lateness < 0) s.fail(fmt::format("the lease was taken {} before it expired", format_seconds(-lateness)));
-      if (lateness > 5) s.fail(fmt::format("the lease was taken only {} after it expired", format_seconds(lateness)));
-      latest = std::max(latest, lateness);
-      earliest = std::min(earliest, lateness);
+      // As another machine's holder: the next run waits, takes over after
+      // the TTL, and then refuses the failed version.
+      port::Lease elsewhere = *dead;
+      elsewhere.process.boot_id = "a1b2c3d4-0000-4000-8000-000000000000";
+      replace_newest_lease(client(), m.database, "mongoway_history_lock", elsewhere);
+      auto next = run_mongoway(m.cli({"--lock-timeout", "30", "migrate"}), Seconds(90));
+      if (next.exit_code != 0 && next.exit_code != 3) s.fail("the next run: " + next.describe());
+      if (next.err.find("waiting for the lock held by") == std::string::npos &&
+          next.out.find("waiting for the lock held by") == std::string::npos) {
+        s.fail("the next run did not say who held the lock: " + next.describe());
+      }
+      auto after = read_newest_lease(client(), m.database, "mongoway_history_lock");
+      if (!after || after->id != dead->id + 1) {
+        s.fail(fmt::format("expected lease {} after the takeover, found {}", dead->id + 1, after ? after->id : 0));
+      } else {
+        ++taken;
+        const double lateness = static_cast<double>(after->acquired_ms - dead->expires_ms) / 1000.0;
+        if (lateness < 0) s.fail(fmt::format("the lease was taken {} before it expired", format_seconds(-lateness)));
+        if (lateness > 5) s.fail(fmt::format("the lease was taken only {} after it expired", format_seconds(lateness)));
+        latest = std::max(latest, lateness);
+        earliest = std::min(earliest, lateness);
+      }
     }
     const int64_t cut = m.check_truth(s, false);
     m.recover(s, cut);
     drop_database(client(), m.database);
   }
-  s.report(fmt::format("{} dead leases taken over {} to {} after they expired (server clock, TTL {} s), never "
-                       "before; holders of {} versions ({} slow; probe run of 8 versions {}), {} finished before "
-                       "the kill and were run again",
-                       taken, format_seconds(taken ? earliest : 0), format_seconds(latest), lock_ttl(), set.versions,
-                       set.slow.size(), format_seconds(probe), finished_first));
+  s.report(fmt::format("{} holders killed here were seen dead (the next run ended within {}, no wait); {} dead "
+                       "leases of another machine taken over {} to {} after they expired (server clock, TTL {} s), "
+                       "never before; holders of {} versions ({} slow; probe run of 8 versions {}), {} finished "
+                       "before the kill and were run again",
+                       seen_dead, format_seconds(slowest_seen), taken, format_seconds(taken ? earliest : 0),
+                       format_seconds(latest), lock_ttl(), set.versions, set.slow.size(), format_seconds(probe),
+                       finished_first));
 }
 
 // A holder frozen (SIGSTOP: a paused VM, a stopped container) for longer than

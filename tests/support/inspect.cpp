@@ -23,6 +23,18 @@ bool release_lease(mongo::Client& client, const std::string& database, const std
   return lock_of(client, database, lock_collection).release_lease(lease);
 }
 
+bool plant_lease(mongo::Client& client, const std::string& database, const std::string& lock_collection,
+                 const port::Lease& lease) {
+  return lock_of(client, database, lock_collection).insert_lease(lease);
+}
+
+void replace_newest_lease(mongo::Client& client, const std::string& database, const std::string& lock_collection,
+                          const port::Lease& lease) {
+  auto lock = lock_of(client, database, lock_collection);
+  lock.delete_leases_below(lease.id + 1);
+  lock.insert_lease(lease);
+}
+
 std::vector<model::HistoryEntry> read_history(mongo::Client& client, const std::string& database,
                                               const std::string& history_collection) {
   mongo::MongoServer server(client, database, history_collection, port::lock_collection_of(history_collection));

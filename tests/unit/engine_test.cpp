@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <csignal>
 
+#include "../fake/fake_processes.hpp"
 #include "../fake/fake_server.hpp"
 #include "exec/commands.hpp"
 #include "exec/engine.hpp"
@@ -111,14 +112,15 @@ class Scenario {
 
   FakeServer fake;
   Listener listener;  // given to the engine
+  FakeProcesses processes;  // this machine's, as the engine sees them
   RunResult result;
   std::vector<StepResult> finished;  // what the listener was told, version by version
   InfoResult shown;
 
- private:
+  // Runs any command on an engine of its own (the same fake server and machine).
   std::optional<Error> capture(const std::function<void(exec::Engine&)>& command) {
     exec::Engine engine(
-        m_config, [this](const exec::Engine&) { return fake.another(0ms); }, fake.clock());
+        m_config, [this](const exec::Engine&) { return fake.another(0ms); }, fake.clock(), processes);
     engine.heartbeat_thread = false;  // renewed inline, on the fake's clock
     engine.listener = listener;
     engine.listener.step_finished = [this, told = listener.step_finished](const StepResult& r, size_t i, size_t n) {
@@ -133,6 +135,7 @@ class Scenario {
     }
   }
 
+ private:
   Config m_config;
 };
 
@@ -170,7 +173,7 @@ class EngineOnFake : public ::testing::Test {
 
 TEST_F(EngineOnFake, AFaultFreeRunRecordsEveryVersionAndEndsItsRun) {
   Scenario s(config());
-  s.fake.put_lease(port::Lease{3, "gone@host:1", "old", 0, 1, false});  // long expired
+  s.fake.put_lease(port::Lease{3, "gone@host:1", "old", 0, 1, false, {}, 0});  // long expired
   ASSERT_FALSE(s.migrate());
   const auto leases = s.fake.leases();
   ASSERT_EQ(leases.size(), 1u) << "the older leases are deleted when the lease is released";
@@ -297,7 +300,7 @@ TEST_F(EngineOnFake, ANewerLeaseOfAnotherProcessStopsTheHolder) {
   Scenario s(config());
   s.fake.before_request(positions[1], [&s] {
     const int64_t now = s.fake.time_ms();
-    s.fake.put_lease(port::Lease{2, "other@host:2", "theirs", now, now + 60000, false});
+    s.fake.put_lease(port::Lease{2, "other@host:2", "theirs", now, now + 60000, false, {}, 0});
     s.fake.clock().advance(2s);
   });
   auto error = s.migrate();
@@ -657,7 +660,7 @@ TEST_F(EngineOnFake, ALiveLeaseIsWaitedForUntilTheTimeoutThenNamed) {
   c.lock_timeout = 5s;
   Scenario waiting(c);
   const int64_t now = waiting.fake.time_ms();
-  waiting.fake.put_lease(port::Lease{7, "ops@db1:42", "t", now, now + 600000, false});
+  waiting.fake.put_lease(port::Lease{7, "ops@db1:42", "t", now, now + 600000, false, {}, 0});
   auto error = waiting.migrate();
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code(), ExitCode::lock);
@@ -677,7 +680,7 @@ TEST_F(EngineOnFake, ALeaseInsertedBelowANewerOneIsGivenBack) {
   const int64_t insert = probe.fake.requests_of("insert_lease").at(0).number;
   s.fake.before_request(insert, [&s] {
     const int64_t now = s.fake.time_ms();
-    s.fake.put_lease(port::Lease{5, "other@host:2", "theirs", now, now + 60000, false});
+    s.fake.put_lease(port::Lease{5, "other@host:2", "theirs", now, now + 60000, false, {}, 0});
   });
   auto error = s.migrate();
   ASSERT_TRUE(error);
@@ -693,7 +696,7 @@ TEST_F(EngineOnFake, ALeaseInsertedBelowANewerOneIsGivenBack) {
 TEST_F(EngineOnFake, AnExpiredLeaseIsTakenOverOnlyOnceTheServerClockPassesItsExpiry) {
   Scenario s(config());
   const int64_t now = s.fake.time_ms();
-  s.fake.put_lease(port::Lease{7, "ops@db1:42", "t", now - 60000, now + 3000, false});
+  s.fake.put_lease(port::Lease{7, "ops@db1:42", "t", now - 60000, now + 3000, false, {}, 0});
   ASSERT_FALSE(s.migrate());
   const auto leases = s.fake.leases();
   ASSERT_FALSE(leases.empty());
@@ -886,6 +889,257 @@ TEST(SentText, ALongDocumentIsCutWithTheCountOfWhatWasLeftOut) {
   const std::string text = exec::sent_text(command, std::nullopt, {});
   EXPECT_EQ(text.size(), exec::kShownChars + std::string(" … 2,015 more characters").size()) << text;
   EXPECT_TRUE(contains(text, "xxx … 2,015 more characters")) << text;
+// --- the holder's process: a lease records it, and a holder gone from this
+// machine frees the lock at once
+
+// A lease of pid 77, expiring in a minute; `holder` says which machine, pid
+// namespace and start time it was taken by.
+port::Lease lease_of(const port::ProcessIdentity& holder, int64_t now_ms) {
+  return port::Lease{7, "ops@db1:77", "theirs", now_ms, now_ms + 60000, false, holder, 0};
+}
+
+TEST_F(EngineOnFake, ALeaseRecordsItsHoldersProcess) {
+  Scenario s(config());
+  ASSERT_FALSE(s.migrate());
+  const auto leases = s.fake.leases();
+  ASSERT_FALSE(leases.empty());
+  EXPECT_EQ(leases.back().process, s.processes.self());
+}
+
+TEST_F(EngineOnFake, ALeaseWhoseHolderNoLongerRunsOnThisMachineIsTakenAtOnce) {
+  for (const bool pid_reused : {false, true}) {
+    SCOPED_TRACE(pid_reused ? "pid 77 now belongs to a process started later" : "pid 77 runs no process");
+    Scenario s(config());
+    const int64_t now = s.fake.time_ms();
+    s.fake.put_lease(lease_of(s.processes.process(77, 5000), now));
+    if (pid_reused) s.processes.start(s.processes.process(77, 6000));
+    std::vector<std::string> told;
+    ASSERT_FALSE(s.capture([&](exec::Engine& e) {
+      e.listener.waiting = [&](const std::string& message) { told.push_back(message); };
+      s.result = exec::migrate(e, {});
+    }));
+    const auto leases = s.fake.leases();
+    EXPECT_EQ(leases.back().id, 8);
+    EXPECT_LT(leases.back().acquired_ms, now + 1000) << "taken at once, not after the TTL";
+    ASSERT_EQ(told.size(), 1u);
+    EXPECT_TRUE(contains(told[0], "taking over the lock held by ops@db1:77 (pid 77, boot 0b5e7d1c, pid namespace "
+                                  "4026531836)"))
+        << told[0];
+    EXPECT_TRUE(contains(told[0], "no longer runs on this machine")) << told[0];
+    EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1, 2, 3}));
+  }
+}
+
+// Only the same boot and pid namespace, and a pid proven free or reused,
+// prove a holder gone; anything less keeps the TTL rule.
+TEST_F(EngineOnFake, ALeaseIsKeptWhileItsHolderMayStillRun) {
+  struct Case {
+    const char* name;
+    std::function<port::ProcessIdentity(FakeProcesses&)> holder;
+  };
+  const std::vector<Case> cases = {
+      {"the holder runs",
+       [](FakeProcesses& p) {
+         p.start(p.process(77, 5000));
+         return p.process(77, 5000);
+       }},
+      {"pid 77 hidden from /proc",
+       [](FakeProcesses& p) {
+         p.hide(77);
+         return p.process(77, 5000);
+       }},
+      {"another boot",
+       [](FakeProcesses& p) {
+         auto other = p.process(77, 5000);
+         other.boot_id = "a1b2c3d4-0000-4000-8000-000000000000";
+         return other;
+       }},
+      {"another pid namespace",
+       [](FakeProcesses& p) {
+         auto other = p.process(77, 5000);
+         other.pid_namespace = 4026532001;
+         return other;
+       }},
+      {"a lease of an older version, without the identity", [](FakeProcesses&) { return port::ProcessIdentity{}; }},
+  };
+  Config c = config();
+  c.lock_timeout = 1s;
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    Scenario s(c);
+    s.fake.put_lease(lease_of(k.holder(s.processes), s.fake.time_ms()));
+    auto error = s.migrate();
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->code(), ExitCode::lock);
+    EXPECT_TRUE(contains(error->what(), "could not acquire the lock within 1 s: held by ops@db1:77")) << error->what();
+    EXPECT_TRUE(s.sends_from(1).empty());
+  }
+}
+
+TEST_F(EngineOnFake, ALeaseOfAnotherBootIsTakenOnlyOnceItExpires) {
+  Scenario s(config());
+  const int64_t now = s.fake.time_ms();
+  auto holder = s.processes.process(77, 5000);
+  holder.boot_id = "a1b2c3d4-0000-4000-8000-000000000000";
+  auto lease = lease_of(holder, now);
+  lease.expires_ms = now + 3000;
+  s.fake.put_lease(lease);
+  ASSERT_FALSE(s.migrate());
+  EXPECT_GE(s.fake.leases().back().acquired_ms, now + 3000);
+}
+
+// --- unlock
+
+TEST_F(EngineOnFake, UnlockRefusesALiveLeaseNamingItsHolderAndItsProcess) {
+  Scenario s(config());
+  s.processes.start(s.processes.process(77, 5000));
+  s.fake.put_lease(lease_of(s.processes.process(77, 5000), s.fake.time_ms()));
+  auto error = s.capture([](exec::Engine& e) { exec::unlock(e, {}); });
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::lock);
+  EXPECT_TRUE(contains(error->what(), "the lock is held by ops@db1:77 (pid 77, boot 0b5e7d1c, pid namespace "
+                                      "4026531836) since"))
+      << error->what();
+  EXPECT_TRUE(contains(error->what(), "`mongoway unlock --force`")) << error->what();
+  EXPECT_FALSE(contains(error->what(), "theirs")) << "the token is the lease's secret";
+  EXPECT_FALSE(s.fake.leases().at(0).released);
+}
+
+TEST_F(EngineOnFake, UnlockReleasesWithoutForceALeaseThatKeepsNoOneOut) {
+  for (const bool gone : {false, true}) {
+    SCOPED_TRACE(gone ? "its holder no longer runs" : "expired");
+    Scenario s(config());
+    auto lease = lease_of(s.processes.process(77, 5000), s.fake.time_ms());
+    if (!gone) {
+      s.processes.start(s.processes.process(77, 5000));
+      lease.expires_ms = s.fake.time_ms() - 1;
+    }
+    s.fake.put_lease(lease);
+    UnlockResult result;
+    ASSERT_FALSE(s.capture([&](exec::Engine& e) { result = exec::unlock(e, {}); }));
+    ASSERT_TRUE(result.released);
+    EXPECT_FALSE(result.forced);
+    EXPECT_EQ(result.released->holder_gone, gone);
+    EXPECT_EQ(result.released->expired, !gone);
+    ASSERT_TRUE(result.released->process);
+    EXPECT_EQ(result.released->process->pid, 77);
+    EXPECT_TRUE(s.fake.leases().at(0).released);
+    EXPECT_EQ(s.fake.leases().at(0).revoked_ms, 0);
+  }
+}
+
+// A forced release keeps the lease's expiry: its holder may still be sending
+// until its heartbeat sees the release, so others wait until then.
+TEST_F(EngineOnFake, UnlockForceRevokesALiveLeaseWhichKeepsOthersOutUntilItsExpiry) {
+  Config c = config();
+  c.lock_timeout = 1s;
+  Scenario s(c);
+  s.processes.start(s.processes.process(77, 5000));
+  const int64_t now = s.fake.time_ms();
+  s.fake.put_lease(lease_of(s.processes.process(77, 5000), now));
+  UnlockResult result;
+  ASSERT_FALSE(s.capture([&](exec::Engine& e) { result = exec::unlock(e, UnlockOptions{true}); }));
+  EXPECT_TRUE(result.forced);
+  ASSERT_TRUE(result.released);
+  const auto revoked = s.fake.leases().at(0);
+  EXPECT_TRUE(revoked.released);
+  EXPECT_GE(revoked.revoked_ms, now);
+  EXPECT_EQ(revoked.expires_ms, now + 60000);
+
+  std::vector<std::string> told;
+  auto error = s.capture([&](exec::Engine& e) {
+    e.listener.waiting = [&](const std::string& message) { told.push_back(message); };
+    exec::migrate(e, {});
+  });
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::lock) << error->what();
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_TRUE(contains(told[0], "released by `mongoway unlock --force` from ops@db1:77")) << told[0];
+  EXPECT_TRUE(s.sends_from(1).empty());
+
+  s.fake.clock().advance(60s);
+  ASSERT_FALSE(s.migrate());
+  EXPECT_GE(s.fake.leases().back().acquired_ms, now + 60000);
+}
+
+// The request right after a renewal during V2 of a fault-free run: the worst
+// moment for a release, the next beat being a whole period away.
+int64_t right_after_a_renewal_in_v2(const Scenario& probe) {
+  const auto v2 = probe.sends_of({"send:create"});
+  for (const auto& r : probe.fake.requests_of("renew_lease")) {
+    if (r.number > v2.at(10) && r.number < v2.at(50)) return r.number + 1;
+  }
+  return 0;
+}
+
+// `unlock --force` while a holder runs V2: the holder sends no request later
+// than one heartbeat period (TTL/3) plus one round trip after the release.
+// Every request takes 100 ms of the fake's time and nothing else moves it, so
+// request numbers measure time.
+TEST_F(Heartbeat, AfterUnlockForceTheHolderStopsWithinAThirdOfTheTtlPlusOneRoundTrip) {
+  Scenario probe(config(), slow_requests());
+  ASSERT_FALSE(probe.migrate());
+  const int64_t k = right_after_a_renewal_in_v2(probe);
+  ASSERT_NE(k, 0);
+
+  Scenario s(config(), slow_requests());
+  s.fake.before_request(k, [&s] {
+    const port::Lease held = s.fake.leases().back();
+    ASSERT_TRUE(s.fake.another(0ms)->revoke_lease(held, s.fake.clock().now_ns() / 1000000));  // one request
+  });
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::lock) << error->what();
+  EXPECT_TRUE(contains(error->what(), "lost the lock (lease 1): the lease was released")) << error->what();
+
+  const int64_t released_at = s.fake.requests_of("revoke_lease").at(0).number;
+  int64_t last_send = 0;
+  for (const auto& r : s.fake.requests()) {
+    if (r.op.rfind("send:", 0) == 0) last_send = r.number;
+  }
+  const auto period = 2000ms, round_trip = 100ms;
+  EXPECT_GT(last_send, released_at) << "the holder went on until its heartbeat saw the release";
+  EXPECT_LE((last_send - released_at) * 100ms, period + round_trip);
+}
+
+// A second migrate started right after `unlock --force` neither runs nor
+// takes the version the holder is running for unfinished (info shows it
+// running); once the lease expired (the holder has stopped by then) the next
+// migrate takes over and finds it unfinished.
+TEST_F(Heartbeat, ASecondMigrateRightAfterUnlockForceNeverCallsTheRunningVersionUnfinished) {
+  Scenario probe(config(), slow_requests());
+  ASSERT_FALSE(probe.migrate());
+  const int64_t k = right_after_a_renewal_in_v2(probe);
+  ASSERT_NE(k, 0);
+
+  Scenario s(config(), slow_requests());
+  UnlockResult forced;
+  std::optional<Error> second;
+  State v2_seen = State::pending;
+  s.fake.before_request(k, [&] {
+    ASSERT_FALSE(s.capture([&](exec::Engine& e) { forced = exec::unlock(e, UnlockOptions{true}); }));
+    second = s.capture([&](exec::Engine& e) {
+      e.config.lock_timeout = 0s;
+      exec::migrate(e, {});
+    });
+    ASSERT_FALSE(s.capture([&](exec::Engine& e) { v2_seen = exec::info(e).migrations.at(1).state; }));
+  });
+  auto error = s.migrate();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::lock) << error->what();
+  EXPECT_TRUE(forced.forced);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->code(), ExitCode::lock) << "it waits for the revoked lease: " << second->what();
+  EXPECT_EQ(v2_seen, State::running);
+  EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1})) << "nothing wrote V2 into the history";
+
+  s.fake.clock().advance(6s);
+  auto next = s.migrate();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->code(), ExitCode::invalid) << next->what();
+  auto cut = s.unfinished();
+  ASSERT_TRUE(cut);
+  EXPECT_EQ(cut->version, 2);
 }
 
 }  // namespace

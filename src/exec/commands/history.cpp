@@ -65,7 +65,7 @@ std::vector<HistoryRecord> history(Engine& engine, const HistoryOptions& options
   refuse_unknown_types(options.types);
   engine.check_config();
   auto entries = read_history(engine.server());  // by rank, oldest first
-  explain_unfinished(engine.server(), entries);
+  engine.explain_unfinished(entries);
   if (!options.ascending) std::reverse(entries.begin(), entries.end());
   std::vector<HistoryRecord> out;
   for (const auto& e : entries) {

@@ -1,10 +1,11 @@
-// info (status): every version and its state, read without the lock. It
-// answers whatever the files: a file with an error is a version in state
-// `invalid`, the rest is what the database holds.
+// info (status): every version and its state, and who holds the lock, read
+// without the lock. It answers whatever the files: a file with an error is a
+// version in state `invalid`, the rest is what the database holds.
 
 #include <algorithm>
 
 #include "exec/commands.hpp"
+#include "exec/lease_state.hpp"
 
 namespace mongoway::exec {
 namespace {
@@ -86,6 +87,7 @@ InfoResult info(Engine& engine) {
   InfoResult out;
   out.database = engine.config.database;
   out.current_version = status.current_version;
+  if (auto [lease, state] = engine.newest_lease(); keeps_others_out(state)) out.lock = lock_holder(*lease, state);
   for (const auto& v : status.versions) out.migrations.push_back(version_info(v));
   for (const auto& invalid : files.invalid_files) mark_invalid(out.migrations, invalid);
   out.diagnostics = files.diagnostics;

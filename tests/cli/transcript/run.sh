@@ -21,7 +21,8 @@
 # Normalised (and nothing else): the server URI and its port (<URI>, <PORT>);
 # the run's database prefix (<DB>); its scratch directory (<TMP>); the
 # user@host:pid of this machine's processes in lease owners and the history
-# (<USER>@<HOST>:<PID>); dates and times of the day of the run (<DATE>,
+# (<USER>@<HOST>:<PID>) and their process identity (pid, boot id, pid
+# namespace, start time); dates and times of the day of the run (<DATE>,
 # <TIME>); durations as printed ("42 ms", "1.5 s", "2 min 5 s": <DURATION>)
 # and the JSON fields execution_time_ms and total_time_ms (<N>); inside the
 # info and history tables, whose column widths follow those durations and
@@ -108,6 +109,10 @@ normalise() {
     s/127\.0\.0\.1:$v{PORT}\b/127.0.0.1:<PORT>/g;
     s/$v{PREFIX}/<DB>/g;
     s/$v{USER}\@$v{HOST}:\d+/<USER>\@<HOST>:<PID>/g;
+    # The process identity of lease holders of this machine, in text and JSON.
+    s/\(pid \d+, boot [0-9a-f]{8}, pid namespace \d+\)/(pid <PID>, boot <BOOT>, pid namespace <NS>)/g;
+    s/("boot_id": )"[^"]*"/$1"<BOOT>"/g;
+    s/("(?:pid_namespace|pid|start_time)": )\d+/$1<N>/g;
     # ISO dates and times of the day of the run, in any of the forms printed.
     s/(?:$v{DAY1}|$v{DAY2})([T ])\d\d:\d\d(?::\d\d(?:\.\d+)?)?(Z|[+-]\d\d:?\d\d| UTC)?/<DATE>$1<TIME>$2/g;
     s/(?:$v{DAY1}|$v{DAY2})/<DATE>/g;
@@ -499,7 +504,9 @@ t mongoway -l migrations --lock-timeout 1 migrate
 t mongoway -l migrations --lock-timeout 1 --output json migrate --target 1
 t mongoway -l migrations info
 t mongoway -l migrations unlock
-t mongoway -l migrations --output json migrate --target 1
+t mongoway -l migrations unlock --force
+t mongoway -l migrations --output json info
+t mongoway -l migrations --lock-timeout 1 --output json migrate --target 1
 t mongoway -l migrations unlock
 
 section "clean"
