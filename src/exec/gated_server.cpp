@@ -74,6 +74,11 @@ bool GatedServer::release_lease(const port::Lease& lease) {
   return m_inner->release_lease(lease);
 }
 
+bool GatedServer::revoke_lease(const port::Lease& lease, int64_t now_ms) {
+  const RequestInFlight request;
+  return m_inner->revoke_lease(lease, now_ms);
+}
+
 void GatedServer::delete_leases_below(int64_t id) {
   const RequestInFlight request;
   m_inner->delete_leases_below(id);

@@ -28,6 +28,7 @@ class GatedServer final : public port::Server {
   bool newer_lease_exists(int64_t id) override;
   bool renew_lease(const port::Lease& lease, int64_t now_ms, int64_t expires_ms) override;
   bool release_lease(const port::Lease& lease) override;
+  bool revoke_lease(const port::Lease& lease, int64_t now_ms) override;
   void delete_leases_below(int64_t id) override;
   std::vector<std::string> list_collections() override;
   void drop_collection(const std::string& name) override;

@@ -769,7 +769,7 @@ TEST_F(EngineOnFake, InfoShowsWhenAFailedVersionRanAndItsError) {
 TEST_F(EngineOnFake, AVersionCutByADeadProcessIsFailedAndSaysItsLeaseExpiredAndWhen) {
   Scenario s(config());
   const int64_t now = s.time_ms_now();
-  s.fake.put_lease(port::Lease{5, "dead@host:9", "t", now - 60000, now - 1000, false});
+  s.fake.put_lease(port::Lease{5, "dead@host:9", "t", now - 60000, now - 1000, false, {}, 0});
   s.put_run_cut_in_v1(5, "dead@host:9", now - 30000);
   const auto v1 = s.info_of(1);
   EXPECT_EQ(v1.state, State::failed);
@@ -787,7 +787,7 @@ TEST_F(EngineOnFake, AVersionCutByADeadProcessIsFailedAndSaysItsLeaseExpiredAndW
 TEST_F(EngineOnFake, AVersionWhoseLeaseWasReleasedOrSupersededSaysSo) {
   Scenario released(config());
   const int64_t now = released.time_ms_now();
-  released.fake.put_lease(port::Lease{5, "dead@host:9", "t", now - 60000, now + 30000, true});
+  released.fake.put_lease(port::Lease{5, "dead@host:9", "t", now - 60000, now + 30000, true, {}, 0});
   released.put_run_cut_in_v1(5, "dead@host:9", now - 30000);
   auto v1 = released.info_of(1);
   ASSERT_TRUE(v1.cut);
@@ -795,7 +795,7 @@ TEST_F(EngineOnFake, AVersionWhoseLeaseWasReleasedOrSupersededSaysSo) {
   EXPECT_EQ(v1.cut->at, at_ms(now + 30000)) << "released by its expiry at the latest";
 
   Scenario superseded(config());
-  superseded.fake.put_lease(port::Lease{6, "next@host:2", "u", now - 5000, now + 60000, false});
+  superseded.fake.put_lease(port::Lease{6, "next@host:2", "u", now - 5000, now + 60000, false, {}, 0});
   superseded.put_run_cut_in_v1(5, "dead@host:9", now - 30000);
   v1 = superseded.info_of(1);
   ASSERT_TRUE(v1.cut);
@@ -808,7 +808,7 @@ TEST_F(EngineOnFake, AVersionWhoseLeaseWasReleasedOrSupersededSaysSo) {
 TEST_F(EngineOnFake, AVersionALiveProcessIsRunningIsNotCut) {
   Scenario s(config());
   const int64_t now = s.time_ms_now();
-  s.fake.put_lease(port::Lease{5, "busy@host:9", "t", now - 1000, now + 60000, false});
+  s.fake.put_lease(port::Lease{5, "busy@host:9", "t", now - 1000, now + 60000, false, {}, 0});
   s.put_run_cut_in_v1(5, "busy@host:9", now - 30000);
   const auto v1 = s.info_of(1);
   EXPECT_EQ(v1.state, State::running);
@@ -821,7 +821,7 @@ TEST_F(EngineOnFake, AVersionALiveProcessIsRunningIsNotCut) {
 TEST_F(EngineOnFake, ACutVersionWrittenIntoTheHistoryByTheNextRunKeepsHowItWasKnownAndWhoWroteIt) {
   Scenario s(config());
   const int64_t now = s.time_ms_now();
-  s.fake.put_lease(port::Lease{5, "dead@host:9", "t", now - 60000, now + 3000, false});
+  s.fake.put_lease(port::Lease{5, "dead@host:9", "t", now - 60000, now + 3000, false, {}, 0});
   s.put_run_cut_in_v1(5, "dead@host:9", now - 30000);
   auto error = s.migrate();
   ASSERT_TRUE(error);
@@ -889,6 +889,8 @@ TEST(SentText, ALongDocumentIsCutWithTheCountOfWhatWasLeftOut) {
   const std::string text = exec::sent_text(command, std::nullopt, {});
   EXPECT_EQ(text.size(), exec::kShownChars + std::string(" … 2,015 more characters").size()) << text;
   EXPECT_TRUE(contains(text, "xxx … 2,015 more characters")) << text;
+}
+
 // --- the holder's process: a lease records it, and a holder gone from this
 // machine frees the lock at once
 
