@@ -44,7 +44,8 @@ struct Config {
   std::chrono::milliseconds socket_timeout{0};
 };
 
-enum class State { pending, applied, running, failed, undone, missing, baseline, ignored, future };
+// deleted: applied, its files gone and recorded so by `repair --mark-deleted`.
+enum class State { pending, applied, running, failed, undone, missing, deleted, baseline, ignored, future };
 const char* to_string(State state);
 
 // One version as `info` shows it.

@@ -23,6 +23,7 @@ Color state_color(State state) {
     case State::missing: return Color::red;
     case State::running: return Color::cyan;
     case State::undone:
+    case State::deleted:
     case State::future: return Color::magenta;
   }
   return Color::none;
