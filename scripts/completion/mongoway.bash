@@ -3,7 +3,7 @@
 # found in the migration locations (-l/--location, MONGOWAY_LOCATIONS,
 # `locations` in ./mongoway.conf, else ./migrations).
 
-_mongoway_commands="migrate undo info status validate baseline repair clean unlock history lint new help"
+_mongoway_commands="migrate undo info status validate baseline repair remove clean unlock history lint new help"
 
 _mongoway_global_options="-u --uri -d --database -l --location --history-collection --lock-timeout
   --lock-ttl --transaction --placeholder -c --config --password-file --output --color -q --quiet
@@ -14,7 +14,8 @@ _mongoway_command_options() {
         migrate) echo "--target --steps --dry-run --out-of-order --no-validate" ;;
         undo) echo "--target --steps --dry-run" ;;
         baseline) echo "--baseline-version --description" ;;
-        repair) echo "--dry-run" ;;
+        repair) echo "--dry-run --mark-deleted" ;;
+        remove) echo "--all-pending --dry-run" ;;
         clean) echo "--yes" ;;
         history) echo "--limit" ;;
         new) echo "--no-undo" ;;
@@ -125,6 +126,8 @@ _mongoway() {
         COMPREPLY=($(compgen -W "$_mongoway_commands" -- "$cur"))
     elif [[ $command == help ]]; then
         COMPREPLY=($(compgen -W "$_mongoway_commands" -- "$cur"))
+    elif [[ $command == remove ]]; then
+        COMPREPLY=($(compgen -W "$(_mongoway_versions)" -- "$cur"))
     fi
 }
 

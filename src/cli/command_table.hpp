@@ -21,7 +21,21 @@ struct OptionSpec {
   std::string synopsis() const;
 };
 
-enum class CommandId { migrate, undo, info, validate, baseline, repair, clean, unlock, history, lint, new_, help };
+enum class CommandId {
+  migrate,
+  undo,
+  info,
+  validate,
+  baseline,
+  repair,
+  remove,
+  clean,
+  unlock,
+  history,
+  lint,
+  new_,
+  help
+};
 
 struct CommandSpec {
   CommandId id;

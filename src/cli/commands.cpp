@@ -114,7 +114,27 @@ struct MigratorOptions {
   UndoOptions undo;
   std::optional<int64_t> baseline_version;
   std::optional<int64_t> limit;
+  RemoveOptions remove;
 };
+
+// remove's one argument, the version, or --all-pending instead of it.
+RemoveOptions read_remove_options(const CommandLine& line, bool dry_run) {
+  RemoveOptions o;
+  o.dry_run = dry_run;
+  const bool all = line.has("all-pending");
+  if (line.arguments.size() > 1) usage_error(fmt::format("remove takes one version, got {}", line.arguments.size()));
+  if (all && !line.arguments.empty()) usage_error("give a version or --all-pending, not both");
+  if (all) return o;
+  if (line.arguments.empty()) usage_error("remove needs a version, e.g. mongoway remove 7, or --all-pending");
+  const std::string& text = line.arguments.front();
+  int64_t version = 0;
+  const auto parsed = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() || version < 1) {
+    usage_error(fmt::format("remove: expected a version (a whole number of at least 1), got \"{}\"", text));
+  }
+  o.version = version;
+  return o;
+}
 
 MigratorOptions read_migrator_options(const CommandLine& line, CommandId id, bool dry_run) {
   MigratorOptions o;
@@ -135,6 +155,8 @@ MigratorOptions read_migrator_options(const CommandLine& line, CommandId id, boo
     if (!o.baseline_version) usage_error("baseline needs --baseline-version N");
   } else if (id == CommandId::history) {
     o.limit = number_option(line, "limit", 1);
+  } else if (id == CommandId::remove) {
+    o.remove = read_remove_options(line, dry_run);
   }
   return o;
 }
@@ -187,7 +209,13 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
       reporter.validate(database, result);
       return result.ok ? 0 : static_cast<int>(ExitCode::invalid);
     }
-    case CommandId::repair: reporter.repair(database, migrator.repair(RepairOptions{dry_run})); return 0;
+    case CommandId::repair: {
+      auto result = migrator.repair(RepairOptions{dry_run, line.has("mark-deleted")});
+      reporter.warnings(result.warnings);
+      reporter.repair(database, result);
+      return 0;
+    }
+    case CommandId::remove: reporter.remove(database, migrator.remove(options.remove)); return 0;
     case CommandId::clean: reporter.clean(database, migrator.clean(line.has("yes"))); return 0;
     case CommandId::unlock: reporter.unlock(database, migrator.unlock()); return 0;
     case CommandId::history: reporter.history(database, migrator.history(options.limit)); return 0;
@@ -198,7 +226,7 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
 }  // namespace
 
 int run_command(const CommandLine& line, const Settings& settings, Reporter& reporter, Console& console) {
-  if (line.command->id != CommandId::new_) check_no_arguments(line);
+  if (line.command->id != CommandId::new_ && line.command->id != CommandId::remove) check_no_arguments(line);
   switch (line.command->id) {
     case CommandId::lint: return run_lint(settings, reporter);
     case CommandId::new_: return run_new(line, settings, reporter);

@@ -148,6 +148,29 @@ class TextReporter final : public Reporter {
     m_console.out(out);
   }
 
+  void remove(const std::string& database, const RemoveResult& result) override {
+    if (result.removed.empty()) {
+      m_console.out(fmt::format(
+          "Nothing to remove: every version with files is in the history of {}, or below one that is\n", database));
+      return;
+    }
+    std::string out;
+    size_t files = 0;
+    for (const auto& version : result.removed) {
+      for (const auto& path : version.files) {
+        out += fmt::format("  {} {} (version {})\n", result.dry_run ? "would delete" : "deleted", path,
+                           version.version);
+        ++files;
+      }
+    }
+    const std::string count = plural(static_cast<int64_t>(files), "file");
+    out += result.dry_run ? fmt::format("Dry run: remove would delete {} of {}; nothing was deleted\n", count,
+                                        plural(static_cast<int64_t>(result.removed.size()), "version"))
+                          : fmt::format("Removed {} of {}\n", count,
+                                        plural(static_cast<int64_t>(result.removed.size()), "version"));
+    m_console.out(out);
+  }
+
   void clean(const std::string& database, const std::vector<std::string>& dropped) override {
     std::string out;
     for (const auto& name : dropped) out += "  dropped " + name + "\n";

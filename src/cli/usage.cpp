@@ -69,8 +69,9 @@ std::string command_synopsis(const CommandSpec& command) {
 
 constexpr std::string_view kExitStatus =
     "Exit status: 0 success, 1 the server refused a command (migrate and undo record the version as failed), "
-    "2 usage or configuration error, 3 invalid migration files, a missing or unreadable location, or failed "
-    "validation, 4 lock not acquired or lost, 5 cannot reach or authenticate to the server, 130/143 interrupted "
+    "2 usage or configuration error, 3 invalid migration files, a missing or unreadable location, failed "
+    "validation, or a version remove refuses, 4 lock not acquired or lost (remove: held), 5 cannot reach or "
+    "authenticate to the server, 130/143 interrupted "
     "by SIGINT/SIGTERM.";
 
 void write_options(JsonWriter& json, const std::vector<OptionSpec>& options) {

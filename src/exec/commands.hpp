@@ -17,6 +17,7 @@ InfoResult info(Engine& engine);
 ValidateResult validate(Engine& engine);
 RunResult baseline(Engine& engine, int64_t version, const std::string& description);
 RepairResult repair(Engine& engine, const RepairOptions& options);
+RemoveResult remove_versions(Engine& engine, const RemoveOptions& options);
 std::vector<std::string> clean(Engine& engine, bool yes);  // names of the dropped collections
 UnlockResult unlock(Engine& engine);
 std::vector<HistoryRecord> history(Engine& engine, std::optional<int64_t> limit);

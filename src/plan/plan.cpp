@@ -304,7 +304,8 @@ Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optiona
   // The current version once these are undone: the highest applied version left.
   plan.to_version = 0;
   for (const auto& v : status.versions) {
-    if (counts_as_applied(v.state) && std::find(plan.versions.begin(), plan.versions.end(), v.version) == plan.versions.end()) {
+    if (counts_as_applied(v.state) &&
+        std::find(plan.versions.begin(), plan.versions.end(), v.version) == plan.versions.end()) {
       plan.to_version = std::max(plan.to_version, v.version);
     }
   }
@@ -374,14 +375,16 @@ void check_removable(const Status& status, int64_t version) {
   const VersionStatus* v = status.find(version);
   if (!v || !v->has_file) refuse_remove(v, version, fmt::format("no migration file has version {}", version));
   if (v->in_history) {
-    refuse_remove(v, version, fmt::format("it is in the history (state {}); remove deletes only the files of versions "
-                                          "that never ran; an applied version is taken back with `mongoway undo`",
-                                          to_string(v->state)));
+    refuse_remove(v, version,
+                  fmt::format("it is in the history (state {}); remove deletes only the files of versions "
+                              "that never ran; an applied version is taken back with `mongoway undo`",
+                              to_string(v->state)));
   }
   if (version < status.highest_in_history) {
-    refuse_remove(v, version, fmt::format("it never ran, but version {} above it is in the history; remove deletes "
-                                          "only versions above every version in the history",
-                                          status.highest_in_history));
+    refuse_remove(v, version,
+                  fmt::format("it never ran, but version {} above it is in the history; remove deletes "
+                              "only versions above every version in the history",
+                              status.highest_in_history));
   }
 }
 

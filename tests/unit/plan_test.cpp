@@ -292,8 +292,7 @@ TEST(PlanRemove, AllPendingAboveTheHistoryFromTheTopDown) {
   auto s = compute_status(files({1, 2, 3, 4, 5}), Log().migrate({1, 3}).entries, std::nullopt);
   EXPECT_EQ(plan_remove(s, std::nullopt), (std::vector<int64_t>{5, 4}));
   EXPECT_EQ(plan_remove(s, 5), (std::vector<int64_t>{5}));
-  EXPECT_EQ(plan_remove(compute_status(files({1, 2}), {}, std::nullopt), std::nullopt),
-            (std::vector<int64_t>{2, 1}));
+  EXPECT_EQ(plan_remove(compute_status(files({1, 2}), {}, std::nullopt), std::nullopt), (std::vector<int64_t>{2, 1}));
 }
 
 TEST(PlanRemove, RefusesAVersionInTheHistoryOrBelowOne) {
