@@ -251,6 +251,20 @@ TEST(PlanDeleted, TheHighestVersionDeletedIsStillTheCurrentOne) {
   EXPECT_TRUE(plan_migrate(s, std::nullopt, std::nullopt, false).versions.empty());
 }
 
+// A reader that does not know the `deleted` type reads it as `migrate`
+// (entry_type_from_string's callers default to it, as every earlier
+// mongoway did): the version must then read as it did before it was marked.
+TEST(PlanDeleted, ReadAsAMigrateByAnOlderReaderTheVersionIsUnchanged) {
+  auto before = compute_status(files({2}), Log().migrate({1, 2}).entries, std::nullopt);
+  auto log = Log().migrate({1, 2}).add(1, EntryType::deleted);
+  log.entries.back().type = EntryType::migrate;
+  auto older = compute_status(files({2}), log.entries, std::nullopt);
+  EXPECT_EQ(state_of(older, 1), State::missing);
+  EXPECT_EQ(older.find(1)->recorded_checksum, before.find(1)->recorded_checksum);
+  EXPECT_EQ(older.current_version, before.current_version);
+  EXPECT_EQ(check_history(older).size(), check_history(before).size());
+}
+
 TEST(PlanDeleted, FileBackWithItsChecksumIsAppliedAgain) {
   auto log = Log().migrate({1, 2}).add(1, EntryType::deleted);
   auto s = compute_status(files({1, 2}), log.entries, std::nullopt);
