@@ -4,7 +4,7 @@
 // uses a database of its own, dropped with `clean` at the end.
 
 #include <gtest/gtest.h>
-#include <signal.h>
+#include <csignal>
 
 #include <chrono>
 #include <filesystem>

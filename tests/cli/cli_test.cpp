@@ -116,7 +116,7 @@ TEST(Cli, MisspeltOptionGetsASuggestion) {
 TEST(Cli, OptionOfAnotherCommandIsNamedAsSuch) {
   auto run = mongoway({"info", "--dry-run"});
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_TRUE(contains(run.err, "option --dry-run does not apply to info (it is an option of migrate, undo, repair)"))
+  EXPECT_TRUE(contains(run.err, "option --dry-run does not apply to info (it is an option of migrate, undo, repair, remove)"))
       << run.err;
 }
 
@@ -484,7 +484,7 @@ TEST(Cli, HelpAsJsonDescribesEveryCommand) {
   ASSERT_EQ(run.exit_code, 0);
   auto json = Json::parse(run.out);
   ASSERT_TRUE(json) << run.out;
-  EXPECT_EQ(json->size("commands"), 12u);
+  EXPECT_EQ(json->size("commands"), 13u);
   EXPECT_EQ(json->string("commands.0.name"), "migrate");
   EXPECT_EQ(json->string("commands.0.options.0.name"), "--target");
   EXPECT_EQ(json->string("global_options.0.short"), "-u");
