@@ -331,13 +331,6 @@ std::vector<Diagnostic> check_history(const Status& status, bool out_of_order) {
                                                   "record that with `mongoway repair --mark-deleted`",
                                                   v.version, label(v))));
         break;
-      case State::running:
-        out.push_back(error(v.script, fmt::format("version {} is running (the process holding the lock runs "
-                                                  "it); wait for it to end; if that process is gone, the version "
-                                                  "shows as failed once its lease expires: check the data, then "
-                                                  "run `mongoway repair`",
-                                                  v.version)));
-        break;
       case State::failed:
         out.push_back(error(v.script, fmt::format("version {} is failed{}; check the data, then run "
                                                   "`mongoway repair`",
@@ -399,6 +392,18 @@ std::vector<int64_t> plan_remove(const Status& status, std::optional<int64_t> ve
   for (auto it = status.versions.rbegin(); it != status.versions.rend(); ++it) {
     if (it->version <= status.highest_in_history) break;
     if (it->has_file && !it->in_history) out.push_back(it->version);
+  }
+  return out;
+}
+
+std::vector<Diagnostic> check_running(const Status& status) {
+  std::vector<Diagnostic> out;
+  for (const auto& v : status.versions) {
+    if (v.state != State::running) continue;
+    out.push_back(error(v.script, fmt::format("version {} is running (the process holding the lock runs it); wait "
+                                              "for it to end; if that process is gone, the version shows as failed "
+                                              "once its lease expires: check the data, then run `mongoway repair`",
+                                              v.version)));
   }
   return out;
 }

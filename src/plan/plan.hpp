@@ -71,10 +71,15 @@ Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::opti
 // may be what it was built on: an undo stops above it).
 Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps);
 
-// The history-side checks of `validate`: checksum drift, missing files,
-// running and failed versions, ignored versions (errors, unless `out_of_order`
-// allows them) and future versions (warnings). Deleted versions pass.
+// The history-side checks of `validate` and of migrate before it plans:
+// checksum drift, missing files, failed versions, ignored versions (errors,
+// unless `out_of_order` allows them) and future versions (warnings). Deleted
+// versions pass.
 std::vector<Diagnostic> check_history(const Status& status, bool out_of_order = false);
+
+// `validate` only: a version another process is running is an error (the
+// database is not in a settled state), while migrate waits for the lock.
+std::vector<Diagnostic> check_running(const Status& status);
 
 // The versions `remove` may delete the files of: `version`, or every one
 // (nullopt, --all-pending), highest first. A version qualifies when it has a

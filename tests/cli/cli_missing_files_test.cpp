@@ -4,9 +4,9 @@
 // uses a database of its own, dropped with `clean` at the end.
 
 #include <gtest/gtest.h>
-#include <csignal>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <thread>
 

@@ -116,7 +116,8 @@ TEST(Cli, MisspeltOptionGetsASuggestion) {
 TEST(Cli, OptionOfAnotherCommandIsNamedAsSuch) {
   auto run = mongoway({"info", "--dry-run"});
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_TRUE(contains(run.err, "option --dry-run does not apply to info (it is an option of migrate, undo, repair, remove)"))
+  EXPECT_TRUE(
+      contains(run.err, "option --dry-run does not apply to info (it is an option of migrate, undo, repair, remove)"))
       << run.err;
 }
 

@@ -179,6 +179,10 @@ TEST_F(MissingFiles, ValidateFailsWhileAVersionIsRunningUnderALiveLease) {
   EXPECT_FALSE(result.ok);
   ASSERT_EQ(result.problems.size(), 1u);
   EXPECT_TRUE(contains(result.problems[0].message, "version 2 is running")) << result.problems[0].message;
+  // migrate's own validation does not refuse it: it waits for the lock.
+  auto waited = run([](exec::Engine& e) { exec::migrate(e, {}); });
+  ASSERT_TRUE(waited);
+  EXPECT_EQ(waited->code(), ExitCode::lock) << waited->what();
 }
 
 // --- remove
