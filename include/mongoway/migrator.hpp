@@ -57,9 +57,10 @@ struct Config {
   std::chrono::milliseconds socket_timeout{0};
 };
 
+// deleted: applied, its files gone and recorded so by `repair --mark-deleted`.
 // invalid: a migration file of the version does not parse or is unpaired
 // (`info` only: other commands refuse invalid files).
-enum class State { pending, applied, running, failed, undone, missing, baseline, ignored, future, invalid };
+enum class State { pending, applied, running, failed, undone, missing, deleted, baseline, ignored, future, invalid };
 const char* to_string(State state);
 
 // How a version cut short inside (its process killed, its connection or
@@ -227,10 +228,33 @@ struct HistoryOptions {
 
 struct RepairOptions {
   bool dry_run = false;  // compute and report the changes; write nothing, take no lock
+  // Record every applied version whose V file is missing from the locations
+  // as deleted (an entry of type "deleted"): it stays applied, is never run
+  // again nor undone, and validation passes over it.
+  bool mark_deleted = false;
 };
 
 struct RepairResult {
   std::vector<std::string> changes;  // one line per change (made, or that would be made)
+  bool dry_run = false;
+  // Without mark_deleted: one warning per applied version whose file is missing.
+  std::vector<Diagnostic> warnings;
+};
+
+struct RemoveOptions {
+  // The version whose files to delete; nullopt: every version that may be
+  // removed (--all-pending), highest first.
+  std::optional<int64_t> version;
+  bool dry_run = false;  // report what would be deleted; delete nothing
+};
+
+struct RemovedVersion {
+  int64_t version = 0;
+  std::vector<std::string> files;  // its V file, then its U file if any
+};
+
+struct RemoveResult {
+  std::vector<RemovedVersion> removed;  // highest version first
   bool dry_run = false;
 };
 
@@ -275,6 +299,10 @@ class Migrator {
   ValidateResult validate();
   RunResult baseline(int64_t version, const std::string& description);
   RepairResult repair(const RepairOptions& options = {});
+  // Deletes the V and U files of versions with no history entry at all that
+  // lie above every version with one; refuses (ExitCode::invalid) any other.
+  // Reads the history without the lock; never writes to the database.
+  RemoveResult remove(const RemoveOptions& options);
   std::vector<std::string> clean(bool yes);  // names of the dropped collections
   // Refuses a live lease (Error(ExitCode::lock), naming its holder) unless options.force.
   UnlockResult unlock(const UnlockOptions& options = {});

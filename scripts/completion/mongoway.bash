@@ -3,7 +3,7 @@
 # found in the migration locations (-l/--location, MONGOWAY_LOCATIONS,
 # `locations` in ./mongoway.conf, else ./migrations).
 
-_mongoway_commands="migrate undo goto info status validate baseline repair clean unlock history lint new init help"
+_mongoway_commands="migrate undo goto info status validate baseline repair remove clean unlock history lint new init help"
 
 _mongoway_global_options="-u --uri -d --database -l --location --history-collection --lock-timeout
   --lock-ttl --connect-retries --connect-retry-interval --connect-timeout --transaction --placeholder -c --config --password-file --output --color -q --quiet
@@ -15,7 +15,8 @@ _mongoway_command_options() {
         undo) echo "--target --steps --dry-run" ;;
         goto) echo "--allow-undo --dry-run" ;;
         baseline) echo "--baseline-version --description" ;;
-        repair) echo "--dry-run" ;;
+        repair) echo "--dry-run --mark-deleted" ;;
+        remove) echo "--all-pending --dry-run" ;;
         clean) echo "--yes" ;;
         unlock) echo "--force" ;;
         history) echo "--limit --since --until --ascending --type --version" ;;
@@ -138,6 +139,8 @@ _mongoway() {
         COMPREPLY=($(compgen -W "0 $(_mongoway_versions)" -- "$cur"))
     elif [[ $command == help ]]; then
         COMPREPLY=($(compgen -W "$_mongoway_commands" -- "$cur"))
+    elif [[ $command == remove ]]; then
+        COMPREPLY=($(compgen -W "$(_mongoway_versions)" -- "$cur"))
     fi
 }
 

@@ -114,7 +114,7 @@ CommandSpec info_command() {
                      "",
                      "show every version and its state",
                      "Prints every version found in the files or the history with its state (pending, applied, "
-                     "running, failed, undone, missing, baseline, ignored, future, invalid) and the current version. "
+                     "running, failed, undone, missing, deleted, baseline, ignored, future, invalid) and the current version. "
                      "A file that does not parse is a version in state invalid with its first error, and the exit "
                      "status is then 3; a failed version shows when it ran and its error, or how it was cut short.",
                      {},
@@ -128,7 +128,8 @@ CommandSpec validate_command() {
                      "",
                      "check the files against the history",
                      "Checks the migration files and compares them with the history: checksum drift, missing "
-                     "files, failed versions and out-of-order versions. Exits 3 when there is a problem.",
+                     "files, running and failed versions and out-of-order versions. Exits 3 when there is a "
+                     "problem.",
                      {},
                      {"mongoway validate"}};
 }
@@ -147,16 +148,34 @@ CommandSpec baseline_command() {
 }
 
 CommandSpec repair_command() {
-  return CommandSpec{CommandId::repair,
-                     "repair",
+  return CommandSpec{
+      CommandId::repair,
+      "repair",
+      {},
+      "",
+      "clear failed versions and realign checksums",
+      "Marks the entries of failed actions as repaired and realigns recorded checksums with the "
+      "files, printing every change before it makes any. Check the data of a failed version "
+      "before you run it. With --mark-deleted, also records each applied version whose V file "
+      "is missing from the locations as deleted: it stays applied, is never run again nor "
+      "undone, and validation passes over it.",
+      {{"dry-run", 0, "", "print the changes it would make; change nothing and take no lock"},
+       {"mark-deleted", 0, "", "record applied versions whose V file is missing as deleted (check --location first)"}},
+      {"mongoway repair --dry-run --mark-deleted", "mongoway repair"}};
+}
+
+CommandSpec remove_command() {
+  return CommandSpec{CommandId::remove,
+                     "remove",
                      {},
-                     "",
-                     "clear failed versions and realign checksums",
-                     "Marks the entries of failed actions as repaired and realigns recorded checksums with the "
-                     "files, printing every change before it makes any. Check the data of a failed version "
-                     "before you run it.",
-                     {{"dry-run", 0, "", "print the changes it would make; change nothing and take no lock"}},
-                     {"mongoway repair --dry-run", "mongoway repair"}};
+                     "<version>",
+                     "delete the files of a version that never ran",
+                     "Deletes the V and U files of a version that has no entry in the history and lies above "
+                     "every version that has one; refuses any other version with the reason (exit 3). Reads the "
+                     "history without the lock and never writes to the database.",
+                     {{"all-pending", 0, "", "remove every such version, highest first"},
+                      {"dry-run", 0, "", "print the files it would delete; delete nothing"}},
+                     {"mongoway remove 7 --dry-run", "mongoway remove --all-pending"}};
 }
 
 CommandSpec clean_command() {
@@ -268,9 +287,9 @@ CommandSpec help_command() {
 
 const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> table = {
-      migrate_command(),  undo_command(),   goto_command(),  info_command(),   validate_command(),
-      baseline_command(), repair_command(), clean_command(), unlock_command(), history_command(),
-      lint_command(),     new_command(),    init_command(),  help_command()};
+      migrate_command(),  undo_command(),   goto_command(),   info_command(),   validate_command(),
+      baseline_command(), repair_command(), remove_command(), clean_command(), unlock_command(),
+      history_command(),  lint_command(),   new_command(),    init_command(),  help_command()};
   return table;
 }
 

@@ -29,6 +29,7 @@ enum class CommandId {
   validate,
   baseline,
   repair,
+  remove,
   clean,
   unlock,
   history,

@@ -159,7 +159,27 @@ struct MigratorOptions {
   GotoOptions go_to;
   std::optional<int64_t> baseline_version;
   HistoryOptions history;
+  RemoveOptions remove;
 };
+
+// remove's one argument, the version, or --all-pending instead of it.
+RemoveOptions read_remove_options(const CommandLine& line, bool dry_run) {
+  RemoveOptions o;
+  o.dry_run = dry_run;
+  const bool all = line.has("all-pending");
+  if (line.arguments.size() > 1) usage_error(fmt::format("remove takes one version, got {}", line.arguments.size()));
+  if (all && !line.arguments.empty()) usage_error("give a version or --all-pending, not both");
+  if (all) return o;
+  if (line.arguments.empty()) usage_error("remove needs a version, e.g. mongoway remove 7, or --all-pending");
+  const std::string& text = line.arguments.front();
+  int64_t version = 0;
+  const auto parsed = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() || version < 1) {
+    usage_error(fmt::format("remove: expected a version (a whole number of at least 1), got \"{}\"", text));
+  }
+  o.version = version;
+  return o;
+}
 
 MigratorOptions read_migrator_options(const CommandLine& line, CommandId id, bool dry_run) {
   MigratorOptions o;
@@ -184,6 +204,8 @@ MigratorOptions read_migrator_options(const CommandLine& line, CommandId id, boo
     if (!o.baseline_version) usage_error("baseline needs --baseline-version N");
   } else if (id == CommandId::history) {
     o.history = read_history_options(line);
+  } else if (id == CommandId::remove) {
+    o.remove = read_remove_options(line, dry_run);
   }
   return o;
 }
@@ -241,7 +263,13 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
       reporter.validate(database, result);
       return result.ok ? 0 : static_cast<int>(ExitCode::invalid);
     }
-    case CommandId::repair: reporter.repair(database, migrator.repair(RepairOptions{dry_run})); return 0;
+    case CommandId::repair: {
+      auto result = migrator.repair(RepairOptions{dry_run, line.has("mark-deleted")});
+      reporter.warnings(result.warnings);
+      reporter.repair(database, result);
+      return 0;
+    }
+    case CommandId::remove: reporter.remove(database, migrator.remove(options.remove)); return 0;
     case CommandId::clean: reporter.clean(database, migrator.clean(line.has("yes"))); return 0;
     case CommandId::unlock: reporter.unlock(database, migrator.unlock(UnlockOptions{line.has("force")})); return 0;
     case CommandId::history: reporter.history(database, migrator.history(options.history)); return 0;
@@ -252,9 +280,11 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
 }  // namespace
 
 int run_command(const CommandLine& line, const Settings& settings, Reporter& reporter, Console& console) {
-  // new, goto and history (for --version) read their own arguments.
+  // new, goto, remove and history (for --version) read their own arguments.
   const CommandId id = line.command->id;
-  if (id != CommandId::new_ && id != CommandId::goto_ && id != CommandId::history) check_no_arguments(line);
+  if (id != CommandId::new_ && id != CommandId::goto_ && id != CommandId::history && id != CommandId::remove) {
+    check_no_arguments(line);
+  }
   switch (id) {
     case CommandId::lint: return run_lint(settings, reporter);
     case CommandId::new_: return run_new(line, settings, reporter);

@@ -226,6 +226,17 @@ class JsonReporter final : public Reporter {
     emit(json.end_array().end_object());
   }
 
+  void remove(const std::string& database, const RemoveResult& result) override {
+    JsonWriter json;
+    begin(json).field("database", database).field("dry_run", result.dry_run).key("removed").begin_array();
+    for (const auto& version : result.removed) {
+      json.begin_object().field("version", version.version).key("files").begin_array();
+      for (const auto& path : version.files) json.value(path);
+      json.end_array().end_object();
+    }
+    emit(json.end_array().end_object());
+  }
+
   void clean(const std::string& database, const std::vector<std::string>& dropped) override {
     JsonWriter json;
     begin(json).field("database", database).key("dropped").begin_array();

@@ -27,6 +27,7 @@ class Reporter {
   // Before repair's first write: every change it is about to make.
   virtual void repair_planned(const std::string& database, const std::vector<std::string>& changes) = 0;
   virtual void repair(const std::string& database, const RepairResult& result) = 0;
+  virtual void remove(const std::string& database, const RemoveResult& result) = 0;
   virtual void clean(const std::string& database, const std::vector<std::string>& dropped) = 0;
   virtual void unlock(const std::string& database, const UnlockResult& result) = 0;
   virtual void lint(const std::vector<std::string>& locations, const script::LoadResult& result) = 0;

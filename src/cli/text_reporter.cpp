@@ -24,6 +24,7 @@ Color state_color(State state) {
     case State::invalid: return Color::red;
     case State::running: return Color::cyan;
     case State::undone:
+    case State::deleted:
     case State::future: return Color::magenta;
   }
   return Color::none;
@@ -172,6 +173,29 @@ class TextReporter final : public Reporter {
     const std::string count = plural(static_cast<int64_t>(result.changes.size()), "change");
     out += result.dry_run ? fmt::format("Dry run: repair would make {} in {}; nothing was changed\n", count, database)
                           : fmt::format("Repaired {}: {}\n", database, count);
+    m_console.out(out);
+  }
+
+  void remove(const std::string& database, const RemoveResult& result) override {
+    if (result.removed.empty()) {
+      m_console.out(fmt::format(
+          "Nothing to remove: every version with files is in the history of {}, or below one that is\n", database));
+      return;
+    }
+    std::string out;
+    size_t files = 0;
+    for (const auto& version : result.removed) {
+      for (const auto& path : version.files) {
+        out += fmt::format("  {} {} (version {})\n", result.dry_run ? "would delete" : "deleted", path,
+                           version.version);
+        ++files;
+      }
+    }
+    const std::string count = plural(static_cast<int64_t>(files), "file");
+    out += result.dry_run ? fmt::format("Dry run: remove would delete {} of {}; nothing was deleted\n", count,
+                                        plural(static_cast<int64_t>(result.removed.size()), "version"))
+                          : fmt::format("Removed {} of {}\n", count,
+                                        plural(static_cast<int64_t>(result.removed.size()), "version"));
     m_console.out(out);
   }
 

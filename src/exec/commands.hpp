@@ -18,6 +18,7 @@ InfoResult info(Engine& engine);
 ValidateResult validate(Engine& engine);
 RunResult baseline(Engine& engine, int64_t version, const std::string& description);
 RepairResult repair(Engine& engine, const RepairOptions& options);
+RemoveResult remove_versions(Engine& engine, const RemoveOptions& options);
 std::vector<std::string> clean(Engine& engine, bool yes);  // names of the dropped collections
 UnlockResult unlock(Engine& engine, const UnlockOptions& options);
 std::vector<HistoryRecord> history(Engine& engine, const HistoryOptions& options);

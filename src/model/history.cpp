@@ -13,6 +13,7 @@ const char* to_string(EntryType type) {
     case EntryType::undo: return "undo";
     case EntryType::baseline: return "baseline";
     case EntryType::repair: return "repair";
+    case EntryType::deleted: return "deleted";
   }
   return "migrate";
 }
@@ -22,6 +23,7 @@ std::optional<EntryType> entry_type_from_string(const std::string& s) {
   if (s == "undo") return EntryType::undo;
   if (s == "baseline") return EntryType::baseline;
   if (s == "repair") return EntryType::repair;
+  if (s == "deleted") return EntryType::deleted;
   return std::nullopt;
 }
 

@@ -11,7 +11,12 @@ namespace mongoway::model {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
-enum class EntryType { migrate, undo, baseline, repair };
+// `deleted`: an applied version whose files are gone, recorded by `repair
+// --mark-deleted`; it stays applied and is never run again nor undone. A
+// reader that does not know a type reads it as `migrate` (what every
+// mongoway before `deleted` does), which for a `deleted` entry, carrying the
+// checksum the version was applied with, leaves the version's state as it was.
+enum class EntryType { migrate, undo, baseline, repair, deleted };
 const char* to_string(EntryType type);
 std::optional<EntryType> entry_type_from_string(const std::string& s);
 

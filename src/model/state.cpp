@@ -12,6 +12,7 @@ const char* to_string(State state) {
     case State::failed: return "failed";
     case State::undone: return "undone";
     case State::missing: return "missing";
+    case State::deleted: return "deleted";
     case State::baseline: return "baseline";
     case State::ignored: return "ignored";
     case State::future: return "future";

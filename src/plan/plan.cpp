@@ -23,6 +23,12 @@ Diagnostic error(std::string file, std::string message) {
 
 std::string label(const VersionStatus& v) { return v.script.empty() ? fmt::format("version {}", v.version) : v.script; }
 
+// The states whose effect is in the database, which an undo would take back.
+bool counts_as_applied(State state) {
+  return state == State::applied || state == State::missing || state == State::deleted || state == State::future ||
+         state == State::baseline;
+}
+
 // Failed versions block until `repair`. A version another live process is
 // running does not: the caller waits for the lock and plans again from the
 // history it then reads, where that version is applied or failed.
@@ -106,6 +112,12 @@ void apply_success(Track& t, const HistoryEntry& e, Status& out) {
       // A checksum realignment: the version keeps its state.
       s.recorded_checksum = e.checksum;
       break;
+    case EntryType::deleted:
+      // Still applied, its files gone: `applied` again once they come back.
+      t.applied = true;
+      s.state = State::deleted;
+      s.recorded_checksum = e.checksum;
+      break;
   }
 }
 
@@ -165,6 +177,8 @@ void finish_versions(std::map<int64_t, Track>& tracks, int64_t max_file_version,
     if (!s.has_file && s.state == State::applied) {
       s.state = version > max_file_version ? State::future : State::missing;
     }
+    // Its file is back: applied, compared with the checksum it was applied with.
+    if (s.has_file && s.state == State::deleted) s.state = State::applied;
     if (s.has_file && !t.seen) {
       if (version <= out.baseline_version) {
         s.state = State::baseline;
@@ -189,6 +203,8 @@ Status compute_status(const std::vector<FileVersion>& files, const std::vector<H
   for (const HistoryEntry* e : entries) {
     out.has_history = true;
     out.next_rank = std::max(out.next_rank, e->rank + 1);
+    out.highest_in_history = std::max(out.highest_in_history, e->version);
+    tracks[e->version].status.in_history = true;
     if (!e->repaired) apply_entry(tracks[e->version], *e, live_lease, out);
   }
   out.current_version = current_version_of(tracks, entries, out.baseline_version);
@@ -262,8 +278,7 @@ Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optiona
   for (auto it = status.versions.rbegin(); it != status.versions.rend(); ++it) {
     const auto& v = *it;
     if (v.version <= floor) break;
-    if (v.state == State::applied || v.state == State::missing || v.state == State::future ||
-        v.state == State::baseline) {
+    if (counts_as_applied(v.state)) {
       if (static_cast<int64_t>(candidates.size()) >= steps_wanted) break;
       candidates.push_back(&v);
     }
@@ -274,6 +289,11 @@ Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optiona
       problems.push_back(error(v->script, fmt::format("version {} was recorded by baseline, not applied by "
                                                       "mongoway, so it cannot be undone",
                                                       v->version)));
+    } else if (v->state == State::deleted) {
+      problems.push_back(error(v->script, fmt::format("version {} was marked deleted (its files are gone), so it "
+                                                      "cannot be undone, nor the versions below it; undo no "
+                                                      "further than `--target {}`",
+                                                      v->version, v->version)));
     } else if (!v->has_file) {
       problems.push_back(error(v->script, fmt::format("version {} is applied but its migration files are "
                                                       "missing, so it cannot be undone",
@@ -293,9 +313,8 @@ Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optiona
   // The current version once these are undone: the highest applied version left.
   plan.to_version = 0;
   for (const auto& v : status.versions) {
-    const bool applied = v.state == State::applied || v.state == State::missing || v.state == State::future ||
-                         v.state == State::baseline;
-    if (applied && std::find(plan.versions.begin(), plan.versions.end(), v.version) == plan.versions.end()) {
+    if (counts_as_applied(v.state) &&
+        std::find(plan.versions.begin(), plan.versions.end(), v.version) == plan.versions.end()) {
       plan.to_version = std::max(plan.to_version, v.version);
     }
   }
@@ -375,7 +394,8 @@ std::vector<Diagnostic> check_history(const Status& status, bool out_of_order) {
         break;
       case State::missing:
         out.push_back(error(v.script, fmt::format("version {} is applied but its file {} is missing from the "
-                                                  "locations",
+                                                  "locations; restore it, or, if it was deleted on purpose, "
+                                                  "record that with `mongoway repair --mark-deleted`",
                                                   v.version, label(v))));
         break;
       case State::failed:
@@ -399,6 +419,58 @@ std::vector<Diagnostic> check_history(const Status& status, bool out_of_order) {
       }
       default: break;
     }
+  }
+  return out;
+}
+
+namespace {
+
+[[noreturn]] void refuse_remove(const VersionStatus* v, int64_t version, const std::string& reason) {
+  std::vector<Diagnostic> diags{error(v ? v->script : "", reason)};
+  throw Error(ExitCode::invalid, fmt::format("cannot remove version {}: {}", version, reason), std::move(diags));
+}
+
+// Why `version` may not be removed, or nothing when it may.
+void check_removable(const Status& status, int64_t version) {
+  const VersionStatus* v = status.find(version);
+  if (!v || !v->has_file) refuse_remove(v, version, fmt::format("no migration file has version {}", version));
+  if (v->in_history) {
+    refuse_remove(v, version,
+                  fmt::format("it is in the history (state {}); remove deletes only the files of versions "
+                              "that never ran; an applied version is taken back with `mongoway undo`",
+                              to_string(v->state)));
+  }
+  if (version < status.highest_in_history) {
+    refuse_remove(v, version,
+                  fmt::format("it never ran, but version {} above it is in the history; remove deletes "
+                              "only versions above every version in the history",
+                              status.highest_in_history));
+  }
+}
+
+}  // namespace
+
+std::vector<int64_t> plan_remove(const Status& status, std::optional<int64_t> version) {
+  if (version) {
+    check_removable(status, *version);
+    return {*version};
+  }
+  std::vector<int64_t> out;
+  for (auto it = status.versions.rbegin(); it != status.versions.rend(); ++it) {
+    if (it->version <= status.highest_in_history) break;
+    if (it->has_file && !it->in_history) out.push_back(it->version);
+  }
+  return out;
+}
+
+std::vector<Diagnostic> check_running(const Status& status) {
+  std::vector<Diagnostic> out;
+  for (const auto& v : status.versions) {
+    if (v.state != State::running) continue;
+    out.push_back(error(v.script, fmt::format("version {} is running (the process holding the lock runs it); wait "
+                                              "for it to end; if that process is gone, the version shows as failed "
+                                              "once its lease expires: check the data, then run `mongoway repair`",
+                                              v.version)));
   }
   return out;
 }

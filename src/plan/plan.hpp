@@ -31,6 +31,7 @@ struct VersionStatus {
   State state = State::pending;
   bool has_file = false;
   bool undoable = false;
+  bool in_history = false;  // it has an entry, repaired or not
   std::optional<model::TimePoint> installed_on;
   std::optional<int64_t> execution_time_ms;
   std::string last_error;  // of a failed action; of one cut short, model::describe_cut
@@ -43,6 +44,7 @@ struct Status {
   int64_t current_version = 0;
   int64_t baseline_version = 0;
   int64_t next_rank = 1;
+  int64_t highest_in_history = 0;  // the highest version with an entry, repaired or not
   bool has_history = false;
   std::vector<VersionStatus> versions;  // ascending
   const VersionStatus* find(int64_t version) const;
@@ -68,7 +70,9 @@ struct Plan {
 Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps, bool out_of_order);
 
 // Default (no target, no steps): one step. Refuses before anything is undone
-// when a version in range has no undo file, was baselined, or is missing.
+// when a version in range has no undo file, was baselined, is missing, or was
+// marked deleted (its effect stays in the database, and what lies below it
+// may be what it was built on: an undo stops above it).
 Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps);
 
 // `goto`: the plan that leaves the database at exactly `target` (0 or a
@@ -78,9 +82,20 @@ Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optiona
 // not reach (it is not applied itself) is refused as well.
 Plan plan_goto(const Status& status, int64_t target, bool allow_undo);
 
-// The history-side checks of `validate`: checksum drift, missing files, failed
-// entries, ignored versions (errors, unless `out_of_order` allows them) and
-// future versions (warnings).
+// The history-side checks of `validate` and of migrate before it plans:
+// checksum drift, missing files, failed versions, ignored versions (errors,
+// unless `out_of_order` allows them) and future versions (warnings). Deleted
+// versions pass.
 std::vector<Diagnostic> check_history(const Status& status, bool out_of_order = false);
+
+// `validate` only: a version another process is running is an error (the
+// database is not in a settled state), while migrate waits for the lock.
+std::vector<Diagnostic> check_running(const Status& status);
+
+// The versions `remove` may delete the files of: `version`, or every one
+// (nullopt, --all-pending), highest first. A version qualifies when it has a
+// file, no history entry at all, and lies above every version that has one.
+// Throws Error (invalid) naming the reason when `version` does not qualify.
+std::vector<int64_t> plan_remove(const Status& status, std::optional<int64_t> version);
 
 }  // namespace mongoway::plan

@@ -118,7 +118,7 @@ TEST(Cli, OptionOfAnotherCommandIsNamedAsSuch) {
   auto run = mongoway({"info", "--dry-run"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_TRUE(
-      contains(run.err, "option --dry-run does not apply to info (it is an option of migrate, undo, goto, repair)"))
+      contains(run.err, "option --dry-run does not apply to info (it is an option of migrate, undo, goto, repair, remove)"))
       << run.err;
 }
 
@@ -578,7 +578,7 @@ TEST(Cli, HelpAsJsonDescribesEveryCommand) {
   ASSERT_EQ(run.exit_code, 0);
   auto json = Json::parse(run.out);
   ASSERT_TRUE(json) << run.out;
-  EXPECT_EQ(json->size("commands"), 14u);
+  EXPECT_EQ(json->size("commands"), 15u);
   EXPECT_EQ(json->string("commands.0.name"), "migrate");
   EXPECT_EQ(json->string("commands.0.options.0.name"), "--target");
   EXPECT_EQ(json->string("global_options.0.short"), "-u");

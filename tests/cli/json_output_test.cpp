@@ -240,6 +240,7 @@ void JsonOutput::runs_of_every_command() {
   json("validate", {"-l", "broken", "validate"});
   json("history", {"history"});
   json("repair", {"repair", "--dry-run"});
+  json("remove", {"-d", m_database + "_rm", "-l", "refused", "remove", "--all-pending", "--dry-run"});
   json("baseline", {"-d", m_database + "_b", "baseline", "--baseline-version", "3"});
   json("migrate", {"-d", m_database + "_r", "-l", "refused", "migrate"});
   json("unlock", {"unlock"});

@@ -192,6 +192,19 @@ TEST_P(ServerContract, AnEntryRoundTripsEveryField) {
   expect_same(log[0], full_entry(1));
 }
 
+TEST_P(ServerContract, EveryEntryTypeRoundTrips) {
+  const std::vector<EntryType> types{EntryType::migrate, EntryType::undo, EntryType::baseline, EntryType::repair,
+                                     EntryType::deleted};
+  for (size_t i = 0; i < types.size(); ++i) {
+    auto e = entry(static_cast<int64_t>(i) + 1);
+    e.type = types[i];
+    server().append(e);
+  }
+  const auto log = server().read_log();
+  ASSERT_EQ(log.size(), types.size());
+  for (size_t i = 0; i < types.size(); ++i) EXPECT_EQ(log[i].type, types[i]) << model::to_string(types[i]);
+}
+
 TEST_P(ServerContract, AnEntryWithDefaultFieldsRoundTrips) {
   HistoryEntry bare;
   bare.rank = 1;

@@ -290,5 +290,124 @@ TEST(PlanUndo, SkipsVersionsAlreadyUndone) {
   EXPECT_EQ(plan_undo(s, std::nullopt, std::nullopt).versions, (std::vector<int64_t>{2}));
 }
 
+// The message of the Error `f` throws ("" when it throws none).
+template <typename F>
+std::string refusal(F f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::invalid) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "expected an error";
+  return "";
+}
+
+bool mentions(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(PlanDeleted, MissingFileAsksForRepairMarkDeleted) {
+  auto s = compute_status(files({2}), Log().migrate({1, 2}).entries, std::nullopt);
+  auto problems = check_history(s);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_TRUE(mentions(problems[0].message, "`mongoway repair --mark-deleted`")) << problems[0].message;
+}
+
+TEST(PlanDeleted, DeletedVersionStaysAppliedAndNeverRunsAgain) {
+  auto log = Log().migrate({1, 2}).add(1, EntryType::deleted);
+  auto s = compute_status(files({2, 3}), log.entries, std::nullopt);
+  EXPECT_EQ(state_of(s, 1), State::deleted);
+  EXPECT_EQ(s.current_version, 2);
+  EXPECT_TRUE(check_history(s).empty());
+  EXPECT_EQ(plan_migrate(s, std::nullopt, std::nullopt, false).versions, (std::vector<int64_t>{3}));
+}
+
+TEST(PlanDeleted, TheHighestVersionDeletedIsStillTheCurrentOne) {
+  auto log = Log().migrate({1, 2}).add(2, EntryType::deleted);
+  auto s = compute_status(files({1}), log.entries, std::nullopt);
+  EXPECT_EQ(state_of(s, 2), State::deleted);
+  EXPECT_EQ(s.current_version, 2);
+  EXPECT_TRUE(plan_migrate(s, std::nullopt, std::nullopt, false).versions.empty());
+}
+
+// A reader that does not know the `deleted` type reads it as `migrate`
+// (entry_type_from_string's callers default to it, as every earlier
+// mongoway did): the version must then read as it did before it was marked.
+TEST(PlanDeleted, ReadAsAMigrateByAnOlderReaderTheVersionIsUnchanged) {
+  auto before = compute_status(files({2}), Log().migrate({1, 2}).entries, std::nullopt);
+  auto log = Log().migrate({1, 2}).add(1, EntryType::deleted);
+  log.entries.back().type = EntryType::migrate;
+  auto older = compute_status(files({2}), log.entries, std::nullopt);
+  EXPECT_EQ(state_of(older, 1), State::missing);
+  EXPECT_EQ(older.find(1)->recorded_checksum, before.find(1)->recorded_checksum);
+  EXPECT_EQ(older.current_version, before.current_version);
+  EXPECT_EQ(check_history(older).size(), check_history(before).size());
+}
+
+TEST(PlanDeleted, FileBackWithItsChecksumIsAppliedAgain) {
+  auto log = Log().migrate({1, 2}).add(1, EntryType::deleted);
+  auto s = compute_status(files({1, 2}), log.entries, std::nullopt);
+  EXPECT_EQ(state_of(s, 1), State::applied);
+  EXPECT_TRUE(check_history(s).empty());
+  auto changed = files({1, 2});
+  changed[0].checksum = "sha256:other";
+  auto problems = check_history(compute_status(changed, log.entries, std::nullopt));
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_TRUE(mentions(problems[0].message, "checksum changed since version 1 was applied")) << problems[0].message;
+}
+
+TEST(PlanDeleted, UndoStopsAboveADeletedVersion) {
+  auto log = Log().migrate({1, 2, 3}).add(2, EntryType::deleted);
+  auto s = compute_status(files({1, 3}), log.entries, std::nullopt);
+  auto message = refusal([&] { plan_undo(s, 0, std::nullopt); });
+  EXPECT_TRUE(mentions(message, "version 2 was marked deleted")) << message;
+  EXPECT_TRUE(mentions(message, "`--target 2`")) << message;
+  EXPECT_TRUE(mentions(refusal([&] { plan_undo(s, std::nullopt, 2); }), "version 2 was marked deleted"));
+  auto one = plan_undo(s, std::nullopt, std::nullopt);
+  EXPECT_EQ(one.versions, (std::vector<int64_t>{3}));
+  EXPECT_EQ(one.to_version, 2);
+}
+
+TEST(PlanValidate, RunningAndFailedVersionsFailValidation) {
+  auto log = Log().migrate({1}).add(2, EntryType::migrate, false, false, 7);
+  auto live = compute_status(files({1, 2}), log.entries, 7);
+  EXPECT_TRUE(check_history(live).empty()) << "migrate waits for the lock rather than refusing";
+  auto running = check_running(live);
+  ASSERT_EQ(running.size(), 1u);
+  EXPECT_TRUE(running[0].is_error());
+  EXPECT_TRUE(mentions(running[0].message, "version 2 is running")) << running[0].message;
+  EXPECT_TRUE(mentions(running[0].message, "wait for it to end")) << running[0].message;
+  auto failed = check_history(compute_status(files({1, 2}), log.entries, std::nullopt));
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_TRUE(mentions(failed[0].message, "version 2 is failed")) << failed[0].message;
+  EXPECT_TRUE(mentions(failed[0].message, "`mongoway repair`")) << failed[0].message;
+}
+
+TEST(PlanRemove, AllPendingAboveTheHistoryFromTheTopDown) {
+  auto s = compute_status(files({1, 2, 3, 4, 5}), Log().migrate({1, 3}).entries, std::nullopt);
+  EXPECT_EQ(plan_remove(s, std::nullopt), (std::vector<int64_t>{5, 4}));
+  EXPECT_EQ(plan_remove(s, 5), (std::vector<int64_t>{5}));
+  EXPECT_EQ(plan_remove(compute_status(files({1, 2}), {}, std::nullopt), std::nullopt), (std::vector<int64_t>{2, 1}));
+}
+
+TEST(PlanRemove, RefusesAVersionInTheHistoryOrBelowOne) {
+  auto s = compute_status(files({1, 2, 3, 4}), Log().migrate({1, 3}).entries, std::nullopt);
+  EXPECT_TRUE(mentions(refusal([&] { plan_remove(s, 3); }), "it is in the history (state applied)"));
+  auto below = refusal([&] { plan_remove(s, 2); });
+  EXPECT_TRUE(mentions(below, "version 3 above it is in the history")) << below;
+  EXPECT_TRUE(mentions(refusal([&] { plan_remove(s, 9); }), "no migration file has version 9"));
+}
+
+TEST(PlanRemove, ARepairedEntryIsStillAnEntry) {
+  auto log = Log().migrate({1}).add(3, EntryType::migrate, false, true);
+  log.entries.back().repaired = true;
+  auto s = compute_status(files({1, 2, 3, 4}), log.entries, std::nullopt);
+  EXPECT_EQ(state_of(s, 3), State::pending);
+  EXPECT_TRUE(mentions(refusal([&] { plan_remove(s, 3); }), "it is in the history"));
+  EXPECT_EQ(plan_remove(s, std::nullopt), (std::vector<int64_t>{4}));
+  // The file of a repaired version gone, its entry still counts.
+  auto gone = compute_status(files({1, 2}), log.entries, std::nullopt);
+  EXPECT_TRUE(plan_remove(gone, std::nullopt).empty());
+}
+
 }  // namespace
 }  // namespace mongoway::plan

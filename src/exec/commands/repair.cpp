@@ -1,5 +1,6 @@
-// repair: marks failed and unfinished entries repaired and realigns the
-// checksums of applied versions whose file changed.
+// repair: marks failed and unfinished entries repaired, realigns the
+// checksums of applied versions whose file changed, and, with --mark-deleted,
+// records applied versions whose file is missing as deleted.
 
 #include <fmt/format.h>
 
@@ -40,6 +41,40 @@ std::vector<model::HistoryEntry> realignments(const Engine& engine, const plan::
   return out;
 }
 
+// A `deleted` entry for each applied version whose file is missing, with
+// the checksum it was applied with; without --mark-deleted, a warning each.
+std::vector<model::HistoryEntry> deletions(const plan::Status& status, int64_t first_rank, int64_t lease,
+                                           const RepairOptions& options, RepairResult& out) {
+  std::vector<model::HistoryEntry> entries;
+  for (const auto& v : status.versions) {
+    if (v.state != State::missing) continue;
+    if (!options.mark_deleted) {
+      out.warnings.push_back(Diagnostic{Diagnostic::Severity::warning, v.script, 0, 0,
+                                        fmt::format("version {} is applied but its file {} is missing from the "
+                                                    "locations; if it was deleted on purpose, record that with "
+                                                    "`mongoway repair --mark-deleted`",
+                                                    v.version, v.script)});
+      continue;
+    }
+    model::HistoryEntry e;
+    e.rank = first_rank + static_cast<int64_t>(entries.size());
+    e.version = v.version;
+    e.description = v.description;
+    e.script = v.script;
+    e.type = model::EntryType::deleted;
+    e.checksum = v.recorded_checksum;
+    e.installed_by = process_owner();
+    e.installed_on = std::chrono::system_clock::now();
+    e.success = true;
+    e.finished = true;
+    e.lease = lease;
+    entries.push_back(std::move(e));
+    out.changes.push_back(
+        fmt::format("mark version {} ({}) as deleted: its file is missing from the locations", v.version, v.script));
+  }
+  return entries;
+}
+
 }  // namespace
 
 RepairResult repair(Engine& engine, const RepairOptions& options) {
@@ -57,13 +92,16 @@ RepairResult repair(Engine& engine, const RepairOptions& options) {
   out.dry_run = options.dry_run;
   const auto failed = entries_to_mark(history, out.changes);
   const auto realign = realignments(engine, status, lease, out.changes);
+  const auto deleted = deletions(status, status.next_rank + static_cast<int64_t>(realign.size()), lease, options, out);
   if (!lock) return out;
   if (!out.changes.empty() && engine.listener.repair_planned) engine.listener.repair_planned(out.changes);
   lock->ensure_held();
   server.mark_repaired(failed);
-  for (const auto& e : realign) {
-    lock->ensure_held();
-    server.append(e);
+  for (const auto* entries : {&realign, &deleted}) {
+    for (const auto& e : *entries) {
+      lock->ensure_held();
+      server.append(e);
+    }
   }
   lock->release();
   return out;

@@ -32,8 +32,11 @@ ValidateResult validate(Engine& engine) {
   engine.files = script::load_all(engine.config.locations, script::LoadOptions{engine.config.max_file_size});
   out.problems = engine.files.diagnostics;
   if (!engine.files.has_errors()) {
-    auto more = plan::check_history(engine.read_status());
+    const auto status = engine.read_status();
+    auto more = plan::check_history(status);
     out.problems.insert(out.problems.end(), more.begin(), more.end());
+    auto running = plan::check_running(status);
+    out.problems.insert(out.problems.end(), running.begin(), running.end());
     auto placeholders = undefined_placeholders(engine);
     out.problems.insert(out.problems.end(), placeholders.begin(), placeholders.end());
   }

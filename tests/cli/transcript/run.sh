@@ -81,7 +81,7 @@ PREFIX="tr$(date +%s%N | tail -c 7)$$"
 DAY1=$(date -u +%Y-%m-%d)
 cleanup() {
   local name
-  for name in main failing baseline lock config placeholders goto; do
+  for name in main failing baseline lock config placeholders goto deleted; do
     MONGOWAY_CLEAN_ENABLED=true "$BINARY" -u "$URI" -d "${PREFIX}_$name" -l "$TMP/empty" \
       --quiet clean --yes >/dev/null 2>&1 || true
   done
@@ -494,6 +494,26 @@ t mongoway -l migrations history --type migrate,undo --ascending
 t mongoway -l migrations --output json history --version 2
 t mongoway -l migrations history --since yesterday
 t mongoway -l migrations history --until 2000-01-01 --type migrat
+section "a deleted file: repair --mark-deleted; remove"
+use deleted
+mkdir -p gone
+cp -r migrations/. gone/
+t mongoway -l migrations --quiet migrate --target 2
+rm gone/V1__create_users.json gone/U1__undo_create_users.json
+t mongoway -l gone validate
+t mongoway -l gone repair --dry-run
+t mongoway -l gone repair --dry-run --mark-deleted
+t mongoway -l gone --output json repair --mark-deleted
+t mongoway -l gone info
+t mongoway -l gone history --limit 1
+t mongoway -l gone validate
+t mongoway -l gone undo --target 0
+t mongoway -l gone remove 2
+t mongoway -l gone remove --all-pending --dry-run
+t mongoway -l gone --output json remove 4 --dry-run
+t mongoway -l gone remove --all-pending
+t mongoway -l gone remove --all-pending
+t mongoway -l migrations info
 
 section "the lock"
 use lock
