@@ -65,7 +65,7 @@ std::string how_known(const HistoryEntry& e, const Cut& cut) {
                          utc(cut.at), run);
     case Cut::How::lease_gone: return fmt::format("{} was gone from the lock collection at {}", run, utc(cut.at));
     case Cut::How::holder_gone:
-      return fmt::format("the process holding {} was gone from this machine at {}", run.substr(4), utc(cut.at));
+      return fmt::format("{} was held by a process gone from this machine at {}", run, utc(cut.at));
     case Cut::How::not_recorded: break;
   }
   return fmt::format("{} ended before the version did; when was not recorded", run);

@@ -324,10 +324,6 @@ Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optiona
 
 namespace {
 
-bool counts_as_applied(State state) {
-  return state == State::applied || state == State::missing || state == State::future || state == State::baseline;
-}
-
 void refuse_unknown_target(const Status& status, int64_t target) {
   if (target < 0) throw Error(ExitCode::usage, fmt::format("goto needs 0 or a version, got {}", target));
   if (target == 0 || status.find(target) != nullptr) return;

@@ -168,7 +168,8 @@ TEST_F(MissingFiles, ValidateFailsWhileAVersionIsRunningUnderALiveLease) {
   // A run cut short in V2 whose lease is still live: V2 is running.
   ASSERT_TRUE(ok([](exec::Engine& e) { exec::migrate(e, up_to(1)); }));
   const int64_t now = fake.time_ms();
-  fake.put_lease(port::Lease{50, "deploy@ci:7", "t", now, now + 60000, false});
+  // Live for longer than migrate waits for the lock (--lock-timeout).
+  fake.put_lease(port::Lease{50, "deploy@ci:7", "t", now, now + 600000, false, {}, 0});
   model::RunRecord cut;
   cut.lease = 50;
   cut.first_rank = 2;
@@ -216,7 +217,7 @@ TEST_F(MissingFiles, RemoveRefusesAnAppliedVersionAndKeepsItsFiles) {
 
 TEST_F(MissingFiles, RemoveRefusesWhileAnotherProcessHoldsTheLock) {
   const int64_t now = fake.time_ms();
-  fake.put_lease(port::Lease{9, "deploy@ci:7", "t", now, now + 60000, false});
+  fake.put_lease(port::Lease{9, "deploy@ci:7", "t", now, now + 60000, false, {}, 0});
   auto refused = run([](exec::Engine& e) { exec::remove_versions(e, RemoveOptions{std::nullopt, false}); });
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->code(), ExitCode::lock);
