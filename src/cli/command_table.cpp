@@ -108,17 +108,18 @@ CommandSpec goto_command() {
 }
 
 CommandSpec info_command() {
-  return CommandSpec{CommandId::info,
-                     "info",
-                     {"status"},
-                     "",
-                     "show every version and its state",
-                     "Prints every version found in the files or the history with its state (pending, applied, "
-                     "running, failed, undone, missing, deleted, baseline, ignored, future, invalid) and the current version. "
-                     "A file that does not parse is a version in state invalid with its first error, and the exit "
-                     "status is then 3; a failed version shows when it ran and its error, or how it was cut short.",
-                     {},
-                     {"mongoway info", "mongoway --verbose info"}};
+  return CommandSpec{
+      CommandId::info,
+      "info",
+      {"status"},
+      "",
+      "show every version and its state",
+      "Prints every version found in the files or the history with its state (pending, applied, "
+      "running, failed, undone, missing, deleted, baseline, ignored, future, invalid) and the current version. "
+      "A file that does not parse is a version in state invalid with its first error, and the exit "
+      "status is then 3; a failed version shows when it ran and its error, or how it was cut short.",
+      {},
+      {"mongoway info", "mongoway --verbose info"}};
 }
 
 CommandSpec validate_command() {
@@ -287,7 +288,7 @@ CommandSpec help_command() {
 
 const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> table = {
-      migrate_command(),  undo_command(),   goto_command(),   info_command(),   validate_command(),
+      migrate_command(),  undo_command(),   goto_command(),   info_command(),  validate_command(),
       baseline_command(), repair_command(), remove_command(), clean_command(), unlock_command(),
       history_command(),  lint_command(),   new_command(),    init_command(),  help_command()};
   return table;

@@ -117,8 +117,8 @@ TEST(Cli, MisspeltOptionGetsASuggestion) {
 TEST(Cli, OptionOfAnotherCommandIsNamedAsSuch) {
   auto run = mongoway({"info", "--dry-run"});
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_TRUE(
-      contains(run.err, "option --dry-run does not apply to info (it is an option of migrate, undo, goto, repair, remove)"))
+  EXPECT_TRUE(contains(
+      run.err, "option --dry-run does not apply to info (it is an option of migrate, undo, goto, repair, remove)"))
       << run.err;
 }
 

@@ -111,7 +111,7 @@ class Scenario {
   }
 
   FakeServer fake;
-  Listener listener;  // given to the engine
+  Listener listener;        // given to the engine
   FakeProcesses processes;  // this machine's, as the engine sees them
   RunResult result;
   std::vector<StepResult> finished;  // what the listener was told, version by version
