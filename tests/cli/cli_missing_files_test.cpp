@@ -12,6 +12,7 @@
 
 #include "../support/test_server.hpp"
 #include "runner.hpp"
+#include "server_fixture.hpp"
 
 namespace mongoway::cli_test {
 namespace {
@@ -20,20 +21,14 @@ namespace fs = std::filesystem;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-class MissingFilesCli : public ::testing::Test {
+class MissingFilesCli : public ServerFixture {
  protected:
+  MissingFilesCli() : ServerFixture("mongoway_missing") {}
+
   void SetUp() override {
-    m_uri = mongoway::testing::test_server_uri();
-    static int counter = 0;
-    m_database = "mongoway_missing_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+    ServerFixture::SetUp();
     write_version(1, "a", true);
     write_version(2, "b", true);
-  }
-
-  void TearDown() override {
-    if (m_uri.empty()) return;
-    auto run = mw({"clean", "--yes"}, {{"MONGOWAY_CLEAN_ENABLED", "true"}});
-    if (run.exit_code != 0) std::cout << "could not clean " << m_database << ": " << run.err;
   }
 
   void write_version(int version, const std::string& name, bool with_undo) {
@@ -45,23 +40,9 @@ class MissingFilesCli : public ::testing::Test {
   }
   bool exists(const std::string& file) const { return fs::exists(m_dir / ("migrations/" + file)); }
 
-  Outcome mw(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
-    env.emplace("MONGOWAY_URI", m_uri);
-    env.emplace("MONGOWAY_DATABASE", m_database);
-    return mongoway(args, {.env = env, .cwd = m_dir.path(), .timeout = std::chrono::seconds(120)});
-  }
-  Json json_of(const Outcome& run) {
-    auto json = Json::parse(run.out);
-    EXPECT_TRUE(json) << "not JSON: " << run.out << run.err;
-    return json ? *json : *Json::parse("{}");
-  }
   std::string state_of(size_t index) {
     return json_of(mw({"info", "--output", "json"})).string("migrations." + std::to_string(index) + ".state");
   }
-
-  std::string m_uri;
-  std::string m_database;
-  TempDir m_dir;
 };
 
 TEST_F(MissingFilesCli, AnAppliedVersionWhoseFileIsDeletedIsRecordedDeletedAndNoLongerBlocks) {

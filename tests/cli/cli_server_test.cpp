@@ -12,6 +12,7 @@
 
 #include "../support/test_server.hpp"
 #include "runner.hpp"
+#include "server_fixture.hpp"
 
 namespace mongoway::cli_test {
 namespace {
@@ -20,26 +21,13 @@ namespace fs = std::filesystem;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-class ServerTest : public ::testing::Test {
+class ServerTest : public ServerFixture {
  protected:
+  ServerTest() : ServerFixture("mongoway_cli") {}
+
   void SetUp() override {
-    m_uri = mongoway::testing::test_server_uri();
-    static int counter = 0;
-    m_database = "mongoway_cli_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
-    fs::copy(std::string(MONGOWAY_SOURCE_DIR) + "/migrations", m_dir / "migrations", fs::copy_options::recursive);
-  }
-
-  void TearDown() override {
-    if (m_uri.empty()) return;
-    auto run = mw({"clean", "--yes"}, {{"MONGOWAY_CLEAN_ENABLED", "true"}});
-    if (run.exit_code != 0) std::cout << "could not clean " << m_database << ": " << run.err;
-  }
-
-  // mongoway with the test's server, database and working directory.
-  Outcome mw(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
-    env.emplace("MONGOWAY_URI", m_uri);
-    env.emplace("MONGOWAY_DATABASE", m_database);
-    return mongoway(args, {.env = env, .cwd = m_dir.path(), .timeout = std::chrono::seconds(120)});
+    ServerFixture::SetUp();
+    copy_shipped_migrations();
   }
 
   // Waits until version 1 is being applied (or no longer can be); returns its state.
@@ -54,16 +42,6 @@ class ServerTest : public ::testing::Test {
     }
     return state;
   }
-
-  Json json_of(const Outcome& run) {
-    auto json = Json::parse(run.out);
-    EXPECT_TRUE(json) << "not JSON: " << run.out << run.err;
-    return json ? *json : *Json::parse("{}");
-  }
-
-  std::string m_uri;
-  std::string m_database;
-  TempDir m_dir;
 };
 
 TEST_F(ServerTest, AWholeSession) {

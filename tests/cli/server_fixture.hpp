@@ -1,0 +1,63 @@
+#pragma once
+// The fixture of the command-line tests against a real server (see
+// support/test_server.hpp): each test gets a database of its own, dropped
+// with `clean` at the end, and a working directory of its own; `mw` runs the
+// built mongoway there, on that server and database.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "../support/test_server.hpp"
+#include "runner.hpp"
+
+namespace mongoway::cli_test {
+
+class ServerFixture : public ::testing::Test {
+ protected:
+  // `prefix` names the suite's databases: PREFIX_<pid>_<n>.
+  explicit ServerFixture(std::string prefix) : m_prefix(std::move(prefix)) {}
+
+  void SetUp() override {
+    m_uri = mongoway::testing::test_server_uri();
+    static int counter = 0;
+    m_database = m_prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+  }
+
+  void TearDown() override {
+    if (m_uri.empty()) return;
+    auto run = mw({"clean", "--yes"}, {{"MONGOWAY_CLEAN_ENABLED", "true"}});
+    if (run.exit_code != 0) std::cout << "could not clean " << m_database << ": " << run.err;
+  }
+
+  // The example migrations of the repository, copied into the working directory.
+  void copy_shipped_migrations() {
+    std::filesystem::copy(std::string(MONGOWAY_SOURCE_DIR) + "/migrations", m_dir / "migrations",
+                          std::filesystem::copy_options::recursive);
+  }
+
+  // mongoway with the test's server, database and working directory.
+  Outcome mw(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
+    env.emplace("MONGOWAY_URI", m_uri);
+    env.emplace("MONGOWAY_DATABASE", m_database);
+    return mongoway(args, {.env = env, .cwd = m_dir.path(), .timeout = std::chrono::seconds(120)});
+  }
+
+  Json json_of(const Outcome& run) {
+    auto json = Json::parse(run.out);
+    EXPECT_TRUE(json) << "not JSON: " << run.out << run.err;
+    return json ? *json : *Json::parse("{}");
+  }
+
+  std::string m_prefix;
+  std::string m_uri;
+  std::string m_database;
+  TempDir m_dir;
+};
+
+}  // namespace mongoway::cli_test
