@@ -57,6 +57,11 @@ TEST_F(Reliability, ServerLostMidRun) {
         s.fail("unclear message: " + o.describe());
       if (o.err.find("check that it is running") != std::string::npos)
         s.fail("advice for a server never reached: " + o.describe());
+      // A version cut inside says so on its own line, with where it was cut.
+      if (o.err.find(" was interrupted (connection lost during command ") != std::string::npos &&
+          o.out.find(" ... INTERRUPTED (connection lost during command ") == std::string::npos) {
+        s.fail("the cut version's line does not say INTERRUPTED: " + o.out);
+      }
       // Server selection and connection timeouts are 5 s each; the lock's release adds one more try.
       if (exit_after > 30) s.fail(fmt::format("exit 5 only {} after the server died", format_seconds(exit_after)));
     } else {
