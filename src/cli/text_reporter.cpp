@@ -125,7 +125,7 @@ class TextReporter final : public Reporter {
 
   void history(const std::string& database, const std::vector<HistoryRecord>& records) override {
     if (records.empty()) {
-      m_console.out(fmt::format("No history in {}\n", database));
+      m_console.out(fmt::format("No history entries to show in {}\n", database));  // none, or none the filters keep
       return;
     }
     Table table({{"Rank", Table::Align::right},

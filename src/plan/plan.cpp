@@ -221,9 +221,10 @@ Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::opti
   if (steps && *steps <= 0) throw Error(ExitCode::usage, "--steps must be a positive number");
   if (target) {
     if (*target < status.current_version) {
-      throw Error(ExitCode::usage, fmt::format("target version {} is below the current version {}; use `mongoway undo "
-                                               "--target {}` to go down",
-                                               *target, status.current_version, *target));
+      throw Error(ExitCode::usage,
+                  fmt::format("target version {} is below the current version {}; use `mongoway goto {} --allow-undo` "
+                              "(or `mongoway undo --target {}`) to go down",
+                              *target, status.current_version, *target, *target));
     }
     const auto* v = status.find(*target);
     if (*target != status.current_version && (!v || !v->has_file)) {
