@@ -248,13 +248,7 @@ class Resolver {
     config.locations = locations->values;
     config.history_collection = raw("history_collection").value();
     if (config.history_collection.empty()) bad_value(raw("history_collection"), "history_collection", "a name");
-    config.lock_timeout = std::chrono::seconds(
-        parse_integer(raw("lock_timeout"), "lock_timeout", 0, kMaxLockTimeout.count(),
-                      fmt::format("a whole number of seconds from 0 to {}", kMaxLockTimeout.count())));
-    config.lock_ttl = std::chrono::seconds(parse_integer(
-        raw("lock_ttl"), "lock_ttl", kMinLockTtl.count(), kMaxLockTtl.count(),
-        fmt::format("a whole number of seconds from {} to {}", kMinLockTtl.count(), kMaxLockTtl.count())));
-    read_connect_settings(config);
+    read_timings(config);
     const auto& transaction = raw("transaction");
     if (transaction.value() == "never") config.transaction = TransactionMode::never;
     else if (transaction.value() == "auto") config.transaction = TransactionMode::auto_;
@@ -295,7 +289,14 @@ class Resolver {
   }
 
  private:
-  void read_connect_settings(Config& config) const {
+  // The lock's and the connection's: whole numbers of seconds (and of retries) within their bounds.
+  void read_timings(Config& config) const {
+    config.lock_timeout = std::chrono::seconds(
+        parse_integer(raw("lock_timeout"), "lock_timeout", 0, kMaxLockTimeout.count(),
+                      fmt::format("a whole number of seconds from 0 to {}", kMaxLockTimeout.count())));
+    config.lock_ttl = std::chrono::seconds(parse_integer(
+        raw("lock_ttl"), "lock_ttl", kMinLockTtl.count(), kMaxLockTtl.count(),
+        fmt::format("a whole number of seconds from {} to {}", kMinLockTtl.count(), kMaxLockTtl.count())));
     config.connect_retries = static_cast<int>(
         parse_integer(raw("connect_retries"), "connect_retries", 0, kMaxConnectRetries,
                       fmt::format("a whole number from 0 to {}", kMaxConnectRetries)));

@@ -260,30 +260,11 @@ Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::opti
   return plan;
 }
 
-Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps) {
-  refuse_failed(status, "undo");
-  Plan plan;
-  plan.direction = Direction::undo;
-  plan.from_version = status.current_version;
-  if (steps && *steps <= 0) throw Error(ExitCode::usage, "--steps must be a positive number");
-  if (target && *target < 0) throw Error(ExitCode::usage, "--target must be 0 or a version");
-  if (target && *target > status.current_version) {
-    throw Error(ExitCode::usage, fmt::format("target version {} is above the current version {}; use `mongoway migrate "
-                                             "--target {}` to go up",
-                                             *target, status.current_version, *target));
-  }
-  const int64_t steps_wanted = steps ? *steps : (target ? INT64_MAX : 1);
-  const int64_t floor = target ? *target : INT64_MIN;
+namespace {
 
-  std::vector<const VersionStatus*> candidates;
-  for (auto it = status.versions.rbegin(); it != status.versions.rend(); ++it) {
-    const auto& v = *it;
-    if (v.version <= floor) break;
-    if (counts_as_applied(v.state)) {
-      if (static_cast<int64_t>(candidates.size()) >= steps_wanted) break;
-      candidates.push_back(&v);
-    }
-  }
+// Every version `undo` would run must have been applied by mongoway, its
+// files here and an undo file among them: all are refused together.
+void refuse_what_cannot_be_undone(const std::vector<const VersionStatus*>& candidates) {
   std::vector<Diagnostic> problems;
   for (const auto* v : candidates) {
     if (v->state == State::baseline) {
@@ -309,6 +290,35 @@ Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optiona
     auto message = fmt::format("cannot undo: {}", problems.front().message);
     throw Error(ExitCode::invalid, message, std::move(problems));
   }
+}
+
+}  // namespace
+
+Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps) {
+  refuse_failed(status, "undo");
+  Plan plan;
+  plan.direction = Direction::undo;
+  plan.from_version = status.current_version;
+  if (steps && *steps <= 0) throw Error(ExitCode::usage, "--steps must be a positive number");
+  if (target && *target < 0) throw Error(ExitCode::usage, "--target must be 0 or a version");
+  if (target && *target > status.current_version) {
+    throw Error(ExitCode::usage, fmt::format("target version {} is above the current version {}; use `mongoway migrate "
+                                             "--target {}` to go up",
+                                             *target, status.current_version, *target));
+  }
+  const int64_t steps_wanted = steps ? *steps : (target ? INT64_MAX : 1);
+  const int64_t floor = target ? *target : INT64_MIN;
+
+  std::vector<const VersionStatus*> candidates;
+  for (auto it = status.versions.rbegin(); it != status.versions.rend(); ++it) {
+    const auto& v = *it;
+    if (v.version <= floor) break;
+    if (counts_as_applied(v.state)) {
+      if (static_cast<int64_t>(candidates.size()) >= steps_wanted) break;
+      candidates.push_back(&v);
+    }
+  }
+  refuse_what_cannot_be_undone(candidates);
   for (const auto* v : candidates) plan.versions.push_back(v->version);
 
   // The current version once these are undone: the highest applied version left.
