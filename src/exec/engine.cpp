@@ -176,20 +176,31 @@ plan::Status Engine::read_status(const LeaseLock& lock) {
   return plan::compute_status(file_versions(), history, lock.lease_id());
 }
 
-// The newest lease is read only when an unfinished entry needs it, and judged
-// as the lock judges it: a holder proven gone is over at once, a lease that
-// `unlock --force` released keeps its run running until its expiry.
-std::optional<int64_t> Engine::explain_unfinished(std::vector<model::HistoryEntry>& history) {
-  if (!has_unexplained(history)) return std::nullopt;
-  const int64_t now = server().time_ms();
-  const auto lease = server().newest_lease();
-  return exec::explain_unfinished(history, lease, keeps_others_out(lease_state(lease, now, processes)), now);
+std::pair<plan::Status, NewestLease> Engine::read_status_and_lease() {
+  auto history = read_history(server());
+  auto newest = newest_lease();
+  const auto live = explain_unfinished(history, newest);
+  return {plan::compute_status(file_versions(), history, live), std::move(newest)};
 }
 
-std::pair<std::optional<port::Lease>, LeaseState> Engine::newest_lease() {
+// The newest lease is read only when an unfinished entry needs it.
+std::optional<int64_t> Engine::explain_unfinished(std::vector<model::HistoryEntry>& history) {
+  if (!has_unexplained(history)) return std::nullopt;
+  return explain_unfinished(history, newest_lease());
+}
+
+// Judged as the lock judges it: a holder proven gone is over at once, a lease
+// that `unlock --force` released keeps its run running until its expiry.
+std::optional<int64_t> Engine::explain_unfinished(std::vector<model::HistoryEntry>& history,
+                                                  const NewestLease& newest) {
+  return exec::explain_unfinished(history, newest.lease, keeps_others_out(newest.state), newest.now_ms);
+}
+
+NewestLease Engine::newest_lease() {
   const int64_t now = server().time_ms();
   auto lease = server().newest_lease();
-  return {lease, lease_state(lease, now, processes)};
+  const auto state = lease_state(lease, now, processes);
+  return {std::move(lease), state, now};
 }
 
 void Engine::validate_or_throw(const plan::Status& status, bool out_of_order) const {

@@ -68,6 +68,10 @@ class Engine {
   // cut short left unfinished.
   plan::Status read_status();
   plan::Status read_status(const LeaseLock& lock);
+  // Without the lock, for a reader that shows the lock too (`info`): the
+  // status and the newest lease, read once, after the history, so that the
+  // lease is at least as new as any run the history shows.
+  std::pair<plan::Status, NewestLease> read_status_and_lease();
   void validate_or_throw(const plan::Status& status, bool out_of_order = false) const;
 
   // Renders every command of every step up front: unknown placeholders and
@@ -75,11 +79,12 @@ class Engine {
   std::vector<Step> build_steps(const plan::Plan& plan, Direction direction);
   std::unique_ptr<LeaseLock> take_lock();
   // The newest lease, judged by the server's clock (one request for each).
-  std::pair<std::optional<port::Lease>, LeaseState> newest_lease();
+  NewestLease newest_lease();
   // For a reader without the lock: the lease of the live holder when an
   // unfinished entry is its run's (that version is running), and the cut of
   // every other unfinished entry that has none yet.
   std::optional<int64_t> explain_unfinished(std::vector<model::HistoryEntry>& history);
+  std::optional<int64_t> explain_unfinished(std::vector<model::HistoryEntry>& history, const NewestLease& newest);
 
   // A command as the dry run and the listener show it: secret placeholder values masked.
   PlannedCommand shown(const script::Command& command, const script::ServerCommand& server) const;

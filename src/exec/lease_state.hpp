@@ -28,6 +28,14 @@ enum class LeaseState {
 };
 
 LeaseState lease_state(const std::optional<port::Lease>& lease, int64_t now_ms, port::Processes& processes);
+
+// The newest lease as one reader saw it: the lease, how it was judged, and
+// the server's time it was judged at.
+struct NewestLease {
+  std::optional<port::Lease> lease;
+  LeaseState state = LeaseState::none;
+  int64_t now_ms = 0;
+};
 inline bool keeps_others_out(LeaseState state) { return state == LeaseState::live || state == LeaseState::revoked; }
 
 // True only when `holder` is known, of this boot and pid namespace, and its

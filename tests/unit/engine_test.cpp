@@ -816,6 +816,22 @@ TEST_F(EngineOnFake, AVersionALiveProcessIsRunningIsNotCut) {
   EXPECT_EQ(v1.error, "");
 }
 
+// info shows the lock's holder and judges the cut run by the same lease: it
+// reads the server's time and the newest lease once, after the history.
+TEST_F(EngineOnFake, InfoReadsTheNewestLeaseOnceForTheLockAndTheCutRun) {
+  Scenario s(config());
+  const int64_t now = s.time_ms_now();
+  s.fake.put_lease(port::Lease{5, "busy@host:9", "t", now - 1000, now + 60000, false, {}, 0});
+  s.put_run_cut_in_v1(5, "busy@host:9", now - 30000);
+  const size_t times_before = s.fake.requests_of("time").size();
+  EXPECT_EQ(s.info_of(1).state, State::running);
+  ASSERT_TRUE(s.shown.lock);
+  EXPECT_EQ(s.fake.requests_of("newest_lease").size(), 1u);
+  EXPECT_EQ(s.fake.requests_of("time").size() - times_before, 1u);
+  EXPECT_LT(s.fake.requests_of("read_log").at(0).number, s.fake.requests_of("newest_lease").at(0).number)
+      << "a lease read before the history could be older than a run the history shows";
+}
+
 // A migrate that finds V1 running waits for the lock; the runner dies, its
 // lease expires, and the waiting migrate takes over.
 TEST_F(EngineOnFake, ACutVersionWrittenIntoTheHistoryByTheNextRunKeepsHowItWasKnownAndWhoWroteIt) {

@@ -69,9 +69,9 @@ void mark_invalid(std::vector<VersionInfo>& rows, const script::InvalidFile& inv
 
 // What the history says; with a server that cannot be read, the files'
 // errors are what is reported, as by every other command.
-plan::Status read_status_or_refuse_files(Engine& engine) {
+std::pair<plan::Status, NewestLease> read_status_or_refuse_files(Engine& engine) {
   try {
-    return engine.read_status();
+    return engine.read_status_and_lease();
   } catch (const Error&) {
     engine.refuse_invalid_files();
     throw;
@@ -83,11 +83,11 @@ plan::Status read_status_or_refuse_files(Engine& engine) {
 InfoResult info(Engine& engine) {
   engine.check_config();
   const auto& files = engine.read_files();
-  const auto status = read_status_or_refuse_files(engine);
+  const auto [status, newest] = read_status_or_refuse_files(engine);
   InfoResult out;
   out.database = engine.config.database;
   out.current_version = status.current_version;
-  if (auto [lease, state] = engine.newest_lease(); keeps_others_out(state)) out.lock = lock_holder(*lease, state);
+  if (keeps_others_out(newest.state)) out.lock = lock_holder(*newest.lease, newest.state);
   for (const auto& v : status.versions) out.migrations.push_back(version_info(v));
   for (const auto& invalid : files.invalid_files) mark_invalid(out.migrations, invalid);
   out.diagnostics = files.diagnostics;

@@ -27,11 +27,11 @@ UnlockResult unlock(Engine& engine, const UnlockOptions& options) {
   engine.check_config();
   auto& server = engine.server();
   UnlockResult out;
-  const auto [lease, state] = engine.newest_lease();
+  const auto [lease, state, now_ms] = engine.newest_lease();
   if (state == LeaseState::none || state == LeaseState::released) return out;
   if (state == LeaseState::live) {
     if (!options.force) refuse_live(*lease);
-    server.revoke_lease(*lease, server.time_ms());
+    server.revoke_lease(*lease, now_ms);
     out.forced = true;
   } else if (state != LeaseState::revoked) {  // revoked: released already, its expiry still to come
     server.release_lease(*lease);
