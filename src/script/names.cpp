@@ -30,13 +30,24 @@ std::optional<std::string> database_name_problem(std::string_view name) {
   return std::nullopt;
 }
 
+CollectionNameFault collection_name_fault(std::string_view name) {
+  if (name.empty()) return CollectionNameFault::empty;
+  if (name.find('\0') != std::string_view::npos) return CollectionNameFault::nul;
+  if (name.front() == '.') return CollectionNameFault::leading_dot;
+  if (name.find('$') != std::string_view::npos) return CollectionNameFault::dollar;
+  if (name.starts_with("system.")) return CollectionNameFault::system_prefix;
+  return CollectionNameFault::none;
+}
+
 std::optional<std::string> collection_name_problem(std::string_view name) {
-  if (name.empty()) return "a collection name must not be empty";
-  if (name.find('\0') != std::string_view::npos) return "a collection name must not contain NUL (U+0000)";
-  if (name.find('$') != std::string_view::npos) return "a collection name must not contain '$'";
-  if (name.front() == '.') return "a collection name must not start with '.'";
-  if (name.starts_with("system.")) {
-    return "a collection name must not start with \"system.\", which is reserved for MongoDB's own collections";
+  switch (collection_name_fault(name)) {
+    case CollectionNameFault::none: return std::nullopt;
+    case CollectionNameFault::empty: return "a collection name must not be empty";
+    case CollectionNameFault::nul: return "a collection name must not contain NUL (U+0000)";
+    case CollectionNameFault::leading_dot: return "a collection name must not start with '.'";
+    case CollectionNameFault::dollar: return "a collection name must not contain '$'";
+    case CollectionNameFault::system_prefix:
+      return "a collection name must not start with \"system.\", which is reserved for MongoDB's own collections";
   }
   return std::nullopt;
 }

@@ -23,6 +23,12 @@ inline constexpr size_t kMaxNamespaceBytes = 255;
 // / \ . space " $ and no NUL (the rules for Linux and macOS servers).
 std::optional<std::string> database_name_problem(std::string_view name);
 
+// What MongoDB refuses in the name of a collection of the application: the
+// rule once, for the settings' names here and for the command files'
+// validation, which words its messages its own way.
+enum class CollectionNameFault { none, empty, nul, leading_dot, dollar, system_prefix };
+CollectionNameFault collection_name_fault(std::string_view name);
+
 // Why MongoDB refuses `name` for a collection of the application, or nullopt:
 // not empty, no NUL, no '$', not starting with '.' or "system." (reserved
 // for MongoDB's own collections).

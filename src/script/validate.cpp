@@ -9,6 +9,7 @@
 #include <set>
 
 #include "bson/bson_util.hpp"
+#include "script/names.hpp"
 #include "script/placeholders.hpp"
 #include "util/suggest.hpp"
 
@@ -201,22 +202,21 @@ std::string with_stand_ins(std::string_view name) {
 // already replaced (else they are given a stand-in value).
 std::string collection_name_problem(std::string_view written, std::string_view what, bool rendered) {
   const std::string name = rendered ? std::string(written) : with_stand_ins(written);
-  if (name.empty()) return fmt::format("the {} name must not be empty", what);
-  if (name.find('\0') != std::string::npos) {
-    return fmt::format("the {} name must not contain U+0000 (NUL)", what);
-  }
   const std::string shown = rendered ? name : std::string(written);
-  if (name.front() == '.') return fmt::format("the {} name \"{}\" must not start with '.'", what, shown);
-  if (name.find('$') != std::string::npos) {
-    return fmt::format("the {} name \"{}\" must not contain '$'", what, shown);
-  }
-  // The typed commands are for the application's collections; MongoDB's own
-  // (system.profile, system.js, system.views, system.buckets.*) are reached,
-  // when at all, through runCommand.
-  if (name.starts_with("system.")) {
-    return fmt::format("the {} name \"{}\" starts with \"system.\", which is reserved for MongoDB's own "
-                       "collections; use runCommand to work on those",
-                       what, shown);
+  switch (collection_name_fault(name)) {
+    case CollectionNameFault::none: return {};
+    case CollectionNameFault::empty: return fmt::format("the {} name must not be empty", what);
+    case CollectionNameFault::nul: return fmt::format("the {} name must not contain U+0000 (NUL)", what);
+    case CollectionNameFault::leading_dot:
+      return fmt::format("the {} name \"{}\" must not start with '.'", what, shown);
+    case CollectionNameFault::dollar: return fmt::format("the {} name \"{}\" must not contain '$'", what, shown);
+    // The typed commands are for the application's collections; MongoDB's own
+    // (system.profile, system.js, system.views, system.buckets.*) are reached,
+    // when at all, through runCommand.
+    case CollectionNameFault::system_prefix:
+      return fmt::format("the {} name \"{}\" starts with \"system.\", which is reserved for MongoDB's own "
+                         "collections; use runCommand to work on those",
+                         what, shown);
   }
   return {};
 }
