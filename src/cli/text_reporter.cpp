@@ -162,6 +162,12 @@ class TextReporter final : public Reporter {
   }
 
   void repair(const std::string& database, const RepairResult& result) override {
+    if (result.changes.empty() && !result.warnings.empty()) {
+      m_console.out(fmt::format("Nothing else to repair in {}: {} whose file is missing left as applied (see the "
+                                "warnings; `repair --mark-deleted` records them as deleted)\n",
+                                database, plural(static_cast<int64_t>(result.warnings.size()), "version")));
+      return;
+    }
     if (result.changes.empty()) {
       m_console.out(fmt::format("Nothing to repair in {}\n", database));
       return;
