@@ -67,7 +67,7 @@ struct HistoryEntry {
   bool repaired = false;  // its effect removed from the state by `repair`
   int64_t lease = 0;      // the lock lease held by the process that wrote it
   std::string error;
-  std::optional<Cut> cut;  // on an unfinished entry whose run is over
+  std::optional<Cut> cut;         // on an unfinished entry whose run is over
   std::optional<TakenFrom> from;  // on a baseline taken over from another tool
 };
 

@@ -473,8 +473,9 @@ TEST_P(ServerContract, DroppingAMissingCollectionIsFine) {
 TEST_P(ServerContract, ReadingACollectionGivesEveryDocumentAsInserted) {
   const auto one = json(R"({"_id": 1, "version": {"$numberLong": "20240131120000"}, "dirty": false})");
   const auto two = json(R"({"_id": 2, "version": null, "at": {"$date": "2024-01-31T12:00:00Z"}, "n": 3})");
-  server().send(database(), json(R"({"insert": "other_tool", "documents": [)" + one.to_json(bson::JsonMode::canonical) +
-                                     ", " + two.to_json(bson::JsonMode::canonical) + "]}"),
+  server().send(database(),
+                json(R"({"insert": "other_tool", "documents": [)" + one.to_json(bson::JsonMode::canonical) + ", " +
+                     two.to_json(bson::JsonMode::canonical) + "]}"),
                 port::Reply::write);
   auto documents = server().read_collection("other_tool");
   std::sort(documents.begin(), documents.end(),

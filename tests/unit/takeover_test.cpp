@@ -27,7 +27,8 @@ bson::Document doc(const std::string& json) {
   return std::move(*d);
 }
 
-Record record_of(OtherTool tool, const std::vector<std::string>& documents, const std::vector<std::string>& locks = {}) {
+Record record_of(OtherTool tool, const std::vector<std::string>& documents,
+                 const std::vector<std::string>& locks = {}) {
   Record r;
   r.tool = tool;
   r.database = "shop";
@@ -70,10 +71,10 @@ std::string refusal(const Record& record) {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-#define EXPECT_REFUSED(record, words)                      \
-  do {                                                     \
-    const std::string message = refusal(record);           \
-    EXPECT_TRUE(contains(message, words)) << message;      \
+#define EXPECT_REFUSED(record, words)                 \
+  do {                                                \
+    const std::string message = refusal(record);      \
+    EXPECT_TRUE(contains(message, words)) << message; \
   } while (0)
 
 // --- every tool
@@ -100,8 +101,8 @@ TEST(TakeOverGolangMigrate, AnInt32VersionIsTheVersion) {
 }
 
 TEST(TakeOverGolangMigrate, AnInt64TimestampVersionIsTheVersion) {
-  const auto reached =
-      exec::takeover::read_record(golang({R"({"version": {"$numberLong": "20240131120000"}, "dirty": false})"}));
+  const auto reached = exec::takeover::read_record(
+      golang({R"({"version": {"$numberLong": "20240131120000"}, "dirty": false})"}));
   EXPECT_EQ(reached.version, 20240131120000);
   EXPECT_EQ(reached.written, "20240131120000");
 }
@@ -194,14 +195,13 @@ TEST(TakeOverFlyway, RowsAreWalkedInInstalledRankOrder) {
 }
 
 TEST(TakeOverFlyway, AnUndoneVersionIsNotApplied) {
-  EXPECT_EQ(exec::takeover::read_record(flyway({row(1, "\"1\""), row(2, "\"2\""), row(3, "\"2\"", "UNDO_SQL")}))
-                .version,
-            1);
+  EXPECT_EQ(
+      exec::takeover::read_record(flyway({row(1, "\"1\""), row(2, "\"2\""), row(3, "\"2\"", "UNDO_SQL")})).version, 1);
 }
 
 TEST(TakeOverFlyway, ADeletedVersionIsNotApplied) {
-  EXPECT_EQ(
-      exec::takeover::read_record(flyway({row(1, "\"1\""), row(2, "\"2\""), row(3, "\"2\"", "DELETE")})).version, 1);
+  EXPECT_EQ(exec::takeover::read_record(flyway({row(1, "\"1\""), row(2, "\"2\""), row(3, "\"2\"", "DELETE")})).version,
+            1);
 }
 
 TEST(TakeOverFlyway, AVersionUndoneThenAppliedAgainIsApplied) {
@@ -282,8 +282,8 @@ TEST(TakeOverFiles, AVersionBetweenFilesWarnsNamingTheNearestOnes) {
   EXPECT_EQ(warnings[0].severity, Diagnostic::Severity::warning);
   EXPECT_EQ(warnings[0].file, "migrations/V6__x.json");
   EXPECT_TRUE(contains(warnings[0].message, "no migration file has version 4, which golang-migrate "
-                                                        "reached: the baseline covers every file up to V3__x.json, "
-                                                        "and V6__x.json is the first version left pending"));
+                                            "reached: the baseline covers every file up to V3__x.json, "
+                                            "and V6__x.json is the first version left pending"));
 }
 
 // --- baseline --from on the fake server

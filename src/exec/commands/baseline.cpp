@@ -43,8 +43,8 @@ takeover::Record read_other_record(Engine& engine, const TakeOverFrom& from) {
   record.tool = from.tool;
   record.database = engine.config.database;
   record.collection = from.collection.empty() ? takeover::default_collection(from.tool) : from.collection;
-  record.lock_collection =
-      from.lock_collection.empty() ? takeover::default_lock_collection(from.tool) : from.lock_collection;
+  record.lock_collection = from.lock_collection.empty() ? takeover::default_lock_collection(from.tool)
+                                                        : from.lock_collection;
   const auto names = server.list_collections();
   record.exists = std::find(names.begin(), names.end(), record.collection) != names.end();
   if (record.exists) record.documents = server.read_collection(record.collection);
@@ -84,8 +84,8 @@ RunResult baseline(Engine& engine, const BaselineOptions& options) {
   auto& server = engine.server();
   refuse_migrated(engine, read_and_adopt(server, Adopter{lock->lease(), lock->previous()}));
   RunResult r;
-  const Baseline baseline =
-      options.from ? take_over(engine, options, r) : Baseline{options.version, options.description, std::nullopt};
+  const Baseline baseline = options.from ? take_over(engine, options, r)
+                                         : Baseline{options.version, options.description, std::nullopt};
   server.ensure_history_indexes();
   const auto entry = baseline_entry(engine, baseline, lock->lease_id());
   lock->ensure_held();

@@ -106,24 +106,24 @@ std::vector<Diagnostic> check_against_files(const Record& record, const Reached&
                                             const std::vector<script::Migration>& migrations) {
   const int64_t highest = migrations.empty() ? 0 : migrations.back().version();
   if (reached.version > highest) {
-    refuse(record, fmt::format("it reached version {}, above the highest migration file's ({}): add the files up to "
-                               "version {} to the locations first",
-                               reached.version, highest == 0 ? "there is none" : std::to_string(highest),
-                               reached.version));
+    refuse(record,
+           fmt::format("it reached version {}, above the highest migration file's ({}): add the files up to "
+                       "version {} to the locations first",
+                       reached.version, highest == 0 ? "there is none" : std::to_string(highest), reached.version));
   }
   const auto exact = std::find_if(migrations.begin(), migrations.end(),
                                   [&](const script::Migration& m) { return m.version() == reached.version; });
   if (exact != migrations.end()) return {};
   const auto* below = nearest_below(migrations, reached.version);
   const auto* above = nearest_above(migrations, reached.version);
-  return {Diagnostic{Diagnostic::Severity::warning, above->up.file.path, 0, 0,
-                     fmt::format("no migration file has version {}, which {} reached: the baseline covers {}, and "
-                                 "{} is the first version left pending; check that this is where the files and {} "
-                                 "agree",
-                                 reached.version, tool_name(record.tool),
-                                 below ? fmt::format("every file up to {}", below->up.file.file_name)
-                                       : std::string("no file"),
-                                 above->up.file.file_name, tool_name(record.tool))}};
+  return {Diagnostic{
+      Diagnostic::Severity::warning, above->up.file.path, 0, 0,
+      fmt::format("no migration file has version {}, which {} reached: the baseline covers {}, and "
+                  "{} is the first version left pending; check that this is where the files and {} "
+                  "agree",
+                  reached.version, tool_name(record.tool),
+                  below ? fmt::format("every file up to {}", below->up.file.file_name) : std::string("no file"),
+                  above->up.file.file_name, tool_name(record.tool))}};
 }
 
 }  // namespace mongoway::exec::takeover
