@@ -140,7 +140,7 @@ TEST_F(BaselineFrom, GolangMigrateDirtyIsRefused) {
 
 TEST_F(BaselineFrom, GolangMigrateAtMinusOneIsRefused) {
   put("schema_migrations", {R"({"version": -1, "dirty": false})"});
-  EXPECT_REFUSED("its version is -1", OtherTool::golang_migrate);
+  EXPECT_REFUSED("its version is -1: every migration was undone", OtherTool::golang_migrate);
 }
 
 TEST_F(BaselineFrom, GolangMigrateWithSeveralDocumentsIsRefused) {

@@ -121,7 +121,7 @@ TEST(TakeOverGolangMigrate, ADirtyVersionIsRefused) {
 }
 
 TEST(TakeOverGolangMigrate, VersionMinusOneMeansNothingApplied) {
-  EXPECT_REFUSED(golang({R"({"version": -1, "dirty": false})"}), "its version is -1");
+  EXPECT_REFUSED(golang({R"({"version": -1, "dirty": false})"}), "its version is -1: every migration was undone");
 }
 
 TEST(TakeOverGolangMigrate, VersionZeroIsNoMongowayVersion) {
