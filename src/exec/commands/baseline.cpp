@@ -60,7 +60,9 @@ Baseline take_over(Engine& engine, const BaselineOptions& options, RunResult& re
   const std::string tool = takeover::tool_name(record.tool);
   result.taken_over = TakenOver{tool, record.collection, reached.written};
   Baseline out{reached.version, options.description, model::TakenFrom{tool, record.collection, reached.written}};
-  if (out.description.empty()) out.description = fmt::format("taken over from {} at {}", tool, reached.written);
+  if (out.description.empty()) {
+    out.description = fmt::format("taken over from {} at {}", takeover::display_name(record.tool), reached.written);
+  }
   return out;
 }
 

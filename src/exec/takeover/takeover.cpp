@@ -16,6 +16,8 @@ const char* tool_name(OtherTool tool) {
   return "";
 }
 
+const char* display_name(OtherTool tool) { return tool == OtherTool::flyway ? "Flyway" : tool_name(tool); }
+
 std::string default_collection(OtherTool tool) {
   switch (tool) {
     case OtherTool::golang_migrate: return "schema_migrations";
@@ -37,7 +39,7 @@ std::string default_lock_collection(OtherTool tool) {
 }
 
 void refuse(const Record& record, const std::string& reason) {
-  throw Error(ExitCode::invalid, fmt::format("cannot take over {}'s history: {}", tool_name(record.tool), reason));
+  throw Error(ExitCode::invalid, fmt::format("cannot take over {}'s history: {}", display_name(record.tool), reason));
 }
 
 std::optional<int64_t> whole_version(std::string_view digits) {
@@ -66,11 +68,11 @@ void refuse_missing(const Record& record) {
   if (!record.exists) {
     refuse(record, fmt::format("database {} has no collection {}: nothing to take over (if {} keeps its record "
                                "under another name, give it with --from-collection)",
-                               record.database, record.collection, tool_name(record.tool)));
+                               record.database, record.collection, display_name(record.tool)));
   }
   if (record.documents.empty()) {
     refuse(record, fmt::format("{} in database {} is empty: {} has applied nothing, so there is nothing to take over",
-                               record.collection, record.database, tool_name(record.tool)));
+                               record.collection, record.database, display_name(record.tool)));
   }
 }
 
@@ -121,9 +123,9 @@ std::vector<Diagnostic> check_against_files(const Record& record, const Reached&
       fmt::format("no migration file has version {}, which {} reached: the baseline covers {}, and "
                   "{} is the first version left pending; check that this is where the files and {} "
                   "agree",
-                  reached.version, tool_name(record.tool),
+                  reached.version, display_name(record.tool),
                   below ? fmt::format("every file up to {}", below->up.file.file_name) : std::string("no file"),
-                  above->up.file.file_name, tool_name(record.tool))}};
+                  above->up.file.file_name, display_name(record.tool))}};
 }
 
 }  // namespace mongoway::exec::takeover

@@ -36,8 +36,10 @@ struct Reached {
   std::string written;  // as that tool wrote it: "20240131120000", "3-add-index.js", "2.0"
 };
 
-// "golang-migrate", "migrate-mongo", "flyway".
+// "golang-migrate", "migrate-mongo", "flyway": as --from and the JSON output name it.
 const char* tool_name(OtherTool tool);
+// As messages name it: "golang-migrate", "migrate-mongo", "Flyway".
+const char* display_name(OtherTool tool);
 // schema_migrations, changelog, flyway_schema_history.
 std::string default_collection(OtherTool tool);
 // migrate_advisory_lock, changelog_lock; empty for Flyway.
