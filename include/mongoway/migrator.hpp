@@ -162,6 +162,15 @@ struct StepResult {
   std::vector<PlannedCommand> commands;  // filled in dry runs
 };
 
+// Where `baseline --from` took the version from: the other tool, the
+// collection it read, and the version as that tool wrote it ("20240131120000",
+// "3-add-index.js", "2.0").
+struct TakenOver {
+  std::string tool;  // golang-migrate, migrate-mongo or flyway
+  std::string collection;
+  std::string version;
+};
+
 struct RunResult {
   Direction direction = Direction::migrate;
   bool dry_run = false;
@@ -171,6 +180,28 @@ struct RunResult {
   int64_t total_time_ms = 0;
   std::string message;  // e.g. "database is up to date at version 5"
   std::vector<Diagnostic> warnings;
+  std::optional<TakenOver> taken_over;  // baseline --from only
+};
+
+// The migration tools whose record `baseline --from` takes over.
+enum class OtherTool { golang_migrate, migrate_mongo, flyway };
+
+// Where the other tool keeps its record; an empty name is the tool's default
+// (schema_migrations and migrate_advisory_lock, changelog and changelog_lock,
+// flyway_schema_history; Flyway keeps no lock there).
+struct TakeOverFrom {
+  OtherTool tool = OtherTool::golang_migrate;
+  std::string collection;
+  std::string lock_collection;
+};
+
+struct BaselineOptions {
+  int64_t version = 0;      // the version to record; without `from` only
+  std::string description;  // empty: "baseline", or with `from` where it was taken over from
+  // Records the version the other tool reached instead, reading its record
+  // and never changing it; refused (ExitCode::invalid) when that record is
+  // missing, dirty, failed or locked, or above the highest file version.
+  std::optional<TakeOverFrom> from;
 };
 
 struct MigrateOptions {
@@ -298,6 +329,7 @@ class Migrator {
   InfoResult info();
   ValidateResult validate();
   RunResult baseline(int64_t version, const std::string& description);
+  RunResult baseline(const BaselineOptions& options);
   RepairResult repair(const RepairOptions& options = {});
   // Deletes the V and U files of versions with no history entry at all that
   // lie above every version with one; refuses (ExitCode::invalid) any other.

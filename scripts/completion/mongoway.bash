@@ -14,7 +14,7 @@ _mongoway_command_options() {
         migrate) echo "--target --steps --dry-run --out-of-order --no-validate" ;;
         undo) echo "--target --steps --dry-run" ;;
         goto) echo "--allow-undo --dry-run" ;;
-        baseline) echo "--baseline-version --description" ;;
+        baseline) echo "--baseline-version --description --from --from-collection --from-lock-collection" ;;
         repair) echo "--dry-run --mark-deleted" ;;
         remove) echo "--all-pending --dry-run" ;;
         clean) echo "--yes" ;;
@@ -76,7 +76,7 @@ _mongoway() {
             -u | --uri | -d | --database | -l | --location | --history-collection | --lock-timeout | \
                 --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --transaction | --placeholder | -c | --config | --password-file | --output | \
                 --color | --target | --steps | --baseline-version | --description | --limit | --since | \
-                --until | --type)
+                --until | --type | --from | --from-collection | --from-lock-collection)
                 ((i++)) ;;
             -*) ;;
             *)
@@ -102,6 +102,10 @@ _mongoway() {
             COMPREPLY=($(compgen -W "$versions" -- "$cur"))
             return
             ;;
+        --from)
+            COMPREPLY=($(compgen -W "golang-migrate migrate-mongo flyway" -- "$cur"))
+            return
+            ;;
         --output)
             COMPREPLY=($(compgen -W "text json" -- "$cur"))
             return
@@ -124,7 +128,8 @@ _mongoway() {
             return
             ;;
         -d | --database | --history-collection | --lock-timeout | --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --placeholder | \
-            --steps | --baseline-version | --description | --limit | --since | --until)
+            --steps | --baseline-version | --description | --limit | --since | --until | --from-collection | \
+            --from-lock-collection)
             return
             ;;
     esac

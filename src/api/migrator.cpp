@@ -62,8 +62,10 @@ RunResult Migrator::go_to(const GotoOptions& options) { return exec::go_to(m_imp
 InfoResult Migrator::info() { return exec::info(m_impl->engine); }
 ValidateResult Migrator::validate() { return exec::validate(m_impl->engine); }
 RunResult Migrator::baseline(int64_t version, const std::string& description) {
-  return exec::baseline(m_impl->engine, version, description);
+  return exec::baseline(m_impl->engine, BaselineOptions{version, description, std::nullopt});
 }
+
+RunResult Migrator::baseline(const BaselineOptions& options) { return exec::baseline(m_impl->engine, options); }
 RepairResult Migrator::repair(const RepairOptions& options) { return exec::repair(m_impl->engine, options); }
 RemoveResult Migrator::remove(const RemoveOptions& options) { return exec::remove_versions(m_impl->engine, options); }
 std::vector<std::string> Migrator::clean(bool yes) { return exec::clean(m_impl->engine, yes); }

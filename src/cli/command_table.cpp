@@ -136,16 +136,25 @@ CommandSpec validate_command() {
 }
 
 CommandSpec baseline_command() {
-  return CommandSpec{CommandId::baseline,
-                     "baseline",
-                     {},
-                     "",
-                     "mark an existing database as being at a version",
-                     "Records version N as applied without running anything; refuses when the history already "
-                     "has entries.",
-                     {{"baseline-version", 0, "N", "the version to record (required)"},
-                      {"description", 0, "TEXT", "description of the baseline entry"}},
-                     {"mongoway baseline --baseline-version 4 --description \"existing schema\""}};
+  return CommandSpec{
+      CommandId::baseline,
+      "baseline",
+      {},
+      "",
+      "mark an existing database as being at a version",
+      "Records version N as applied without running anything; refuses when the history already has entries. "
+      "With --from, the version is the one another tool's record in the same database reached (golang-migrate, "
+      "migrate-mongo or Flyway), read and never changed; refused (exit 3, with the reason) when that record is "
+      "missing, dirty, failed or locked, or above the highest file version.",
+      {{"baseline-version", 0, "N", "the version to record (required without --from)"},
+       {"description", 0, "TEXT", "description of the baseline entry"},
+       {"from", 0, "TOOL", "take over the version that golang-migrate, migrate-mongo or flyway reached"},
+       {"from-collection", 0, "NAME",
+        "the collection of that tool's record (default schema_migrations, changelog or flyway_schema_history)"},
+       {"from-lock-collection", 0, "NAME",
+        "that tool's lock collection (default migrate_advisory_lock or changelog_lock; Flyway has none)"}},
+      {"mongoway baseline --baseline-version 4 --description \"existing schema\"",
+       "mongoway baseline --from golang-migrate"}};
 }
 
 CommandSpec repair_command() {

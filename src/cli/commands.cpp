@@ -8,6 +8,7 @@
 #include "cli/init.hpp"
 #include "cli/progress.hpp"
 #include "cli/signals.hpp"
+#include "script/names.hpp"
 #include "script/new_migration.hpp"
 #include "script/script.hpp"
 #include "util/iso8601.hpp"
@@ -157,7 +158,7 @@ struct MigratorOptions {
   MigrateOptions migrate;
   UndoOptions undo;
   GotoOptions go_to;
-  std::optional<int64_t> baseline_version;
+  BaselineOptions baseline;
   HistoryOptions history;
   RemoveOptions remove;
 };
@@ -181,6 +182,53 @@ RemoveOptions read_remove_options(const CommandLine& line, bool dry_run) {
   return o;
 }
 
+std::optional<OtherTool> other_tool(std::string_view name) {
+  if (name == "golang-migrate") return OtherTool::golang_migrate;
+  if (name == "migrate-mongo") return OtherTool::migrate_mongo;
+  if (name == "flyway") return OtherTool::flyway;
+  return std::nullopt;
+}
+
+// --from TOOL with its collections; names are checked by MongoDB's rules.
+TakeOverFrom read_take_over(const CommandLine& line, const std::string& tool_name) {
+  const auto tool = other_tool(tool_name);
+  if (!tool)
+    usage_error(fmt::format("--from: expected golang-migrate, migrate-mongo or flyway, got \"{}\"", tool_name));
+  TakeOverFrom from{*tool, line.value("from-collection").value_or(""), line.value("from-lock-collection").value_or("")};
+  if (*tool == OtherTool::flyway && line.has("from-lock-collection")) {
+    usage_error("--from-lock-collection: Flyway keeps no lock collection in the database");
+  }
+  for (const auto* name : {"from-collection", "from-lock-collection"}) {
+    const auto given = line.value(name);
+    if (!given) continue;
+    if (const auto problem = script::collection_name_problem(*given))
+      usage_error(fmt::format("--{}: {}", name, *problem));
+  }
+  return from;
+}
+
+// --baseline-version N, or --from TOOL (the version that tool reached): one of the two.
+BaselineOptions read_baseline_options(const CommandLine& line) {
+  BaselineOptions o;
+  o.description = line.value("description").value_or("");
+  const auto from = line.value("from");
+  if (from && line.has("baseline-version")) {
+    usage_error("give --baseline-version or --from, not both: --from records the version the other tool reached");
+  }
+  if (!from) {
+    for (const auto* name : {"from-collection", "from-lock-collection"}) {
+      if (line.has(name)) usage_error(fmt::format("--{} goes with --from TOOL", name));
+    }
+    const auto version = number_option(line, "baseline-version", 1);
+    if (!version)
+      usage_error("baseline needs --baseline-version N, or --from TOOL to take over another tool's version");
+    o.version = *version;
+    return o;
+  }
+  o.from = read_take_over(line, *from);
+  return o;
+}
+
 MigratorOptions read_migrator_options(const CommandLine& line, CommandId id, bool dry_run) {
   MigratorOptions o;
   if (id == CommandId::migrate) {
@@ -200,8 +248,7 @@ MigratorOptions read_migrator_options(const CommandLine& line, CommandId id, boo
     o.go_to.allow_undo = line.has("allow-undo");
     o.go_to.dry_run = dry_run;
   } else if (id == CommandId::baseline) {
-    o.baseline_version = number_option(line, "baseline-version", 1);
-    if (!o.baseline_version) usage_error("baseline needs --baseline-version N");
+    o.baseline = read_baseline_options(line);
   } else if (id == CommandId::history) {
     o.history = read_history_options(line);
   } else if (id == CommandId::remove) {
@@ -220,7 +267,7 @@ RunResult run_step_command(Migrator& migrator, const CommandLine& line, const Mi
     case CommandId::migrate: return migrator.migrate(o.migrate);
     case CommandId::undo: return migrator.undo(o.undo);
     case CommandId::goto_: return migrator.go_to(o.go_to);
-    default: return migrator.baseline(*o.baseline_version, line.value("description").value_or(""));
+    default: return migrator.baseline(o.baseline);
   }
 }
 

@@ -154,6 +154,16 @@ class JsonReporter final : public Reporter {
         .field("to_version", result.to_version)
         .field("total_time_ms", result.total_time_ms)
         .field("message", result.message);
+    json.key("from");
+    if (result.taken_over) {
+      json.begin_object()
+          .field("tool", result.taken_over->tool)
+          .field("collection", result.taken_over->collection)
+          .field("version", result.taken_over->version)
+          .end_object();
+    } else {
+      json.null();
+    }
     json.key("steps").begin_array();
     for (const auto& step : result.steps) write_step(json, step);
     json.end_array();

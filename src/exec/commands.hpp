@@ -16,7 +16,7 @@ RunResult undo(Engine& engine, const UndoOptions& options);
 RunResult go_to(Engine& engine, const GotoOptions& options);
 InfoResult info(Engine& engine);
 ValidateResult validate(Engine& engine);
-RunResult baseline(Engine& engine, int64_t version, const std::string& description);
+RunResult baseline(Engine& engine, const BaselineOptions& options);
 RepairResult repair(Engine& engine, const RepairOptions& options);
 RemoveResult remove_versions(Engine& engine, const RemoveOptions& options);
 std::vector<std::string> clean(Engine& engine, bool yes);  // names of the dropped collections

@@ -94,6 +94,11 @@ void GatedServer::drop_collection(const std::string& name) {
   m_inner->drop_collection(name);
 }
 
+std::vector<bson::Document> GatedServer::read_collection(const std::string& name) {
+  const RequestInFlight request;
+  return m_inner->read_collection(name);
+}
+
 bson::Document GatedServer::send(const std::string& database, const bson::Document& command, port::Reply reply) {
   const RequestInFlight request;
   return m_inner->send(database, command, reply);

@@ -32,6 +32,7 @@ class GatedServer final : public port::Server {
   void delete_leases_below(int64_t id) override;
   std::vector<std::string> list_collections() override;
   void drop_collection(const std::string& name) override;
+  std::vector<bson::Document> read_collection(const std::string& name) override;
   bson::Document send(const std::string& database, const bson::Document& command, port::Reply reply) override;
   void with_transaction(const std::function<void()>& body) override;
   std::unique_ptr<port::Server> another(std::chrono::milliseconds reply_timeout) override;

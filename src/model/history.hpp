@@ -44,6 +44,14 @@ struct Cut {
 const char* to_string(Cut::How how);
 std::optional<Cut::How> cut_how_from_string(const std::string& s);
 
+// Where a baseline taken over from another migration tool came from: that
+// tool, the collection of its record, and the version as it wrote it.
+struct TakenFrom {
+  std::string tool;
+  std::string collection;
+  std::string version;
+};
+
 struct HistoryEntry {
   int64_t rank = 0;  // _id: 1, 2, 3, ... in order of execution
   int64_t version = 0;
@@ -59,7 +67,8 @@ struct HistoryEntry {
   bool repaired = false;  // its effect removed from the state by `repair`
   int64_t lease = 0;      // the lock lease held by the process that wrote it
   std::string error;
-  std::optional<Cut> cut;  // on an unfinished entry whose run is over
+  std::optional<Cut> cut;         // on an unfinished entry whose run is over
+  std::optional<TakenFrom> from;  // on a baseline taken over from another tool
 };
 
 // "cut: the run's lease 6 (me@host:12) expired at 2026-01-02 12:03:11 UTC; …":

@@ -48,6 +48,29 @@ model::Cut cut_from(const bson_iter_t& parent) {
   return cut;
 }
 
+// {tool, collection, version}
+void append_from(bson_t* b, const model::TakenFrom& from) {
+  bson_t f;
+  BSON_APPEND_DOCUMENT_BEGIN(b, "from", &f);
+  BSON_APPEND_UTF8(&f, "tool", from.tool.c_str());
+  BSON_APPEND_UTF8(&f, "collection", from.collection.c_str());
+  BSON_APPEND_UTF8(&f, "version", from.version.c_str());
+  bson_append_document_end(b, &f);
+}
+
+model::TakenFrom from_from(const bson_iter_t& parent) {
+  model::TakenFrom from;
+  bson_iter_t it;
+  if (!bson_iter_recurse(&parent, &it)) return from;
+  while (bson_iter_next(&it)) {
+    std::string_view key = bson_iter_key(&it);
+    if (key == "tool") from.tool = get_string(it);
+    else if (key == "collection") from.collection = get_string(it);
+    else if (key == "version") from.version = get_string(it);
+  }
+  return from;
+}
+
 }  // namespace
 
 bson::Document entry_to_document(const model::HistoryEntry& e) {
@@ -68,6 +91,7 @@ bson::Document entry_to_document(const model::HistoryEntry& e) {
   if (e.repaired) BSON_APPEND_BOOL(b, "repaired", true);
   if (!e.error.empty()) BSON_APPEND_UTF8(b, "error", e.error.c_str());
   if (e.cut) append_cut(b, *e.cut);
+  if (e.from) append_from(b, *e.from);
   return d;
 }
 
@@ -93,6 +117,7 @@ model::HistoryEntry entry_from_document(const bson::Document& doc) {
     else if (key == "lease") e.lease = bson_iter_as_int64(&it);
     else if (key == "error") e.error = get_string(it);
     else if (key == "cut" && BSON_ITER_HOLDS_DOCUMENT(&it)) e.cut = cut_from(it);
+    else if (key == "from" && BSON_ITER_HOLDS_DOCUMENT(&it)) e.from = from_from(it);
   }
   return e;
 }

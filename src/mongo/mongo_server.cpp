@@ -197,6 +197,10 @@ void MongoServer::drop_collection(const std::string& name) {
   }
 }
 
+std::vector<bson::Document> MongoServer::read_collection(const std::string& name) {
+  return m_client->run_cursor(m_database, find_command(name, bson::Document{}, bson::Document{}));
+}
+
 // --- migration commands
 
 bson::Document MongoServer::send(const std::string& database, const bson::Document& command, port::Reply reply) {

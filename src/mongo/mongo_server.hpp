@@ -48,6 +48,7 @@ class MongoServer final : public port::Server {
 
   std::vector<std::string> list_collections() override;
   void drop_collection(const std::string& name) override;
+  std::vector<bson::Document> read_collection(const std::string& name) override;
 
   bson::Document send(const std::string& database, const bson::Document& command, port::Reply reply) override;
   void with_transaction(const std::function<void()>& body) override;

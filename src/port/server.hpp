@@ -124,11 +124,16 @@ class Server {
   // Deletes the leases numbered 1 to id - 1 (run records stay).
   virtual void delete_leases_below(int64_t id) = 0;
 
-  // --- the database's collections (for `clean`)
+  // --- the database's collections (for `clean`, and `baseline --from`)
   // Names of the database's collections, sorted.
   virtual std::vector<std::string> list_collections() = 0;
   // Drops one (a missing collection is not an error).
   virtual void drop_collection(const std::string& name) = 0;
+
+  // --- another tool's collections (for `baseline --from`), only ever read
+  // Every document of the database's collection `name`, in no particular
+  // order (a missing collection has none).
+  virtual std::vector<bson::Document> read_collection(const std::string& name) = 0;
 
   // --- migration commands
   // Sends one command to `database`; returns the reply (Reply::cursor: empty).

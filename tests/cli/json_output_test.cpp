@@ -141,7 +141,8 @@ class JsonOutput : public ::testing::Test {
   }
 
   void TearDown() override {
-    for (const auto& database : {m_database, m_database + "_b", m_database + "_r", m_database + "_k"}) {
+    for (const auto& database :
+         {m_database, m_database + "_b", m_database + "_f", m_database + "_r", m_database + "_k"}) {
       mongoway({"clean", "--yes", "-d", database},
                {.env = {{"MONGOWAY_URI", m_uri}, {"MONGOWAY_CLEAN_ENABLED", "true"}}, .cwd = m_dir.path()});
     }
@@ -162,6 +163,17 @@ class JsonOutput : public ::testing::Test {
   // waiting migrate takes the lock, writes the cut version into the history
   // and refuses to go on. Runs unlock, that migrate and info.
   void cut_a_version();
+
+  // golang-migrate's record at version 2, written by mongoway with a history
+  // of its own, then baseline --from golang-migrate.
+  void take_over_golang_migrate(const std::string& database) {
+    m_dir.write("other_tool/V1__record.json",
+                R"([{"insertMany": "schema_migrations", "documents": [{"version": 2, "dirty": false}]}])");
+    const auto setup = mongoway({"-d", database, "-l", "other_tool", "--history-collection", "setup", "migrate"},
+                                {.env = {{"MONGOWAY_URI", m_uri}}, .cwd = m_dir.path()});
+    EXPECT_EQ(setup.exit_code, 0) << setup.err;
+    json("baseline", {"-d", database, "baseline", "--from", "golang-migrate"});
+  }
 
   // Every command at least once, and enough runs that every field appears.
   void runs_of_every_command();
@@ -242,6 +254,7 @@ void JsonOutput::runs_of_every_command() {
   json("repair", {"repair", "--dry-run"});
   json("remove", {"-d", m_database + "_rm", "-l", "refused", "remove", "--all-pending", "--dry-run"});
   json("baseline", {"-d", m_database + "_b", "baseline", "--baseline-version", "3"});
+  take_over_golang_migrate(m_database + "_f");
   json("migrate", {"-d", m_database + "_r", "-l", "refused", "migrate"});
   json("unlock", {"unlock"});
   cut_a_version();

@@ -76,6 +76,7 @@ HistoryEntry full_entry(int64_t rank) {
   cut.adopted_by = "deploy@ci:43";
   cut.adopted_on = at_ms(kSomeTimeMs + 9000);
   e.cut = cut;
+  e.from = model::TakenFrom{"flyway", "flyway_schema_history", "2.0"};
   return e;
 }
 
@@ -127,6 +128,12 @@ void expect_same(const HistoryEntry& got, const HistoryEntry& want) {
   EXPECT_EQ(got.repaired, want.repaired);
   EXPECT_EQ(got.lease, want.lease);
   EXPECT_EQ(got.error, want.error);
+  ASSERT_EQ(got.from.has_value(), want.from.has_value());
+  if (want.from) {
+    EXPECT_EQ(got.from->tool, want.from->tool);
+    EXPECT_EQ(got.from->collection, want.from->collection);
+    EXPECT_EQ(got.from->version, want.from->version);
+  }
   ASSERT_EQ(got.cut.has_value(), want.cut.has_value());
   if (!want.cut) return;
   EXPECT_EQ(got.cut->how, want.cut->how);
@@ -459,6 +466,34 @@ TEST_P(ServerContract, DroppingACollectionRemovesIt) {
 TEST_P(ServerContract, DroppingAMissingCollectionIsFine) {
   server().drop_collection("missing");
   EXPECT_TRUE(server().list_collections().empty());
+}
+
+// `baseline --from` reads another tool's record: every document as written,
+// whatever its fields' types.
+TEST_P(ServerContract, ReadingACollectionGivesEveryDocumentAsInserted) {
+  const auto one = json(R"({"_id": 1, "version": {"$numberLong": "20240131120000"}, "dirty": false})");
+  const auto two = json(R"({"_id": 2, "version": null, "at": {"$date": "2024-01-31T12:00:00Z"}, "n": 3})");
+  server().send(database(),
+                json(R"({"insert": "other_tool", "documents": [)" + one.to_json(bson::JsonMode::canonical) + ", " +
+                     two.to_json(bson::JsonMode::canonical) + "]}"),
+                port::Reply::write);
+  auto documents = server().read_collection("other_tool");
+  std::sort(documents.begin(), documents.end(),
+            [](const bson::Document& a, const bson::Document& b) { return int_field(a, "_id") < int_field(b, "_id"); });
+  ASSERT_EQ(documents.size(), 2u);
+  EXPECT_EQ(documents[0], one) << documents[0].to_json();
+  EXPECT_EQ(documents[1], two) << documents[1].to_json();
+}
+
+TEST_P(ServerContract, ReadingAMissingCollectionGivesNoDocumentsAndMakesNone) {
+  EXPECT_TRUE(server().read_collection("missing").empty());
+  EXPECT_TRUE(server().list_collections().empty());
+}
+
+TEST_P(ServerContract, ADroppedCollectionReadsEmpty) {
+  server().send(database(), json(R"({"insert": "other_tool", "documents": [{"_id": 1}]})"), port::Reply::write);
+  server().drop_collection("other_tool");
+  EXPECT_TRUE(server().read_collection("other_tool").empty());
 }
 
 TEST_P(ServerContract, TheHistoryAndLockCollectionsAppearOnceWritten) {

@@ -9,6 +9,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "bson/bson_util.hpp"
+
 namespace mongoway::testing {
 
 void FakeClock::sleep_for(std::chrono::milliseconds duration) {
@@ -41,6 +43,8 @@ struct FakeServer::State {
   std::map<int64_t, port::Lease> leases;                     // by id
   std::map<std::string, std::set<std::string>> collections;  // by database
   std::map<std::pair<std::string, std::string>, int64_t> inserted;
+  // The documents inserted by send (and put_document), by database and collection.
+  std::map<std::pair<std::string, std::string>, std::vector<bson::Document>> documents;
 
   std::map<int64_t, std::pair<int, std::string>> refusals;  // k -> code, message
   std::set<int64_t> lost_replies;
@@ -57,6 +61,7 @@ struct FakeServer::State {
   void remove_collection(const std::string& database, const std::string& name) {
     collections[database].erase(name);
     inserted.erase({database, name});
+    documents.erase({database, name});
     if (database != options.database) return;
     if (name == options.history_collection) entries.clear();
     if (name == lock_collection) {
@@ -312,6 +317,13 @@ void FakeServer::drop_collection(const std::string& name) {
   request("drop_collection", [&] { m_state->remove_collection(m_state->options.database, name); });
 }
 
+std::vector<bson::Document> FakeServer::read_collection(const std::string& name) {
+  return request("read_collection", [&] {
+    auto it = m_state->documents.find({m_state->options.database, name});
+    return it == m_state->documents.end() ? std::vector<bson::Document>{} : it->second;
+  });
+}
+
 // --- migration commands
 
 namespace {
@@ -387,6 +399,11 @@ void FakeServer::apply_command(const std::string& database, const bson::Document
   } else if (name == "insert") {
     s.create_collection(database, collection);
     s.inserted[{database, collection}] += array_length(command, "documents");
+    bson_iter_t it;
+    if (bson_iter_init_find(&it, command.get(), "documents")) {
+      auto& kept = s.documents[{database, collection}];
+      for (auto& doc : bson::iter_documents(it)) kept.push_back(std::move(doc));
+    }
   } else if ((name == "update" || name == "findAndModify") && upserts(command)) {
     s.create_collection(database, collection);
   } else if (name == "drop") {
@@ -400,8 +417,10 @@ void FakeServer::apply_command(const std::string& database, const bson::Document
     if (s.collections[from_db].count(from) == 0) {
       throw port::ServerError(26, fmt::format("source namespace {} does not exist", collection));
     }
+    auto moved = std::move(s.documents[{from_db, from}]);
     s.remove_collection(from_db, from);
     s.create_collection(to_db, to);
+    s.documents[{to_db, to}] = std::move(moved);
   }
 }
 
@@ -619,6 +638,13 @@ void FakeServer::put_lease(const port::Lease& lease) {
 void FakeServer::put_collection(const std::string& database, const std::string& name) {
   std::lock_guard lock(m_state->mutex);
   m_state->create_collection(database, name);
+}
+
+void FakeServer::put_document(const std::string& database, const std::string& collection,
+                              const bson::Document& document) {
+  std::lock_guard lock(m_state->mutex);
+  m_state->create_collection(database, collection);
+  m_state->documents[{database, collection}].push_back(document);
 }
 
 void FakeServer::release_all_leases() {

@@ -89,6 +89,9 @@ class FakeServer final : public port::Server {
   void delete_leases_below(int64_t id) override;
   std::vector<std::string> list_collections() override;
   void drop_collection(const std::string& name) override;
+  // The documents inserted by send or put_document (updates and deletes do
+  // not change them; the history's and the lock's are not among them).
+  std::vector<bson::Document> read_collection(const std::string& name) override;
   bson::Document send(const std::string& database, const bson::Document& command, port::Reply reply) override;
   void with_transaction(const std::function<void()>& body) override;
   std::unique_ptr<port::Server> another(std::chrono::milliseconds reply_timeout) override;
@@ -138,6 +141,8 @@ class FakeServer final : public port::Server {
   void put_run(const model::RunRecord& run);         // collections appear too
   void put_lease(const port::Lease& lease);
   void put_collection(const std::string& database, const std::string& name);
+  // A document of a collection (made if need be), as another tool writes it.
+  void put_document(const std::string& database, const std::string& collection, const bson::Document& document);
   void release_all_leases();
   void delete_lease(int64_t id);
   void set_lease_expiry(int64_t id, int64_t expires_ms);

@@ -81,7 +81,7 @@ PREFIX="tr$(date +%s%N | tail -c 7)$$"
 DAY1=$(date -u +%Y-%m-%d)
 cleanup() {
   local name
-  for name in main failing baseline lock config placeholders goto deleted; do
+  for name in main failing baseline takeover takeover_json lock config placeholders goto deleted; do
     MONGOWAY_CLEAN_ENABLED=true "$BINARY" -u "$URI" -d "${PREFIX}_$name" -l "$TMP/empty" \
       --quiet clean --yes >/dev/null 2>&1 || true
   done
@@ -482,6 +482,35 @@ t mongoway -l migrations --output json migrate
 t mongoway -l migrations history
 t mongoway -l migrations undo --target 0
 t mongoway -l migrations --output json undo --target 2
+
+section "baseline --from: another tool's history taken over"
+# setup DIR: runs DIR's files, which write another tool's record, with a
+# history collection of their own (not shown: the record is what matters).
+setup() { "$BINARY" -l "$1" --history-collection setup_history --quiet migrate >/dev/null; }
+use takeover
+write golang/V1__record.json <<'EOF'
+[{"insertMany": "schema_migrations", "documents": [{"version": 3, "dirty": true}]}]
+EOF
+setup golang
+t mongoway -l migrations baseline --from golang-migrate
+t mongoway -l migrations baseline --from flyway
+t mongoway -l migrations baseline --from golang-migrate --baseline-version 3
+t mongoway -l migrations baseline --from liquibase
+write golang/V2__clean.json <<'EOF'
+[{"updateMany": "schema_migrations", "filter": {}, "update": {"$set": {"dirty": false}}}]
+EOF
+setup golang
+t mongoway -l migrations baseline --from golang-migrate
+t mongoway -l migrations info
+use takeover_json
+write changelog/V1__record.json <<'EOF'
+[{"insertMany": "changelog", "documents": [
+  {"fileName": "1-users.js", "appliedAt": {"$date": "2024-01-20T10:00:00Z"}, "migrationBlock": 1705744800000},
+  {"fileName": "2-seed.js", "appliedAt": {"$date": "2024-01-20T10:00:01Z"}, "migrationBlock": 1705744800000}
+]}]
+EOF
+setup changelog
+t mongoway -l migrations --output json baseline --from migrate-mongo
 
 section "goto, history's audit options"
 use goto
