@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <tuple>
 
 #include "bson/bson_util.hpp"
 #include "json/extjson.hpp"
@@ -644,17 +645,21 @@ std::map<int64_t, SourceVersion> read_directory(const std::string& directory) {
   return versions;
 }
 
-// The files of the versions `versions` names that the locations hold already.
+// Refuses when a location holds a file of a version to import: the lowest
+// such version, its V file first, so that the message is the same from run to run.
 void check_versions_free(const std::map<int64_t, SourceVersion>& versions, const std::vector<std::string>& locations) {
   for (const auto& location : locations) {
     std::error_code ec;
+    std::optional<std::tuple<int64_t, FileKind, std::string>> first;
     for (fs::directory_iterator it(location, ec), end; !ec && it != end; it.increment(ec)) {
       const auto name = parse_file_name(it->path().filename().string(), nullptr, nullptr);
-      if (name && versions.contains(name->version)) {
-        fail(fmt::format("version {} exists already: {}; import into an empty location, or remove that version",
-                         name->version, it->path().string()));
-      }
+      if (!name || !versions.contains(name->version)) continue;
+      const std::tuple<int64_t, FileKind, std::string> found{name->version, name->kind, it->path().string()};
+      if (!first || found < *first) first = found;
     }
+    if (!first) continue;
+    fail(fmt::format("version {} exists already: {}; import into an empty location, or remove that version",
+                     std::get<0>(*first), std::get<2>(*first)));
   }
 }
 

@@ -326,7 +326,7 @@ show migrations/V1__create_users.json failing/V2__duplicate_item.json invalid/V1
 # A golang-migrate set: server commands, as `import golang-migrate` reads them.
 write golang/000001_create_users.up.json <<'EOF'
 [
-  {"create": "users", "validationLevel": "strict", "comment": "accounts"},
+  {"create": "users", "comment": "accounts"},
   {"createIndexes": "users", "indexes": [{"key": {"email": 1}, "name": "email_1", "unique": true}],
    "writeConcern": {"w": "majority"}},
   {"insert": "users", "documents": [{"email": "a@example.com", "visits": {"$numberLong": "1"},
