@@ -118,7 +118,8 @@ TEST(Cli, OptionOfAnotherCommandIsNamedAsSuch) {
   auto run = mongoway({"info", "--dry-run"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_TRUE(contains(
-      run.err, "option --dry-run does not apply to info (it is an option of migrate, undo, goto, repair, remove)"))
+      run.err,
+      "option --dry-run does not apply to info (it is an option of migrate, undo, goto, repair, remove, import)"))
       << run.err;
 }
 

@@ -536,7 +536,7 @@ t mongoway -l migrations history --until 2000-01-01 --type migrat
 section "an imported golang-migrate set"
 use imported
 t mongoway -l imported migrate
-t mongoway -l imported info
+t mongoway -l imported validate
 
 section "a deleted file: repair --mark-deleted; remove"
 use deleted
