@@ -11,6 +11,9 @@
 #   make fuzz       run the libFuzzer target over the file parser (FUZZ_SECONDS, default 600)
 #   make test-asan  build with AddressSanitizer + UndefinedBehaviorSanitizer and run every test
 #   make bench      build, then run the benchmark harness bench/run (BENCH_ARGS=--quick for a smoke check)
+#   make parity     build, then check that mongoway runs the files `mongoway import golang-migrate` makes exactly
+#                   as golang-migrate runs the originals, on every set of bench/parity/corpus (bench/parity/run;
+#                   PARITY_ARGS=--self-check checks the harness; results in docs/parity.md)
 #   make format     reformat the C++ sources (src include tests, not tests/data) with clang-format (.clang-format)
 #   make format-check  fail, listing the files, when a C++ source is not formatted (CI)
 #   make lint       run clang-tidy (.clang-tidy) over src/*.cpp, JOBS at a time; fails on any finding (CI)
@@ -38,7 +41,7 @@ MAKEFLAGS += --no-print-directory
 MONGOWAY := $(BUILD_DIR)/mongoway
 CONFIGURE_ARGS := -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DMONGOWAY_WERROR=$(MONGOWAY_WERROR) $(CMAKE_ARGS)
 
-.PHONY: build configure deps test demo install clean help package fuzz test-asan bench format format-check lint check
+.PHONY: build configure deps test demo install clean help package fuzz test-asan bench parity format format-check lint check
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -165,6 +168,12 @@ BENCH_ARGS ?=
 bench: build
 	@echo "==> running the benchmark: bench/run $(BENCH_ARGS)"
 	@bench/run --mongoway "$(MONGOWAY)" $(BENCH_ARGS)
+
+# Installs golang-migrate and pymongo into bench/.peers on first use, like bench/run; never part of make test.
+PARITY_ARGS ?=
+parity: build
+	@echo "==> running the parity check: bench/parity/run $(PARITY_ARGS)"
+	@bench/parity/run --mongoway "$(MONGOWAY)" $(PARITY_ARGS)
 
 # The reliability suite (tests/reliability, results in docs/reliability.md).
 #   make test-reliability  the full fault-injection suite (MONGOWAY_RELIABILITY=full:

@@ -3,7 +3,7 @@
 # found in the migration locations (-l/--location, MONGOWAY_LOCATIONS,
 # `locations` in ./mongoway.conf, else ./migrations).
 
-_mongoway_commands="migrate undo goto info status validate baseline repair remove clean unlock history lint new init help"
+_mongoway_commands="migrate undo goto info status validate baseline repair remove clean unlock history lint new import init help"
 
 _mongoway_global_options="-u --uri -d --database -l --location --history-collection --lock-timeout
   --lock-ttl --connect-retries --connect-retry-interval --connect-timeout --transaction --placeholder -c --config --password-file --output --color -q --quiet
@@ -21,6 +21,7 @@ _mongoway_command_options() {
         unlock) echo "--force" ;;
         history) echo "--limit --since --until --ascending --type --version" ;;
         new) echo "--no-undo" ;;
+        import) echo "--dry-run" ;;
     esac
 }
 
@@ -146,6 +147,13 @@ _mongoway() {
         COMPREPLY=($(compgen -W "$_mongoway_commands" -- "$cur"))
     elif [[ $command == remove ]]; then
         COMPREPLY=($(compgen -W "$(_mongoway_versions)" -- "$cur"))
+    elif [[ $command == import ]]; then
+        # import golang-migrate DIR: the tool, then its directory.
+        if [[ $prev == import ]]; then
+            COMPREPLY=($(compgen -W "golang-migrate" -- "$cur"))
+        else
+            COMPREPLY=($(compgen -d -- "$cur"))
+        fi
     fi
 }
 

@@ -267,6 +267,25 @@ CommandSpec new_command() {
                      false};
 }
 
+CommandSpec import_command() {
+  return CommandSpec{
+      CommandId::import_,
+      "import",
+      {},
+      "golang-migrate <dir>",
+      "write golang-migrate's migration files as mongoway's",
+      "Reads a golang-migrate MongoDB directory (N_name.up.json and N_name.down.json, each a JSON array of "
+      "server commands) and writes each version N as VN__name.json and, when it has a down file, "
+      "UN__undo_name.json in the first location. Each command becomes mongoway's native command when every "
+      "field maps onto it with the same meaning, else runCommand with the command exactly as written; an update "
+      "or delete of several statements becomes one command per statement. Prints each file written and why each "
+      "runCommand was kept. Writes nothing, exit 3, when an input file is invalid, a version exists already or a "
+      "file would be overwritten. Never connects.",
+      {{"dry-run", 0, "", "print the files it would write; write nothing"}},
+      {"mongoway import golang-migrate db/migrations --dry-run", "mongoway import golang-migrate db/migrations"},
+      false};
+}
+
 CommandSpec init_command() {
   return CommandSpec{CommandId::init,
                      "init",
@@ -297,9 +316,9 @@ CommandSpec help_command() {
 
 const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> table = {
-      migrate_command(),  undo_command(),   goto_command(),   info_command(),  validate_command(),
-      baseline_command(), repair_command(), remove_command(), clean_command(), unlock_command(),
-      history_command(),  lint_command(),   new_command(),    init_command(),  help_command()};
+      migrate_command(), undo_command(),   goto_command(),  info_command(),   validate_command(), baseline_command(),
+      repair_command(),  remove_command(), clean_command(), unlock_command(), history_command(),  lint_command(),
+      new_command(),     import_command(), init_command(),  help_command()};
   return table;
 }
 

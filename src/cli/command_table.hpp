@@ -35,6 +35,7 @@ enum class CommandId {
   history,
   lint,
   new_,
+  import_,
   init,
   help
 };

@@ -8,6 +8,7 @@
 #include "cli/init.hpp"
 #include "cli/progress.hpp"
 #include "cli/signals.hpp"
+#include "script/import_golang_migrate.hpp"
 #include "script/names.hpp"
 #include "script/new_migration.hpp"
 #include "script/script.hpp"
@@ -114,6 +115,27 @@ int run_new(const CommandLine& line, const Settings& settings, Reporter& reporte
   const auto& locations = settings.config.locations;
   auto paths = script::create_new_migration(locations.front(), locations, description, !line.has("no-undo"));
   reporter.created(paths);
+  return 0;
+}
+
+// `import golang-migrate DIR`: the tool is the first argument, so that other
+// tools' formats can follow.
+int run_import(const CommandLine& line, const Settings& settings, Reporter& reporter) {
+  const auto& arguments = line.arguments;
+  if (arguments.empty()) usage_error("import needs a tool and a directory, e.g. mongoway import golang-migrate DIR");
+  if (arguments.front() != "golang-migrate") {
+    usage_error(fmt::format("import: unknown tool \"{}\"; mongoway imports golang-migrate's files: mongoway import "
+                            "golang-migrate DIR",
+                            arguments.front()));
+  }
+  if (arguments.size() != 2) {
+    usage_error(fmt::format("import golang-migrate takes one directory, got {}", arguments.size() - 1));
+  }
+  const auto& locations = settings.config.locations;
+  const ImportSummary summary{arguments[0], arguments[1], locations.front(), line.has("dry-run")};
+  const auto files = script::plan_golang_migrate_import(summary.source, summary.location, locations);
+  if (!summary.dry_run) script::write_imported_files(summary.location, files);
+  reporter.imported(summary, files);
   return 0;
 }
 
@@ -327,14 +349,16 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
 }  // namespace
 
 int run_command(const CommandLine& line, const Settings& settings, Reporter& reporter, Console& console) {
-  // new, goto, remove and history (for --version) read their own arguments.
+  // new, import, goto, remove and history (for --version) read their own arguments.
   const CommandId id = line.command->id;
-  if (id != CommandId::new_ && id != CommandId::goto_ && id != CommandId::history && id != CommandId::remove) {
+  if (id != CommandId::new_ && id != CommandId::import_ && id != CommandId::goto_ && id != CommandId::history &&
+      id != CommandId::remove) {
     check_no_arguments(line);
   }
   switch (id) {
     case CommandId::lint: return run_lint(settings, reporter);
     case CommandId::new_: return run_new(line, settings, reporter);
+    case CommandId::import_: return run_import(line, settings, reporter);
     case CommandId::init: return run_init(settings, reporter);
     default: return run_with_migrator(line, settings, reporter, console);
   }

@@ -296,6 +296,40 @@ class JsonReporter final : public Reporter {
     emit(json.end_array().end_object());
   }
 
+  void imported(const ImportSummary& summary, const std::vector<script::ImportedFile>& files) override {
+    JsonWriter json;
+    begin(json)
+        .field("tool", summary.tool)
+        .field("source", summary.source)
+        .field("location", summary.location)
+        .field("dry_run", summary.dry_run)
+        .key("files")
+        .begin_array();
+    for (const auto& file : files) {
+      json.begin_object()
+          .field("path", file.path)
+          .field("source", file.source)
+          .field("kind", file.kind == script::FileKind::migrate ? "migrate" : "undo")
+          .field("version", file.version)
+          .field("description", file.description)
+          .field("source_commands", file.source_commands)
+          .field("commands", file.commands)
+          .key("content");
+      if (summary.dry_run) json.value(file.content);
+      else json.null();
+      json.key("run_commands").begin_array();
+      for (const auto& kept : file.kept) {
+        json.begin_object()
+            .field("index", kept.index)
+            .field("command", kept.name)
+            .field("reason", kept.reason)
+            .end_object();
+      }
+      json.end_array().end_object();
+    }
+    emit(json.end_array().end_object());
+  }
+
   void error(const Error& e) override {
     JsonWriter json;
     begin(json).key("error").begin_object().field("code", e.exit_code()).field("message", e.what());

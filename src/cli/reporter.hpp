@@ -9,9 +9,18 @@
 #include "cli/console.hpp"
 #include "cli/settings.hpp"
 #include "mongoway/migrator.hpp"
+#include "script/import_golang_migrate.hpp"
 #include "script/script.hpp"
 
 namespace mongoway::cli {
+
+// What `import` read and where it wrote.
+struct ImportSummary {
+  std::string tool;  // "golang-migrate"
+  std::string source;
+  std::string location;
+  bool dry_run = false;
+};
 
 class Reporter {
  public:
@@ -32,6 +41,8 @@ class Reporter {
   virtual void unlock(const std::string& database, const UnlockResult& result) = 0;
   virtual void lint(const std::vector<std::string>& locations, const script::LoadResult& result) = 0;
   virtual void created(const std::vector<std::string>& paths) = 0;
+  // `import`: the files written (or, with --dry-run, that would be).
+  virtual void imported(const ImportSummary& summary, const std::vector<script::ImportedFile>& files) = 0;
   virtual void error(const Error& error) = 0;
 
   // Warnings that come with a result; on stderr in both formats.

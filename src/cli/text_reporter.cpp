@@ -260,6 +260,28 @@ class TextReporter final : public Reporter {
     m_console.out(out);
   }
 
+  void imported(const ImportSummary& summary, const std::vector<script::ImportedFile>& files) override {
+    std::string out;
+    int64_t versions = 0;
+    for (const auto& file : files) {
+      if (file.kind == script::FileKind::migrate) ++versions;
+      if (summary.dry_run) {
+        out += fmt::format("--- {} (from {})\n{}", file.path, file.source, file.content);
+      } else {
+        out += fmt::format("Wrote {} (from {}: {})\n", file.path, file.source, plural(file.commands, "command"));
+      }
+      for (const auto& kept : file.kept) {
+        out += fmt::format("  command {} ({}) kept as runCommand: {}\n", kept.index, kept.name, kept.reason);
+      }
+    }
+    const std::string what = fmt::format("{} ({}) from {} into {}", plural(versions, "version"),
+                                         plural(static_cast<int64_t>(files.size()), "file"), summary.source,
+                                         summary.location);
+    out += summary.dry_run ? fmt::format("Dry run: would import {}; nothing was written\n", what)
+                           : fmt::format("Imported {}\n", what);
+    m_console.out(out);
+  }
+
   void error(const Error& e) override {
     const std::string message = e.what();
     std::string out;

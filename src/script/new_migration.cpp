@@ -98,31 +98,51 @@ std::string undo_template(int64_t version, const std::string& file_name) {
                      version, file_name, version - 1, kUndoTemplateSentence, kTemplatePlaceholder);
 }
 
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-
-// Writes `content` to `path`, which must not exist yet; false, with the
-// reason in `err`, when it cannot.
-bool write_new_file(const fs::path& path, const std::string& content, std::string* err) {
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "wx"));
-  if (!file) {
-    *err = errno == EEXIST ? fmt::format("{} already exists; not overwriting it", path.string())
-                           : fmt::format("cannot create {}: {}", path.string(), std::strerror(errno));
-    return false;
-  }
-  if (std::fwrite(content.data(), 1, content.size(), file.get()) != content.size() || std::fflush(file.get()) != 0) {
-    *err = fmt::format("cannot write {}: {}", path.string(), std::strerror(errno));
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
+
+std::string description_for_file_name(const std::string& text) {
+  const std::string normalized = nfc(text).value_or(text);
+  std::string out;
+  for (size_t pos = 0; pos < normalized.size();) {
+    uint32_t code_point = 0;
+    const size_t length = util::utf8_sequence(normalized, pos, &code_point);
+    const auto c = static_cast<UChar32>(code_point);
+    if (length != 0 && (is_word_character(c) || c == '-')) {
+      out.append(normalized, pos, length);
+    } else if (!out.empty() && out.back() != '_') {
+      out += '_';
+    }
+    pos += length == 0 ? 1 : length;
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out;
+}
 
 bool is_template_comment(std::string_view comment) {
   return (comment.starts_with("Version ") && comment.find(kVersionTemplateSentence) != std::string_view::npos) ||
          (comment.starts_with("Undo of version ") && comment.find(kUndoTemplateSentence) != std::string_view::npos);
+}
+
+namespace {
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
+}  // namespace
+
+bool write_new_file(const std::string& path, const std::string& content, std::string* err) {
+  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "wx"));
+  if (!file) {
+    *err = errno == EEXIST ? fmt::format("{} already exists; not overwriting it", path)
+                           : fmt::format("cannot create {}: {}", path, std::strerror(errno));
+    return false;
+  }
+  if (std::fwrite(content.data(), 1, content.size(), file.get()) != content.size() || std::fflush(file.get()) != 0) {
+    *err = fmt::format("cannot write {}: {}", path, std::strerror(errno));
+    return false;
+  }
+  return true;
 }
 
 int64_t highest_version(const std::vector<std::string>& locations) {
@@ -169,10 +189,10 @@ std::optional<std::vector<std::string>> write_migration_files(const std::string&
   }
   std::string shown = safe;  // as `info` shows it: underscores as spaces
   std::replace(shown.begin(), shown.end(), '_', ' ');
-  if (!write_new_file(v_path, version_template(version, shown), err)) return std::nullopt;
+  if (!write_new_file(v_path.string(), version_template(version, shown), err)) return std::nullopt;
   std::vector<std::string> written{v_path.string()};
   if (with_undo) {
-    if (!write_new_file(u_path, undo_template(version, v_name), err)) return std::nullopt;
+    if (!write_new_file(u_path.string(), undo_template(version, v_name), err)) return std::nullopt;
     written.push_back(u_path.string());
   }
   return written;

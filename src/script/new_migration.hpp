@@ -25,6 +25,15 @@ std::vector<std::string> create_new_migration(const std::string& location,
                                               const std::vector<std::string>& all_locations,
                                               const std::string& description, bool with_undo);
 
+// `text` made fit for the description part of a file name, as `new` wants
+// it: in NFC, each run of characters `new` refuses (and of spaces and
+// underscores) written as one '_', none at either end; "" when nothing is left.
+std::string description_for_file_name(const std::string& text);
+
+// Writes `content` to `path`, which must not exist yet; false, with the
+// reason in `err`, when it cannot.
+bool write_new_file(const std::string& path, const std::string& content, std::string* err);
+
 // The highest version named by the migration files of `locations` (0 when none).
 int64_t highest_version(const std::vector<std::string>& locations);
 

@@ -79,7 +79,7 @@ TEST(Cli, HelpListsEveryCommandAndTheExitCodes) {
   auto run = mongoway({"--help"});
   ASSERT_EQ(run.exit_code, 0);
   for (const char* command : {"migrate", "undo", "info, status", "validate", "baseline", "repair", "clean", "unlock",
-                              "history", "lint", "new", "help"}) {
+                              "history", "lint", "new", "import", "help"}) {
     EXPECT_TRUE(contains(run.out, std::string("  ") + command)) << command;
   }
   EXPECT_TRUE(contains(run.out, "Exit status:"));
@@ -118,7 +118,8 @@ TEST(Cli, OptionOfAnotherCommandIsNamedAsSuch) {
   auto run = mongoway({"info", "--dry-run"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_TRUE(contains(
-      run.err, "option --dry-run does not apply to info (it is an option of migrate, undo, goto, repair, remove)"))
+      run.err,
+      "option --dry-run does not apply to info (it is an option of migrate, undo, goto, repair, remove, import)"))
       << run.err;
 }
 
@@ -190,7 +191,7 @@ TEST(Cli, BadOptionValuesAreUsageErrors) {
 
 TEST(Cli, HelpCommandAndDashDashHelpPrintTheSameUsageWithAnExample) {
   for (const char* command : {"migrate", "undo", "info", "validate", "baseline", "repair", "clean", "unlock", "history",
-                              "lint", "new", "help"}) {
+                              "lint", "new", "import", "help"}) {
     auto help = mongoway({"help", command});
     auto dash = mongoway({command, "--help"});
     EXPECT_EQ(help.exit_code, 0) << command;
@@ -578,7 +579,7 @@ TEST(Cli, HelpAsJsonDescribesEveryCommand) {
   ASSERT_EQ(run.exit_code, 0);
   auto json = Json::parse(run.out);
   ASSERT_TRUE(json) << run.out;
-  EXPECT_EQ(json->size("commands"), 15u);
+  EXPECT_EQ(json->size("commands"), 16u);
   EXPECT_EQ(json->string("commands.0.name"), "migrate");
   EXPECT_EQ(json->string("commands.0.options.0.name"), "--target");
   EXPECT_EQ(json->string("global_options.0.short"), "-u");

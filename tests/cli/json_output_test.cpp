@@ -238,6 +238,10 @@ void JsonOutput::runs_of_every_command() {
   json("lint", {"lint"});
   json("lint", {"lint", "-l", "broken"});
   json("new", {"-l", "created", "new", "first"});
+  m_dir.write("golang/1_users.up.json", "[{\"create\": \"users\"}, {\"validate\": \"users\"}]\n");
+  m_dir.write("golang/1_users.down.json", "[{\"drop\": \"users\"}]\n");
+  json("import", {"-l", "imported", "import", "golang-migrate", "golang", "--dry-run"});
+  json("import", {"-l", "imported", "import", "golang-migrate", "golang"});
   json("init", {"-c", "fresh/mongoway.conf", "-l", "fresh/migrations", "init"});
   json("migrate", {"migrate", "--dry-run"});
   json("migrate", {"migrate", "--target", "5"});

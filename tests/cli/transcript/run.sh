@@ -81,7 +81,7 @@ PREFIX="tr$(date +%s%N | tail -c 7)$$"
 DAY1=$(date -u +%Y-%m-%d)
 cleanup() {
   local name
-  for name in main failing baseline takeover takeover_json lock config placeholders goto deleted; do
+  for name in main failing baseline takeover takeover_json lock config placeholders goto deleted imported; do
     MONGOWAY_CLEAN_ENABLED=true "$BINARY" -u "$URI" -d "${PREFIX}_$name" -l "$TMP/empty" \
       --quiet clean --yes >/dev/null 2>&1 || true
   done
@@ -323,6 +323,34 @@ echo "mongoway command-line transcript (tests/cli/transcript/run.sh)"
 show migrations/V1__create_users.json failing/V2__duplicate_item.json invalid/V1__syntax.json
 
 # ---------------------------------------------------------------- no server
+# A golang-migrate set: server commands, as `import golang-migrate` reads them.
+write golang/000001_create_users.up.json <<'EOF'
+[
+  {"create": "users", "comment": "accounts"},
+  {"createIndexes": "users", "indexes": [{"key": {"email": 1}, "name": "email_1", "unique": true}],
+   "writeConcern": {"w": "majority"}},
+  {"insert": "users", "documents": [{"email": "a@example.com", "visits": {"$numberLong": "1"},
+                                     "since": {"$date": "2024-01-31T12:00:00Z"}}]}
+]
+EOF
+write golang/000001_create_users.down.json <<'EOF'
+[{"drop": "users"}]
+EOF
+write golang/20240131120000_tidy.up.json <<'EOF'
+[
+  {"update": "users", "updates": [{"q": {}, "u": {"$inc": {"visits": 1}}, "multi": true},
+                                  {"q": {"email": "a@example.com"}, "u": {"$set": {"vip": true}}}]},
+  {"delete": "users", "deletes": [{"q": {"vip": false}, "limit": 0}]},
+  {"validate": "users"}
+]
+EOF
+write golang-broken/1_broken.up.json <<'EOF'
+[
+  {"create": "x"},
+  {"insert": "x", "documents": [{"n": {"$numberLong": 1}}]}
+]
+EOF
+
 section "usage and version"
 t mongoway --version
 t mongoway --version --output json
@@ -385,6 +413,17 @@ t mongoway --output json new seed_data --no-undo -l newdir
 t mongoway new "bad/name" -l newdir
 show newdir/V1__create_users.json newdir/U1__undo_create_users.json
 t mongoway lint -l newdir
+
+section "import golang-migrate (never connects)"
+t mongoway import golang-migrate golang -l imported --dry-run
+t mongoway import golang-migrate golang -l imported
+t mongoway --output json import golang-migrate golang -l imported-json
+t mongoway import golang-migrate golang -l imported
+t mongoway import golang-migrate golang-broken -l imported-broken
+t mongoway import flyway golang
+t mongoway import golang-migrate no-such-dir
+show imported/V20240131120000__tidy.json
+t mongoway lint -l imported
 
 section "init (never connects)"
 t mongoway init --config initdir/app.conf
@@ -523,6 +562,11 @@ t mongoway -l migrations history --type migrate,undo --ascending
 t mongoway -l migrations --output json history --version 2
 t mongoway -l migrations history --since yesterday
 t mongoway -l migrations history --until 2000-01-01 --type migrat
+section "an imported golang-migrate set"
+use imported
+t mongoway -l imported migrate
+t mongoway -l imported validate
+
 section "a deleted file: repair --mark-deleted; remove"
 use deleted
 mkdir -p gone
