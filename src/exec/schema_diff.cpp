@@ -27,7 +27,7 @@ std::map<std::string, bson_iter_t> fields_of(const bson::Document& doc) {
 std::string value_text(const bson_iter_t& value) {
   bson::Document wrapper;
   bson::append_value(wrapper, "v", value);
-  const std::string json = wrapper.to_json(bson::JsonMode::relaxed);
+  std::string json = wrapper.to_json(bson::JsonMode::relaxed);
   const std::string_view open = "{ \"v\" : ", close = " }";
   if (json.size() < open.size() + close.size()) return json;
   return json.substr(open.size(), json.size() - open.size() - close.size());
@@ -54,7 +54,9 @@ void compare_fields(const bson::Document& expected, const bson::Document& actual
   for (const auto& [key, value] : want) keys.insert(key);
   for (const auto& [key, value] : got) keys.insert(key);
   for (const auto& key : keys) {
-    const std::string path = prefix.empty() ? key : prefix + "." + key;
+    std::string path = prefix;
+    if (!path.empty()) path += '.';
+    path += key;
     const auto w = want.find(key), g = got.find(key);
     if (w == want.end() || g == got.end()) {
       out.push_back({path, w == want.end() ? std::nullopt : std::optional(value_text(w->second)),
