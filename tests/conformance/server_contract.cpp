@@ -675,6 +675,7 @@ const bson::Document* spec_named(const std::vector<bson::Document>& specs, const
 
 std::vector<std::string> canonical_indexes(const std::vector<bson::Document>& specs) {
   std::vector<std::string> out;
+  out.reserve(specs.size());
   for (const auto& spec : specs) out.push_back(exec::canonical_index(spec).to_json(bson::JsonMode::relaxed));
   std::sort(out.begin(), out.end());
   return out;

@@ -274,6 +274,7 @@ std::vector<bson::Document> users_indexes() {
 
 std::vector<std::string> messages(const std::vector<SchemaDifference>& differences) {
   std::vector<std::string> out;
+  out.reserve(differences.size());
   for (const auto& d : differences) out.push_back(describe(d));
   return out;
 }
