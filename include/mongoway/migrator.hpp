@@ -300,6 +300,51 @@ struct UnlockResult {
   bool forced = false;                 // the lease was live: --force released it
 };
 
+// snapshot: the target database's schema fingerprint written to a file.
+struct SnapshotOptions {
+  std::string output_file;  // empty: schema.json in the first location
+  bool data = false;        // also a digest of each collection's documents
+};
+
+struct SnapshotResult {
+  std::string file;         // where it was written
+  std::string database;     // the database it was read from
+  int64_t version = 0;      // the database's current version, from its history
+  int64_t collections = 0;  // collections and views
+  int64_t indexes = 0;
+  bool data = false;
+};
+
+// One difference between a database's schema and the one expected.
+struct SchemaDifference {
+  // missing_collection, extra_collection, changed_collection, missing_index,
+  // extra_index, changed_index or changed_data
+  std::string kind;
+  std::string collection;
+  std::string index;                    // the *_index kinds: the index's name
+  std::string field;                    // the changed_* kinds: a dotted path, e.g. options.validationLevel
+  std::optional<std::string> expected;  // relaxed Extended JSON; nullopt: absent
+  std::optional<std::string> actual;
+  std::string message;  // one readable line
+};
+
+// diff: the target database's schema against a snapshot file.
+struct DiffOptions {
+  std::string against;              // the snapshot file (required)
+  std::vector<std::string> ignore;  // globs on collection names left out of the comparison
+  bool data = false;                // also compare the digests (the snapshot must have them)
+};
+
+struct DiffResult {
+  std::string database;
+  std::string against;
+  int64_t version = 0;  // the database's current version
+  std::string snapshot_database;
+  int64_t snapshot_version = 0;
+  bool data = false;
+  std::vector<SchemaDifference> differences;  // empty: no drift
+};
+
 // Progress and log events while a run goes on. All callbacks are optional.
 struct Listener {
   std::function<void(const StepResult& step, size_t index, size_t total)> step_started;
@@ -336,6 +381,10 @@ class Migrator {
   // Reads the history without the lock; never writes to the database.
   RemoveResult remove(const RemoveOptions& options);
   std::vector<std::string> clean(bool yes);  // names of the dropped collections
+  // Writes the target database's schema fingerprint; reads without the lock.
+  SnapshotResult snapshot(const SnapshotOptions& options);
+  // Compares the target database's schema with a snapshot file (never writes).
+  DiffResult diff(const DiffOptions& options);
   // Refuses a live lease (Error(ExitCode::lock), naming its holder) unless options.force.
   UnlockResult unlock(const UnlockOptions& options = {});
   std::vector<HistoryRecord> history(std::optional<int64_t> limit = std::nullopt);

@@ -3,7 +3,7 @@
 # found in the migration locations (-l/--location, MONGOWAY_LOCATIONS,
 # `locations` in ./mongoway.conf, else ./migrations).
 
-_mongoway_commands="migrate undo goto info status validate baseline repair remove clean unlock history lint new import init help"
+_mongoway_commands="migrate undo goto info status validate baseline repair remove clean unlock history snapshot diff lint new import init help"
 
 _mongoway_global_options="-u --uri -d --database -l --location --history-collection --lock-timeout
   --lock-ttl --connect-retries --connect-retry-interval --connect-timeout --transaction --placeholder -c --config --password-file --output --color -q --quiet
@@ -20,6 +20,8 @@ _mongoway_command_options() {
         clean) echo "--yes" ;;
         unlock) echo "--force" ;;
         history) echo "--limit --since --until --ascending --type --version" ;;
+        snapshot) echo "--output-file --data" ;;
+        diff) echo "--against --ignore --data" ;;
         new) echo "--no-undo" ;;
         import) echo "--dry-run" ;;
     esac
@@ -77,7 +79,7 @@ _mongoway() {
             -u | --uri | -d | --database | -l | --location | --history-collection | --lock-timeout | \
                 --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --transaction | --placeholder | -c | --config | --password-file | --output | \
                 --color | --target | --steps | --baseline-version | --description | --limit | --since | \
-                --until | --type | --from | --from-collection | --from-lock-collection)
+                --until | --type | --from | --from-collection | --from-lock-collection | --output-file | --against | --ignore)
                 ((i++)) ;;
             -*) ;;
             *)
@@ -119,7 +121,7 @@ _mongoway() {
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
-        -c | --config | --password-file)
+        -c | --config | --password-file | --output-file | --against)
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
@@ -130,7 +132,7 @@ _mongoway() {
             ;;
         -d | --database | --history-collection | --lock-timeout | --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --placeholder | \
             --steps | --baseline-version | --description | --limit | --since | --until | --from-collection | \
-            --from-lock-collection)
+            --from-lock-collection | --ignore)
             return
             ;;
     esac

@@ -70,6 +70,8 @@ RepairResult Migrator::repair(const RepairOptions& options) { return exec::repai
 RemoveResult Migrator::remove(const RemoveOptions& options) { return exec::remove_versions(m_impl->engine, options); }
 std::vector<std::string> Migrator::clean(bool yes) { return exec::clean(m_impl->engine, yes); }
 UnlockResult Migrator::unlock(const UnlockOptions& options) { return exec::unlock(m_impl->engine, options); }
+SnapshotResult Migrator::snapshot(const SnapshotOptions& options) { return exec::snapshot(m_impl->engine, options); }
+DiffResult Migrator::diff(const DiffOptions& options) { return exec::diff(m_impl->engine, options); }
 std::vector<HistoryRecord> Migrator::history(std::optional<int64_t> limit) {
   HistoryOptions options;
   options.limit = limit;

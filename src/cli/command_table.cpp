@@ -240,6 +240,45 @@ CommandSpec history_command() {
                       "mongoway history --version 3 --ascending --output json"}};
 }
 
+CommandSpec snapshot_command() {
+  return CommandSpec{
+      CommandId::snapshot,
+      "snapshot",
+      {},
+      "",
+      "write the database's schema fingerprint to a file",
+      "Writes the schema fingerprint of the database (every collection and view with its options, "
+      "every index with its options, canonical and sorted; see SCHEMA FINGERPRINT in the man page), "
+      "with the current version of its history, to --output-file: schema.json in the first "
+      "location by default, which discovery never takes for a migration file. Commit it beside "
+      "the migrations, so that a review shows each change of schema. The same database gives a "
+      "byte-identical file. Reads without the lock; never writes to the database.",
+      {{"output-file", 0, "FILE", "where to write the fingerprint (default schema.json in the first location)"},
+       {"data", 0, "",
+        "also a digest of each collection's documents (count and SHA-256; ObjectIds no migration "
+        "file names compare equal)"}},
+      {"mongoway snapshot", "mongoway snapshot --output-file db/schema.json --data"}};
+}
+
+CommandSpec diff_command() {
+  return CommandSpec{
+      CommandId::diff,
+      "diff",
+      {},
+      "",
+      "compare the database's schema with a snapshot",
+      "Compares the schema fingerprint of the database with a snapshot file written by snapshot "
+      "(--against, required for now) and prints the drift: collections, views and indexes missing "
+      "or extra, options changed field by field. Exits 3 when there is drift, 0 when there is "
+      "none; a file that is not a snapshot, or of another format, is exit 3. Never writes.",
+      {{"against", 0, "FILE", "the snapshot file to compare with (required)"},
+       {"ignore", 0, "PATTERN", "leave out collections whose name matches the glob PATTERN (* ? [...]); repeatable",
+        true},
+       {"data", 0, "", "also compare the digests of the documents (the snapshot must have been written with --data)"}},
+      {"mongoway diff --against migrations/schema.json",
+       "mongoway diff --against schema.json --ignore 'tmp_*' --output json"}};
+}
+
 CommandSpec lint_command() {
   return CommandSpec{CommandId::lint,
                      "lint",
@@ -317,8 +356,8 @@ CommandSpec help_command() {
 const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> table = {
       migrate_command(), undo_command(),   goto_command(),  info_command(),   validate_command(), baseline_command(),
-      repair_command(),  remove_command(), clean_command(), unlock_command(), history_command(),  lint_command(),
-      new_command(),     import_command(), init_command(),  help_command()};
+      repair_command(),  remove_command(), clean_command(), unlock_command(), history_command(),  snapshot_command(),
+      diff_command(),    lint_command(),   new_command(),   import_command(), init_command(),     help_command()};
   return table;
 }
 

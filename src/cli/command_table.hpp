@@ -33,6 +33,8 @@ enum class CommandId {
   clean,
   unlock,
   history,
+  snapshot,
+  diff,
   lint,
   new_,
   import_,

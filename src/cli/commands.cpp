@@ -183,7 +183,20 @@ struct MigratorOptions {
   BaselineOptions baseline;
   HistoryOptions history;
   RemoveOptions remove;
+  SnapshotOptions snapshot;
+  DiffOptions diff;
 };
+
+// diff's --against is required for now: the comparison with the replayed
+// history is not there yet.
+DiffOptions read_diff_options(const CommandLine& line) {
+  DiffOptions o;
+  o.against = line.value("against").value_or("");
+  if (o.against.empty()) usage_error("diff needs --against FILE, a snapshot written by `mongoway snapshot`");
+  o.ignore = line.all("ignore");
+  o.data = line.has("data");
+  return o;
+}
 
 // remove's one argument, the version, or --all-pending instead of it.
 RemoveOptions read_remove_options(const CommandLine& line, bool dry_run) {
@@ -275,6 +288,10 @@ MigratorOptions read_migrator_options(const CommandLine& line, CommandId id, boo
     o.history = read_history_options(line);
   } else if (id == CommandId::remove) {
     o.remove = read_remove_options(line, dry_run);
+  } else if (id == CommandId::snapshot) {
+    o.snapshot = SnapshotOptions{line.value("output-file").value_or(""), line.has("data")};
+  } else if (id == CommandId::diff) {
+    o.diff = read_diff_options(line);
   }
   return o;
 }
@@ -291,6 +308,13 @@ RunResult run_step_command(Migrator& migrator, const CommandLine& line, const Mi
     case CommandId::goto_: return migrator.go_to(o.go_to);
     default: return migrator.baseline(o.baseline);
   }
+}
+
+// Drift is exit 3, as a failed validation is.
+int run_diff(Migrator& migrator, const DiffOptions& options, Reporter& reporter) {
+  const DiffResult result = migrator.diff(options);
+  reporter.diff(result);
+  return result.differences.empty() ? 0 : static_cast<int>(ExitCode::invalid);
 }
 
 int run_with_migrator(const CommandLine& line, const Settings& settings, Reporter& reporter, Console& console) {
@@ -342,6 +366,8 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
     case CommandId::clean: reporter.clean(database, migrator.clean(line.has("yes"))); return 0;
     case CommandId::unlock: reporter.unlock(database, migrator.unlock(UnlockOptions{line.has("force")})); return 0;
     case CommandId::history: reporter.history(database, migrator.history(options.history)); return 0;
+    case CommandId::snapshot: reporter.snapshot(migrator.snapshot(options.snapshot)); return 0;
+    case CommandId::diff: return run_diff(migrator, options.diff, reporter);
     default: return 0;
   }
 }

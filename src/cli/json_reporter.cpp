@@ -265,6 +265,39 @@ class JsonReporter final : public Reporter {
     emit(json.field("forced", result.forced).end_object());
   }
 
+  void snapshot(const SnapshotResult& result) override {
+    JsonWriter json;
+    begin(json)
+        .field("database", result.database)
+        .field("file", result.file)
+        .field("version", result.version)
+        .field("collections", result.collections)
+        .field("indexes", result.indexes)
+        .field("data", result.data);
+    emit(json.end_object());
+  }
+
+  void diff(const DiffResult& result) override {
+    JsonWriter json;
+    begin(json)
+        .field("database", result.database)
+        .field("version", result.version)
+        .field("against", result.against)
+        .field("snapshot_database", result.snapshot_database)
+        .field("snapshot_version", result.snapshot_version)
+        .field("data", result.data)
+        .field("drift", !result.differences.empty())
+        .key("differences")
+        .begin_array();
+    for (const auto& d : result.differences) {
+      json.begin_object().field("kind", d.kind).field("collection", d.collection);
+      json.field("index", d.index.empty() ? std::nullopt : std::optional(d.index));
+      json.field("field", d.field.empty() ? std::nullopt : std::optional(d.field));
+      json.field("expected", d.expected).field("actual", d.actual).field("message", d.message).end_object();
+    }
+    emit(json.end_array().end_object());
+  }
+
   void lint(const std::vector<std::string>& locations, const script::LoadResult& result) override {
     JsonWriter json;
     begin(json).field("valid", !result.has_errors()).key("locations").begin_array();

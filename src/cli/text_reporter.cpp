@@ -235,6 +235,29 @@ class TextReporter final : public Reporter {
     }
   }
 
+  void snapshot(const SnapshotResult& result) override {
+    m_console.out(fmt::format("Wrote the schema of {} at version {} to {}: {}, {}{}\n", result.database, result.version,
+                              result.file, plural(result.collections, "collection"),
+                              fmt::format("{} {}", result.indexes, result.indexes == 1 ? "index" : "indexes"),
+                              result.data ? ", with digests of the data" : ""));
+  }
+
+  void diff(const DiffResult& result) override {
+    const std::string against = fmt::format("{} (written from {} at version {})", result.against,
+                                            result.snapshot_database, result.snapshot_version);
+    if (result.differences.empty()) {
+      m_console.out(fmt::format("No drift: the schema of {} at version {} matches {}\n", result.database,
+                                result.version, against));
+      return;
+    }
+    std::string out;
+    for (const auto& d : result.differences) out += "  " + d.message + "\n";
+    out += fmt::format("{} in {} at version {} against {}: {}\n", m_console.out_style().paint("Drift", Color::red),
+                       result.database, result.version, against,
+                       plural(static_cast<int64_t>(result.differences.size()), "difference"));
+    m_console.out(out);
+  }
+
   void lint(const std::vector<std::string>& locations, const script::LoadResult& result) override {
     std::string out;
     size_t errors = 0, warnings = 0;

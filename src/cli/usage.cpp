@@ -82,8 +82,9 @@ std::string command_synopsis(const CommandSpec& command) {
 constexpr std::string_view kExitStatus =
     "Exit status: 0 success, 1 the server refused a command (migrate and undo record the version as failed), "
     "2 usage or configuration error, 3 invalid migration files, a missing or unreadable location, failed "
-    "validation, a version remove refuses, another tool's record baseline --from refuses, or files import refuses, "
-    "4 lock not acquired or lost (or a live lease `unlock` refused; remove: "
+    "validation, a version remove refuses, another tool's record baseline --from refuses, files import refuses, "
+    "drift found by diff or a snapshot it cannot read, 4 lock not acquired or lost (or a live lease `unlock` "
+    "refused; remove: "
     "held), 5 cannot reach or authenticate to the server, 6 output could not "
     "be written (standard output or standard error: a full disk, a closed pipe; the work itself may have been "
     "done), 130/143 interrupted by SIGINT/SIGTERM (a first Ctrl-C stops at the next safe point and records the "

@@ -22,5 +22,7 @@ RemoveResult remove_versions(Engine& engine, const RemoveOptions& options);
 std::vector<std::string> clean(Engine& engine, bool yes);  // names of the dropped collections
 UnlockResult unlock(Engine& engine, const UnlockOptions& options);
 std::vector<HistoryRecord> history(Engine& engine, const HistoryOptions& options);
+SnapshotResult snapshot(Engine& engine, const SnapshotOptions& options);
+DiffResult diff(Engine& engine, const DiffOptions& options);
 
 }  // namespace mongoway::exec

@@ -94,9 +94,20 @@ void GatedServer::drop_collection(const std::string& name) {
   m_inner->drop_collection(name);
 }
 
-std::vector<bson::Document> GatedServer::read_collection(const std::string& name) {
+std::vector<bson::Document> GatedServer::list_collection_specs(const std::string& database) {
   const RequestInFlight request;
-  return m_inner->read_collection(name);
+  return m_inner->list_collection_specs(database);
+}
+
+std::vector<bson::Document> GatedServer::list_indexes(const std::string& database, const std::string& collection) {
+  const RequestInFlight request;
+  return m_inner->list_indexes(database, collection);
+}
+
+void GatedServer::read_documents_by_id(const std::string& database, const std::string& collection,
+                                       const std::function<void(const bson::Document&)>& each) {
+  const RequestInFlight request;
+  m_inner->read_documents_by_id(database, collection, each);
 }
 
 bson::Document GatedServer::send(const std::string& database, const bson::Document& command, port::Reply reply) {

@@ -32,7 +32,10 @@ class GatedServer final : public port::Server {
   void delete_leases_below(int64_t id) override;
   std::vector<std::string> list_collections() override;
   void drop_collection(const std::string& name) override;
-  std::vector<bson::Document> read_collection(const std::string& name) override;
+  std::vector<bson::Document> list_collection_specs(const std::string& database) override;
+  std::vector<bson::Document> list_indexes(const std::string& database, const std::string& collection) override;
+  void read_documents_by_id(const std::string& database, const std::string& collection,
+                            const std::function<void(const bson::Document&)>& each) override;
   bson::Document send(const std::string& database, const bson::Document& command, port::Reply reply) override;
   void with_transaction(const std::function<void()>& body) override;
   std::unique_ptr<port::Server> another(std::chrono::milliseconds reply_timeout) override;

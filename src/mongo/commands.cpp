@@ -45,6 +45,12 @@ bson::Document list_collection_names_command() {
   return bson::Document::adopt(BCON_NEW("listCollections", BCON_INT32(1), "nameOnly", BCON_BOOL(true)));
 }
 
+bson::Document list_collections_command() { return bson::Document::adopt(BCON_NEW("listCollections", BCON_INT32(1))); }
+
+bson::Document list_indexes_command(const std::string& collection) {
+  return bson::Document::adopt(BCON_NEW("listIndexes", BCON_UTF8(collection.c_str())));
+}
+
 bson::Document drop_command(const std::string& collection) {
   return bson::Document::adopt(BCON_NEW("drop", BCON_UTF8(collection.c_str())));
 }

@@ -25,6 +25,10 @@ bson::Document find_command(const std::string& collection, const bson::Document&
 bson::Document id_filter(int64_t id);
 // {listCollections: 1, nameOnly: true}
 bson::Document list_collection_names_command();
+// {listCollections: 1}: every field of every collection and view
+bson::Document list_collections_command();
+// {listIndexes: coll}
+bson::Document list_indexes_command(const std::string& collection);
 // {drop: coll}
 bson::Document drop_command(const std::string& collection);
 

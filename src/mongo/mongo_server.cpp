@@ -197,8 +197,26 @@ void MongoServer::drop_collection(const std::string& name) {
   }
 }
 
-std::vector<bson::Document> MongoServer::read_collection(const std::string& name) {
-  return m_client->run_cursor(m_database, find_command(name, bson::Document{}, bson::Document{}));
+// --- any database's schema and documents
+
+std::vector<bson::Document> MongoServer::list_collection_specs(const std::string& database) {
+  return m_client->run_cursor(database, list_collections_command());
+}
+
+std::vector<bson::Document> MongoServer::list_indexes(const std::string& database, const std::string& collection) {
+  try {
+    return m_client->run_cursor(database, list_indexes_command(collection));
+  } catch (const port::ServerError& e) {
+    // Dropped since it was listed, or never there: it has no index.
+    if (e.server_code() != kNamespaceNotFound) throw;
+    return {};
+  }
+}
+
+void MongoServer::read_documents_by_id(const std::string& database, const std::string& collection,
+                                       const std::function<void(const bson::Document&)>& each) {
+  const auto sort = bson::Document::adopt(BCON_NEW("_id", BCON_INT32(1)));
+  for (const auto& doc : m_client->run_cursor(database, find_command(collection, bson::Document{}, sort))) each(doc);
 }
 
 // --- migration commands

@@ -48,7 +48,11 @@ class MongoServer final : public port::Server {
 
   std::vector<std::string> list_collections() override;
   void drop_collection(const std::string& name) override;
-  std::vector<bson::Document> read_collection(const std::string& name) override;
+
+  std::vector<bson::Document> list_collection_specs(const std::string& database) override;
+  std::vector<bson::Document> list_indexes(const std::string& database, const std::string& collection) override;
+  void read_documents_by_id(const std::string& database, const std::string& collection,
+                            const std::function<void(const bson::Document&)>& each) override;
 
   bson::Document send(const std::string& database, const bson::Document& command, port::Reply reply) override;
   void with_transaction(const std::function<void()>& body) override;

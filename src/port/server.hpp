@@ -130,10 +130,21 @@ class Server {
   // Drops one (a missing collection is not an error).
   virtual void drop_collection(const std::string& name) = 0;
 
-  // --- another tool's collections (for `baseline --from`), only ever read
-  // Every document of the database's collection `name`, in no particular
-  // order (a missing collection has none).
-  virtual std::vector<bson::Document> read_collection(const std::string& name) = 0;
+  // --- any database's schema and documents (the schema fingerprint)
+  // listCollections of `database`: one document per collection and view, as
+  // the server describes it (name, type, options, info, idIndex), in the
+  // server's order.
+  virtual std::vector<bson::Document> list_collection_specs(const std::string& database) = 0;
+  // listIndexes of one collection of `database`: one document per index
+  // (name, key and its options, as the server describes it), in the server's
+  // order. A collection that does not exist has none.
+  virtual std::vector<bson::Document> list_indexes(const std::string& database, const std::string& collection) = 0;
+  // Every document of one collection of `database`, ascending by _id, each
+  // handed to `each` in turn (a collection that does not exist has none and
+  // is not made): the fingerprint's digests, and another tool's record for
+  // `baseline --from`, which only ever reads it.
+  virtual void read_documents_by_id(const std::string& database, const std::string& collection,
+                                    const std::function<void(const bson::Document&)>& each) = 0;
 
   // --- migration commands
   // Sends one command to `database`; returns the reply (Reply::cursor: empty).

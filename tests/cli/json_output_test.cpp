@@ -255,6 +255,10 @@ void JsonOutput::runs_of_every_command() {
   json("validate", {"validate"});
   json("validate", {"-l", "broken", "validate"});
   json("history", {"history"});
+  json("snapshot", {"snapshot", "--output-file", "schema.json"});
+  json("diff", {"diff", "--against", "schema.json"});
+  m_dir.write("drift.json", R"({"format": 1, "collections": [{"name": "ghost", "options": {}, "indexes": []}]})");
+  json("diff", {"diff", "--against", "drift.json"});
   json("repair", {"repair", "--dry-run"});
   json("remove", {"-d", m_database + "_rm", "-l", "refused", "remove", "--all-pending", "--dry-run"});
   json("baseline", {"-d", m_database + "_b", "baseline", "--baseline-version", "3"});

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "exec/fingerprint.hpp"
+
 namespace mongoway::testing {
 
 void ServerContract::SetUp() { m_under_test = GetParam().make(); }
@@ -477,23 +479,19 @@ TEST_P(ServerContract, ReadingACollectionGivesEveryDocumentAsInserted) {
                 json(R"({"insert": "other_tool", "documents": [)" + one.to_json(bson::JsonMode::canonical) + ", " +
                      two.to_json(bson::JsonMode::canonical) + "]}"),
                 port::Reply::write);
-  auto documents = server().read_collection("other_tool");
-  std::sort(documents.begin(), documents.end(),
-            [](const bson::Document& a, const bson::Document& b) { return int_field(a, "_id") < int_field(b, "_id"); });
+  std::vector<bson::Document> documents;
+  server().read_documents_by_id(database(), "other_tool", [&](const bson::Document& doc) { documents.push_back(doc); });
   ASSERT_EQ(documents.size(), 2u);
   EXPECT_EQ(documents[0], one) << documents[0].to_json();
   EXPECT_EQ(documents[1], two) << documents[1].to_json();
 }
 
-TEST_P(ServerContract, ReadingAMissingCollectionGivesNoDocumentsAndMakesNone) {
-  EXPECT_TRUE(server().read_collection("missing").empty());
-  EXPECT_TRUE(server().list_collections().empty());
-}
-
 TEST_P(ServerContract, ADroppedCollectionReadsEmpty) {
   server().send(database(), json(R"({"insert": "other_tool", "documents": [{"_id": 1}]})"), port::Reply::write);
   server().drop_collection("other_tool");
-  EXPECT_TRUE(server().read_collection("other_tool").empty());
+  int read = 0;
+  server().read_documents_by_id(database(), "other_tool", [&](const bson::Document&) { ++read; });
+  EXPECT_EQ(read, 0);
 }
 
 TEST_P(ServerContract, TheHistoryAndLockCollectionsAppearOnceWritten) {
@@ -693,6 +691,106 @@ TEST_P(ServerContract, ARefusedCommandInATransactionAbortsIt) {
   }),
                port::ServerError);
   EXPECT_FALSE(contains(server().list_collections(), "users"));
+}
+
+// --- any database's schema and documents (the schema fingerprint)
+
+namespace {
+
+const bson::Document* spec_named(const std::vector<bson::Document>& specs, const std::string& name) {
+  for (const auto& spec : specs) {
+    if (exec::collection_name(spec) == name) return &spec;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> canonical_indexes(const std::vector<bson::Document>& specs) {
+  std::vector<std::string> out;
+  out.reserve(specs.size());
+  for (const auto& spec : specs) out.push_back(exec::canonical_index(spec).to_json(bson::JsonMode::relaxed));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_P(ServerContract, ACreatedCollectionIsListedWithItsTypeAndNoOptions) {
+  server().send(database(), json(R"({"create": "people"})"), port::Reply::plain);
+  const auto specs = server().list_collection_specs(database());
+  const bson::Document* people = spec_named(specs, "people");
+  ASSERT_NE(people, nullptr);
+  const auto print = exec::collection_print(*people, {});
+  EXPECT_EQ(print.type, "collection");
+  EXPECT_EQ(print.options.to_json(bson::JsonMode::relaxed), "{ }");
+}
+
+TEST_P(ServerContract, IndexesAreListedWithTheirKeyInOrderAndTheirOptions) {
+  server().send(database(), json(R"({"createIndexes": "people", "indexes": [
+                          {"key": {"last": 1, "first": -1}, "name": "by_name", "unique": true}]})"),
+                port::Reply::plain);
+  EXPECT_EQ(
+      canonical_indexes(server().list_indexes(database(), "people")),
+      (std::vector<std::string>{R"({ "name" : "_id_", "key" : { "_id" : 1 } })",
+                                R"({ "name" : "by_name", "key" : { "last" : 1, "first" : -1 }, "unique" : true })"}));
+}
+
+TEST_P(ServerContract, ADroppedIndexIsNoLongerListed) {
+  server().send(database(), json(R"({"createIndexes": "people", "indexes": [{"key": {"a": 1}, "name": "a_1"}]})"),
+                port::Reply::plain);
+  server().send(database(), json(R"({"dropIndexes": "people", "index": "a_1"})"), port::Reply::plain);
+  EXPECT_EQ(canonical_indexes(server().list_indexes(database(), "people")),
+            (std::vector<std::string>{R"({ "name" : "_id_", "key" : { "_id" : 1 } })"}));
+}
+
+TEST_P(ServerContract, ACollectionThatIsNotThereHasNoIndexes) {
+  EXPECT_TRUE(server().list_indexes(database(), "nothing_here").empty());
+}
+
+TEST_P(ServerContract, ACappedCollectionIsListedWithItsOptions) {
+  try {
+    server().send(database(), json(R"({"create": "log", "capped": true, "size": 4096, "max": 10})"),
+                  port::Reply::plain);
+  } catch (const port::ServerError& e) {
+    SKIP_BECAUSE(std::string("the server has no capped collections: ") + e.what());
+  }
+  const auto specs = server().list_collection_specs(database());
+  const bson::Document* log = spec_named(specs, "log");
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(exec::collection_print(*log, {}).options.to_json(bson::JsonMode::relaxed),
+            R"({ "capped" : true, "max" : 10, "size" : 4096 })");
+}
+
+TEST_P(ServerContract, AViewIsListedWithItsSourceAndPipeline) {
+  try {
+    server().send(database(), json(R"({"create": "recent", "viewOn": "people", "pipeline": [{"$limit": 5}]})"),
+                  port::Reply::plain);
+  } catch (const port::ServerError& e) {
+    SKIP_BECAUSE(std::string("the server has no views: ") + e.what());
+  }
+  const auto specs = server().list_collection_specs(database());
+  const bson::Document* view = spec_named(specs, "recent");
+  ASSERT_NE(view, nullptr);
+  EXPECT_TRUE(exec::is_view(*view));
+  EXPECT_EQ(exec::collection_print(*view, {}).options.to_json(bson::JsonMode::relaxed),
+            R"({ "pipeline" : [ { "$limit" : 5 } ], "viewOn" : "people" })");
+}
+
+TEST_P(ServerContract, DocumentsAreReadAscendingById) {
+  server().send(database(), json(R"({"insert": "people", "documents": [{"_id": 3, "n": "c"}, {"_id": 1, "n": "a"},
+                                     {"_id": "x", "n": "s"}, {"_id": 2, "n": "b"}]})"),
+                port::Reply::write);
+  std::vector<std::string> read;
+  server().read_documents_by_id(
+      database(), "people", [&](const bson::Document& doc) { read.push_back(doc.to_json(bson::JsonMode::relaxed)); });
+  EXPECT_EQ(read, (std::vector<std::string>{R"({ "_id" : 1, "n" : "a" })", R"({ "_id" : 2, "n" : "b" })",
+                                            R"({ "_id" : 3, "n" : "c" })", R"({ "_id" : "x", "n" : "s" })"}));
+}
+
+TEST_P(ServerContract, ACollectionThatIsNotThereHasNoDocuments) {
+  int read = 0;
+  server().read_documents_by_id(database(), "nothing_here", [&](const bson::Document&) { ++read; });
+  EXPECT_EQ(read, 0);
+  EXPECT_TRUE(server().list_collections().empty()) << "reading makes no collection";
 }
 
 TEST_P(ServerContract, WithoutTransactionsATransactionIsAUsageError) {

@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "bson/bson_util.hpp"
+#include "fake_catalog.hpp"
 
 namespace mongoway::testing {
 
@@ -38,13 +38,11 @@ struct FakeServer::State {
   int next_connection = 1;
   std::vector<FakeRequest> log;
 
-  std::map<int64_t, model::HistoryEntry> entries;            // by rank
-  std::map<int64_t, model::RunRecord> runs;                  // by lease
-  std::map<int64_t, port::Lease> leases;                     // by id
-  std::map<std::string, std::set<std::string>> collections;  // by database
+  std::map<int64_t, model::HistoryEntry> entries;  // by rank
+  std::map<int64_t, model::RunRecord> runs;        // by lease
+  std::map<int64_t, port::Lease> leases;           // by id
+  FakeCatalog catalog;                             // every database's collections, views, indexes and documents
   std::map<std::pair<std::string, std::string>, int64_t> inserted;
-  // The documents inserted by send (and put_document), by database and collection.
-  std::map<std::pair<std::string, std::string>, std::vector<bson::Document>> documents;
 
   std::map<int64_t, std::pair<int, std::string>> refusals;  // k -> code, message
   std::set<int64_t> lost_replies;
@@ -54,14 +52,11 @@ struct FakeServer::State {
   int64_t write_count = 0;
   std::vector<int> transaction_attempts;
 
-  void create_collection(const std::string& database, const std::string& name) {
-    if (!name.empty()) collections[database].insert(name);
-  }
+  void create_collection(const std::string& database, const std::string& name) { catalog.ensure(database, name); }
   // Dropping the history or the lock collection takes its documents with it.
   void remove_collection(const std::string& database, const std::string& name) {
-    collections[database].erase(name);
+    catalog.remove(database, name);
     inserted.erase({database, name});
-    documents.erase({database, name});
     if (database != options.database) return;
     if (name == options.history_collection) entries.clear();
     if (name == lock_collection) {
@@ -307,21 +302,30 @@ void FakeServer::delete_leases_below(int64_t id) {
 // --- collections
 
 std::vector<std::string> FakeServer::list_collections() {
-  return request("list_collections", [this] {
-    const auto& names = m_state->collections[m_state->options.database];
-    return std::vector<std::string>(names.begin(), names.end());
-  });
+  return request("list_collections", [this] { return m_state->catalog.names(m_state->options.database); });
 }
 
 void FakeServer::drop_collection(const std::string& name) {
   request("drop_collection", [&] { m_state->remove_collection(m_state->options.database, name); });
 }
 
-std::vector<bson::Document> FakeServer::read_collection(const std::string& name) {
-  return request("read_collection", [&] {
-    auto it = m_state->documents.find({m_state->options.database, name});
-    return it == m_state->documents.end() ? std::vector<bson::Document>{} : it->second;
-  });
+// --- any database's schema and documents
+
+std::vector<bson::Document> FakeServer::list_collection_specs(const std::string& database) {
+  return request(
+      "list_collection_specs", [&] { return m_state->catalog.specs(database); }, database);
+}
+
+std::vector<bson::Document> FakeServer::list_indexes(const std::string& database, const std::string& collection) {
+  return request(
+      "list_indexes", [&] { return m_state->catalog.indexes(database, collection); }, database);
+}
+
+void FakeServer::read_documents_by_id(const std::string& database, const std::string& collection,
+                                      const std::function<void(const bson::Document&)>& each) {
+  const auto documents = request(
+      "read_documents_by_id", [&] { return m_state->catalog.documents_by_id(database, collection); }, database);
+  for (const auto& doc : documents) each(doc);
 }
 
 // --- migration commands
@@ -366,16 +370,16 @@ bool upserts(const bson::Document& command) {
 // Commands the fake answers without changing anything it keeps.
 const std::set<std::string>& commands_without_effect() {
   static const std::set<std::string> names = {
-      "delete",       "aggregate",       "find",     "count",   "distinct", "collMod",     "dropIndexes",
-      "listIndexes",  "listCollections", "ping",     "hello",   "isMaster", "buildInfo",   "serverStatus",
-      "dbStats",      "collStats",       "validate", "explain", "getMore",  "killCursors", "getParameter",
-      "setParameter", "compact"};
+      "delete",   "aggregate", "find",     "count",       "distinct",     "listIndexes",  "listCollections",
+      "ping",     "hello",     "isMaster", "buildInfo",   "serverStatus", "dbStats",      "collStats",
+      "validate", "explain",   "getMore",  "killCursors", "getParameter", "setParameter", "compact"};
   return names;
 }
 
 const std::set<std::string>& commands_with_effect() {
-  static const std::set<std::string> names = {"create",        "createIndexes", "insert",       "update",
-                                              "findAndModify", "drop",          "dropDatabase", "renameCollection"};
+  static const std::set<std::string> names = {"create",       "createIndexes",   "dropIndexes",   "collMod",
+                                              "insert",       "update",          "findAndModify", "drop",
+                                              "dropDatabase", "renameCollection"};
   return names;
 }
 
@@ -394,33 +398,28 @@ void FakeServer::apply_command(const std::string& database, const bson::Document
   State& s = *m_state;
   const std::string name = first_key(command);
   const std::string collection = string_field(command, name.c_str());
-  if (name == "create" || name == "createIndexes") {
-    s.create_collection(database, collection);
+  if (name == "create") {
+    s.catalog.create(database, command);
+  } else if (name == "createIndexes") {
+    s.catalog.create_indexes(database, command);
+  } else if (name == "dropIndexes") {
+    s.catalog.drop_indexes(database, command);
+  } else if (name == "collMod") {
+    s.catalog.coll_mod(database, command);
   } else if (name == "insert") {
-    s.create_collection(database, collection);
+    s.catalog.insert(database, command);
     s.inserted[{database, collection}] += array_length(command, "documents");
-    bson_iter_t it;
-    if (bson_iter_init_find(&it, command.get(), "documents")) {
-      auto& kept = s.documents[{database, collection}];
-      for (auto& doc : bson::iter_documents(it)) kept.push_back(std::move(doc));
-    }
   } else if ((name == "update" || name == "findAndModify") && upserts(command)) {
     s.create_collection(database, collection);
   } else if (name == "drop") {
     s.remove_collection(database, collection);
   } else if (name == "dropDatabase") {
-    const auto names = s.collections[database];
-    for (const auto& each : names) s.remove_collection(database, each);
+    for (const auto& each : s.catalog.names(database)) s.remove_collection(database, each);
   } else if (name == "renameCollection") {
     const auto [from_db, from] = split_namespace(collection);
     const auto [to_db, to] = split_namespace(string_field(command, "to"));
-    if (s.collections[from_db].count(from) == 0) {
-      throw port::ServerError(26, fmt::format("source namespace {} does not exist", collection));
-    }
-    auto moved = std::move(s.documents[{from_db, from}]);
-    s.remove_collection(from_db, from);
-    s.create_collection(to_db, to);
-    s.documents[{to_db, to}] = std::move(moved);
+    s.catalog.rename(from_db, from, to_db, to);
+    s.remove_collection(from_db, from);  // what the fake keeps beside the catalog (the history, counts)
   }
 }
 
@@ -567,9 +566,7 @@ std::vector<std::string> FakeServer::collections() const { return collections(m_
 
 std::vector<std::string> FakeServer::collections(const std::string& database) const {
   std::lock_guard lock(m_state->mutex);
-  auto it = m_state->collections.find(database);
-  if (it == m_state->collections.end()) return {};
-  return std::vector<std::string>(it->second.begin(), it->second.end());
+  return m_state->catalog.names(database);
 }
 
 int64_t FakeServer::inserted(const std::string& database, const std::string& collection) const {
@@ -643,8 +640,7 @@ void FakeServer::put_collection(const std::string& database, const std::string& 
 void FakeServer::put_document(const std::string& database, const std::string& collection,
                               const bson::Document& document) {
   std::lock_guard lock(m_state->mutex);
-  m_state->create_collection(database, collection);
-  m_state->documents[{database, collection}].push_back(document);
+  m_state->catalog.put(database, collection, document);
 }
 
 void FakeServer::release_all_leases() {

@@ -324,7 +324,7 @@ TEST_F(BaselineFrom, RecordsTheVersionWithWhereItCameFromAndOnlyReadsTheOtherToo
   EXPECT_EQ(entries[0].description, "taken over from golang-migrate at 5");
   ASSERT_TRUE(entries[0].from);
   EXPECT_EQ(entries[0].from->collection, "schema_migrations");
-  EXPECT_EQ(fake.requests_of("read_collection").size(), 2u);  // its record and its lock
+  EXPECT_EQ(fake.requests_of("read_documents_by_id").size(), 2u);  // its record and its lock
   for (const auto& request : fake.requests()) {
     EXPECT_EQ(request.op.rfind("send:", 0), std::string::npos) << "sent " << request.op;
     EXPECT_NE(request.op, "drop_collection");

@@ -36,6 +36,13 @@ model::HistoryEntry baseline_entry(const Engine& engine, const Baseline& baselin
   return e;
 }
 
+std::vector<bson::Document> every_document(port::Server& server, const std::string& database,
+                                           const std::string& collection) {
+  std::vector<bson::Document> out;
+  server.read_documents_by_id(database, collection, [&](const bson::Document& doc) { out.push_back(doc); });
+  return out;
+}
+
 // The other tool's collections, only ever read.
 takeover::Record read_other_record(Engine& engine, const TakeOverFrom& from) {
   auto& server = engine.server();
@@ -47,8 +54,8 @@ takeover::Record read_other_record(Engine& engine, const TakeOverFrom& from) {
                                                         : from.lock_collection;
   const auto names = server.list_collections();
   record.exists = std::find(names.begin(), names.end(), record.collection) != names.end();
-  if (record.exists) record.documents = server.read_collection(record.collection);
-  if (!record.lock_collection.empty()) record.locks = server.read_collection(record.lock_collection);
+  if (record.exists) record.documents = every_document(server, record.database, record.collection);
+  if (!record.lock_collection.empty()) record.locks = every_document(server, record.database, record.lock_collection);
   return record;
 }
 

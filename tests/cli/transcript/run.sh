@@ -81,7 +81,7 @@ PREFIX="tr$(date +%s%N | tail -c 7)$$"
 DAY1=$(date -u +%Y-%m-%d)
 cleanup() {
   local name
-  for name in main failing baseline takeover takeover_json lock config placeholders goto deleted imported; do
+  for name in main failing baseline takeover takeover_json lock config placeholders goto deleted imported schema; do
     MONGOWAY_CLEAN_ENABLED=true "$BINARY" -u "$URI" -d "${PREFIX}_$name" -l "$TMP/empty" \
       --quiet clean --yes >/dev/null 2>&1 || true
   done
@@ -587,6 +587,20 @@ t mongoway -l gone --output json remove 4 --dry-run
 t mongoway -l gone remove --all-pending
 t mongoway -l gone remove --all-pending
 t mongoway -l migrations info
+
+section "snapshot and diff"
+use schema
+t mongoway -l migrations --quiet migrate --target 3
+t mongoway -l migrations snapshot --output-file schema.json
+show schema.json
+t mongoway -l migrations diff --against schema.json
+t mongoway -l migrations --output json snapshot --output-file schema2.json
+t mongoway -l migrations diff
+t mongoway -l migrations diff --against migrations/V1__create_users.json
+t mongoway -l migrations --quiet migrate --target 4
+t mongoway -l migrations diff --against schema.json
+t mongoway -l migrations --output json diff --against schema.json
+t mongoway -l migrations diff --against schema.json --ignore 'count*'
 
 section "the lock"
 use lock

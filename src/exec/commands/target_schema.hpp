@@ -1,0 +1,13 @@
+#pragma once
+// What snapshot and diff share: the target database's fingerprint, at the
+// current version of its history, read without the lock.
+
+#include "exec/engine.hpp"
+#include "exec/fingerprint.hpp"
+
+namespace mongoway::exec {
+
+// With data, invalid files are refused first: the ObjectIds they name decide the digests.
+Fingerprint read_target_fingerprint(Engine& engine, bool data);
+
+}  // namespace mongoway::exec
