@@ -104,6 +104,14 @@ void append_int32(bson::Document& to, std::string_view key, int32_t value) {
   bson_append_int32(to.mut(), key.data(), key_length(key), value);
 }
 
+std::map<std::string, bson_iter_t> fields_by_key(const bson::Document& doc) {
+  std::map<std::string, bson_iter_t> out;
+  bson_iter_t it;
+  if (!bson_iter_init(&it, doc.get())) return out;
+  while (bson_iter_next(&it)) out.emplace(std::string(iter_key(it)), it);
+  return out;
+}
+
 std::vector<bson::Document> iter_documents(const bson_iter_t& it) {
   std::vector<bson::Document> out;
   bson_iter_t child;

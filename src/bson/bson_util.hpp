@@ -4,6 +4,7 @@
 
 #include <bson/bson.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,9 @@ void append_int32(bson::Document& to, std::string_view key, int32_t value);
 // The elements of the array or document at `it`, each copied as a Document
 // (only elements that are documents).
 std::vector<bson::Document> iter_documents(const bson_iter_t& it);
+
+// The top-level fields of `doc` by key (a duplicate key: its first value).
+std::map<std::string, bson_iter_t> fields_by_key(const bson::Document& doc);
 
 // Canonical number text for index names: 1, -1, 0.5.
 std::string number_text(const bson_iter_t& it);

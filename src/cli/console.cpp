@@ -11,6 +11,7 @@
 #include "cli/json_writer.hpp"
 #include "mongoway/error.hpp"
 #include "util/redact.hpp"
+#include "util/utf8.hpp"
 
 namespace mongoway::cli {
 namespace {
@@ -39,7 +40,7 @@ void Console::set_secrets(std::vector<std::string> secrets) {
   // (a whole password before its parts) is kept.
   std::vector<std::string> both;
   for (auto& secret : secrets) {
-    std::string quoted = json_quote(secret);
+    std::string quoted = util::json_quote(secret);
     std::string escaped = quoted.substr(1, quoted.size() - 2);
     both.push_back(std::move(secret));
     if (escaped != both.back()) both.push_back(std::move(escaped));

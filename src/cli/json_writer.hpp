@@ -59,7 +59,4 @@ class JsonWriter {
 // raised when a field changes meaning or goes away; new fields come without it.
 inline constexpr int kJsonFormat = 1;
 
-// `text` as a JSON string literal, quotes included.
-std::string json_quote(std::string_view text);
-
 }  // namespace mongoway::cli

@@ -14,15 +14,6 @@ namespace {
 
 using Kind = SchemaDifference::Kind;
 
-// The fields of a document, by key (canonical documents have no duplicates).
-std::map<std::string, bson_iter_t> fields_of(const bson::Document& doc) {
-  std::map<std::string, bson_iter_t> out;
-  bson_iter_t it;
-  if (!bson_iter_init(&it, doc.get())) return out;
-  while (bson_iter_next(&it)) out.emplace(std::string(bson::iter_key(it)), it);
-  return out;
-}
-
 // A value as relaxed Extended JSON: {"v": value} written, then unwrapped.
 std::string value_text(const bson_iter_t& value) {
   bson::Document wrapper;
@@ -49,7 +40,7 @@ struct FieldChange {
 // index's key and a pipeline, whose order matters, as one value each.
 void compare_fields(const bson::Document& expected, const bson::Document& actual, const std::string& prefix,
                     std::vector<FieldChange>& out) {
-  const auto want = fields_of(expected), got = fields_of(actual);
+  const auto want = bson::fields_by_key(expected), got = bson::fields_by_key(actual);
   std::set<std::string> keys;
   for (const auto& [key, value] : want) keys.insert(key);
   for (const auto& [key, value] : got) keys.insert(key);

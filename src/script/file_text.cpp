@@ -9,6 +9,7 @@
 
 #include "bson/bson_util.hpp"
 #include "json/json.hpp"
+#include "util/utf8.hpp"
 
 namespace mongoway::script {
 
@@ -16,25 +17,7 @@ namespace {
 
 constexpr size_t kIndent = 2;
 
-void append_escaped(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
+void append_escaped(std::string& out, std::string_view text) { out += util::json_quote(text); }
 
 // A string value: "${" is written "$${", which mongoway reads as the literal "${".
 void append_string_value(std::string& out, std::string_view text) {

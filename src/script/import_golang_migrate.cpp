@@ -345,14 +345,6 @@ bool same_value(const bson_iter_t& a, const bson_iter_t& b) {
   return left == right;
 }
 
-std::map<std::string, bson_iter_t> fields_of(const bson::Document& doc) {
-  std::map<std::string, bson_iter_t> out;
-  bson_iter_t it;
-  if (!bson_iter_init(&it, doc.get())) return out;
-  while (bson_iter_next(&it)) out.emplace(std::string(bson::iter_key(it)), it);
-  return out;
-}
-
 size_t array_length(const bson_iter_t& it) {
   bson_iter_t child;
   size_t n = 0;
@@ -402,8 +394,8 @@ bool same_elements(const bson_iter_t& expected, const bson_iter_t& rendered, Lev
 }
 
 bool same_command(const bson::Document& expected, const bson::Document& rendered, Level level, std::string* where) {
-  const auto left = fields_of(expected);
-  const auto right = fields_of(rendered);
+  const auto left = bson::fields_by_key(expected);
+  const auto right = bson::fields_by_key(rendered);
   std::vector<std::string> keys;
   keys.reserve(left.size() + right.size());
   for (const auto& [key, it] : left) keys.push_back(key);

@@ -141,4 +141,36 @@ size_t count_code_points(std::string_view text) {
 
 std::string code_point_name(uint32_t code_point) { return fmt::format("U+{:04X}", code_point); }
 
+std::string json_quote(std::string_view text) {
+  std::string out = "\"";
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x80) {
+      const size_t length = utf8_sequence(text, i);
+      out += length == 0 ? std::string_view("\\ufffd") : text.substr(i, length);
+      i += length == 0 ? 1 : length;
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (byte < 0x20 || byte == 0x7F) {
+          out += fmt::format("\\u{:04x}", byte);
+        } else {
+          out.push_back(c);
+        }
+    }
+    ++i;
+  }
+  out += '"';
+  return out;
+}
+
 }  // namespace mongoway::util

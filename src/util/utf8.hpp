@@ -27,6 +27,10 @@ int cell_width(uint32_t code_point);
 // Terminal cells of `text` (a malformed byte counts as one cell).
 size_t display_width(std::string_view text);
 
+// `text` as a JSON string literal, quotes included: '"', '\\' and the control
+// characters escaped, a byte that is not well-formed UTF-8 written as \ufffd.
+std::string json_quote(std::string_view text);
+
 // "U+00E9" style name of a code point.
 std::string code_point_name(uint32_t code_point);
 
