@@ -110,6 +110,11 @@ void GatedServer::read_documents_by_id(const std::string& database, const std::s
   m_inner->read_documents_by_id(database, collection, each);
 }
 
+void GatedServer::drop_database(const std::string& database) {
+  const RequestInFlight request;
+  m_inner->drop_database(database);
+}
+
 bson::Document GatedServer::send(const std::string& database, const bson::Document& command, port::Reply reply) {
   const RequestInFlight request;
   return m_inner->send(database, command, reply);

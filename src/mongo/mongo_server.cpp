@@ -219,6 +219,10 @@ void MongoServer::read_documents_by_id(const std::string& database, const std::s
   for (const auto& doc : m_client->run_cursor(database, find_command(collection, bson::Document{}, sort))) each(doc);
 }
 
+void MongoServer::drop_database(const std::string& database) {
+  m_client->run(database, bson::Document::adopt(BCON_NEW("dropDatabase", BCON_INT32(1))));
+}
+
 // --- migration commands
 
 bson::Document MongoServer::send(const std::string& database, const bson::Document& command, port::Reply reply) {

@@ -53,6 +53,7 @@ class MongoServer final : public port::Server {
   std::vector<bson::Document> list_indexes(const std::string& database, const std::string& collection) override;
   void read_documents_by_id(const std::string& database, const std::string& collection,
                             const std::function<void(const bson::Document&)>& each) override;
+  void drop_database(const std::string& database) override;
 
   bson::Document send(const std::string& database, const bson::Document& command, port::Reply reply) override;
   void with_transaction(const std::function<void()>& body) override;

@@ -145,6 +145,9 @@ class Server {
   // `baseline --from`, which only ever reads it.
   virtual void read_documents_by_id(const std::string& database, const std::string& collection,
                                     const std::function<void(const bson::Document&)>& each) = 0;
+  // Drops `database` whole (`verify`'s scratch database); a database that
+  // does not exist is not an error.
+  virtual void drop_database(const std::string& database) = 0;
 
   // --- migration commands
   // Sends one command to `database`; returns the reply (Reply::cursor: empty).

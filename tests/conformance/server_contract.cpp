@@ -786,6 +786,21 @@ TEST_P(ServerContract, DocumentsAreReadAscendingById) {
                                             R"({ "_id" : 3, "n" : "c" })", R"({ "_id" : "x", "n" : "s" })"}));
 }
 
+TEST_P(ServerContract, DroppingADatabaseRemovesEveryCollectionHistoryAndLease) {
+  server().send(database(), json(R"({"create": "people"})"), port::Reply::plain);
+  server().append(entry(1));
+  ASSERT_TRUE(server().insert_lease(lease(1)));
+  server().drop_database(database());
+  EXPECT_TRUE(server().list_collection_specs(database()).empty());
+  EXPECT_TRUE(server().read_log().empty());
+  EXPECT_FALSE(server().newest_lease().has_value());
+}
+
+TEST_P(ServerContract, DroppingADatabaseThatIsNotThereIsFine) {
+  server().drop_database(database());
+  EXPECT_TRUE(server().list_collection_specs(database()).empty());
+}
+
 TEST_P(ServerContract, ACollectionThatIsNotThereHasNoDocuments) {
   int read = 0;
   server().read_documents_by_id(database(), "nothing_here", [&](const bson::Document&) { ++read; });

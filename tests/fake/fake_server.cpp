@@ -328,6 +328,16 @@ void FakeServer::read_documents_by_id(const std::string& database, const std::st
   for (const auto& doc : documents) each(doc);
 }
 
+void FakeServer::drop_database(const std::string& database) {
+  request(
+      "drop_database",
+      [&] {
+        for (const auto& each : m_state->catalog.names(database)) m_state->remove_collection(database, each);
+        m_state->catalog.drop_database(database);
+      },
+      database);
+}
+
 // --- migration commands
 
 namespace {
