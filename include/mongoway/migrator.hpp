@@ -345,6 +345,43 @@ struct DiffResult {
   std::vector<SchemaDifference> differences;  // empty: no drift
 };
 
+// verify: every version's undo checked on a scratch database.
+struct VerifyOptions {
+  std::optional<int64_t> target;  // nullopt: the latest version
+  bool data = false;              // also compare the digests of the documents
+  bool require_undo = false;      // a version without an undo file fails the run
+  std::string scratch_uri;        // empty: Config::uri
+  // Must start with mongoway_scratch_; empty: mongoway_scratch_<random>.
+  std::string scratch_database;
+};
+
+// What verify found at one version.
+struct VerifiedVersion {
+  int64_t version = 0;
+  std::string description;
+  // ok: its undo gave back the schema before it, and applying it again the
+  // schema after it; no_undo: it has no undo file (applied only);
+  // undo_differs: the schema after its undo is not the one before it;
+  // reapply_differs: applied again after its undo, it gives another schema.
+  std::string result;
+  // undo_differs: the schema before the version expected, after its undo
+  // actual; reapply_differs: after the version expected, after it was applied again actual.
+  std::vector<SchemaDifference> differences;
+};
+
+struct VerifyResult {
+  std::string scratch_uri;  // password masked
+  std::string scratch_database;
+  int64_t target_version = 0;
+  bool data = false;
+  bool require_undo = false;
+  std::vector<VerifiedVersion> versions;  // in order, up to the first that failed
+  std::optional<int64_t> failed_version;  // the first whose undo does not restore its schema
+  int64_t without_undo = 0;               // versions without an undo file
+  bool passed = false;                    // no version failed (and, with require_undo, every one has an undo file)
+  bool scratch_dropped = false;
+};
+
 // Progress and log events while a run goes on. All callbacks are optional.
 struct Listener {
   std::function<void(const StepResult& step, size_t index, size_t total)> step_started;
@@ -356,6 +393,10 @@ struct Listener {
   // repair: every change it is about to make, called once before the first
   // write (and not at all when there is nothing to change or on a dry run).
   std::function<void(const std::vector<std::string>& changes)> repair_planned;
+  // verify: the scratch database it works on (the URI's password masked),
+  // before anything is written to it; then each version as it is checked.
+  std::function<void(const std::string& uri, const std::string& database)> scratch_chosen;
+  std::function<void(int64_t version, size_t index, size_t total)> verifying;
 };
 
 class Migrator {
@@ -385,6 +426,11 @@ class Migrator {
   SnapshotResult snapshot(const SnapshotOptions& options);
   // Compares the target database's schema with a snapshot file (never writes).
   DiffResult diff(const DiffOptions& options);
+  // Migrates a scratch database version by version, undoing and applying
+  // each again to check that its undo restores its schema; never touches the
+  // target database; drops the scratch database at the end, also after a
+  // failure or a stop.
+  VerifyResult verify(const VerifyOptions& options);
   // Refuses a live lease (Error(ExitCode::lock), naming its holder) unless options.force.
   UnlockResult unlock(const UnlockOptions& options = {});
   std::vector<HistoryRecord> history(std::optional<int64_t> limit = std::nullopt);

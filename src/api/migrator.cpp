@@ -72,6 +72,7 @@ std::vector<std::string> Migrator::clean(bool yes) { return exec::clean(m_impl->
 UnlockResult Migrator::unlock(const UnlockOptions& options) { return exec::unlock(m_impl->engine, options); }
 SnapshotResult Migrator::snapshot(const SnapshotOptions& options) { return exec::snapshot(m_impl->engine, options); }
 DiffResult Migrator::diff(const DiffOptions& options) { return exec::diff(m_impl->engine, options); }
+VerifyResult Migrator::verify(const VerifyOptions& options) { return exec::verify(m_impl->engine, options); }
 std::vector<HistoryRecord> Migrator::history(std::optional<int64_t> limit) {
   HistoryOptions options;
   options.limit = limit;

@@ -24,5 +24,6 @@ UnlockResult unlock(Engine& engine, const UnlockOptions& options);
 std::vector<HistoryRecord> history(Engine& engine, const HistoryOptions& options);
 SnapshotResult snapshot(Engine& engine, const SnapshotOptions& options);
 DiffResult diff(Engine& engine, const DiffOptions& options);
+VerifyResult verify(Engine& engine, const VerifyOptions& options);
 
 }  // namespace mongoway::exec

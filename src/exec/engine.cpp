@@ -52,6 +52,14 @@ Engine::Engine(Config config_, Connect connect, port::Clock& clock_, port::Proce
       processes(processes_),
       m_connect(std::move(connect)) {}
 
+Engine Engine::sibling(Config other) const {
+  Engine out(std::move(other), m_connect, clock, processes);
+  out.listener.debug = listener.debug;
+  out.listener.waiting = listener.waiting;
+  out.heartbeat_thread = heartbeat_thread;
+  return out;
+}
+
 // Every request of the engine is counted in flight (exec/stop.hpp).
 port::Server& Engine::server() {
   if (!m_server) m_server = std::make_unique<GatedServer>(connect_with_retries());
@@ -139,6 +147,7 @@ void Engine::refuse_invalid_files() const {
 }
 
 const script::LoadResult& Engine::read_files() {
+  if (keep_files) return files;
   files = script::load_all(config.locations, script::LoadOptions{config.max_file_size});
   return files;
 }

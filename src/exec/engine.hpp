@@ -38,6 +38,10 @@ class Engine {
 
   Engine(Config config, Connect connect, port::Clock& clock = port::steady_clock(),
          port::Processes& processes = port::local_processes());
+  // An engine on other settings (another database, another server), reaching
+  // its server the same way, on the same clock, with the same listener's
+  // debug lines and secrets: verify's scratch database.
+  Engine sibling(Config other) const;
 
   Config config;
   Listener listener;
@@ -47,6 +51,9 @@ class Engine {
   port::Processes& processes;  // who holds a lease, and whether it still runs
   // false (tests on the fake): the lease is renewed from ensure_held() when due.
   bool heartbeat_thread = true;
+  // true: `files` stays as given and is never read again (verify's scratch
+  // engine runs one reading of the files many times over).
+  bool keep_files = false;
 
   port::Server& server();
   void debug(const std::string& message) const;

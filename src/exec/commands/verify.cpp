@@ -1,0 +1,135 @@
+// verify: proves that every version's undo restores the schema the version
+// changed. On a scratch database (never the target), from 0 up to the target
+// one version at a time: apply V_N, undo it, apply it again, comparing the
+// schema fingerprints — after U_N with before V_N, and after the second V_N
+// with after the first. Stops at the first version that fails.
+
+#include <fmt/format.h>
+
+#include "exec/commands.hpp"
+#include "exec/schema_diff.hpp"
+#include "exec/schema_reader.hpp"
+#include "exec/scratch_database.hpp"
+#include "exec/stop.hpp"
+
+namespace mongoway::exec {
+namespace {
+
+// The versions up to the target, in order; an unknown target is refused.
+std::vector<const script::Migration*> versions_up_to(const script::LoadResult& files, std::optional<int64_t> target) {
+  std::vector<const script::Migration*> out;
+  for (const auto& m : files.migrations) {
+    if (!target || m.version() <= *target) out.push_back(&m);
+  }
+  if (target && *target != 0 && (out.empty() || out.back()->version() != *target)) {
+    throw Error(ExitCode::usage, fmt::format("--target {}: no migration has that version", *target));
+  }
+  return out;
+}
+
+std::vector<mongoway::SchemaDifference> differences(const Fingerprint& expected, const Fingerprint& actual) {
+  std::vector<mongoway::SchemaDifference> out;
+  for (const auto& d : compare_fingerprints(expected, actual)) {
+    mongoway::SchemaDifference p;
+    p.kind = to_string(d.kind);
+    p.collection = d.collection;
+    p.index = d.index;
+    p.field = d.field;
+    p.expected = d.expected;
+    p.actual = d.actual;
+    p.message = describe(d);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// One version on the scratch database; `schema` is its schema before the
+// version, and after it once checked.
+class VersionCheck {
+ public:
+  VersionCheck(ScratchDatabase& scratch, ReadOptions read) : m_scratch(scratch), m_read(std::move(read)) {}
+
+  Fingerprint read() { return read_fingerprint(m_scratch.engine().server(), m_scratch.name(), m_read); }
+
+  VerifiedVersion check(const script::Migration& m, Fingerprint& schema) {
+    VerifiedVersion out;
+    out.version = m.version();
+    out.description = m.description();
+    apply(m.version());
+    Fingerprint after = read();
+    if (!m.undo) {
+      out.result = "no_undo";
+      schema = std::move(after);
+      return out;
+    }
+    throw_if_stopped();
+    exec::undo(m_scratch.engine(), UndoOptions{std::nullopt, 1, false});
+    out.differences = differences(schema, read());
+    if (!out.differences.empty()) {
+      out.result = "undo_differs";
+      return out;
+    }
+    throw_if_stopped();
+    apply(m.version());
+    Fingerprint again = read();
+    out.differences = differences(after, again);
+    out.result = out.differences.empty() ? "ok" : "reapply_differs";
+    schema = std::move(again);
+    return out;
+  }
+
+ private:
+  void apply(int64_t version) {
+    MigrateOptions options;
+    options.target = version;
+    exec::migrate(m_scratch.engine(), options);
+  }
+
+  ScratchDatabase& m_scratch;
+  ReadOptions m_read;
+};
+
+void run_checks(Engine& engine, ScratchDatabase& scratch, const std::vector<const script::Migration*>& versions,
+                VerifyResult& out) {
+  ReadOptions read;
+  read.history_collection = engine.config.history_collection;
+  read.data = out.data;
+  if (out.data) read.named_object_ids = object_ids_named_by(engine.files);
+  VersionCheck check(scratch, std::move(read));
+  Fingerprint schema = check.read();
+  for (size_t i = 0; i < versions.size(); ++i) {
+    throw_if_stopped();
+    if (engine.listener.verifying) engine.listener.verifying(versions[i]->version(), i, versions.size());
+    out.versions.push_back(check.check(*versions[i], schema));
+    const VerifiedVersion& v = out.versions.back();
+    if (v.result == "no_undo") ++out.without_undo;
+    if (v.result == "undo_differs" || v.result == "reapply_differs") {
+      out.failed_version = v.version;
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+VerifyResult verify(Engine& engine, const VerifyOptions& options) {
+  engine.check_config();
+  const auto& files = engine.load_files();
+  const auto versions = versions_up_to(files, options.target);
+  ScratchDatabase scratch(engine, ScratchOptions{options.scratch_uri, options.scratch_database});
+  if (engine.listener.scratch_chosen) engine.listener.scratch_chosen(scratch.shown_uri(), scratch.name());
+  scratch.engine().files = files;
+  scratch.engine().keep_files = true;
+  VerifyResult out;
+  out.scratch_uri = scratch.shown_uri();
+  out.scratch_database = scratch.name();
+  out.target_version = versions.empty() ? 0 : versions.back()->version();
+  out.data = options.data;
+  out.require_undo = options.require_undo;
+  run_checks(engine, scratch, versions, out);
+  out.scratch_dropped = scratch.drop();
+  out.passed = !out.failed_version && !(options.require_undo && out.without_undo > 0);
+  return out;
+}
+
+}  // namespace mongoway::exec
