@@ -3,7 +3,7 @@
 # found in the migration locations (-l/--location, MONGOWAY_LOCATIONS,
 # `locations` in ./mongoway.conf, else ./migrations).
 
-_mongoway_commands="migrate undo goto info status validate baseline repair remove clean unlock history snapshot diff lint new import init help"
+_mongoway_commands="migrate undo goto info status validate baseline repair remove clean unlock history snapshot diff verify lint new import init help"
 
 _mongoway_global_options="-u --uri -d --database -l --location --history-collection --lock-timeout
   --lock-ttl --connect-retries --connect-retry-interval --connect-timeout --transaction --placeholder -c --config --password-file --output --color -q --quiet
@@ -22,6 +22,7 @@ _mongoway_command_options() {
         history) echo "--limit --since --until --ascending --type --version" ;;
         snapshot) echo "--output-file --data" ;;
         diff) echo "--against --ignore --data" ;;
+        verify) echo "--target --data --require-undo --scratch-uri --scratch-database" ;;
         new) echo "--no-undo" ;;
         import) echo "--dry-run" ;;
     esac
@@ -79,7 +80,8 @@ _mongoway() {
             -u | --uri | -d | --database | -l | --location | --history-collection | --lock-timeout | \
                 --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --transaction | --placeholder | -c | --config | --password-file | --output | \
                 --color | --target | --steps | --baseline-version | --description | --limit | --since | \
-                --until | --type | --from | --from-collection | --from-lock-collection | --output-file | --against | --ignore)
+                --until | --type | --from | --from-collection | --from-lock-collection | --output-file | --against | --ignore | \
+                --scratch-uri | --scratch-database)
                 ((i++)) ;;
             -*) ;;
             *)

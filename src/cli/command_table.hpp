@@ -35,6 +35,7 @@ enum class CommandId {
   history,
   snapshot,
   diff,
+  verify,
   lint,
   new_,
   import_,

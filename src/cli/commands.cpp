@@ -8,11 +8,13 @@
 #include "cli/init.hpp"
 #include "cli/progress.hpp"
 #include "cli/signals.hpp"
+#include "mongo/uri.hpp"
 #include "script/import_golang_migrate.hpp"
 #include "script/names.hpp"
 #include "script/new_migration.hpp"
 #include "script/script.hpp"
 #include "util/iso8601.hpp"
+#include "util/redact.hpp"
 
 namespace mongoway::cli {
 namespace {
@@ -157,6 +159,12 @@ Listener make_listener(Progress& progress, Reporter& reporter, Console& console,
   listener.waiting = [&console, quiet](const std::string& message) {
     if (!quiet) console.err("mongoway: " + message + "\n");
   };
+  listener.scratch_chosen = [&console, quiet](const std::string& uri, const std::string& scratch) {
+    if (!quiet) console.err(fmt::format("mongoway: verifying on the scratch database {} on {}\n", scratch, uri));
+  };
+  listener.verifying = [&progress](int64_t version, size_t index, size_t total) {
+    progress.step_started(fmt::format("verifying version {}", version), index, total);
+  };
   listener.repair_planned = [&reporter, &settings](const std::vector<std::string>& changes) {
     reporter.repair_planned(settings.config.database, changes);
   };
@@ -185,7 +193,26 @@ struct MigratorOptions {
   RemoveOptions remove;
   SnapshotOptions snapshot;
   DiffOptions diff;
+  VerifyOptions verify;
 };
+
+VerifyOptions read_verify_options(const CommandLine& line) {
+  VerifyOptions o;
+  if (line.has("target")) o.target = number_option(line, "target", 0);
+  o.data = line.has("data");
+  o.require_undo = line.has("require-undo");
+  o.scratch_uri = line.value("scratch-uri").value_or("");
+  if (!o.scratch_uri.empty()) {
+    std::string why;
+    if (!mongo::Uri::parse(o.scratch_uri, &why)) {
+      usage_error(
+          redact_secrets(fmt::format("--scratch-uri: invalid connection URI {}: {}", redact_uri(o.scratch_uri), why),
+                         uri_secrets(o.scratch_uri)));
+    }
+  }
+  o.scratch_database = line.value("scratch-database").value_or("");
+  return o;
+}
 
 // diff's --against is required for now: the comparison with the replayed
 // history is not there yet.
@@ -292,6 +319,8 @@ MigratorOptions read_migrator_options(const CommandLine& line, CommandId id, boo
     o.snapshot = SnapshotOptions{line.value("output-file").value_or(""), line.has("data")};
   } else if (id == CommandId::diff) {
     o.diff = read_diff_options(line);
+  } else if (id == CommandId::verify) {
+    o.verify = read_verify_options(line);
   }
   return o;
 }
@@ -317,6 +346,21 @@ int run_diff(Migrator& migrator, const DiffOptions& options, Reporter& reporter)
   return result.differences.empty() ? 0 : static_cast<int>(ExitCode::invalid);
 }
 
+// An undo that does not restore its schema is exit 3, as drift is.
+// The scratch server's secrets are masked as the target's are.
+int run_verify(Migrator& migrator, const VerifyOptions& options, const Settings& settings, Console& console,
+               Reporter& reporter, Progress& progress) {
+  if (!options.scratch_uri.empty()) {
+    auto secrets = settings.secrets;
+    for (auto& s : uri_secrets(options.scratch_uri)) secrets.push_back(std::move(s));
+    console.set_secrets(std::move(secrets));
+  }
+  const VerifyResult result = migrator.verify(options);
+  progress.finish();
+  reporter.verify(result);
+  return result.passed ? 0 : static_cast<int>(ExitCode::invalid);
+}
+
 int run_with_migrator(const CommandLine& line, const Settings& settings, Reporter& reporter, Console& console) {
   const CommandId id = line.command->id;
   const std::string& database = settings.config.database;
@@ -329,9 +373,9 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
   // Commands that write stop politely on SIGINT/SIGTERM; reads and dry runs
   // keep the default action and end at once.
   std::optional<StopSignals> signals;
-  if (writes(id) && !dry_run) {
-    signals.emplace(console, id == CommandId::migrate || id == CommandId::undo ? StopSignals::Stops::at_safe_point
-                                                                               : StopSignals::Stops::after_the_work);
+  if ((writes(id) && !dry_run) || id == CommandId::verify) {
+    const bool at_safe_point = id == CommandId::migrate || id == CommandId::undo || id == CommandId::verify;
+    signals.emplace(console, at_safe_point ? StopSignals::Stops::at_safe_point : StopSignals::Stops::after_the_work);
   }
 
   switch (id) {
@@ -368,6 +412,7 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
     case CommandId::history: reporter.history(database, migrator.history(options.history)); return 0;
     case CommandId::snapshot: reporter.snapshot(migrator.snapshot(options.snapshot)); return 0;
     case CommandId::diff: return run_diff(migrator, options.diff, reporter);
+    case CommandId::verify: return run_verify(migrator, options.verify, settings, console, reporter, progress);
     default: return 0;
   }
 }

@@ -286,14 +286,41 @@ class JsonReporter final : public Reporter {
         .field("snapshot_database", result.snapshot_database)
         .field("snapshot_version", result.snapshot_version)
         .field("data", result.data)
-        .field("drift", !result.differences.empty())
-        .key("differences")
-        .begin_array();
-    for (const auto& d : result.differences) {
+        .field("drift", !result.differences.empty());
+    differences(json.key("differences"), result.differences);
+    emit(json.end_object());
+  }
+
+  // diff's and verify's: one object per difference.
+  static void differences(JsonWriter& json, const std::vector<SchemaDifference>& list) {
+    json.begin_array();
+    for (const auto& d : list) {
       json.begin_object().field("kind", d.kind).field("collection", d.collection);
       json.field("index", d.index.empty() ? std::nullopt : std::optional(d.index));
       json.field("field", d.field.empty() ? std::nullopt : std::optional(d.field));
       json.field("expected", d.expected).field("actual", d.actual).field("message", d.message).end_object();
+    }
+    json.end_array();
+  }
+
+  void verify(const VerifyResult& result) override {
+    JsonWriter json;
+    begin(json)
+        .field("scratch_uri", result.scratch_uri)
+        .field("scratch_database", result.scratch_database)
+        .field("target_version", result.target_version)
+        .field("data", result.data)
+        .field("require_undo", result.require_undo)
+        .field("passed", result.passed)
+        .field("failed_version", result.failed_version)
+        .field("without_undo", result.without_undo)
+        .field("scratch_dropped", result.scratch_dropped)
+        .key("versions")
+        .begin_array();
+    for (const auto& v : result.versions) {
+      json.begin_object().field("version", v.version).field("description", v.description).field("result", v.result);
+      differences(json.key("differences"), v.differences);
+      json.end_object();
     }
     emit(json.end_array().end_object());
   }

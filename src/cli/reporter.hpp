@@ -41,6 +41,7 @@ class Reporter {
   virtual void unlock(const std::string& database, const UnlockResult& result) = 0;
   virtual void snapshot(const SnapshotResult& result) = 0;
   virtual void diff(const DiffResult& result) = 0;
+  virtual void verify(const VerifyResult& result) = 0;
   virtual void lint(const std::vector<std::string>& locations, const script::LoadResult& result) = 0;
   virtual void created(const std::vector<std::string>& paths) = 0;
   // `import`: the files written (or, with --dry-run, that would be).

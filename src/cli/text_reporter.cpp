@@ -242,6 +242,36 @@ class TextReporter final : public Reporter {
                               result.data ? ", with digests of the data" : ""));
   }
 
+  static std::string verified_line(const VerifiedVersion& v) {
+    const std::string name = fmt::format("  version {} {}: ", v.version, v.description);
+    if (v.result == "ok") return name + "its undo restores its schema\n";
+    if (v.result == "no_undo") return name + "no undo file\n";
+    std::string out = name + (v.result == "undo_differs" ? "its undo does not restore the schema before it\n"
+                                                         : "applied again after its undo, it gives another schema\n");
+    for (const auto& d : v.differences) out += "    " + d.message + "\n";
+    return out;
+  }
+
+  std::string verify_summary(const VerifyResult& result) const {
+    const auto count = static_cast<int64_t>(result.versions.size());
+    if (result.failed_version) {
+      return fmt::format("{} at version {} (on the scratch database {}): fix its undo file\n",
+                         m_console.out_style().paint("Verify failed", Color::red), *result.failed_version,
+                         result.scratch_database);
+    }
+    const std::string without = result.without_undo == 0
+                                    ? ""
+                                    : fmt::format(" ({} without an undo file)", plural(result.without_undo, "version"));
+    if (!result.passed) {
+      return fmt::format("{}: {} without an undo file, and --require-undo asks for one each\n",
+                         m_console.out_style().paint("Verify failed", Color::red),
+                         plural(result.without_undo, "version"));
+    }
+    return fmt::format("Verified {} up to version {} on the scratch database {}: every undo restores its "
+                       "version's schema{}\n",
+                       plural(count, "version"), result.target_version, result.scratch_database, without);
+  }
+
   void diff(const DiffResult& result) override {
     const std::string against = fmt::format("{} (written from {} at version {})", result.against,
                                             result.snapshot_database, result.snapshot_version);
@@ -255,6 +285,16 @@ class TextReporter final : public Reporter {
     out += fmt::format("{} in {} at version {} against {}: {}\n", m_console.out_style().paint("Drift", Color::red),
                        result.database, result.version, against,
                        plural(static_cast<int64_t>(result.differences.size()), "difference"));
+    m_console.out(out);
+  }
+
+  void verify(const VerifyResult& result) override {
+    std::string out;
+    for (const auto& v : result.versions) out += verified_line(v);
+    out += verify_summary(result);
+    if (!result.scratch_dropped) {
+      out += fmt::format("The scratch database {} could not be dropped: drop it by hand\n", result.scratch_database);
+    }
     m_console.out(out);
   }
 

@@ -579,7 +579,7 @@ TEST(Cli, HelpAsJsonDescribesEveryCommand) {
   ASSERT_EQ(run.exit_code, 0);
   auto json = Json::parse(run.out);
   ASSERT_TRUE(json) << run.out;
-  EXPECT_EQ(json->size("commands"), 18u);
+  EXPECT_EQ(json->size("commands"), 19u);
   EXPECT_EQ(json->string("commands.0.name"), "migrate");
   EXPECT_EQ(json->string("commands.0.options.0.name"), "--target");
   EXPECT_EQ(json->string("global_options.0.short"), "-u");

@@ -259,6 +259,11 @@ void JsonOutput::runs_of_every_command() {
   json("diff", {"diff", "--against", "schema.json"});
   m_dir.write("drift.json", R"({"format": 1, "collections": [{"name": "ghost", "options": {}, "indexes": []}]})");
   json("diff", {"diff", "--against", "drift.json"});
+  json("verify", {"verify"});
+  // An undo that leaves the version's collection behind: a version that fails, with its differences.
+  m_dir.write("bad_undo/V1__tags.json", R"([{"createCollection": "tags"}, {"createIndex": "tags", "key": {"n": 1}}])");
+  m_dir.write("bad_undo/U1__undo_tags.json", R"([{"dropIndex": "tags", "name": "n_1"}])");
+  json("verify", {"-l", "bad_undo", "verify"});
   json("repair", {"repair", "--dry-run"});
   json("remove", {"-d", m_database + "_rm", "-l", "refused", "remove", "--all-pending", "--dry-run"});
   json("baseline", {"-d", m_database + "_b", "baseline", "--baseline-version", "3"});

@@ -1,0 +1,146 @@
+// verify as a user runs it: exit codes, the text and JSON reports, the
+// scratch database printed at the start and gone at the end (also after
+// Ctrl-C), and the target database never created.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+#include "runner.hpp"
+#include "server_fixture.hpp"
+
+namespace mongoway::cli_test {
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+class VerifyCli : public ServerFixture {
+ protected:
+  VerifyCli() : ServerFixture("mongoway_verify_cli") {}
+
+  void SetUp() override {
+    ServerFixture::SetUp();
+    scratch = "mongoway_scratch_" + m_database;
+  }
+  void set_with_undo_of_2_leaving_its_index() {
+    m_dir.write("set/V1__users.json", R"([{"createCollection": "users"}])");
+    m_dir.write("set/U1__undo_users.json", R"([{"dropCollection": "users"}])");
+    m_dir.write("set/V2__ages.json", R"([{"createIndex": "users", "key": {"age": 1}}])");
+    m_dir.write("set/U2__undo_ages.json", R"([{"createCollection": "unrelated"}, {"dropCollection": "unrelated"}])");
+  }
+  // How many collections a database has (0 when it does not exist), read by snapshot.
+  int64_t collections_of(const std::string& database) {
+    auto run = mw({"-d", database, "-l", "set", "snapshot", "--output-file", "read.json", "--output", "json"});
+    auto json = Json::parse(run.out);
+    EXPECT_TRUE(json) << run.out << run.err;
+    return json ? json->integer("collections") : -1;
+  }
+  Outcome verify(std::vector<std::string> args) {
+    std::vector<std::string> all{"-l", "set", "verify", "--scratch-database", scratch};
+    all.insert(all.end(), args.begin(), args.end());
+    return mw(all);
+  }
+
+  std::string scratch;
+};
+
+TEST_F(VerifyCli, RightUndoFilesExit0AndSayEachVersionIsRestored) {
+  copy_shipped_migrations();
+  auto run = mw({"verify", "--scratch-database", scratch});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_TRUE(contains(run.err, "verifying on the scratch database " + scratch + " on mongodb://")) << run.err;
+  EXPECT_TRUE(contains(run.out, "  version 1 create users: its undo restores its schema\n")) << run.out;
+  EXPECT_TRUE(contains(run.out, "Verified 6 versions up to version 6 on the scratch database " + scratch)) << run.out;
+  EXPECT_EQ(collections_of(scratch), 0);
+  EXPECT_EQ(collections_of(m_database), 0);
+}
+
+TEST_F(VerifyCli, AnUndoThatLeavesAnIndexExits3NamingTheVersionAndTheIndex) {
+  set_with_undo_of_2_leaving_its_index();
+  auto run = verify({});
+  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+  EXPECT_TRUE(contains(run.out, "  version 2 ages: its undo does not restore the schema before it\n"
+                                "    extra index age_1 on users\n"))
+      << run.out;
+  EXPECT_TRUE(contains(run.out, "Verify failed at version 2")) << run.out;
+  EXPECT_EQ(collections_of(scratch), 0);
+  EXPECT_EQ(collections_of(m_database), 0);
+}
+
+TEST_F(VerifyCli, TheJsonReportListsEachVersionAndTheFirstThatFailed) {
+  set_with_undo_of_2_leaving_its_index();
+  auto run = verify({"--output", "json"});
+  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+  auto json = Json::parse(run.out);
+  ASSERT_TRUE(json) << run.out;
+  EXPECT_EQ(json->string("command"), "verify");
+  EXPECT_EQ(json->string("scratch_database"), scratch);
+  EXPECT_EQ(json->integer("failed_version"), 2);
+  EXPECT_EQ(json->string("versions.0.result"), "ok");
+  EXPECT_EQ(json->string("versions.1.result"), "undo_differs");
+  EXPECT_EQ(json->string("versions.1.differences.0.kind"), "extra_index");
+  EXPECT_EQ(json->string("versions.1.differences.0.index"), "age_1");
+}
+
+TEST_F(VerifyCli, AVersionWithoutUndoIsReportedAndFailsWithRequireUndo) {
+  m_dir.write("set/V1__users.json", R"([{"createCollection": "users"}])");
+  auto run = verify({});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_TRUE(contains(run.out, "  version 1 users: no undo file\n")) << run.out;
+  auto required = verify({"--require-undo"});
+  EXPECT_EQ(required.exit_code, 3) << required.out << required.err;
+  EXPECT_TRUE(contains(required.out, "1 version without an undo file, and --require-undo")) << required.out;
+}
+
+TEST_F(VerifyCli, AScratchNameWithoutThePrefixIsAUsageError) {
+  set_with_undo_of_2_leaving_its_index();
+  auto run = mw({"-l", "set", "verify", "--scratch-database", m_database});
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_TRUE(contains(run.err, "must start with mongoway_scratch_")) << run.err;
+}
+
+// A seed long enough to be stopped in the middle of.
+void write_large_seed(TempDir& dir) {
+  std::string commands = "[";
+  for (int file = 0; file < 20; ++file) {
+    std::string lines;
+    for (int i = 0; i < 10'000; ++i) {
+      const int id = file * 10'000 + i;
+      lines += "{\"_id\": " + std::to_string(id) + ", \"name\": \"item " + std::to_string(id) + "\"}\n";
+    }
+    const std::string name = "data/items" + std::to_string(file) + ".jsonl";
+    dir.write("set/" + name, lines);
+    commands += std::string(file == 0 ? "" : ",\n ") + "{\"insertMany\": \"items\", \"documentsFile\": \"" + name +
+                "\"}";
+  }
+  dir.write("set/V1__seed_items.json", commands + "]\n");
+  dir.write("set/U1__undo_seed_items.json", R"([{"dropCollection": "items"}])");
+}
+
+TEST_F(VerifyCli, SigintDuringVerifyLeavesNoScratchDatabase) {
+  write_large_seed(m_dir);
+  std::map<std::string, std::string> env{{"MONGOWAY_URI", m_uri}, {"MONGOWAY_DATABASE", m_database}};
+  Started run({"-l", "set", "verify", "--scratch-database", scratch},
+              {.env = env, .cwd = m_dir.path(), .timeout = std::chrono::seconds(300)});
+  // Until the seed runs on the scratch database.
+  std::string state;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (state != "running" && std::chrono::steady_clock::now() < deadline) {
+    auto info = Json::parse(mw({"-d", scratch, "-l", "set", "info", "--output", "json"}).out);
+    state = info ? info->string("migrations.0.state") : "";
+    if (state == "applied") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (state != "running") GTEST_SKIP() << "the seed was applied before the signal";
+  run.signal(SIGINT);
+  auto stopped = run.wait();
+  EXPECT_EQ(stopped.exit_code, 130) << stopped.out << stopped.err;
+  EXPECT_EQ(collections_of(scratch), 0);
+  EXPECT_EQ(collections_of(m_database), 0);
+}
+
+}  // namespace
+}  // namespace mongoway::cli_test
