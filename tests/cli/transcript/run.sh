@@ -602,6 +602,34 @@ t mongoway -l migrations diff --against schema.json
 t mongoway -l migrations --output json diff --against schema.json
 t mongoway -l migrations diff --against schema.json --ignore 'count*'
 
+section "verify"
+use verify
+write bad_undo/V1__create_tags.json <<'EOF'
+[{"createCollection": "tags"}]
+EOF
+write bad_undo/U1__undo_create_tags.json <<'EOF'
+[{"dropCollection": "tags"}]
+EOF
+write bad_undo/V2__index_tags.json <<'EOF'
+[{"createIndex": "tags", "key": {"name": 1}}]
+EOF
+write bad_undo/U2__undo_index_tags.json <<'EOF'
+[{"createCollection": "tmp"}, {"dropCollection": "tmp"}]
+EOF
+write no_undo/V1__create_tags.json <<'EOF'
+[{"createCollection": "tags"}]
+EOF
+SCRATCH="mongoway_scratch_${PREFIX}"
+t mongoway -l migrations verify --scratch-database "$SCRATCH"
+t mongoway -l migrations --output json verify --target 2 --data --scratch-database "$SCRATCH"
+t mongoway -l bad_undo verify --scratch-database "$SCRATCH"
+t mongoway -l bad_undo --output json verify --scratch-database "$SCRATCH"
+t mongoway -l no_undo verify --scratch-database "$SCRATCH"
+t mongoway -l no_undo verify --require-undo --scratch-database "$SCRATCH"
+t mongoway -l migrations verify --scratch-database "$MONGOWAY_DATABASE"
+t mongoway -l migrations verify --target 9 --scratch-database "$SCRATCH"
+t mongoway -l migrations info
+
 section "the lock"
 use lock
 t mongoway -l migrations unlock
