@@ -197,4 +197,21 @@ std::string describe(const SchemaDifference& d) {
   return {};
 }
 
+std::vector<mongoway::SchemaDifference> public_differences(const std::vector<SchemaDifference>& differences) {
+  std::vector<mongoway::SchemaDifference> out;
+  out.reserve(differences.size());
+  for (const auto& d : differences) {
+    mongoway::SchemaDifference p;
+    p.kind = to_string(d.kind);
+    p.collection = d.collection;
+    p.index = d.index;
+    p.field = d.field;
+    p.expected = d.expected;
+    p.actual = d.actual;
+    p.message = describe(d);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace mongoway::exec

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "exec/fingerprint.hpp"
+#include "mongoway/migrator.hpp"
 
 namespace mongoway::exec {
 
@@ -46,6 +47,10 @@ std::vector<SchemaDifference> compare_fingerprints(const Fingerprint& expected, 
 // One readable line: "index users.email_1 is missing",
 // "collection users: options.validationLevel is \"moderate\", expected \"strict\"".
 std::string describe(const SchemaDifference& difference);
+
+// The differences as the public API gives them (`diff` and `verify`), each
+// with its readable line.
+std::vector<mongoway::SchemaDifference> public_differences(const std::vector<SchemaDifference>& differences);
 
 // Whether a collection name matches one of the globs.
 bool matches_any(const std::string& name, const std::vector<std::string>& globs);

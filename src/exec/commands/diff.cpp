@@ -32,18 +32,6 @@ Fingerprint read_snapshot(const std::string& path, uint64_t max_size, bool data)
   return std::move(*snapshot);
 }
 
-mongoway::SchemaDifference public_difference(const exec::SchemaDifference& d) {
-  mongoway::SchemaDifference out;
-  out.kind = to_string(d.kind);
-  out.collection = d.collection;
-  out.index = d.index;
-  out.field = d.field;
-  out.expected = d.expected;
-  out.actual = d.actual;
-  out.message = describe(d);
-  return out;
-}
-
 }  // namespace
 
 DiffResult diff(Engine& engine, const DiffOptions& options) {
@@ -64,9 +52,7 @@ DiffResult diff(Engine& engine, const DiffOptions& options) {
   out.snapshot_database = expected.database;
   out.snapshot_version = expected.version;
   out.data = options.data;
-  for (const auto& d : compare_fingerprints(expected, actual, options.ignore)) {
-    out.differences.push_back(public_difference(d));
-  }
+  out.differences = public_differences(compare_fingerprints(expected, actual, options.ignore));
   return out;
 }
 

@@ -28,19 +28,7 @@ std::vector<const script::Migration*> versions_up_to(const script::LoadResult& f
 }
 
 std::vector<mongoway::SchemaDifference> differences(const Fingerprint& expected, const Fingerprint& actual) {
-  std::vector<mongoway::SchemaDifference> out;
-  for (const auto& d : compare_fingerprints(expected, actual)) {
-    mongoway::SchemaDifference p;
-    p.kind = to_string(d.kind);
-    p.collection = d.collection;
-    p.index = d.index;
-    p.field = d.field;
-    p.expected = d.expected;
-    p.actual = d.actual;
-    p.message = describe(d);
-    out.push_back(std::move(p));
-  }
-  return out;
+  return public_differences(compare_fingerprints(expected, actual));
 }
 
 // One version on the scratch database; `schema` is its schema before the
