@@ -153,26 +153,9 @@ TEST_F(MissingFilesCli, AllPendingRemovesFromTheTopDownButNeverAnOutOfOrderFile)
   EXPECT_TRUE(contains(nothing.out, "Nothing to remove")) << nothing.out;
 }
 
-// 200,000 documents in 20 files: long enough to act while it runs.
-void write_large_seed(TempDir& dir) {
-  std::string commands = "[";
-  for (int file = 0; file < 20; ++file) {
-    std::string lines;
-    for (int i = 0; i < 10'000; ++i) {
-      const int id = file * 10'000 + i;
-      lines += "{\"_id\": " + std::to_string(id) + "}\n";
-    }
-    const std::string name = "data/items" + std::to_string(file) + ".jsonl";
-    dir.write("migrations/" + name, lines);
-    commands += std::string(file == 0 ? "" : ",\n ") + "{\"insertMany\": \"items\", \"documentsFile\": \"" + name +
-                "\"}";
-  }
-  dir.write("migrations/V3__seed_items.json", commands + "]\n");
-}
-
 TEST_F(MissingFilesCli, ValidateFailsWhileAVersionIsRunningAndOnceItFailed) {
   ASSERT_EQ(mw({"migrate"}).exit_code, 0);
-  write_large_seed(m_dir);
+  write_large_seed(m_dir, "migrations", 3);
   std::map<std::string, std::string> env{{"MONGOWAY_URI", m_uri}, {"MONGOWAY_DATABASE", m_database}};
   Started run({"migrate"}, {.env = env, .cwd = m_dir.path(), .timeout = std::chrono::seconds(300)});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);

@@ -240,25 +240,6 @@ TEST_F(ServerTest, ASecretPlaceholderIsNeverPrintedNorRecorded) {
   EXPECT_TRUE(contains(history.out, "ns does not exist: " + m_database + ".****")) << history.out;
 }
 
-// A seed large enough that the run is still going when the test acts: 20
-// insertMany commands of 10,000 documents each (a stop request is honoured
-// between two commands).
-void write_large_seed(TempDir& dir) {
-  std::string commands = "[";
-  for (int file = 0; file < 20; ++file) {
-    std::string lines;
-    for (int i = 0; i < 10'000; ++i) {
-      const int id = file * 10'000 + i;
-      lines += "{\"_id\": " + std::to_string(id) + ", \"name\": \"item " + std::to_string(id) + "\"}\n";
-    }
-    const std::string name = "data/items" + std::to_string(file) + ".jsonl";
-    dir.write("migrations/" + name, lines);
-    commands += std::string(file == 0 ? "" : ",\n ") + "{\"insertMany\": \"items\", \"documentsFile\": \"" + name +
-                "\"}";
-  }
-  dir.write("migrations/V1__seed_items.json", commands + "]\n");
-}
-
 TEST_F(ServerTest, ASecondProcessWaitsForTheLockThenExitsFourAndSigtermStopsTheFirst) {
   fs::remove_all(m_dir / "migrations");
   write_large_seed(m_dir);

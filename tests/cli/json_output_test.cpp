@@ -17,6 +17,7 @@
 
 #include "../support/test_server.hpp"
 #include "runner.hpp"
+#include "server_fixture.hpp"
 
 namespace mongoway::cli_test {
 namespace {
@@ -184,19 +185,6 @@ class JsonOutput : public ::testing::Test {
   std::vector<Printed> m_printed;
 };
 
-// 20 inserts of 10,000 documents: still running when the test kills it.
-void write_large_seed(const TempDir& dir) {
-  std::string commands = "[";
-  for (int file = 0; file < 20; ++file) {
-    std::string lines;
-    for (int i = 0; i < 10'000; ++i) lines += "{\"_id\": " + std::to_string(file * 10'000 + i) + "}\n";
-    dir.write("seed/data/items" + std::to_string(file) + ".jsonl", lines);
-    commands += std::string(file == 0 ? "" : ",\n ") + "{\"insertMany\": \"items\", \"documentsFile\": \"data/items" +
-                std::to_string(file) + ".jsonl\"}";
-  }
-  dir.write("seed/V1__seed_items.json", commands + "]\n");
-}
-
 // Polls until `condition` holds (60 s at most).
 bool eventually(const std::function<bool()>& condition) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -208,7 +196,7 @@ bool eventually(const std::function<bool()>& condition) {
 }
 
 void JsonOutput::cut_a_version() {
-  write_large_seed(m_dir);
+  write_large_seed(m_dir, "seed");
   const std::string database = m_database + "_k";
   const RunOptions options{.env = {{"MONGOWAY_URI", m_uri}, {"MONGOWAY_DATABASE", database}},
                            .cwd = m_dir.path(),

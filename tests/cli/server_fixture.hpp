@@ -60,4 +60,24 @@ class ServerFixture : public ::testing::Test {
   TempDir m_dir;
 };
 
+// A seed long enough to act on while it runs: 20 insertMany commands of
+// 10,000 documents each, read from documentsFiles (a stop request is
+// honoured between two commands), written as
+// `<location>/V<version>__seed_items.json` with its files in `<location>/data`.
+inline void write_large_seed(const TempDir& dir, const std::string& location = "migrations", int version = 1) {
+  std::string commands = "[";
+  for (int file = 0; file < 20; ++file) {
+    std::string lines;
+    for (int i = 0; i < 10'000; ++i) {
+      const int id = file * 10'000 + i;
+      lines += "{\"_id\": " + std::to_string(id) + ", \"name\": \"item " + std::to_string(id) + "\"}\n";
+    }
+    const std::string name = "data/items" + std::to_string(file) + ".jsonl";
+    dir.write(location + "/" + name, lines);
+    commands += std::string(file == 0 ? "" : ",\n ") + "{\"insertMany\": \"items\", \"documentsFile\": \"" + name +
+                "\"}";
+  }
+  dir.write(location + "/V" + std::to_string(version) + "__seed_items.json", commands + "]\n");
+}
+
 }  // namespace mongoway::cli_test

@@ -102,26 +102,9 @@ TEST_F(VerifyCli, AScratchNameWithoutThePrefixIsAUsageError) {
   EXPECT_TRUE(contains(run.err, "must start with mongoway_scratch_")) << run.err;
 }
 
-// A seed long enough to be stopped in the middle of.
-void write_large_seed(TempDir& dir) {
-  std::string commands = "[";
-  for (int file = 0; file < 20; ++file) {
-    std::string lines;
-    for (int i = 0; i < 10'000; ++i) {
-      const int id = file * 10'000 + i;
-      lines += "{\"_id\": " + std::to_string(id) + ", \"name\": \"item " + std::to_string(id) + "\"}\n";
-    }
-    const std::string name = "data/items" + std::to_string(file) + ".jsonl";
-    dir.write("set/" + name, lines);
-    commands += std::string(file == 0 ? "" : ",\n ") + "{\"insertMany\": \"items\", \"documentsFile\": \"" + name +
-                "\"}";
-  }
-  dir.write("set/V1__seed_items.json", commands + "]\n");
-  dir.write("set/U1__undo_seed_items.json", R"([{"dropCollection": "items"}])");
-}
-
 TEST_F(VerifyCli, SigintDuringVerifyLeavesNoScratchDatabase) {
-  write_large_seed(m_dir);
+  write_large_seed(m_dir, "set");
+  m_dir.write("set/U1__undo_seed_items.json", R"([{"dropCollection": "items"}])");
   std::map<std::string, std::string> env{{"MONGOWAY_URI", m_uri}, {"MONGOWAY_DATABASE", m_database}};
   Started run({"-l", "set", "verify", "--scratch-database", scratch},
               {.env = env, .cwd = m_dir.path(), .timeout = std::chrono::seconds(300)});
