@@ -52,8 +52,12 @@ Engine::Engine(Config config_, Connect connect, port::Clock& clock_, port::Proce
       processes(processes_),
       m_connect(std::move(connect)) {}
 
-Engine Engine::sibling(Config other) const {
-  Engine out(std::move(other), m_connect, clock, processes);
+Engine Engine::sibling(Config other, const Decorate& decorate) const {
+  Connect connect = m_connect;
+  if (decorate) {
+    connect = [connect, decorate](const Engine& engine) { return decorate(connect(engine)); };
+  }
+  Engine out(std::move(other), std::move(connect), clock, processes);
   out.listener.debug = listener.debug;
   out.listener.waiting = listener.waiting;
   out.heartbeat_thread = heartbeat_thread;

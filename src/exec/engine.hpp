@@ -35,13 +35,16 @@ class Engine {
   // Opens the server the engine talks to (the libmongoc adapter in the
   // library, the fake in tests), given the engine's settings and listener.
   using Connect = std::function<std::unique_ptr<port::Server>(const Engine&)>;
+  // Wraps the server an engine opens (exec/remembered_history.hpp).
+  using Decorate = std::function<std::unique_ptr<port::Server>(std::unique_ptr<port::Server>)>;
 
   Engine(Config config, Connect connect, port::Clock& clock = port::steady_clock(),
          port::Processes& processes = port::local_processes());
   // An engine on other settings (another database, another server), reaching
   // its server the same way, on the same clock, with the same listener's
-  // debug lines and secrets: verify's scratch database.
-  Engine sibling(Config other) const;
+  // debug lines and secrets: verify's scratch database. `decorate`, when
+  // given, wraps the server it opens.
+  Engine sibling(Config other, const Decorate& decorate = {}) const;
 
   Config config;
   Listener listener;
@@ -54,6 +57,10 @@ class Engine {
   // true: `files` stays as given and is never read again (verify's scratch
   // engine runs one reading of the files many times over).
   bool keep_files = false;
+  // Set by a command that holds the lock across many runs on a database of
+  // its own (verify's scratch database): migrate and undo run under it,
+  // planning only under it and neither taking nor releasing a lock.
+  LeaseLock* held_lock = nullptr;
 
   port::Server& server();
   void debug(const std::string& message) const;

@@ -2,22 +2,56 @@
 
 namespace mongoway::exec {
 
+namespace {
+
+// One collection or view from its listCollections document: its indexes and,
+// with data, its documents read.
+CollectionPrint read_collection(port::Server& server, const std::string& database, const bson::Document& entry,
+                                const ReadOptions& options) {
+  const std::string name = collection_name(entry);
+  const bool view = is_view(entry);
+  CollectionPrint c = collection_print(entry,
+                                       view ? std::vector<bson::Document>{} : server.list_indexes(database, name));
+  if (options.data && !view) {
+    DataDigester digester(options.named_object_ids);
+    server.read_documents_by_id(database, name, [&](const bson::Document& doc) { digester.add(doc); });
+    c.data = digester.finish();
+  }
+  return c;
+}
+
+}  // namespace
+
 Fingerprint read_fingerprint(port::Server& server, const std::string& database, const ReadOptions& options) {
   Fingerprint out;
   out.database = database;
   for (const auto& entry : server.list_collection_specs(database)) {
-    const std::string name = collection_name(entry);
-    if (left_out_of_fingerprint(name, options.history_collection)) continue;
-    const bool view = is_view(entry);
-    CollectionPrint c = collection_print(entry,
-                                         view ? std::vector<bson::Document>{} : server.list_indexes(database, name));
-    if (options.data && !view) {
-      DataDigester digester(options.named_object_ids);
-      server.read_documents_by_id(database, name, [&](const bson::Document& doc) { digester.add(doc); });
-      c.data = digester.finish();
-    }
-    out.collections.push_back(std::move(c));
+    if (left_out_of_fingerprint(collection_name(entry), options.history_collection)) continue;
+    out.collections.push_back(read_collection(server, database, entry, options));
   }
+  sort_fingerprint(out);
+  return out;
+}
+
+FingerprintReader::FingerprintReader(port::Server& server, std::string database, ReadOptions options)
+    : m_server(server), m_database(std::move(database)), m_options(std::move(options)) {}
+
+Fingerprint FingerprintReader::read(const std::optional<std::set<std::string>>& changed) {
+  std::map<std::string, Known> now;
+  Fingerprint out;
+  out.database = m_database;
+  for (auto& entry : m_server.list_collection_specs(m_database)) {
+    const std::string name = collection_name(entry);
+    if (left_out_of_fingerprint(name, m_options.history_collection)) continue;
+    auto known = m_known.find(name);
+    const bool unchanged = changed && changed->count(name) == 0 && known != m_known.end() &&
+                           known->second.entry == entry;
+    CollectionPrint print = unchanged ? std::move(known->second.print)
+                                      : read_collection(m_server, m_database, entry, m_options);
+    out.collections.push_back(print);
+    now.emplace(name, Known{std::move(entry), std::move(print)});
+  }
+  m_known = std::move(now);
   sort_fingerprint(out);
   return out;
 }

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "exec/remembered_history.hpp"
 #include "script/names.hpp"
 #include "util/redact.hpp"
 
@@ -42,7 +43,9 @@ std::string scratch_name_problem(const std::string& name, const std::string& tar
 }
 
 ScratchDatabase::ScratchDatabase(const Engine& target, const ScratchOptions& options)
-    : m_engine(target.sibling(scratch_config(target.config, options))) {
+    : m_engine(target.sibling(scratch_config(target.config, options), [](std::unique_ptr<port::Server> server) {
+        return std::make_unique<RememberedHistory>(std::move(server));
+      })) {
   if (auto problem = scratch_name_problem(name(), target.config.database); !problem.empty()) {
     throw Error(ExitCode::usage, problem);
   }

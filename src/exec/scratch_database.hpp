@@ -6,6 +6,8 @@
 // exists and is not empty is refused, since it may be someone's data. Once
 // checked it belongs to this run, and is dropped when the ScratchDatabase
 // ends — after success, a failure or a stop (an exception on its way out).
+// Being this run's alone, its history log is read from the server once and
+// then kept in memory (exec/remembered_history.hpp).
 
 #include <string>
 

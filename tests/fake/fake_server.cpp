@@ -48,7 +48,9 @@ struct FakeServer::State {
   std::set<int64_t> lost_replies;
   std::set<int64_t> transient_errors;
   std::map<int64_t, std::function<void()>> hooks;
-  std::map<std::string, int> failing_ops;  // op -> how many more fail
+  std::map<std::pair<std::string, int>, std::function<void()>> hooks_by_op;  // (op, nth) -> hook
+  std::map<std::string, int> sent_of_op;                                     // op -> requests so far
+  std::map<std::string, int> failing_ops;                                    // op -> how many more fail
   int64_t write_count = 0;
   std::vector<int> transaction_attempts;
 
@@ -98,6 +100,7 @@ model::RunRecord stored(model::RunRecord run) {
 template <typename Map>
 auto values_of(const Map& map) {
   std::vector<typename Map::mapped_type> out;
+  out.reserve(map.size());
   for (const auto& [key, value] : map) out.push_back(value);
   return out;
 }
@@ -126,6 +129,11 @@ int64_t FakeServer::begin_request(const std::string& op, std::string database, s
     if (auto it = m_state->hooks.find(k); it != m_state->hooks.end()) {
       hook = std::move(it->second);
       m_state->hooks.erase(it);
+    }
+    const std::pair<std::string, int> nth{op, ++m_state->sent_of_op[op]};
+    if (auto it = m_state->hooks_by_op.find(nth); it != m_state->hooks_by_op.end()) {
+      hook = std::move(it->second);
+      m_state->hooks_by_op.erase(it);
     }
   }
   if (hook) hook();
@@ -318,13 +326,15 @@ std::vector<bson::Document> FakeServer::list_collection_specs(const std::string&
 
 std::vector<bson::Document> FakeServer::list_indexes(const std::string& database, const std::string& collection) {
   return request(
-      "list_indexes", [&] { return m_state->catalog.indexes(database, collection); }, database);
+      "list_indexes", [&] { return m_state->catalog.indexes(database, collection); }, database,
+      fmt::format(R"({{"listIndexes": "{}"}})", collection));
 }
 
 void FakeServer::read_documents_by_id(const std::string& database, const std::string& collection,
                                       const std::function<void(const bson::Document&)>& each) {
   const auto documents = request(
-      "read_documents_by_id", [&] { return m_state->catalog.documents_by_id(database, collection); }, database);
+      "read_documents_by_id", [&] { return m_state->catalog.documents_by_id(database, collection); }, database,
+      fmt::format(R"({{"find": "{}"}})", collection));
   for (const auto& doc : documents) each(doc);
 }
 
@@ -610,6 +620,11 @@ void FakeServer::transient_error_once(int64_t k) {
 void FakeServer::before_request(int64_t k, std::function<void()> hook) {
   std::lock_guard lock(m_state->mutex);
   m_state->hooks[k] = std::move(hook);
+}
+
+void FakeServer::before_nth_request_of(const std::string& op, int n, std::function<void()> hook) {
+  std::lock_guard lock(m_state->mutex);
+  m_state->hooks_by_op[{op, n}] = std::move(hook);
 }
 
 void FakeServer::fail_next_requests_of(const std::string& op, int n) {

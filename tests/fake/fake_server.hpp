@@ -114,6 +114,9 @@ class FakeServer final : public port::Server {
   // Runs `hook` just before request k takes effect (the lock is not held: the
   // hook may tamper with the state, or send requests of its own).
   void before_request(int64_t k, std::function<void()> hook);
+  // The same, just before the n-th request (1-based) of operation `op`
+  // ("send:createIndexes", "append", …).
+  void before_nth_request_of(const std::string& op, int n, std::function<void()> hook);
   // The next `n` requests of operation `op` ("renew_lease", "send:insert",
   // or "*" for any) cannot reach the server: Error(connection), no effect.
   void fail_next_requests_of(const std::string& op, int n);

@@ -192,6 +192,46 @@ TEST_F(Verify, AScratchDatabaseThatIsNotEmptyIsRefusedAndKept) {
   EXPECT_TRUE(scratch_server.requests_of("drop_database").empty());
 }
 
+// Stands for a version whose effect depends on what its undo does not
+// restore (data, the time): its second application gives another schema.
+TEST_F(Verify, ASecondApplicationThatGivesAnotherSchemaFailsNamingWhatDiffers) {
+  correct_undo_of_3();
+  // createIndexes is sent by V1 twice, then by V3: the 4th is V3's second application.
+  scratch_server.before_nth_request_of("send:createIndexes", 4,
+                                       [this] { scratch_server.put_collection(kScratch, "stray"); });
+  const auto result = verify();
+  EXPECT_FALSE(result.passed);
+  EXPECT_EQ(result.failed_version, 3);
+  ASSERT_EQ(result.versions.size(), 3u);
+  const auto& v3 = result.versions[2];
+  EXPECT_EQ(v3.result, "reapply_differs");
+  ASSERT_EQ(v3.differences.size(), 1u);
+  EXPECT_EQ(v3.differences[0].kind, "extra_collection");
+  EXPECT_EQ(v3.differences[0].collection, "stray");
+  EXPECT_TRUE(scratch_dropped());
+}
+
+// The cost of a version does not grow with the versions before it: the
+// scratch history is read from the server once, one lease is taken for the
+// whole run, and a collection's indexes are listed again only after a
+// version that names it.
+TEST_F(Verify, TheScratchHistoryIsReadOnceUnderOneLease) {
+  correct_undo_of_3();
+  verify();
+  EXPECT_EQ(scratch_server.requests_of("read_log").size(), 1u);
+  EXPECT_EQ(scratch_server.requests_of("insert_lease").size(), 1u);
+}
+
+TEST_F(Verify, AVersionHasItsIndexesListedOnlyForTheCollectionsItNames) {
+  correct_undo_of_3();
+  verify();
+  int users = 0;
+  for (const auto& r : scratch_server.requests_of("list_indexes")) users += contains(r.command_json, "\"users\"");
+  // After V1's apply and second apply (its undo drops users), and the three reads of V3, which names
+  // users; V2 and V4 do not.
+  EXPECT_EQ(users, 5);
+}
+
 TEST_F(Verify, AScratchNameMustStartWithThePrefixAndNeverBeTheTarget) {
   EXPECT_TRUE(exec::scratch_name_problem("mongoway_scratch_ci", "app").empty());
   EXPECT_TRUE(contains(exec::scratch_name_problem("app", "app"), "must start with mongoway_scratch_"));

@@ -18,18 +18,23 @@ plan::Plan plan_from(Engine& engine, const PlannedRun& run, const plan::Status& 
   return run.plan(status);
 }
 
-RunResult run_under_lock(Engine& engine, const PlannedRun& run) {
-  auto lock = engine.take_lock();
-  const auto status = engine.read_status(*lock);
+RunResult run_under_lock(Engine& engine, const PlannedRun& run, LeaseLock& lock) {
+  const auto status = engine.read_status(lock);
   const auto p = plan_from(engine, run, status);
   auto steps = engine.build_steps(p, p.direction);
   RunResult r;
   if (steps.empty()) {
     r = nothing_to_do(run, status);
   } else {
-    r = StepRunner(engine, steps, p.direction, *lock, status.next_rank).run(p, status.has_history);
+    r = StepRunner(engine, steps, p.direction, lock, status.next_rank).run(p, status.has_history);
     r.message = run.done(r);
   }
+  return r;
+}
+
+RunResult take_lock_and_run(Engine& engine, const PlannedRun& run) {
+  auto lock = engine.take_lock();
+  RunResult r = run_under_lock(engine, run, *lock);
   lock->release();
   return r;
 }
@@ -39,6 +44,11 @@ RunResult run_under_lock(Engine& engine, const PlannedRun& run) {
 RunResult plan_and_run(Engine& engine, const PlannedRun& run) {
   engine.check_config();
   engine.load_files();
+  if (engine.held_lock != nullptr && !run.dry_run) {
+    RunResult r = run_under_lock(engine, run, *engine.held_lock);
+    if (run.with_warnings) r.warnings = engine.file_warnings();
+    return r;
+  }
   const auto status = engine.read_status();
   const auto p = plan_from(engine, run, status);
   RunResult r;
@@ -49,7 +59,7 @@ RunResult plan_and_run(Engine& engine, const PlannedRun& run) {
     r = dry_run(engine, engine.build_steps(p, p.direction), p.direction, p);
   } else {
     engine.build_steps(p, p.direction);  // every command renders before the lock is taken
-    r = run_under_lock(engine, run);
+    r = take_lock_and_run(engine, run);
   }
   if (run.with_warnings) r.warnings = engine.file_warnings();
   return r;

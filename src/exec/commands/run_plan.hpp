@@ -3,7 +3,8 @@
 // command, then under the lock plan again from the history as it is now (what
 // another process applied while this one waited is never applied twice) and
 // run the steps, in the plan's direction (goto's may differ between the two
-// plans when another process moved the database meanwhile).
+// plans when another process moved the database meanwhile). Under a lock
+// the engine already holds (Engine::held_lock), it only plans and runs.
 
 #include <functional>
 #include <string>

@@ -2,7 +2,10 @@
 // changed. On a scratch database (never the target), from 0 up to the target
 // one version at a time: apply V_N, undo it, apply it again, comparing the
 // schema fingerprints — after U_N with before V_N, and after the second V_N
-// with after the first. Stops at the first version that fails.
+// with after the first. Stops at the first version that fails. The scratch
+// database's history is kept in memory (exec/remembered_history.hpp) and its
+// fingerprint read again only where a version can have changed it, so that
+// the cost per version does not grow with the number of versions.
 
 #include <fmt/format.h>
 
@@ -11,6 +14,7 @@
 #include "exec/schema_reader.hpp"
 #include "exec/scratch_database.hpp"
 #include "exec/stop.hpp"
+#include "script/reach.hpp"
 
 namespace mongoway::exec {
 namespace {
@@ -31,20 +35,34 @@ std::vector<mongoway::SchemaDifference> differences(const Fingerprint& expected,
   return public_differences(compare_fingerprints(expected, actual));
 }
 
+// What the version's files can change (both, since V_N, U_N and V_N run
+// between two reads); nullopt: anything.
+std::optional<std::set<std::string>> changed_by(const script::Migration& m) {
+  auto out = script::collections_changed_by(m.up);
+  if (!out || !m.undo) return out;
+  auto undo = script::collections_changed_by(*m.undo);
+  if (!undo) return std::nullopt;
+  out->insert(undo->begin(), undo->end());
+  return out;
+}
+
 // One version on the scratch database; `schema` is its schema before the
-// version, and after it once checked.
+// version, and after it once checked. The fingerprints are read again only
+// where the version's files can have changed them (exec/schema_reader.hpp).
 class VersionCheck {
  public:
-  VersionCheck(ScratchDatabase& scratch, ReadOptions read) : m_scratch(scratch), m_read(std::move(read)) {}
+  VersionCheck(ScratchDatabase& scratch, ReadOptions read)
+      : m_scratch(scratch), m_reader(scratch.engine().server(), scratch.name(), std::move(read)) {}
 
-  Fingerprint read() { return read_fingerprint(m_scratch.engine().server(), m_scratch.name(), m_read); }
+  Fingerprint read_all() { return m_reader.read(); }
 
   VerifiedVersion check(const script::Migration& m, Fingerprint& schema) {
     VerifiedVersion out;
     out.version = m.version();
     out.description = m.description();
+    const auto changed = changed_by(m);
     apply(m.version());
-    Fingerprint after = read();
+    Fingerprint after = m_reader.read(changed);
     if (!m.undo) {
       out.result = "no_undo";
       schema = std::move(after);
@@ -52,14 +70,14 @@ class VersionCheck {
     }
     throw_if_stopped();
     exec::undo(m_scratch.engine(), UndoOptions{std::nullopt, 1, false});
-    out.differences = differences(schema, read());
+    out.differences = differences(schema, m_reader.read(changed));
     if (!out.differences.empty()) {
       out.result = "undo_differs";
       return out;
     }
     throw_if_stopped();
     apply(m.version());
-    Fingerprint again = read();
+    Fingerprint again = m_reader.read(changed);
     out.differences = differences(after, again);
     out.result = out.differences.empty() ? "ok" : "reapply_differs";
     schema = std::move(again);
@@ -74,7 +92,7 @@ class VersionCheck {
   }
 
   ScratchDatabase& m_scratch;
-  ReadOptions m_read;
+  FingerprintReader m_reader;
 };
 
 void run_checks(Engine& engine, ScratchDatabase& scratch, const std::vector<const script::Migration*>& versions,
@@ -84,7 +102,7 @@ void run_checks(Engine& engine, ScratchDatabase& scratch, const std::vector<cons
   read.data = out.data;
   if (out.data) read.named_object_ids = object_ids_named_by(engine.files);
   VersionCheck check(scratch, std::move(read));
-  Fingerprint schema = check.read();
+  Fingerprint schema = check.read_all();
   for (size_t i = 0; i < versions.size(); ++i) {
     throw_if_stopped();
     if (engine.listener.verifying) engine.listener.verifying(versions[i]->version(), i, versions.size());
@@ -114,7 +132,14 @@ VerifyResult verify(Engine& engine, const VerifyOptions& options) {
   out.target_version = versions.empty() ? 0 : versions.back()->version();
   out.data = options.data;
   out.require_undo = options.require_undo;
-  run_checks(engine, scratch, versions, out);
+  {
+    // One lease for the whole run: the scratch database is this run's alone.
+    auto lock = scratch.engine().take_lock();
+    scratch.engine().held_lock = lock.get();
+    run_checks(engine, scratch, versions, out);
+    scratch.engine().held_lock = nullptr;
+    lock->release();
+  }
   out.scratch_dropped = scratch.drop();
   out.passed = !out.failed_version && !(options.require_undo && out.without_undo > 0);
   return out;
