@@ -328,19 +328,32 @@ struct SchemaDifference {
   std::string message;  // one readable line
 };
 
-// diff: the target database's schema against a snapshot file.
+// diff: the target database's schema against a snapshot file, or, without
+// one, against its history's versions replayed on a scratch database.
 struct DiffOptions {
-  std::string against;              // the snapshot file (required)
+  std::string against;              // the snapshot file; empty: the history replayed
   std::vector<std::string> ignore;  // globs on collection names left out of the comparison
-  bool data = false;                // also compare the digests (the snapshot must have them)
+  bool data = false;                // also compare the digests (a snapshot must have them)
+  // Without `against`, as VerifyOptions: the scratch database's server
+  // (empty: Config::uri) and name (empty: mongoway_scratch_<random>).
+  std::string scratch_uri;
+  std::string scratch_database;
 };
 
 struct DiffResult {
   std::string database;
-  std::string against;
-  int64_t version = 0;  // the database's current version
-  std::string snapshot_database;
+  // What the database was compared with: "snapshot" (the file `against`)
+  // or "history" (its versions replayed up to `version`).
+  std::string expected;
+  std::string against;            // "snapshot": the file
+  int64_t version = 0;            // the database's current version
+  std::string snapshot_database;  // "snapshot": the database and version it was read from
   int64_t snapshot_version = 0;
+  // "history": where the versions were replayed (the URI's password
+  // masked); both empty at version 0, when there is nothing to replay.
+  std::string scratch_uri;
+  std::string scratch_database;
+  bool scratch_dropped = false;
   bool data = false;
   std::vector<SchemaDifference> differences;  // empty: no drift
 };
@@ -397,6 +410,9 @@ struct Listener {
   // before anything is written to it; then each version as it is checked.
   std::function<void(const std::string& uri, const std::string& database)> scratch_chosen;
   std::function<void(int64_t version, size_t index, size_t total)> verifying;
+  // diff without a snapshot: the scratch database where the history is
+  // replayed up to `version`, before anything is written to it.
+  std::function<void(const std::string& uri, const std::string& database, int64_t version)> replaying;
 };
 
 class Migrator {
@@ -424,7 +440,10 @@ class Migrator {
   std::vector<std::string> clean(bool yes);  // names of the dropped collections
   // Writes the target database's schema fingerprint; reads without the lock.
   SnapshotResult snapshot(const SnapshotOptions& options);
-  // Compares the target database's schema with a snapshot file (never writes).
+  // Compares the target database's schema with a snapshot file or, without
+  // one, with its history's versions replayed on a scratch database (refused,
+  // ExitCode::usage, when the history cannot be replayed faithfully). Never
+  // writes to the target database; drops the scratch database at the end.
   DiffResult diff(const DiffOptions& options);
   // Migrates a scratch database version by version, undoing and applying
   // each again to check that its undo restores its schema; never touches the

@@ -21,7 +21,7 @@ _mongoway_command_options() {
         unlock) echo "--force" ;;
         history) echo "--limit --since --until --ascending --type --version" ;;
         snapshot) echo "--output-file --data" ;;
-        diff) echo "--against --ignore --data" ;;
+        diff) echo "--against --ignore --data --scratch-uri --scratch-database" ;;
         verify) echo "--target --data --require-undo --scratch-uri --scratch-database" ;;
         new) echo "--no-undo" ;;
         import) echo "--dry-run" ;;

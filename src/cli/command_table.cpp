@@ -266,17 +266,26 @@ CommandSpec diff_command() {
       "diff",
       {},
       "",
-      "compare the database's schema with a snapshot",
-      "Compares the schema fingerprint of the database with a snapshot file written by snapshot "
-      "(--against, required for now) and prints the drift: collections, views and indexes missing "
-      "or extra, options changed field by field. Exits 3 when there is drift, 0 when there is "
-      "none; a file that is not a snapshot, or of another format, is exit 3. Never writes.",
-      {{"against", 0, "FILE", "the snapshot file to compare with (required)"},
+      "compare the database's schema with its history or a snapshot",
+      "Compares the schema fingerprint of the database with what it should be and prints the drift: "
+      "collections, views and indexes missing or extra, options changed field by field. By default "
+      "what it should be is what its history says: its applied versions replayed from their files on a "
+      "scratch database (--scratch-uri, default the -u server; named mongoway_scratch_<random> unless "
+      "--scratch-database is given), dropped at the end. A history the files cannot replay faithfully (a "
+      "baseline, a failure repaired, a version deleted, missing, changed since it ran or applied out of "
+      "order) is refused (exit 2): compare with a snapshot file written by snapshot instead (--against). "
+      "Exits 3 when there is drift, 0 when there is none; a file that is not a snapshot, or of another "
+      "format, is exit 3. Never writes to the database.",
+      {{"against", 0, "FILE", "compare with this snapshot file instead of the replayed history"},
        {"ignore", 0, "PATTERN", "leave out collections whose name matches the glob PATTERN (* ? [...]); repeatable",
         true},
-       {"data", 0, "", "also compare the digests of the documents (the snapshot must have been written with --data)"}},
-      {"mongoway diff --against migrations/schema.json",
-       "mongoway diff --against schema.json --ignore 'tmp_*' --output json"}};
+       {"data", 0, "", "also compare the digests of the documents (a snapshot must have been written with --data)"},
+       {"scratch-uri", 0, "URI", "without --against: the server of the scratch database (default the -u server)"},
+       {"scratch-database", 0, "NAME",
+        "without --against: the scratch database's name; must start with mongoway_scratch_, and be missing or "
+        "empty"}},
+      {"mongoway diff", "mongoway diff --ignore 'tmp_*' --output json",
+       "mongoway diff --against migrations/schema.json"}};
 }
 
 CommandSpec verify_command() {

@@ -162,6 +162,12 @@ Listener make_listener(Progress& progress, Reporter& reporter, Console& console,
   listener.scratch_chosen = [&console, quiet](const std::string& uri, const std::string& scratch) {
     if (!quiet) console.err(fmt::format("mongoway: verifying on the scratch database {} on {}\n", scratch, uri));
   };
+  listener.replaying = [&console, quiet](const std::string& uri, const std::string& scratch, int64_t version) {
+    if (!quiet) {
+      console.err(fmt::format("mongoway: replaying the history to version {} on the scratch database {} on {}\n",
+                              version, scratch, uri));
+    }
+  };
   listener.verifying = [&progress](int64_t version, size_t index, size_t total) {
     progress.step_started(fmt::format("verifying version {}", version), index, total);
   };
@@ -196,32 +202,38 @@ struct MigratorOptions {
   VerifyOptions verify;
 };
 
+// verify's and diff's --scratch-uri, checked before anything is reached.
+std::string read_scratch_uri(const CommandLine& line) {
+  std::string uri = line.value("scratch-uri").value_or("");
+  if (!uri.empty()) {
+    std::string why;
+    if (!mongo::Uri::parse(uri, &why)) {
+      usage_error(redact_secrets(fmt::format("--scratch-uri: invalid connection URI {}: {}", redact_uri(uri), why),
+                                 uri_secrets(uri)));
+    }
+  }
+  return uri;
+}
+
 VerifyOptions read_verify_options(const CommandLine& line) {
   VerifyOptions o;
   if (line.has("target")) o.target = number_option(line, "target", 0);
   o.data = line.has("data");
   o.require_undo = line.has("require-undo");
-  o.scratch_uri = line.value("scratch-uri").value_or("");
-  if (!o.scratch_uri.empty()) {
-    std::string why;
-    if (!mongo::Uri::parse(o.scratch_uri, &why)) {
-      usage_error(
-          redact_secrets(fmt::format("--scratch-uri: invalid connection URI {}: {}", redact_uri(o.scratch_uri), why),
-                         uri_secrets(o.scratch_uri)));
-    }
-  }
+  o.scratch_uri = read_scratch_uri(line);
   o.scratch_database = line.value("scratch-database").value_or("");
   return o;
 }
 
-// diff's --against is required for now: the comparison with the replayed
-// history is not there yet.
+// Without --against, diff replays the history on a scratch database.
 DiffOptions read_diff_options(const CommandLine& line) {
   DiffOptions o;
   o.against = line.value("against").value_or("");
-  if (o.against.empty()) usage_error("diff needs --against FILE, a snapshot written by `mongoway snapshot`");
+  if (line.has("against") && o.against.empty()) usage_error("--against needs a snapshot file");
   o.ignore = line.all("ignore");
   o.data = line.has("data");
+  o.scratch_uri = read_scratch_uri(line);
+  o.scratch_database = line.value("scratch-database").value_or("");
   return o;
 }
 
@@ -339,22 +351,27 @@ RunResult run_step_command(Migrator& migrator, const CommandLine& line, const Mi
   }
 }
 
+// The scratch server's secrets are masked as the target's are.
+void mask_scratch_secrets(const std::string& scratch_uri, const Settings& settings, Console& console) {
+  if (scratch_uri.empty()) return;
+  auto secrets = settings.secrets;
+  for (auto& s : uri_secrets(scratch_uri)) secrets.push_back(std::move(s));
+  console.set_secrets(std::move(secrets));
+}
+
 // Drift is exit 3, as a failed validation is.
-int run_diff(Migrator& migrator, const DiffOptions& options, Reporter& reporter) {
+int run_diff(Migrator& migrator, const DiffOptions& options, const Settings& settings, Console& console,
+             Reporter& reporter) {
+  mask_scratch_secrets(options.scratch_uri, settings, console);
   const DiffResult result = migrator.diff(options);
   reporter.diff(result);
   return result.differences.empty() ? 0 : static_cast<int>(ExitCode::invalid);
 }
 
 // An undo that does not restore its schema is exit 3, as drift is.
-// The scratch server's secrets are masked as the target's are.
 int run_verify(Migrator& migrator, const VerifyOptions& options, const Settings& settings, Console& console,
                Reporter& reporter, Progress& progress) {
-  if (!options.scratch_uri.empty()) {
-    auto secrets = settings.secrets;
-    for (auto& s : uri_secrets(options.scratch_uri)) secrets.push_back(std::move(s));
-    console.set_secrets(std::move(secrets));
-  }
+  mask_scratch_secrets(options.scratch_uri, settings, console);
   const VerifyResult result = migrator.verify(options);
   progress.finish();
   reporter.verify(result);
@@ -373,8 +390,11 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
   // Commands that write stop politely on SIGINT/SIGTERM; reads and dry runs
   // keep the default action and end at once.
   std::optional<StopSignals> signals;
-  if ((writes(id) && !dry_run) || id == CommandId::verify) {
-    const bool at_safe_point = id == CommandId::migrate || id == CommandId::undo || id == CommandId::verify;
+  // verify, and diff without a snapshot, write only to a scratch database,
+  // dropped after a stop.
+  const bool scratch = id == CommandId::verify || (id == CommandId::diff && options.diff.against.empty());
+  if ((writes(id) && !dry_run) || scratch) {
+    const bool at_safe_point = id == CommandId::migrate || id == CommandId::undo || scratch;
     signals.emplace(console, at_safe_point ? StopSignals::Stops::at_safe_point : StopSignals::Stops::after_the_work);
   }
 
@@ -411,7 +431,7 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
     case CommandId::unlock: reporter.unlock(database, migrator.unlock(UnlockOptions{line.has("force")})); return 0;
     case CommandId::history: reporter.history(database, migrator.history(options.history)); return 0;
     case CommandId::snapshot: reporter.snapshot(migrator.snapshot(options.snapshot)); return 0;
-    case CommandId::diff: return run_diff(migrator, options.diff, reporter);
+    case CommandId::diff: return run_diff(migrator, options.diff, settings, console, reporter);
     case CommandId::verify: return run_verify(migrator, options.verify, settings, console, reporter, progress);
     default: return 0;
   }

@@ -277,14 +277,23 @@ class JsonReporter final : public Reporter {
     emit(json.end_object());
   }
 
+  // The fields of the other source than the one compared with are null;
+  // so are the scratch database's at version 0, when nothing was replayed.
   void diff(const DiffResult& result) override {
+    const bool snapshot = result.expected == "snapshot";
+    const bool scratch = !snapshot && !result.scratch_database.empty();
+    auto when = [](bool present, auto value) { return present ? std::optional(value) : std::nullopt; };
     JsonWriter json;
     begin(json)
         .field("database", result.database)
         .field("version", result.version)
-        .field("against", result.against)
-        .field("snapshot_database", result.snapshot_database)
-        .field("snapshot_version", result.snapshot_version)
+        .field("expected", result.expected)
+        .field("against", when(snapshot, result.against))
+        .field("snapshot_database", when(snapshot, result.snapshot_database))
+        .field("snapshot_version", when(snapshot, result.snapshot_version))
+        .field("scratch_uri", when(scratch, result.scratch_uri))
+        .field("scratch_database", when(scratch, result.scratch_database))
+        .field("scratch_dropped", when(scratch, result.scratch_dropped))
         .field("data", result.data)
         .field("drift", !result.differences.empty());
     differences(json.key("differences"), result.differences);

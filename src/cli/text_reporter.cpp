@@ -272,19 +272,32 @@ class TextReporter final : public Reporter {
                        plural(count, "version"), result.target_version, result.scratch_database, without);
   }
 
-  void diff(const DiffResult& result) override {
-    const std::string against = fmt::format("{} (written from {} at version {})", result.against,
-                                            result.snapshot_database, result.snapshot_version);
-    if (result.differences.empty()) {
-      m_console.out(fmt::format("No drift: the schema of {} at version {} matches {}\n", result.database,
-                                result.version, against));
-      return;
+  // What diff compared with: the snapshot file, or the history replayed.
+  static std::string diff_expected(const DiffResult& result) {
+    if (result.expected == "snapshot") {
+      return fmt::format("{} (written from {} at version {})", result.against, result.snapshot_database,
+                         result.snapshot_version);
     }
+    if (result.scratch_database.empty()) return "its history at version 0 (no collections)";
+    return fmt::format("its history replayed to version {} on the scratch database {} on {}", result.version,
+                       result.scratch_database, result.scratch_uri);
+  }
+
+  void diff(const DiffResult& result) override {
+    const std::string expected = diff_expected(result);
     std::string out;
-    for (const auto& d : result.differences) out += "  " + d.message + "\n";
-    out += fmt::format("{} in {} at version {} against {}: {}\n", m_console.out_style().paint("Drift", Color::red),
-                       result.database, result.version, against,
-                       plural(static_cast<int64_t>(result.differences.size()), "difference"));
+    if (result.differences.empty()) {
+      out = fmt::format("No drift: the schema of {} at version {} matches {}\n", result.database, result.version,
+                        expected);
+    } else {
+      for (const auto& d : result.differences) out += "  " + d.message + "\n";
+      out += fmt::format("{} in {} at version {} against {}: {}\n", m_console.out_style().paint("Drift", Color::red),
+                         result.database, result.version, expected,
+                         plural(static_cast<int64_t>(result.differences.size()), "difference"));
+    }
+    if (result.expected == "history" && !result.scratch_database.empty() && !result.scratch_dropped) {
+      out += fmt::format("The scratch database {} could not be dropped: drop it by hand\n", result.scratch_database);
+    }
     m_console.out(out);
   }
 

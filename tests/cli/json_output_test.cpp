@@ -247,6 +247,7 @@ void JsonOutput::runs_of_every_command() {
   json("diff", {"diff", "--against", "schema.json"});
   m_dir.write("drift.json", R"({"format": 1, "collections": [{"name": "ghost", "options": {}, "indexes": []}]})");
   json("diff", {"diff", "--against", "drift.json"});
+  json("diff", {"diff"});
   json("verify", {"verify"});
   // An undo that leaves the version's collection behind: a version that fails, with its differences.
   m_dir.write("bad_undo/V1__tags.json", R"([{"createCollection": "tags"}, {"createIndex": "tags", "key": {"n": 1}}])");

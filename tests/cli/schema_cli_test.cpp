@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
+#include <thread>
 
 #include "runner.hpp"
 #include "server_fixture.hpp"
@@ -25,6 +28,14 @@ class SchemaCli : public ServerFixture {
   }
   std::string schema_file() const {
     return (std::filesystem::path(m_dir.path()) / "migrations" / "schema.json").string();
+  }
+  std::string scratch() const { return "mongoway_scratch_" + m_database; }
+  // How many collections a database has (0 when it does not exist), read by snapshot.
+  int64_t collections_of(const std::string& database) {
+    auto run = mw({"-d", database, "snapshot", "--output-file", "read.json", "--output", "json"});
+    auto json = Json::parse(run.out);
+    EXPECT_TRUE(json) << run.out << run.err;
+    return json ? json->integer("collections") : -1;
   }
   // A command sent to the test's database behind mongoway's back.
   void by_hand(const std::string& migration) {
@@ -87,10 +98,62 @@ TEST_F(SchemaCli, DiffPrintsTheDriftAndExits3) {
   EXPECT_EQ(json.string("differences.0.message"), "missing index email_1 on users");
 }
 
-TEST_F(SchemaCli, DiffWithoutAgainstIsAUsageError) {
-  auto run = mw({"diff"});
-  EXPECT_EQ(run.exit_code, 2);
-  EXPECT_TRUE(contains(run.err, "diff needs --against FILE")) << run.err;
+TEST_F(SchemaCli, DiffWithoutASnapshotOfAnUntouchedDatabaseExits0) {
+  auto run = mw({"diff", "--scratch-database", scratch()});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_TRUE(contains(
+      run.err, "mongoway: replaying the history to version 3 on the scratch database " + scratch() + " on mongodb://"))
+      << run.err;
+  EXPECT_TRUE(contains(run.out, "No drift: the schema of " + m_database +
+                                    " at version 3 matches its history replayed to version 3 on the scratch "
+                                    "database " +
+                                    scratch() + " on mongodb://"))
+      << run.out;
+  EXPECT_EQ(collections_of(scratch()), 0);
+}
+
+TEST_F(SchemaCli, DiffWithoutASnapshotPrintsTheDriftAndExits3) {
+  by_hand(R"([{"dropIndex": "users", "name": "email_1"}, {"createCollection": "scratchpad"}])");
+  auto run = mw({"diff", "--ignore", "by_hand_*", "--scratch-database", scratch()});
+  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+  EXPECT_TRUE(contains(run.out, "  extra collection scratchpad\n"
+                                "  missing index email_1 on users\n"
+                                "Drift in " +
+                                    m_database +
+                                    " at version 3 against its history replayed to version 3 on the "
+                                    "scratch database " +
+                                    scratch()))
+      << run.out;
+  EXPECT_TRUE(contains(run.out, ": 2 differences\n")) << run.out;
+  EXPECT_EQ(collections_of(scratch()), 0);
+
+  auto json = json_of(mw({"diff", "--ignore", "by_hand_*", "--scratch-database", scratch(), "--output", "json"}));
+  EXPECT_EQ(json.string("expected"), "history");
+  EXPECT_TRUE(json.is_null("against"));
+  EXPECT_EQ(json.string("scratch_database"), scratch());
+  EXPECT_TRUE(json.boolean("scratch_dropped"));
+  EXPECT_TRUE(json.boolean("drift"));
+  EXPECT_EQ(json.size("differences"), 2u);
+}
+
+TEST_F(SchemaCli, DiffWithoutASnapshotRefusesAHistoryItCannotReplay) {
+  m_dir.write("migrations/V2__create_products.json", R"([{"createCollection": "products"}])");
+  auto run = mw({"diff", "--scratch-database", scratch()});
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_TRUE(contains(run.err, "cannot compare " + m_database +
+                                    " with its history: version 2's file "
+                                    "V2__create_products.json changed since it was "
+                                    "applied"))
+      << run.err;
+  EXPECT_TRUE(contains(run.err, "`mongoway diff --against FILE`")) << run.err;
+  EXPECT_EQ(run.out, "");
+}
+
+TEST_F(SchemaCli, DiffWithTheScratchOptionsAndASnapshotIsAUsageError) {
+  ASSERT_EQ(mw({"snapshot"}).exit_code, 0);
+  auto run = mw({"diff", "--against", "migrations/schema.json", "--scratch-database", scratch()});
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_TRUE(contains(run.err, "are for diff without --against")) << run.err;
 }
 
 TEST_F(SchemaCli, DiffAgainstAFileThatIsNoSnapshotExits3) {
@@ -101,6 +164,38 @@ TEST_F(SchemaCli, DiffAgainstAFileThatIsNoSnapshotExits3) {
   auto json = json_of(mw({"diff", "--against", "future.json", "--output", "json"}));
   EXPECT_EQ(json.integer("error.code"), 3);
   EXPECT_TRUE(contains(json.string("error.message"), "format 2")) << json.string("error.message");
+}
+
+// Ctrl-C while diff replays the history: the scratch database is dropped.
+class DiffStopCli : public ServerFixture {
+ protected:
+  DiffStopCli() : ServerFixture("mongoway_diff_stop_cli") {}
+};
+
+TEST_F(DiffStopCli, SigintDuringTheReplayLeavesNoScratchDatabase) {
+  write_large_seed(m_dir, "set");
+  ASSERT_EQ(mw({"-l", "set", "--quiet", "migrate"}).exit_code, 0);
+  const std::string scratch = "mongoway_scratch_" + m_database;
+  std::map<std::string, std::string> env{{"MONGOWAY_URI", m_uri}, {"MONGOWAY_DATABASE", m_database}};
+  Started run({"-l", "set", "diff", "--scratch-database", scratch},
+              {.env = env, .cwd = m_dir.path(), .timeout = std::chrono::seconds(300)});
+  // Until the seed runs on the scratch database.
+  std::string state;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (state != "running" && std::chrono::steady_clock::now() < deadline) {
+    auto info = Json::parse(mw({"-d", scratch, "-l", "set", "info", "--output", "json"}).out);
+    state = info ? info->string("migrations.0.state") : "";
+    if (state == "applied") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (state != "running") GTEST_SKIP() << "the seed was replayed before the signal";
+  run.signal(SIGINT);
+  auto stopped = run.wait();
+  EXPECT_EQ(stopped.exit_code, 130) << stopped.out << stopped.err;
+  auto left = Json::parse(
+      mw({"-d", scratch, "-l", "set", "snapshot", "--output-file", "read.json", "--output", "json"}).out);
+  ASSERT_TRUE(left);
+  EXPECT_EQ(left->integer("collections"), 0);
 }
 
 }  // namespace

@@ -43,7 +43,9 @@ class Schema : public DatabaseTest {
   }
   DiffResult diff(const std::string& against) {
     Migrator m(config({dir}));
-    return m.diff(DiffOptions{against, {}, false});
+    DiffOptions options;
+    options.against = against;
+    return m.diff(options);
   }
   void migrate() {
     Migrator m(config({dir}));

@@ -1,13 +1,17 @@
-// diff --against FILE: the target database's schema compared with a
-// snapshot file; every difference is drift (a collection or an index added
-// or dropped by hand, an option changed). Never writes.
+// diff: the target database's schema compared with what it should be: a
+// snapshot file (--against FILE), or by default what its history says, the
+// applied versions replayed on a scratch database. Every difference is
+// drift (a collection or an index added or dropped by hand, an option
+// changed). Never writes to the target database.
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "exec/commands.hpp"
+#include "exec/commands/replay.hpp"
 #include "exec/commands/target_schema.hpp"
+#include "exec/history.hpp"
 #include "exec/schema_diff.hpp"
 #include "util/files.hpp"
 
@@ -32,12 +36,10 @@ Fingerprint read_snapshot(const std::string& path, uint64_t max_size, bool data)
   return std::move(*snapshot);
 }
 
-}  // namespace
-
-DiffResult diff(Engine& engine, const DiffOptions& options) {
-  engine.check_config();
-  if (options.against.empty()) {
-    throw Error(ExitCode::usage, "diff needs --against FILE, a snapshot written by `mongoway snapshot`");
+DiffResult diff_with_snapshot(Engine& engine, const DiffOptions& options) {
+  if (!options.scratch_uri.empty() || !options.scratch_database.empty()) {
+    throw Error(ExitCode::usage, "--scratch-uri and --scratch-database are for diff without --against, which "
+                                 "replays the history on a scratch database");
   }
   Fingerprint expected = read_snapshot(options.against, engine.config.max_file_size, options.data);
   // Without --data, the snapshot's digests are not compared.
@@ -47,6 +49,7 @@ DiffResult diff(Engine& engine, const DiffOptions& options) {
   const Fingerprint actual = read_target_fingerprint(engine, options.data);
   DiffResult out;
   out.database = engine.config.database;
+  out.expected = "snapshot";
   out.against = options.against;
   out.version = actual.version;
   out.snapshot_database = expected.database;
@@ -54,6 +57,57 @@ DiffResult diff(Engine& engine, const DiffOptions& options) {
   out.data = options.data;
   out.differences = public_differences(compare_fingerprints(expected, actual, options.ignore));
   return out;
+}
+
+// The history as read without the lock, refused unless the files replay it faithfully.
+plan::Status replayable_status(Engine& engine) {
+  auto history = read_history(engine.server());
+  const auto live = engine.explain_unfinished(history);
+  plan::Status status = plan::compute_status(engine.file_versions(), history, live);
+  if (auto problem = replay_problem(status, history); !problem.empty()) {
+    throw Error(ExitCode::usage, fmt::format("cannot compare {} with its history: {}; compare it with a snapshot "
+                                             "instead: `mongoway diff --against FILE`, FILE written by `mongoway "
+                                             "snapshot`",
+                                             engine.config.database, problem));
+  }
+  return status;
+}
+
+DiffResult diff_with_history(Engine& engine, const DiffOptions& options) {
+  if (!options.scratch_database.empty()) {
+    if (auto problem = scratch_name_problem(options.scratch_database, engine.config.database); !problem.empty()) {
+      throw Error(ExitCode::usage, problem);
+    }
+  }
+  const auto& files = engine.load_files();
+  const plan::Status status = replayable_status(engine);
+  ReadOptions read;
+  read.history_collection = engine.config.history_collection;
+  read.data = options.data;
+  if (options.data) read.named_object_ids = object_ids_named_by(files);
+  // The target first: a migration that ends meanwhile makes it newer than
+  // its version, never older (the replay stops at the version read).
+  Fingerprint actual = read_fingerprint(engine.server(), engine.config.database, read);
+  actual.version = status.current_version;
+  const ReplayedSchema expected = replay_history(engine, status.current_version,
+                                                 ScratchOptions{options.scratch_uri, options.scratch_database}, read);
+  DiffResult out;
+  out.database = engine.config.database;
+  out.expected = "history";
+  out.version = status.current_version;
+  out.scratch_uri = expected.scratch_uri;
+  out.scratch_database = expected.scratch_database;
+  out.scratch_dropped = expected.scratch_dropped;
+  out.data = options.data;
+  out.differences = public_differences(compare_fingerprints(expected.schema, actual, options.ignore));
+  return out;
+}
+
+}  // namespace
+
+DiffResult diff(Engine& engine, const DiffOptions& options) {
+  engine.check_config();
+  return options.against.empty() ? diff_with_history(engine, options) : diff_with_snapshot(engine, options);
 }
 
 }  // namespace mongoway::exec

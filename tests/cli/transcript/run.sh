@@ -590,17 +590,33 @@ t mongoway -l migrations info
 
 section "snapshot and diff"
 use schema
+SCRATCH="mongoway_scratch_${PREFIX}"
 t mongoway -l migrations --quiet migrate --target 3
 t mongoway -l migrations snapshot --output-file schema.json
 show schema.json
 t mongoway -l migrations diff --against schema.json
 t mongoway -l migrations --output json snapshot --output-file schema2.json
-t mongoway -l migrations diff
+t mongoway -l migrations diff --scratch-database "$SCRATCH"
 t mongoway -l migrations diff --against migrations/V1__create_users.json
 t mongoway -l migrations --quiet migrate --target 4
 t mongoway -l migrations diff --against schema.json
 t mongoway -l migrations --output json diff --against schema.json
 t mongoway -l migrations diff --against schema.json --ignore 'count*'
+# Without --against: the history replayed on a scratch database, and drift made by hand.
+write by_hand/V1__by_hand.json <<'EOF'
+[{"dropIndex": "users", "name": "email_1"}, {"createCollection": "notes"}]
+EOF
+t mongoway -l by_hand --history-collection by_hand_history --quiet migrate
+t mongoway -l migrations diff --ignore 'by_hand*' --scratch-database "$SCRATCH"
+t mongoway -l migrations --output json diff --ignore 'by_hand*' --scratch-database "$SCRATCH"
+t mongoway -l migrations diff --scratch-database "$MONGOWAY_DATABASE"
+# A file changed since it was applied: the history cannot be replayed.
+cp -r migrations/. changed/
+write changed/V2__seed_users.json <<'EOF'
+[{"insertOne": "users", "document": {"_id": 1, "email": "ada@example.com"}}]
+EOF
+t mongoway -l changed diff --scratch-database "$SCRATCH"
+t mongoway -l changed --output json diff
 
 section "verify"
 use verify
