@@ -81,7 +81,8 @@ std::string command_synopsis(const CommandSpec& command) {
 
 constexpr std::string_view kExitStatus =
     "Exit status: 0 success, 1 the server refused a command (migrate and undo record the version as failed), "
-    "2 usage or configuration error (also diff on a history it cannot replay), 3 invalid migration files, a missing or unreadable location, failed "
+    "2 usage or configuration error (also diff on a history it cannot replay), 3 invalid migration files, a missing or "
+    "unreadable location, failed "
     "validation, a version remove refuses, another tool's record baseline --from refuses, files import refuses, "
     "drift found by diff or a snapshot it cannot read, an undo verify finds does not restore its schema (or, "
     "with --require-undo, a version without one), 4 lock not acquired or lost (or a live lease `unlock` "

@@ -55,6 +55,8 @@ ScratchDatabase::ScratchDatabase(const Engine& target, const ScratchOptions& opt
                                              name()));
   }
   m_owned = true;
+  m_engine.files = target.files;
+  m_engine.keep_files = true;
 }
 
 ScratchDatabase::~ScratchDatabase() {

@@ -33,7 +33,8 @@ class ScratchDatabase {
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;
 
   // The engine whose database is the scratch one (its history and lock
-  // collections live there too).
+  // collections live there too). It runs the target's files as the target
+  // last loaded them, never reading them again.
   Engine& engine() { return m_engine; }
   const std::string& name() const { return m_engine.config.database; }
   std::string shown_uri() const;  // password masked

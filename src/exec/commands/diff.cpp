@@ -79,12 +79,9 @@ DiffResult diff_with_history(Engine& engine, const DiffOptions& options) {
       throw Error(ExitCode::usage, problem);
     }
   }
-  const auto& files = engine.load_files();
+  engine.load_files();
   const plan::Status status = replayable_status(engine);
-  ReadOptions read;
-  read.history_collection = engine.config.history_collection;
-  read.data = options.data;
-  if (options.data) read.named_object_ids = object_ids_named_by(files);
+  const ReadOptions read = fingerprint_options(engine, options.data);
   // The target first: a migration that ends meanwhile makes it newer than
   // its version, never older (the replay stops at the version read).
   Fingerprint actual = read_fingerprint(engine.server(), engine.config.database, read);

@@ -115,8 +115,6 @@ ReplayedSchema replay_history(Engine& target, int64_t version, const ScratchOpti
   out.scratch_uri = scratch.shown_uri();
   out.scratch_database = scratch.name();
   if (target.listener.replaying) target.listener.replaying(out.scratch_uri, out.scratch_database, version);
-  scratch.engine().files = target.files;
-  scratch.engine().keep_files = true;
   MigrateOptions migrate;
   migrate.target = version;
   try {

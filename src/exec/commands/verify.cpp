@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "exec/commands.hpp"
+#include "exec/commands/target_schema.hpp"
 #include "exec/schema_diff.hpp"
 #include "exec/schema_reader.hpp"
 #include "exec/scratch_database.hpp"
@@ -97,11 +98,7 @@ class VersionCheck {
 
 void run_checks(Engine& engine, ScratchDatabase& scratch, const std::vector<const script::Migration*>& versions,
                 VerifyResult& out) {
-  ReadOptions read;
-  read.history_collection = engine.config.history_collection;
-  read.data = out.data;
-  if (out.data) read.named_object_ids = object_ids_named_by(engine.files);
-  VersionCheck check(scratch, std::move(read));
+  VersionCheck check(scratch, fingerprint_options(engine, out.data));
   Fingerprint schema = check.read_all();
   for (size_t i = 0; i < versions.size(); ++i) {
     throw_if_stopped();
@@ -124,8 +121,6 @@ VerifyResult verify(Engine& engine, const VerifyOptions& options) {
   const auto versions = versions_up_to(files, options.target);
   ScratchDatabase scratch(engine, ScratchOptions{options.scratch_uri, options.scratch_database});
   if (engine.listener.scratch_chosen) engine.listener.scratch_chosen(scratch.shown_uri(), scratch.name());
-  scratch.engine().files = files;
-  scratch.engine().keep_files = true;
   VerifyResult out;
   out.scratch_uri = scratch.shown_uri();
   out.scratch_database = scratch.name();
