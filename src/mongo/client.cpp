@@ -317,6 +317,12 @@ void Client::check_write_reply(const bson::Document& command, const bson::Docume
 
 std::vector<bson::Document> Client::run_cursor(const std::string& database, const bson::Document& command) {
   std::vector<bson::Document> out;
+  for_each_in_cursor(database, command, [&](const bson::Document& doc) { out.push_back(doc); });
+  return out;
+}
+
+void Client::for_each_in_cursor(const std::string& database, const bson::Document& command,
+                                const std::function<void(const bson::Document&)>& each) {
   bson::Document reply = run(database, command);
   const char* batch_key = "firstBatch";
   for (;;) {
@@ -339,7 +345,7 @@ std::vector<bson::Document> Client::run_cursor(const std::string& database, cons
           uint32_t len = 0;
           const uint8_t* data = nullptr;
           bson_iter_document(&batch, &len, &data);
-          out.push_back(bson::Document::from_data(data, len));
+          each(bson::Document::from_data(data, len));
         }
       }
     }
@@ -351,7 +357,6 @@ std::vector<bson::Document> Client::run_cursor(const std::string& database, cons
     reply = run_raw(database, more);
     batch_key = "nextBatch";
   }
-  return out;
 }
 
 const ServerInfo& Client::server_info() {

@@ -59,6 +59,10 @@ class Client {
   bson::Document run(const std::string& database, const bson::Document& command);
   // Runs a command that answers with a cursor and returns every document.
   std::vector<bson::Document> run_cursor(const std::string& database, const bson::Document& command);
+  // The same, handing each document to `each` as its batch arrives: only one
+  // batch is held at a time (a collection's documents, for a digest).
+  void for_each_in_cursor(const std::string& database, const bson::Document& command,
+                          const std::function<void(const bson::Document&)>& each);
   // The same as run() for an insert, update or delete, sent with the URI's
   // write concern (w, wtimeoutMS, journal) when it gives one and `command`
   // has none of its own: the driver applies the client's write concern to

@@ -216,7 +216,7 @@ std::vector<bson::Document> MongoServer::list_indexes(const std::string& databas
 void MongoServer::read_documents_by_id(const std::string& database, const std::string& collection,
                                        const std::function<void(const bson::Document&)>& each) {
   const auto sort = bson::Document::adopt(BCON_NEW("_id", BCON_INT32(1)));
-  for (const auto& doc : m_client->run_cursor(database, find_command(collection, bson::Document{}, sort))) each(doc);
+  m_client->for_each_in_cursor(database, find_command(collection, bson::Document{}, sort), each);
 }
 
 void MongoServer::drop_database(const std::string& database) {

@@ -174,5 +174,17 @@ TEST_F(MongoServerTest, ACursorCommandIsDrainedAndAnswersAnEmptyDocument) {
   EXPECT_EQ(s.facts().ferretdb, server_is_ferretdb());
 }
 
+// A cursor's documents are handed over batch by batch (a collection's digest
+// holds one batch, not the collection): here batches of two, through getMore.
+TEST_F(MongoServerTest, ACursorIsReadBatchByBatchInOrder) {
+  client().run(db,
+               json(R"({"insert": "t", "documents": [{"_id": 5}, {"_id": 3}, {"_id": 1}, {"_id": 4}, {"_id": 2}]})"));
+  std::vector<std::string> read;
+  client().for_each_in_cursor(db, json(R"({"find": "t", "sort": {"_id": 1}, "batchSize": 2})"),
+                              [&](const bson::Document& doc) { read.push_back(doc.to_json(bson::JsonMode::relaxed)); });
+  EXPECT_EQ(read, (std::vector<std::string>{R"({ "_id" : 1 })", R"({ "_id" : 2 })", R"({ "_id" : 3 })",
+                                            R"({ "_id" : 4 })", R"({ "_id" : 5 })"}));
+}
+
 }  // namespace
 }  // namespace mongoway::testing
