@@ -9,6 +9,29 @@ std::vector<model::HistoryEntry> RememberedHistory::read_log() {
   return *m_log;
 }
 
+// The records there before this process (none on a new scratch database) are
+// read once; from then on they live here.
+std::vector<model::RunRecord> RememberedHistory::read_runs() {
+  if (!m_runs) {
+    m_runs.emplace();
+    for (auto& run : ForwardingServer::read_runs()) m_runs->emplace(run.lease, std::move(run));
+  }
+  std::vector<model::RunRecord> out;
+  out.reserve(m_runs->size());
+  for (const auto& [lease, run] : *m_runs) out.push_back(run);
+  return out;
+}
+
+void RememberedHistory::record_run(const model::RunRecord& run) {
+  read_runs();
+  (*m_runs)[run.lease] = run;
+}
+
+void RememberedHistory::end_run(int64_t lease) {
+  read_runs();
+  m_runs->erase(lease);
+}
+
 void RememberedHistory::append(const model::HistoryEntry& entry) {
   try {
     ForwardingServer::append(entry);

@@ -7,7 +7,8 @@
 // checked it belongs to this run, and is dropped when the ScratchDatabase
 // ends — after success, a failure or a stop (an exception on its way out).
 // Being this run's alone, its history log is read from the server once and
-// then kept in memory (exec/remembered_history.hpp).
+// then kept in memory, and its run records are kept in memory only
+// (exec/remembered_history.hpp).
 
 #include <string>
 

@@ -213,13 +213,15 @@ TEST_F(Verify, ASecondApplicationThatGivesAnotherSchemaFailsNamingWhatDiffers) {
 
 // The cost of a version does not grow with the versions before it: the
 // scratch history is read from the server once, one lease is taken for the
-// whole run, and a collection's indexes are listed again only after a
-// version that names it.
+// whole run, no run record is sent, and a collection's indexes are listed
+// again only after a version that names it.
 TEST_F(Verify, TheScratchHistoryIsReadOnceUnderOneLease) {
   correct_undo_of_3();
   verify();
   EXPECT_EQ(scratch_server.requests_of("read_log").size(), 1u);
+  EXPECT_EQ(scratch_server.requests_of("read_runs").size(), 1u);
   EXPECT_EQ(scratch_server.requests_of("insert_lease").size(), 1u);
+  EXPECT_TRUE(scratch_server.requests_of("record_run").empty());
 }
 
 TEST_F(Verify, AVersionHasItsIndexesListedOnlyForTheCollectionsItNames) {

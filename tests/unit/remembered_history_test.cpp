@@ -1,7 +1,7 @@
 // The history of a scratch database kept in memory (exec/remembered_history):
-// read from the server once, then served from the copy, which follows every
-// append and repair the server accepted, and is dropped after any request
-// whose outcome is not known.
+// the log read from the server once, then served from the copy, which follows
+// every append and repair the server accepted, and is dropped after any
+// request whose outcome is not known; the run records kept here only.
 
 #include <gtest/gtest.h>
 
@@ -82,6 +82,26 @@ TEST_F(RememberedHistoryTest, ATransactionThatFailedDropsTheCopy) {
   EXPECT_THROW(history.with_transaction([] { throw std::runtime_error("refused"); }), std::runtime_error);
   history.read_log();
   EXPECT_EQ(reads_from_the_server(), 2u);
+}
+
+TEST_F(RememberedHistoryTest, RunRecordsAreKeptHereAndNeverSent) {
+  model::RunRecord earlier;
+  earlier.lease = 1;
+  fake.put_run(earlier);  // there before this process: read once
+  model::RunRecord run;
+  run.lease = 2;
+  run.first_rank = 5;
+  history.record_run(run);
+  auto runs = history.read_runs();
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[1].first_rank, 5);
+  history.end_run(2);
+  history.end_run(1);
+  EXPECT_TRUE(history.read_runs().empty());
+  EXPECT_EQ(fake.requests_of("read_runs").size(), 1u);
+  EXPECT_TRUE(fake.requests_of("record_run").empty());
+  EXPECT_TRUE(fake.requests_of("end_run").empty());
+  EXPECT_EQ(fake.runs().size(), 1u) << "the server's record is left as it was";
 }
 
 // The driver runs a transaction's body again after a transient error: the
