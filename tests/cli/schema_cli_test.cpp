@@ -30,13 +30,6 @@ class SchemaCli : public ServerFixture {
     return (std::filesystem::path(m_dir.path()) / "migrations" / "schema.json").string();
   }
   std::string scratch() const { return "mongoway_scratch_" + m_database; }
-  // How many collections a database has (0 when it does not exist), read by snapshot.
-  int64_t collections_of(const std::string& database) {
-    auto run = mw({"-d", database, "snapshot", "--output-file", "read.json", "--output", "json"});
-    auto json = Json::parse(run.out);
-    EXPECT_TRUE(json) << run.out << run.err;
-    return json ? json->integer("collections") : -1;
-  }
   // A command sent to the test's database behind mongoway's back.
   void by_hand(const std::string& migration) {
     m_dir.write("by_hand/V1__by_hand.json", migration);
@@ -179,16 +172,7 @@ TEST_F(DiffStopCli, SigintDuringTheReplayLeavesNoScratchDatabase) {
   std::map<std::string, std::string> env{{"MONGOWAY_URI", m_uri}, {"MONGOWAY_DATABASE", m_database}};
   Started run({"-l", "set", "diff", "--scratch-database", scratch},
               {.env = env, .cwd = m_dir.path(), .timeout = std::chrono::seconds(300)});
-  // Until the seed runs on the scratch database.
-  std::string state;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (state != "running" && std::chrono::steady_clock::now() < deadline) {
-    auto info = Json::parse(mw({"-d", scratch, "-l", "set", "info", "--output", "json"}).out);
-    state = info ? info->string("migrations.0.state") : "";
-    if (state == "applied") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  if (state != "running") GTEST_SKIP() << "the seed was replayed before the signal";
+  if (!wait_until_seed_runs(scratch, "set")) GTEST_SKIP() << "the seed was replayed before the signal";
   run.signal(SIGINT);
   auto stopped = run.wait();
   EXPECT_EQ(stopped.exit_code, 130) << stopped.out << stopped.err;

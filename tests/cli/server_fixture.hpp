@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../support/test_server.hpp"
@@ -46,6 +48,34 @@ class ServerFixture : public ::testing::Test {
     env.emplace("MONGOWAY_URI", m_uri);
     env.emplace("MONGOWAY_DATABASE", m_database);
     return mongoway(args, {.env = env, .cwd = m_dir.path(), .timeout = std::chrono::seconds(120)});
+  }
+
+  // How many collections a database has, mongoway's own left out (0 when it
+  // does not exist), read by snapshot with the files of `location`.
+  int64_t collections_of(const std::string& database, const std::string& location = "migrations") {
+    auto run = mw({"-d", database, "-l", location, "snapshot", "--output-file", "read.json", "--output", "json"});
+    auto json = Json::parse(run.out);
+    EXPECT_TRUE(json) << run.out << run.err;
+    return json ? json->integer("collections") : -1;
+  }
+
+  // Waits (60 s at most) until the seed of write_large_seed (version 1 in
+  // `location`) is being applied on `database`: its collection is there while
+  // the version is not applied. false when the version was applied first.
+  // Read from the database, not from a run record: verify's and diff's
+  // scratch databases keep their run records in memory.
+  bool wait_until_seed_runs(const std::string& database, const std::string& location) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      // The collection first, then the state: seen there before the version was applied.
+      const bool seeding = collections_of(database, location) > 0;
+      auto info = Json::parse(mw({"-d", database, "-l", location, "info", "--output", "json"}).out);
+      const std::string state = info ? info->string("migrations.0.state") : "";
+      if (state == "applied") return false;
+      if (seeding) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
   }
 
   Json json_of(const Outcome& run) {

@@ -32,12 +32,6 @@ class VerifyCli : public ServerFixture {
     m_dir.write("set/U2__undo_ages.json", R"([{"createCollection": "unrelated"}, {"dropCollection": "unrelated"}])");
   }
   // How many collections a database has (0 when it does not exist), read by snapshot.
-  int64_t collections_of(const std::string& database) {
-    auto run = mw({"-d", database, "-l", "set", "snapshot", "--output-file", "read.json", "--output", "json"});
-    auto json = Json::parse(run.out);
-    EXPECT_TRUE(json) << run.out << run.err;
-    return json ? json->integer("collections") : -1;
-  }
   Outcome verify(std::vector<std::string> args) {
     std::vector<std::string> all{"-l", "set", "verify", "--scratch-database", scratch};
     all.insert(all.end(), args.begin(), args.end());
@@ -54,8 +48,8 @@ TEST_F(VerifyCli, RightUndoFilesExit0AndSayEachVersionIsRestored) {
   EXPECT_TRUE(contains(run.err, "verifying on the scratch database " + scratch + " on mongodb://")) << run.err;
   EXPECT_TRUE(contains(run.out, "  version 1 create users: its undo restores its schema\n")) << run.out;
   EXPECT_TRUE(contains(run.out, "Verified 6 versions up to version 6 on the scratch database " + scratch)) << run.out;
-  EXPECT_EQ(collections_of(scratch), 0);
-  EXPECT_EQ(collections_of(m_database), 0);
+  EXPECT_EQ(collections_of(scratch, "set"), 0);
+  EXPECT_EQ(collections_of(m_database, "set"), 0);
 }
 
 TEST_F(VerifyCli, AnUndoThatLeavesAnIndexExits3NamingTheVersionAndTheIndex) {
@@ -66,8 +60,8 @@ TEST_F(VerifyCli, AnUndoThatLeavesAnIndexExits3NamingTheVersionAndTheIndex) {
                                 "    extra index age_1 on users\n"))
       << run.out;
   EXPECT_TRUE(contains(run.out, "Verify failed at version 2")) << run.out;
-  EXPECT_EQ(collections_of(scratch), 0);
-  EXPECT_EQ(collections_of(m_database), 0);
+  EXPECT_EQ(collections_of(scratch, "set"), 0);
+  EXPECT_EQ(collections_of(m_database, "set"), 0);
 }
 
 TEST_F(VerifyCli, TheJsonReportListsEachVersionAndTheFirstThatFailed) {
@@ -108,21 +102,12 @@ TEST_F(VerifyCli, SigintDuringVerifyLeavesNoScratchDatabase) {
   std::map<std::string, std::string> env{{"MONGOWAY_URI", m_uri}, {"MONGOWAY_DATABASE", m_database}};
   Started run({"-l", "set", "verify", "--scratch-database", scratch},
               {.env = env, .cwd = m_dir.path(), .timeout = std::chrono::seconds(300)});
-  // Until the seed runs on the scratch database.
-  std::string state;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (state != "running" && std::chrono::steady_clock::now() < deadline) {
-    auto info = Json::parse(mw({"-d", scratch, "-l", "set", "info", "--output", "json"}).out);
-    state = info ? info->string("migrations.0.state") : "";
-    if (state == "applied") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  if (state != "running") GTEST_SKIP() << "the seed was applied before the signal";
+  if (!wait_until_seed_runs(scratch, "set")) GTEST_SKIP() << "the seed was applied before the signal";
   run.signal(SIGINT);
   auto stopped = run.wait();
   EXPECT_EQ(stopped.exit_code, 130) << stopped.out << stopped.err;
-  EXPECT_EQ(collections_of(scratch), 0);
-  EXPECT_EQ(collections_of(m_database), 0);
+  EXPECT_EQ(collections_of(scratch, "set"), 0);
+  EXPECT_EQ(collections_of(m_database, "set"), 0);
 }
 
 }  // namespace
