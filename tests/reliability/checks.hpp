@@ -34,7 +34,12 @@ struct MarkerDatabase {
   // migrate refuses while `cut` is failed; after checking the data (the cut
   // version's partial seed is dropped) repair + migrate completes, every
   // version applied exactly once, the lock released.
+  // When the killed process's last insert landed after the seed was dropped
+  // (the server finishes a request whose client is gone), the migrate after
+  // repair meets its documents: the data is checked and repaired again, and
+  // `late_write` says so.
   void recover(Scenario& s, int64_t cut);
+  bool late_write = false;
   // After a process died mid-run: waits until its lease expired (adding the
   // wait to `waited_max`), checks the history against the data and that the
   // version it cut (returned, 0 if none) shows as failed, then recovers.
