@@ -85,7 +85,7 @@ constexpr std::string_view kExitStatus =
     "unreadable location, failed "
     "validation, a version remove refuses, another tool's record baseline --from refuses, files import refuses, "
     "drift found by diff or a snapshot it cannot read, an undo verify finds does not restore its schema (or, "
-    "with --require-undo, a version without one), 4 lock not acquired or lost (or a live lease `unlock` "
+    "with --require-undo, a version without one), a need the server of lint --server-profile lacks, 4 lock not acquired or lost (or a live lease `unlock` "
     "refused; remove: "
     "held), 5 cannot reach or authenticate to the server, 6 output could not "
     "be written (standard output or standard error: a full disk, a closed pipe; the work itself may have been "
