@@ -20,7 +20,7 @@ bool holds_true(const bson_iter_t& it) { return BSON_ITER_HOLDS_BOOL(&it) && bso
 // `it`, below `path`; "" when there is none.
 std::string first_decimal(bson_iter_t* it, const std::string& path) {
   while (bson_iter_next(it)) {
-    const std::string here = child(path, bson::iter_key(*it));
+    std::string here = child(path, bson::iter_key(*it));
     if (BSON_ITER_HOLDS_DECIMAL128(it)) return here;
     bson_iter_t inner;
     if ((BSON_ITER_HOLDS_DOCUMENT(it) || BSON_ITER_HOLDS_ARRAY(it)) && bson_iter_recurse(it, &inner)) {

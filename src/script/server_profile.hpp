@@ -7,6 +7,7 @@
 // server once its kind and version are known.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,7 +58,7 @@ struct FeatureRow {
 };
 
 // The table (server_features.cpp).
-const std::vector<FeatureRow>& feature_table();
+std::span<const FeatureRow> feature_table();
 const FeatureRow* find_feature(std::string_view feature);
 
 enum class Verdict { supported, unsupported, unknown };
