@@ -23,6 +23,7 @@ _mongoway_command_options() {
         snapshot) echo "--output-file --data" ;;
         diff) echo "--against --ignore --data --scratch-uri --scratch-database" ;;
         verify) echo "--target --data --require-undo --scratch-uri --scratch-database" ;;
+        lint) echo "--server-profile" ;;
         new) echo "--no-undo" ;;
         import) echo "--dry-run" ;;
     esac
@@ -81,7 +82,7 @@ _mongoway() {
                 --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --transaction | --placeholder | -c | --config | --password-file | --output | \
                 --color | --target | --steps | --baseline-version | --description | --limit | --since | \
                 --until | --type | --from | --from-collection | --from-lock-collection | --output-file | --against | --ignore | \
-                --scratch-uri | --scratch-database)
+                --scratch-uri | --scratch-database | --server-profile)
                 ((i++)) ;;
             -*) ;;
             *)
@@ -109,6 +110,10 @@ _mongoway() {
             ;;
         --from)
             COMPREPLY=($(compgen -W "golang-migrate migrate-mongo flyway" -- "$cur"))
+            return
+            ;;
+        --server-profile)
+            COMPREPLY=($(compgen -W "mongodb-4.4 mongodb-5.0 mongodb-6.0 mongodb-7.0 mongodb-8.0 ferretdb-1.24" -- "$cur"))
             return
             ;;
         --output)

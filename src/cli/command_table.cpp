@@ -314,16 +314,20 @@ CommandSpec verify_command() {
 }
 
 CommandSpec lint_command() {
-  return CommandSpec{CommandId::lint,
-                     "lint",
-                     {},
-                     "",
-                     "check the migration files without a server",
-                     "Parses and validates every migration file and prints every problem. Exits 3 when there "
-                     "is an error; warnings alone exit 0. Never connects.",
-                     {},
-                     {"mongoway lint", "mongoway lint -l db/migrations -l db/seeds"},
-                     false};
+  return CommandSpec{
+      CommandId::lint,
+      "lint",
+      {},
+      "",
+      "check the migration files without a server",
+      "Parses and validates every migration file and prints every problem. Exits 3 when there "
+      "is an error; warnings alone exit 0. Never connects. With --server-profile, also checks what "
+      "the files need of their server (commands, options, aggregation stages, Decimal128 values, "
+      "transactions) against what that server has: each need it lacks is an error.",
+      {{"server-profile", 0, "PROFILE",
+        "check the files against a server: mongodb-MAJOR.MINOR (e.g. mongodb-7.0) or ferretdb-1.24"}},
+      {"mongoway lint", "mongoway lint -l db/migrations -l db/seeds", "mongoway lint --server-profile ferretdb-1.24"},
+      false};
 }
 
 CommandSpec new_command() {

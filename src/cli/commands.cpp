@@ -13,6 +13,7 @@
 #include "script/names.hpp"
 #include "script/new_migration.hpp"
 #include "script/script.hpp"
+#include "script/server_profile.hpp"
 #include "util/iso8601.hpp"
 #include "util/redact.hpp"
 
@@ -96,14 +97,37 @@ void check_target_or_steps(const CommandLine& line) {
   if (line.has("target") && line.has("steps")) usage_error("give --target or --steps, not both");
 }
 
-int run_lint(const Settings& settings, Reporter& reporter) {
+// --server-profile: a usage error when it is not a profile.
+std::optional<script::ServerProfile> server_profile_option(const CommandLine& line) {
+  const std::optional<std::string> given = line.value("server-profile");
+  if (!given) return std::nullopt;
+  std::string err;
+  auto profile = script::parse_server_profile(*given, &err);
+  if (!profile) usage_error("--server-profile: " + err);
+  return profile;
+}
+
+// Every need of every file the profile lacks, after the files' own problems.
+void check_profile(script::LoadResult& result, const script::ServerProfile& profile) {
+  for (const auto& migration : result.migrations) {
+    for (const script::Script* file : {&migration.up, migration.undo ? &*migration.undo : nullptr}) {
+      if (file == nullptr) continue;
+      auto found = script::check_against_profile(*file, profile);
+      result.diagnostics.insert(result.diagnostics.end(), found.begin(), found.end());
+    }
+  }
+}
+
+int run_lint(const CommandLine& line, const Settings& settings, Reporter& reporter) {
+  const auto profile = server_profile_option(line);
   script::LoadOptions options;
   options.max_file_size = settings.config.max_file_size;
   // Each command is also checked as rendered with the placeholders given.
   options.placeholders = settings.config.placeholders;
   options.notes = true;
   auto result = script::load_all(settings.config.locations, options);
-  reporter.lint(settings.config.locations, result);
+  if (profile) check_profile(result, *profile);
+  reporter.lint(settings.config.locations, result, profile ? profile->name() : std::string());
   return result.has_errors() ? static_cast<int>(ExitCode::invalid) : 0;
 }
 
@@ -447,7 +471,7 @@ int run_command(const CommandLine& line, const Settings& settings, Reporter& rep
     check_no_arguments(line);
   }
   switch (id) {
-    case CommandId::lint: return run_lint(settings, reporter);
+    case CommandId::lint: return run_lint(line, settings, reporter);
     case CommandId::new_: return run_new(line, settings, reporter);
     case CommandId::import_: return run_import(line, settings, reporter);
     case CommandId::init: return run_init(settings, reporter);

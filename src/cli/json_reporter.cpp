@@ -334,11 +334,15 @@ class JsonReporter final : public Reporter {
     emit(json.end_array().end_object());
   }
 
-  void lint(const std::vector<std::string>& locations, const script::LoadResult& result) override {
+  void lint(const std::vector<std::string>& locations, const script::LoadResult& result,
+            const std::string& server_profile) override {
     JsonWriter json;
     begin(json).field("valid", !result.has_errors()).key("locations").begin_array();
     for (const auto& location : locations) json.value(location);
-    json.end_array().key("migrations").begin_array();
+    json.end_array().key("server_profile");
+    if (server_profile.empty()) json.null();
+    else json.value(server_profile);
+    json.key("migrations").begin_array();
     for (const auto& m : result.migrations) {
       json.begin_object()
           .field("version", m.version())

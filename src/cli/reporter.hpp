@@ -42,7 +42,9 @@ class Reporter {
   virtual void snapshot(const SnapshotResult& result) = 0;
   virtual void diff(const DiffResult& result) = 0;
   virtual void verify(const VerifyResult& result) = 0;
-  virtual void lint(const std::vector<std::string>& locations, const script::LoadResult& result) = 0;
+  // `server_profile`: the profile the files were also checked against ("" for none).
+  virtual void lint(const std::vector<std::string>& locations, const script::LoadResult& result,
+                    const std::string& server_profile) = 0;
   virtual void created(const std::vector<std::string>& paths) = 0;
   // `import`: the files written (or, with --dry-run, that would be).
   virtual void imported(const ImportSummary& summary, const std::vector<script::ImportedFile>& files) = 0;

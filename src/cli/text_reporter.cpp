@@ -311,7 +311,8 @@ class TextReporter final : public Reporter {
     m_console.out(out);
   }
 
-  void lint(const std::vector<std::string>& locations, const script::LoadResult& result) override {
+  void lint(const std::vector<std::string>& locations, const script::LoadResult& result,
+            const std::string& server_profile) override {
     std::string out;
     size_t errors = 0, warnings = 0;
     for (const auto& diagnostic : result.diagnostics) {
@@ -321,6 +322,7 @@ class TextReporter final : public Reporter {
     std::string checked = fmt::format(
         "Checked {} ({}) in {}", plural(static_cast<int64_t>(result.migrations_found), "migration"),
         plural(static_cast<int64_t>(result.files_read), "file"), fmt::join(locations, ", "));
+    if (!server_profile.empty()) checked += " against " + server_profile;
     if (errors == 0 && warnings == 0) {
       out += checked + ": no problems\n";
     } else {

@@ -288,6 +288,25 @@ write invalid/V4__trailing_comma.json <<'EOF'
 ]
 EOF
 
+# What a server has: collMod and a view (FerretDB 1.24 has neither), a time
+# series collection (MongoDB 5.0 and later).
+write needs/V1__users.json <<'EOF'
+[
+  {"createCollection": "users"}
+]
+EOF
+write needs/V2__strict.json <<'EOF'
+[
+  {"collMod": "users", "validationLevel": "strict"}
+]
+EOF
+write needs/V3__recent.json <<'EOF'
+[
+  {"createView": "recent", "viewOn": "users", "pipeline": [{"$match": {}}]},
+  {"runCommand": {"create": "metrics", "timeseries": {"timeField": "at"}}}
+]
+EOF
+
 # A lease of another process (a far future expiry), planted in the lock
 # collection by a migration of its own history collection.
 write plant-lease/V1__plant_lease.json <<'EOF'
@@ -405,6 +424,10 @@ t mongoway --output json lint -l invalid
 t mongoway lint -l no-such-dir
 t mongoway lint -l empty
 t mongoway --output json lint -l empty
+t mongoway lint -l needs --server-profile ferretdb-1.24
+t mongoway --output json lint -l needs --server-profile mongodb-4.4
+t mongoway lint -l needs --server-profile mongodb-7.0
+t mongoway lint -l needs --server-profile mongodb-7
 
 section "new (never connects)"
 t mongoway new "create users" -l newdir
