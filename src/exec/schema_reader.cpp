@@ -22,15 +22,9 @@ CollectionPrint read_collection(port::Server& server, const std::string& databas
 
 }  // namespace
 
+// A reader that has read nothing yet reads everything.
 Fingerprint read_fingerprint(port::Server& server, const std::string& database, const ReadOptions& options) {
-  Fingerprint out;
-  out.database = database;
-  for (const auto& entry : server.list_collection_specs(database)) {
-    if (left_out_of_fingerprint(collection_name(entry), options.history_collection)) continue;
-    out.collections.push_back(read_collection(server, database, entry, options));
-  }
-  sort_fingerprint(out);
-  return out;
+  return FingerprintReader(server, database, options).read();
 }
 
 FingerprintReader::FingerprintReader(port::Server& server, std::string database, ReadOptions options)
