@@ -43,6 +43,19 @@ void check_transaction_fields(const script::Script& s) {
   }
 }
 
+// Whether two readings of the history agree on what a reader judges: as many
+// entries, and the same unfinished ones, of the same runs.
+bool same_unfinished(const std::vector<model::HistoryEntry>& a, const std::vector<model::HistoryEntry>& b) {
+  auto unfinished = [](const std::vector<model::HistoryEntry>& history) {
+    std::vector<std::pair<int64_t, int64_t>> out;  // rank, lease
+    for (const auto& e : history) {
+      if (!e.finished) out.emplace_back(e.rank, e.lease);
+    }
+    return out;
+  };
+  return a.size() == b.size() && unfinished(a) == unfinished(b);
+}
+
 }  // namespace
 
 Engine::Engine(Config config_, Connect connect, port::Clock& clock_, port::Processes& processes_)
@@ -191,7 +204,7 @@ plan::Status Engine::read_status(const LeaseLock& lock) {
 
 std::pair<plan::Status, NewestLease> Engine::read_status_and_lease() {
   auto history = read_history(server());
-  auto newest = newest_lease();
+  auto newest = settled_lease(history);
   const auto live = explain_unfinished(history, newest);
   return {plan::compute_status(file_versions(), history, live), std::move(newest)};
 }
@@ -199,7 +212,26 @@ std::pair<plan::Status, NewestLease> Engine::read_status_and_lease() {
 // The newest lease is read only when an unfinished entry needs it.
 std::optional<int64_t> Engine::explain_unfinished(std::vector<model::HistoryEntry>& history) {
   if (!has_unexplained(history)) return std::nullopt;
-  return explain_unfinished(history, newest_lease());
+  return explain_unfinished(history, settled_lease(history));
+}
+
+// A run may finish its version between the reading of the history and that
+// of the lease: its entry appended, its record ended, its lease released.
+// Judged by that lease, the stale unfinished entry would be cut. So, while
+// an entry is unfinished, the history is read again after the lease, until
+// two readings around one lease agree (a run that is over writes nothing
+// more); after kSettleRounds, the last reading is judged.
+NewestLease Engine::settled_lease(std::vector<model::HistoryEntry>& history) {
+  constexpr int kSettleRounds = 3;
+  NewestLease newest = newest_lease();
+  for (int round = 0; round < kSettleRounds && has_unexplained(history); ++round) {
+    auto again = read_history(server());
+    const bool same = same_unfinished(history, again);
+    history = std::move(again);
+    if (same) break;
+    newest = newest_lease();
+  }
+  return newest;
 }
 
 // Judged as the lock judges it: a holder proven gone is over at once, a lease

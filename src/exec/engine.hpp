@@ -97,6 +97,7 @@ class Engine {
   // For a reader without the lock: the lease of the live holder when an
   // unfinished entry is its run's (that version is running), and the cut of
   // every other unfinished entry that has none yet.
+  // `history` may be read again (settled_lease).
   std::optional<int64_t> explain_unfinished(std::vector<model::HistoryEntry>& history);
   std::optional<int64_t> explain_unfinished(std::vector<model::HistoryEntry>& history, const NewestLease& newest);
 
@@ -106,6 +107,7 @@ class Engine {
   int64_t elapsed_ms(int64_t since_ns) const;
 
  private:
+  NewestLease settled_lease(std::vector<model::HistoryEntry>& history);
   std::unique_ptr<port::Server> connect_with_retries();
   void wait_before_retry();
   bool wants_transaction(const script::Script& script);

@@ -710,6 +710,38 @@ std::chrono::system_clock::time_point at_ms(int64_t ms) {
   return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
 }
 
+// A run that finishes its version between a reader's reading of the history
+// and its reading of the lease (entry appended, run ended, lease released) is
+// not judged cut by that lease: the reader reads the history again.
+class FinishedBetweenTheReadings : public EngineOnFake {
+ protected:
+  FinishedBetweenTheReadings() : s(config()) {
+    Scenario probe(config());
+    MigrateOptions one;
+    one.target = 1;
+    EXPECT_FALSE(probe.migrate(one));
+    model::HistoryEntry v1 = probe.fake.entries().at(0);
+    v1.lease = 1;
+    const int64_t now = s.time_ms_now();
+    s.fake.put_lease(port::Lease{1, "deploy@host:1", "t", now, now + 60000, false, {}, 0});
+    s.put_run_cut_in_v1(1, "deploy@host:1", now);
+    s.fake.before_nth_request_of("newest_lease", 1, [this, v1] {
+      s.fake.put_entry(v1);
+      s.fake.end_run(1);
+      s.fake.release_all_leases();
+    });
+  }
+  Scenario s;
+};
+
+TEST_F(FinishedBetweenTheReadings, InfoShowsTheVersionApplied) { EXPECT_EQ(s.info_of(1).state, State::applied); }
+
+TEST_F(FinishedBetweenTheReadings, MigrateGoesOnFromIt) {
+  const auto error = s.migrate();
+  ASSERT_FALSE(error) << error->what();
+  EXPECT_EQ(s.recorded_versions(), (std::vector<int64_t>{1, 2, 3}));
+}
+
 TEST_F(EngineOnFake, InfoShowsWhatIsAppliedWhenAFileDoesNotParseAndEachInvalidFileAsAVersion) {
   Scenario s(config());
   ASSERT_FALSE(s.migrate());
