@@ -8,6 +8,7 @@
 #include "build_info.hpp"
 #include "exec/commands.hpp"
 #include "exec/engine.hpp"
+#include "exec/lease_lock.hpp"
 #include "exec/stop.hpp"
 #include "mongo/mongo_server.hpp"
 
@@ -19,6 +20,9 @@ namespace {
 std::unique_ptr<port::Server> connect_to_mongodb(const exec::Engine& engine) {
   const Config& c = engine.config;
   mongo::ClientOptions options{c.uri, c.server_selection_timeout, c.socket_timeout, engine.secrets};
+  // The lease's owner in the connection's name: db.currentOp() finds the
+  // requests of a holder that died (repair's advice).
+  options.app_name = "mongoway " + exec::process_owner();
   auto server = std::make_unique<mongo::MongoServer>(options, c.database, c.history_collection);
   engine.debug(fmt::format("connecting to {}", server->client().redacted_uri()));
   // Reached now rather than at the first command: a server not reached

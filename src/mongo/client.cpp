@@ -58,6 +58,23 @@ int32_t get_int32(const bson_t* doc, const char* key, int32_t fallback) {
 
 std::string driver_version() { return mongoc_get_version(); }
 
+std::string fit_app_name(std::string_view name) {
+  constexpr size_t kMax = MONGOC_HANDSHAKE_APPNAME_MAX;
+  if (name.size() <= kMax) return std::string(name);
+  const size_t colon = name.rfind(':');
+  const std::string_view tail = colon == std::string_view::npos || name.size() - colon > kMax / 2 ? std::string_view()
+                                                                                                  : name.substr(colon);
+  size_t keep = kMax - tail.size();
+  // Back to the first byte of a character: a continuation byte is 10xxxxxx.
+  while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) --keep;
+  return std::string(name.substr(0, keep)) + std::string(tail);
+}
+
+std::string Client::app_name() const {
+  const char* name = mongoc_uri_get_appname(m_uri.get());
+  return name != nullptr ? name : "";
+}
+
 void Client::UriDeleter::operator()(mongoc_uri_t* p) const { mongoc_uri_destroy(p); }
 void Client::ClientDeleter::operator()(mongoc_client_t* p) const { mongoc_client_destroy(p); }
 
@@ -88,7 +105,7 @@ Client::Client(const ClientOptions& options)
   set_default(MONGOC_URI_SOCKETTIMEOUTMS,
               socket_timeout <= 0 || socket_timeout > INT32_MAX ? INT32_MAX : static_cast<int32_t>(socket_timeout));
   if (!mongoc_uri_has_option(m_uri.get(), MONGOC_URI_APPNAME)) {
-    mongoc_uri_set_option_as_utf8(m_uri.get(), MONGOC_URI_APPNAME, "mongoway");
+    mongoc_uri_set_appname(m_uri.get(), fit_app_name(options.app_name).c_str());
   }
   if (const mongoc_write_concern_t* wc = mongoc_uri_get_write_concern(m_uri.get());
       wc != nullptr && !mongoc_write_concern_is_acknowledged(wc)) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bson/document.hpp"
@@ -29,7 +30,14 @@ struct ClientOptions {
   std::chrono::milliseconds server_selection_timeout{5000};
   std::chrono::milliseconds socket_timeout{0};  // 0: no limit; the URI's socketTimeoutMS wins
   std::vector<std::string> secrets;             // more text to mask in messages (secret placeholder values)
+  // The name the server lists the connection under (db.currentOp()'s
+  // appName), cut to the driver's 128 bytes; the URI's appName wins.
+  std::string app_name = "mongoway";
 };
+
+// `name` as the handshake takes it: at most 128 bytes, on a character
+// boundary, keeping its end from the last ':' (a process id) when cut.
+std::string fit_app_name(std::string_view name);
 
 // What `hello` and `buildInfo` say about the server, read once per client.
 struct ServerInfo {
@@ -78,6 +86,8 @@ class Client {
   int64_t server_time_ms();
 
   const std::string& redacted_uri() const { return m_redacted_uri; }
+  // The appName the connection announces to the server.
+  std::string app_name() const;
   const std::vector<std::string>& secrets() const { return m_secrets; }
   // Removes the URI's secrets from a message.
   std::string redact(const std::string& text) const;

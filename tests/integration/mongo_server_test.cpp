@@ -55,6 +55,44 @@ class MongoServerTest : public DatabaseTest {
   }
 };
 
+// The connection's name is what db.currentOp() lists a request under: the
+// lease's owner in it finds a dead holder's request still running.
+TEST(MongoClientName, IsTheOneGivenUnlessTheUriNamesOne) {
+  mongo::ClientOptions o = client_options("mongodb://db.example/shop");
+  o.app_name = "mongoway me@host:12";
+  EXPECT_EQ(mongo::Client(o).app_name(), "mongoway me@host:12");
+  o.uri = "mongodb://db.example/shop?appName=billing";
+  EXPECT_EQ(mongo::Client(o).app_name(), "billing");
+  EXPECT_EQ(mongo::Client(client_options("mongodb://db.example/shop")).app_name(), "mongoway");
+}
+
+// The handshake takes 128 bytes: a longer name is cut in its middle, on a
+// character boundary, so that the process id at its end stays.
+TEST(MongoClientName, ALongNameIsCutKeepingTheProcessId) {
+  const std::string host(200, 'h');
+  const std::string cut = mongo::fit_app_name("mongoway me@" + host + ":4242");
+  EXPECT_EQ(cut.size(), 128u);
+  EXPECT_EQ(cut.substr(0, 12), "mongoway me@");
+  EXPECT_EQ(cut.substr(cut.size() - 5), ":4242");
+
+  std::string accents;
+  for (int i = 0; i < 100; ++i) accents += "\xc3\xa9";  // é, two bytes each
+  const std::string cut_accents = mongo::fit_app_name("mongoway " + accents + ":7");
+  EXPECT_LE(cut_accents.size(), 128u);
+  EXPECT_EQ(cut_accents.substr(cut_accents.size() - 2), ":7");
+  const std::string head = cut_accents.substr(0, cut_accents.size() - 2);
+  EXPECT_EQ((head.size() - 9) % 2, 0u) << "a character was cut in two";
+  EXPECT_EQ(mongo::fit_app_name("mongoway me@host:1"), "mongoway me@host:1");
+  EXPECT_EQ(mongo::Client([&] {
+              auto o = client_options("mongodb://db.example/shop");
+              o.app_name = "mongoway me@" + host + ":4242";
+              return o;
+            }())
+                .app_name(),
+            cut)
+      << "the driver takes the cut name";
+}
+
 // FerretDB ignores writeConcern, so what goes with a write is checked as it
 // is sent, not by what the server does with it.
 TEST_F(MongoServerTest, TheUrisWriteConcernGoesWithEveryWrite) {
