@@ -14,15 +14,12 @@
 #include "exec/commands/replay.hpp"
 #include "exec/engine.hpp"
 #include "exec/stop.hpp"
-#include "script_test_helpers.hpp"
+#include "scratch_fixture.hpp"
 
 namespace mongoway::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using script::testing::TempDir;
-
-constexpr const char* kScratch = "mongoway_scratch_test";
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -32,31 +29,16 @@ bson::Document json(const std::string& text) {
   return std::move(*doc);
 }
 
-class DiffHistory : public ::testing::Test {
+class DiffHistory : public TargetAndScratch {
  protected:
-  DiffHistory() : scratch_server(FakeServerOptions{kScratch}) {
+  DiffHistory() {
     dir.write("V1__users.json", R"([{"createCollection": "users"},
       {"createIndex": "users", "key": {"email": 1}, "unique": true}])");
     dir.write("U1__undo_users.json", R"([{"dropCollection": "users"}])");
     dir.write("V2__orders.json", R"([{"createCollection": "orders"}])");
     dir.write("V3__ages.json", R"([{"createIndex": "users", "key": {"age": 1}}])");
   }
-  ~DiffHistory() override { exec::request_stop(0); }  // the flag is the process's
-
-  // The target's requests go to `target`, the scratch database's to `scratch_server`.
-  exec::Engine engine() {
-    Config c;
-    c.database = "app";
-    c.locations = {dir.str()};
-    exec::Engine e(
-        c,
-        [this](const exec::Engine& asked) {
-          return asked.config.database == "app" ? target.another(0ms) : scratch_server.another(0ms);
-        },
-        target.clock());
-    e.heartbeat_thread = false;
-    return e;
-  }
+  exec::Engine engine() { return engine_on(target.clock()); }
   void migrate(std::optional<int64_t> version = std::nullopt, bool out_of_order = false) {
     auto e = engine();
     MigrateOptions options;
@@ -72,13 +54,7 @@ class DiffHistory : public ::testing::Test {
   }
   // The code of the Error diff throws (0: none).
   int diff_exit_code(DiffOptions options = {}, std::string* message = nullptr) {
-    try {
-      diff(std::move(options));
-    } catch (const Error& e) {
-      if (message) *message = e.what();
-      return e.exit_code();
-    }
-    return 0;
+    return exit_code_of([&] { diff(std::move(options)); }, message);
   }
   // The requests to the target since `from` that are not reads.
   std::vector<std::string> target_writes_since(size_t from) const {
@@ -98,9 +74,6 @@ class DiffHistory : public ::testing::Test {
     }
     return out;
   }
-  bool scratch_dropped() const {
-    return scratch_server.collections(kScratch).empty() && scratch_server.requests_of("drop_database").size() == 1;
-  }
   // The message of diff's refusal, after checking that it is a usage error
   // that wrote nothing to the target and never reached the scratch server.
   std::string refusal() {
@@ -112,11 +85,6 @@ class DiffHistory : public ::testing::Test {
     EXPECT_TRUE(contains(message, "mongoway diff --against FILE")) << message;
     return message;
   }
-
-  TempDir dir;
-  FakeServer target;
-  FakeServer scratch_server;
-  Listener listener;
 };
 
 TEST_F(DiffHistory, AnUntouchedDatabaseMatchesItsReplayedHistory) {

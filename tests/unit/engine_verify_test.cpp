@@ -13,21 +13,18 @@
 #include "exec/engine.hpp"
 #include "exec/scratch_database.hpp"
 #include "exec/stop.hpp"
-#include "script_test_helpers.hpp"
+#include "scratch_fixture.hpp"
 
 namespace mongoway::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using script::testing::TempDir;
-
-constexpr const char* kScratch = "mongoway_scratch_test";
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-class Verify : public ::testing::Test {
+class Verify : public TargetAndScratch {
  protected:
-  Verify() : scratch_server(FakeServerOptions{kScratch}) {
+  Verify() {
     dir.write("V1__users.json", R"([{"createCollection": "users"},
       {"createIndex": "users", "key": {"email": 1}, "unique": true}])");
     dir.write("U1__undo_users.json", R"([{"dropCollection": "users"}])");
@@ -37,22 +34,7 @@ class Verify : public ::testing::Test {
     dir.write("V4__more.json", R"([{"createIndex": "orders", "key": {"total": 1}}])");
     dir.write("U4__undo_more.json", R"([{"dropIndex": "orders", "name": "total_1"}])");
   }
-  ~Verify() override { exec::request_stop(0); }  // the flag is the process's
-
-  // The target's requests go to `target`, the scratch database's to `scratch_server`.
-  exec::Engine engine() {
-    Config c;
-    c.database = "app";
-    c.locations = {dir.str()};
-    exec::Engine e(
-        c,
-        [this](const exec::Engine& asked) {
-          return asked.config.database == "app" ? target.another(0ms) : scratch_server.another(0ms);
-        },
-        scratch_server.clock());
-    e.heartbeat_thread = false;
-    return e;
-  }
+  exec::Engine engine() { return engine_on(scratch_server.clock()); }
   VerifyResult verify(VerifyOptions options = {}) {
     if (options.scratch_database.empty()) options.scratch_database = kScratch;
     auto e = engine();
@@ -61,13 +43,7 @@ class Verify : public ::testing::Test {
   }
   // The code of the Error verify throws (0: none).
   int verify_exit_code(VerifyOptions options, std::string* message = nullptr) {
-    try {
-      verify(std::move(options));
-    } catch (const Error& e) {
-      if (message) *message = e.what();
-      return e.exit_code();
-    }
-    return 0;
+    return exit_code_of([&] { verify(std::move(options)); }, message);
   }
   void correct_undo_of_3() {
     dir.write("U3__undo_ages.json", R"([{"dropCollection": "audit"},
@@ -75,20 +51,12 @@ class Verify : public ::testing::Test {
   }
   void undo_of_3_leaving_its_index() { dir.write("U3__undo_ages.json", R"([{"dropCollection": "audit"}])"); }
 
-  bool scratch_dropped() const {
-    return scratch_server.collections(kScratch).empty() && scratch_server.requests_of("drop_database").size() == 1;
-  }
   bool any_request_names_the_target() const {
     for (const auto& r : scratch_server.requests()) {
       if (r.database == "app" || contains(r.command_json, "\"app\"")) return true;
     }
     return !target.requests().empty();
   }
-
-  TempDir dir;
-  FakeServer target;
-  FakeServer scratch_server;
-  Listener listener;
 };
 
 TEST_F(Verify, ASetWhoseUndoFilesAreRightPasses) {
