@@ -338,39 +338,69 @@ std::vector<bson::Document> Client::run_cursor(const std::string& database, cons
   return out;
 }
 
+namespace {
+
+// A cursor the server keeps open until it is read to its end: killed when
+// its reading stops early (a throw), best-effort, rather than left holding
+// the server's resources until it times out (ten minutes on MongoDB).
+struct OpenCursor {
+  OpenCursor(Client& c, const std::string& db) : client(c), database(db) {}
+  Client& client;
+  const std::string& database;
+  int64_t id = 0;
+  std::string collection;
+  OpenCursor(const OpenCursor&) = delete;
+  OpenCursor& operator=(const OpenCursor&) = delete;
+  ~OpenCursor() {
+    if (id == 0) return;
+    try {
+      bson::Document kill;
+      BSON_APPEND_UTF8(kill.mut(), "killCursors", collection.c_str());
+      bson_t ids;
+      BSON_APPEND_ARRAY_BEGIN(kill.mut(), "cursors", &ids);
+      BSON_APPEND_INT64(&ids, "0", id);
+      bson_append_array_end(kill.mut(), &ids);
+      client.run(database, kill);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the server times it out anyway
+    }
+  }
+};
+
+}  // namespace
+
 void Client::for_each_in_cursor(const std::string& database, const bson::Document& command,
                                 const std::function<void(const bson::Document&)>& each) {
   bson::Document reply = run(database, command);
   const char* batch_key = "firstBatch";
+  OpenCursor open{*this, database};
   for (;;) {
-    bson_iter_t it, cursor, batch;
+    bson_iter_t it, cursor, field, batch;
     if (!bson_iter_init_find(&it, reply.get(), "cursor") || !BSON_ITER_HOLDS_DOCUMENT(&it) ||
         !bson_iter_recurse(&it, &cursor)) {
       throw port::ServerError(0, "the server's reply has no cursor");
     }
-    int64_t id = 0;
-    std::string ns;
-    while (bson_iter_next(&cursor)) {
-      const char* key = bson_iter_key(&cursor);
-      if (strcmp(key, "id") == 0) {
-        id = bson_iter_as_int64(&cursor);
-      } else if (strcmp(key, "ns") == 0 && BSON_ITER_HOLDS_UTF8(&cursor)) {
-        ns = bson_iter_utf8(&cursor, nullptr);
-      } else if (strcmp(key, batch_key) == 0 && BSON_ITER_HOLDS_ARRAY(&cursor) && bson_iter_recurse(&cursor, &batch)) {
-        while (bson_iter_next(&batch)) {
-          if (!BSON_ITER_HOLDS_DOCUMENT(&batch)) continue;
-          uint32_t len = 0;
-          const uint8_t* data = nullptr;
-          bson_iter_document(&batch, &len, &data);
-          each(bson::Document::from_data(data, len));
-        }
+    // The id and the namespace before the batch, whatever their order: a
+    // batch whose reading throws leaves a cursor to kill.
+    bson_iter_t at = cursor;
+    open.id = bson_iter_find(&at, "id") ? bson_iter_as_int64(&at) : 0;
+    at = cursor;
+    const std::string ns = bson_iter_find(&at, "ns") && BSON_ITER_HOLDS_UTF8(&at) ? bson_iter_utf8(&at, nullptr) : "";
+    const auto dot = ns.find('.');
+    open.collection = dot == std::string::npos ? ns : ns.substr(dot + 1);
+    field = cursor;
+    if (bson_iter_find(&field, batch_key) && BSON_ITER_HOLDS_ARRAY(&field) && bson_iter_recurse(&field, &batch)) {
+      while (bson_iter_next(&batch)) {
+        if (!BSON_ITER_HOLDS_DOCUMENT(&batch)) continue;
+        uint32_t len = 0;
+        const uint8_t* data = nullptr;
+        bson_iter_document(&batch, &len, &data);
+        each(bson::Document::from_data(data, len));
       }
     }
-    if (id == 0) break;
-    auto dot = ns.find('.');
+    if (open.id == 0) break;
     bson::Document more;
-    BSON_APPEND_INT64(more.mut(), "getMore", id);
-    BSON_APPEND_UTF8(more.mut(), "collection", dot == std::string::npos ? ns.c_str() : ns.c_str() + dot + 1);
+    BSON_APPEND_INT64(more.mut(), "getMore", open.id);
+    BSON_APPEND_UTF8(more.mut(), "collection", open.collection.c_str());
     reply = run_raw(database, more);
     batch_key = "nextBatch";
   }

@@ -224,5 +224,23 @@ TEST_F(MongoServerTest, ACursorIsReadBatchByBatchInOrder) {
                                             R"({ "_id" : 4 })", R"({ "_id" : 5 })"}));
 }
 
+// A reading that stops early (a throw in the middle of the first batch)
+// kills the cursor on the server instead of leaving it open until it times
+// out; a cursor read to its end, which the server has closed, is not killed.
+TEST_F(MongoServerTest, ACursorLeftEarlyIsKilledOnTheServer) {
+  client().run(db, json(R"({"insert": "t", "documents": [{"_id": 1}, {"_id": 2}, {"_id": 3}, {"_id": 4}]})"));
+  std::vector<std::string> sent;
+  client().set_command_observer([&](const std::string& name, const std::string&) { sent.push_back(name); });
+  const auto find = json(R"({"find": "t", "sort": {"_id": 1}, "batchSize": 2})");
+  client().for_each_in_cursor(db, find, [](const bson::Document&) {});
+  EXPECT_EQ(sent, (std::vector<std::string>{"find", "getMore"}));
+
+  sent.clear();
+  EXPECT_THROW(client().for_each_in_cursor(db, find, [](const bson::Document&) { throw std::runtime_error("stop"); }),
+               std::runtime_error);
+  EXPECT_EQ(sent, (std::vector<std::string>{"find", "killCursors"}));
+  client().set_command_observer(nullptr);
+}
+
 }  // namespace
 }  // namespace mongoway::testing
