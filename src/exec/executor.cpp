@@ -78,8 +78,11 @@ class InsertBatcher {
   void flush() {
     bson_append_array_end(m_batch.mut(), &m_array);
     collect();  // one batch in flight at a time, in order
-    if (m_before_send) m_before_send();
+    // The check runs on the thread that sends, right before the send: a
+    // process paused between the two (SIGSTOP, a frozen VM) would otherwise
+    // send after its lease could have been taken over.
     m_in_flight = std::async(std::launch::async, [this, batch = std::move(m_batch)] {
+      if (m_before_send) m_before_send();
       return get_int(m_server.send(m_command.database, batch, port::Reply::write).get(), "n");
     });
     m_in_flight_count = m_count;

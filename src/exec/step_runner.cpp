@@ -150,11 +150,17 @@ void StepRunner::run_commands(const Step& step, StepResult& r, StepProgress& at)
   for (const auto& [cmd, servers] : step.commands) {
     at.in_command = true;
     at.sent = 0;
+    at.answered = false;
     for (const auto& s : servers) {
       if (listener.command_started) listener.command_started(m_engine.shown(*cmd, s));
       if (listener.debug) show_as_sent(*step.script, *cmd, s);
       r.counts += run_server_command(m_server, s, cmd->documents_count, listener.documents_progress, check_lease);
     }
+    // Held still when the last reply came? A request checked before it went
+    // may have run after the lease was lost (the process paused in between,
+    // or the server slow): the command is then not counted as done.
+    at.answered = true;
+    m_lock.ensure_held();
     at.in_command = false;
     ++at.done;
     if (at.done < step.commands.size()) throw_if_stopped();
@@ -245,14 +251,23 @@ void StepRunner::lease_lost(const Step& step, const StepProgress& at, const Erro
                                             "applied and it is still pending",
                                             e.what(), file));
   }
-  const size_t total = step.commands.size();
-  const auto where = at.sent == 0 ? fmt::format("before sending command {} of {}", at.done + 1, total)
-                                  : fmt::format("during command {} of {}, after {} of its requests (it is partly "
-                                                "applied)",
-                                                at.done + 1, total, at.sent);
+  const auto where = where_stopped(step, at);
   throw Error(ExitCode::lock, fmt::format("{}; {} stopped {} and is left unfinished: check the data, then run "
                                           "`mongoway repair`",
                                           e.what(), file, where));
+}
+
+// Where a version whose lease was lost stopped, for its message.
+std::string StepRunner::where_stopped(const Step& step, const StepProgress& at) {
+  const size_t total = step.commands.size();
+  if (at.sent == 0) return fmt::format("before sending command {} of {}", at.done + 1, total);
+  if (at.answered) {
+    return fmt::format("during command {} of {}: its last request was sent while the lease was held and answered once "
+                       "it was lost, so it may have run after another process took over",
+                       at.done + 1, total);
+  }
+  return fmt::format("during command {} of {}, after {} of its requests (it is partly applied)", at.done + 1, total,
+                     at.sent);
 }
 
 // The record of the steps from `first` on (at most kRunRecordSteps of them).

@@ -22,6 +22,7 @@ struct StepProgress {
   size_t done = 0;          // commands completed
   bool in_command = false;  // a command was cut in the middle
   size_t sent = 0;          // requests of the current command sent
+  bool answered = false;    // every request of the current command was answered
 };
 
 // The error recorded in the history for a version that failed (the server
@@ -44,6 +45,7 @@ class StepRunner {
   [[noreturn]] void fail_step(size_t i, model::HistoryEntry& entry, StepResult& result, const StepProgress& at,
                               const Error& error);
   [[noreturn]] void lease_lost(const Step& step, const StepProgress& at, const Error& error);
+  static std::string where_stopped(const Step& step, const StepProgress& at);
   [[noreturn]] void connection_lost(size_t i, StepResult& result, const std::string& where, const Error& error);
   model::RunRecord run_record(size_t first) const;
   void end_run_if_possible();

@@ -256,6 +256,16 @@ void write_marker_versions(const std::string& dir, const MarkerSet& set) {
   }
 }
 
+std::string marker_command_collection(const MarkerSet& set, int version, int command) {
+  std::vector<std::string> written;
+  if (std::find(set.slow.begin(), set.slow.end(), version) != set.slow.end()) {
+    written = {fmt::format("seed_{}", version), fmt::format("seed_{}", version)};
+  }
+  if (set.with_runs) written.emplace_back("runs");
+  written.emplace_back("markers");
+  return command >= 1 && command <= static_cast<int>(written.size()) ? written[command - 1] : "";
+}
+
 // ------------------------------------------------------------------ inspection
 
 namespace {
@@ -312,6 +322,39 @@ std::string snapshot_of(mongo::Client& c, const std::string& db) {
     for (const auto& d : find_all(c, db, name)) out += d.to_json(bson::JsonMode::canonical) + "\n";
   }
   return out;
+}
+
+namespace {
+// A snapshot_of text cut into its collections' parts.
+std::map<std::string, std::string> parts_of(const std::string& snapshot) {
+  std::map<std::string, std::string> parts;
+  std::string* part = nullptr;
+  size_t at = 0;
+  while (at < snapshot.size()) {
+    size_t end = snapshot.find('\n', at);
+    if (end == std::string::npos) end = snapshot.size();
+    const std::string line = snapshot.substr(at, end - at);
+    if (line.starts_with("== ")) {
+      part = &parts[line.substr(3)];
+    } else if (part != nullptr) {
+      *part += line + "\n";
+    }
+    at = end + 1;
+  }
+  return parts;
+}
+}  // namespace
+
+std::set<std::string> changed_collections(const std::string& before, const std::string& after) {
+  const auto a = parts_of(before), b = parts_of(after);
+  std::set<std::string> changed;
+  for (const auto& [name, text] : a) {
+    if (!b.count(name) || b.at(name) != text) changed.insert(name);
+  }
+  for (const auto& [name, text] : b) {
+    if (!a.count(name)) changed.insert(name);
+  }
+  return changed;
 }
 
 void drop_database(mongo::Client& c, const std::string& db) {

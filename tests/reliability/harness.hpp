@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -144,6 +145,8 @@ struct MarkerSet {
   bool with_runs = true;
 };
 void write_marker_versions(const std::string& dir, const MarkerSet& set);
+// The collection command `command` (1-based) of version `version` of `set` writes to.
+std::string marker_command_collection(const MarkerSet& set, int version, int command);
 
 // Inspecting a database through the driver.
 std::vector<std::string> collection_names(mongo::Client& c, const std::string& db);
@@ -155,6 +158,8 @@ std::vector<model::HistoryEntry> history_of(mongo::Client& c, const std::string&
                                             const std::string& collection = "mongoway_history");
 // Canonical JSON of every document of every collection.
 std::string snapshot_of(mongo::Client& c, const std::string& db);
+// The collections whose part of two snapshot_of texts differs.
+std::set<std::string> changed_collections(const std::string& before, const std::string& after);
 void drop_database(mongo::Client& c, const std::string& db);
 void drop_collection(mongo::Client& c, const std::string& db, const std::string& collection);
 
