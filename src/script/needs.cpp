@@ -55,7 +55,7 @@ class CommandScan {
                          std::move(where)});
   }
 
-  void native(bson_iter_t first) {
+  void native(const bson_iter_t& first) {
     const std::string& name = m_command.name;
     if (name == "createIndex") return index_spec(first, "");
     if (name == "createIndexes") return each_document(first, "indexes", "", &CommandScan::index_spec);
@@ -69,7 +69,7 @@ class CommandScan {
   }
 
   // A server command: `it` at its first key, `path` the runCommand field.
-  void server_command(bson_iter_t it, const std::string& path) {
+  void server_command(const bson_iter_t& it, const std::string& path) {
     bson_iter_t first = it;
     if (!bson_iter_next(&first)) return;
     const std::string_view name = bson::iter_key(first);
@@ -96,7 +96,7 @@ class CommandScan {
   inline static const Options kStatementOptions = {{"collation", feature::collation}, {"let", feature::let_variables}};
 
   // A need for each field of `options` present in the document `it` is in.
-  void options_of(bson_iter_t it, const std::string& path, const Options& options) {
+  void options_of(const bson_iter_t& it, const std::string& path, const Options& options) {
     for (const auto& [field, need] : options) {
       if (find(it, field)) add(need, child(path, field));
     }
@@ -112,9 +112,9 @@ class CommandScan {
     return true;
   }
 
-  using Scan = void (CommandScan::*)(bson_iter_t first, const std::string& path);
+  using Scan = void (CommandScan::*)(const bson_iter_t& first, const std::string& path);
   // For every document in the array `field`: `scan` with `it` at its first key.
-  void each_document(bson_iter_t it, std::string_view field, const std::string& path, Scan scan) {
+  void each_document(const bson_iter_t& it, std::string_view field, const std::string& path, Scan scan) {
     bson_iter_t array, element, inner;
     if (!find(it, field, &array) || !BSON_ITER_HOLDS_ARRAY(&array) || !bson_iter_recurse(&array, &element)) return;
     while (bson_iter_next(&element)) {
@@ -125,7 +125,7 @@ class CommandScan {
     }
   }
 
-  void index_spec(bson_iter_t it, const std::string& path) {
+  void index_spec(const bson_iter_t& it, const std::string& path) {
     bson_iter_t key, field;
     if (find(it, "key", &key) && BSON_ITER_HOLDS_DOCUMENT(&key) && bson_iter_recurse(&key, &field)) {
       while (bson_iter_next(&field)) index_key(field, child(path, "key"));
@@ -157,7 +157,7 @@ class CommandScan {
     if (type == "hashed") add(feature::hashed_index, here);
   }
 
-  void collection_options(bson_iter_t it, const std::string& path) {
+  void collection_options(const bson_iter_t& it, const std::string& path) {
     options_of(it, path,
                {{"validator", feature::validator},
                 {"validationLevel", feature::validator},
@@ -169,7 +169,7 @@ class CommandScan {
                 {"collation", feature::collation}});
   }
 
-  void coll_mod(bson_iter_t it, const std::string& path) {
+  void coll_mod(const bson_iter_t& it, const std::string& path) {
     add(feature::coll_mod, path);
     collection_options(it, path);
     if (bson_iter_t index, first; find(it, "index", &index) && BSON_ITER_HOLDS_DOCUMENT(&index) &&
@@ -181,7 +181,7 @@ class CommandScan {
     pipeline(it, path);
   }
 
-  void view(bson_iter_t it, const std::string& path, std::string where) {
+  void view(const bson_iter_t& it, const std::string& path, std::string where) {
     add(feature::view, std::move(where));
     options_of(it, path, {{"collation", feature::collation}});
     pipeline(it, path);
@@ -189,7 +189,7 @@ class CommandScan {
 
   // adminCommand {renameCollection: "a.x", to: "b.y"}: across databases
   // when the names' databases differ.
-  void rename(bson_iter_t first, const std::string& path) {
+  void rename(const bson_iter_t& first, const std::string& path) {
     options_of(first, path, {{"dropTarget", feature::drop_target}});
     bson_iter_t to;
     if (!BSON_ITER_HOLDS_UTF8(&first) || !find(first, "to", &to) || !BSON_ITER_HOLDS_UTF8(&to)) return;
@@ -199,13 +199,13 @@ class CommandScan {
     }
   }
 
-  void aggregate(bson_iter_t it, const std::string& path) {
+  void aggregate(const bson_iter_t& it, const std::string& path) {
     options_of(it, path, kStatementOptions);
     pipeline(it, path);
   }
 
   // The stages of the array `pipeline` of the document `it` is in.
-  void pipeline(bson_iter_t it, const std::string& path) {
+  void pipeline(const bson_iter_t& it, const std::string& path) {
     bson_iter_t array;
     if (find(it, "pipeline", &array)) stages(array, child(path, "pipeline"));
   }
@@ -235,10 +235,10 @@ class CommandScan {
   }
 
   // updateOne, updateMany, replaceOne; a statement of the server's update.
-  void update_statement(bson_iter_t it, const std::string& path) { update_fields(it, path, "update"); }
-  void server_update_statement(bson_iter_t it, const std::string& path) { update_fields(it, path, "u"); }
+  void update_statement(const bson_iter_t& it, const std::string& path) { update_fields(it, path, "update"); }
+  void server_update_statement(const bson_iter_t& it, const std::string& path) { update_fields(it, path, "u"); }
 
-  void update_fields(bson_iter_t it, const std::string& path, std::string_view update) {
+  void update_fields(const bson_iter_t& it, const std::string& path, std::string_view update) {
     if (bson_iter_t value; find(it, update, &value) && BSON_ITER_HOLDS_ARRAY(&value)) {
       add(feature::pipeline_update, child(path, update));
     }
@@ -250,9 +250,9 @@ class CommandScan {
                 {"let", feature::let_variables}});
   }
 
-  void statement_options(bson_iter_t it, const std::string& path) { options_of(it, path, kStatementOptions); }
+  void statement_options(const bson_iter_t& it, const std::string& path) { options_of(it, path, kStatementOptions); }
 
-  void find_and_modify(bson_iter_t it, const std::string& path) {
+  void find_and_modify(const bson_iter_t& it, const std::string& path) {
     if (bson_iter_t value; find(it, "update", &value) && BSON_ITER_HOLDS_ARRAY(&value)) {
       add(feature::pipeline_update, child(path, "update"));
     }

@@ -22,9 +22,12 @@
 #include "json/json.hpp"
 #include "mongo/uri.hpp"
 #include "script/checksum.hpp"
+#include "script/needs.hpp"
 #include "script/placeholders.hpp"
+#include "script/reach.hpp"
 #include "script/render.hpp"
 #include "script/script.hpp"
+#include "script/server_profile.hpp"
 
 using namespace mongoway;
 using namespace mongoway::script;
@@ -128,6 +131,34 @@ void fuzz_config(std::string_view text) {
   }
 }
 
+// What a valid file needs of its server: each need at one of its commands
+// (0: the file), a feature the table or the stages name, and a verdict with
+// its reason for every profile; the collections it changes named, or none
+// known.
+void fuzz_needs(const Script& script) {
+  static const std::vector<ServerProfile> profiles = [] {
+    std::vector<ServerProfile> out;
+    for (const char* name : {"mongodb-3.6", "mongodb-4.4", "mongodb-7.0", "ferretdb-1.24", "ferretdb-9.9"}) {
+      std::string err;
+      out.push_back(*parse_server_profile(name, &err));
+    }
+    return out;
+  }();
+  for (const auto& need : needs_of(script)) {
+    check(!need.feature.empty() && need.command_index >= 0 &&
+          need.command_index <= static_cast<int>(script.commands.size()));
+    check(need.command_index == 0 || need.line >= 1);
+    check(need.feature[0] == '$' || find_feature(need.feature) != nullptr);
+    for (const auto& profile : profiles) {
+      const Support verdict = support(profile, need.feature);
+      check(verdict.verdict == Verdict::supported || !verdict.reason.empty());
+    }
+  }
+  if (const auto changed = collections_changed_by(script)) {
+    for (const auto& name : *changed) check(!name.empty());
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -196,6 +227,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(script.has_value() != has_error);
   if (script) {
     check(!script->commands.empty());
+    fuzz_needs(*script);
     RenderContext context;
     context.database = "fuzz";
     context.placeholders = {{"a", "b"}};
