@@ -293,30 +293,30 @@ CommandSpec diff_command() {
 }
 
 CommandSpec verify_command() {
-  return CommandSpec{CommandId::verify,
-                     "verify",
-                     {},
-                     "",
-                     "check on a scratch database that every undo restores its version's schema",
-                     "Checks that every undo (its file, or the undo mongoway derives) restores the schema its "
-                     "version changed, never touching the "
-                     "database: on a scratch database (--scratch-uri, default the -u server; "
-                     "named mongoway_scratch_<random> unless --scratch-database is given), migrates from 0 to the "
-                     "target one version at a time, and at every version applies it, runs its undo file and applies "
-                     "it again, comparing schema fingerprints: after the undo with before the version, and after the "
-                     "second apply with after the first. Reports the first version whose undo does not restore the "
-                     "schema with the differences (exit 3), and every version without an undo. The scratch "
-                     "database is dropped at the end, also after a failure or a first Ctrl-C. Meant for CI on every "
-                     "pull request.",
-                     {{"target", 0, "N", "verify up to version N (default the latest)"},
-                      {"data", 0, "", "also compare the digests of the documents"},
-                      {"require-undo", 0, "",
-                       "a version with neither an undo file nor a derived undo fails the run (exit 3)"},
-                      {"scratch-uri", 0, "URI", "the server of the scratch database (default the -u server)"},
-                      {"scratch-database", 0, "NAME",
-                       "the scratch database's name; must start with mongoway_scratch_, and be missing or empty"}},
-                     {"mongoway verify", "mongoway verify --require-undo --output json",
-                      "mongoway verify --scratch-uri mongodb://ci-db:27017 --target 12"}};
+  return CommandSpec{
+      CommandId::verify,
+      "verify",
+      {},
+      "",
+      "check on a scratch database that every undo restores its version's schema",
+      "Checks that every undo (its file, or the undo mongoway derives) restores the schema its "
+      "version changed, never touching the "
+      "database: on a scratch database (--scratch-uri, default the -u server; "
+      "named mongoway_scratch_<random> unless --scratch-database is given), migrates from 0 to the "
+      "target one version at a time, and at every version applies it, runs its undo file and applies "
+      "it again, comparing schema fingerprints: after the undo with before the version, and after the "
+      "second apply with after the first. Reports the first version whose undo does not restore the "
+      "schema with the differences (exit 3), and every version without an undo. The scratch "
+      "database is dropped at the end, also after a failure or a first Ctrl-C. Meant for CI on every "
+      "pull request.",
+      {{"target", 0, "N", "verify up to version N (default the latest)"},
+       {"data", 0, "", "also compare the digests of the documents"},
+       {"require-undo", 0, "", "a version with neither an undo file nor a derived undo fails the run (exit 3)"},
+       {"scratch-uri", 0, "URI", "the server of the scratch database (default the -u server)"},
+       {"scratch-database", 0, "NAME",
+        "the scratch database's name; must start with mongoway_scratch_, and be missing or empty"}},
+      {"mongoway verify", "mongoway verify --require-undo --output json",
+       "mongoway verify --scratch-uri mongodb://ci-db:27017 --target 12"}};
 }
 
 CommandSpec lint_command() {

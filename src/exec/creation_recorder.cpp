@@ -49,8 +49,7 @@ std::string without_database(const std::string& ns, const std::string& database)
 CreationRecorder::CreationRecorder(std::string database, std::set<std::string> known)
     : m_database(std::move(database)), m_known(std::move(known)) {}
 
-void CreationRecorder::before(port::Server& server, const script::Command& command,
-                              const script::ServerCommand& sent) {
+void CreationRecorder::before(port::Server& server, const script::Command& command, const script::ServerCommand& sent) {
   (void)command;
   m_read_indexes = false;
   m_indexes_before.clear();
@@ -130,7 +129,7 @@ void CreationRecorder::documents_inserted(const script::Command& command, const 
   const std::string collection = string_of(sent.command, "insert");
   collection_made(command.index, collection, Kind::collection);
   const auto sent_count = static_cast<int64_t>(sent.documents_file ? command.documents_count.value_or(0)
-                                                                     : sent.documents.size());
+                                                                   : sent.documents.size());
   if (counts.inserted != sent_count) {
     not_derivable(fmt::format("command {} ({}) inserted {} of the {} documents it sent", command.index, command.name,
                               counts.inserted, sent_count));

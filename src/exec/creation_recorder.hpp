@@ -36,8 +36,7 @@ class CreationRecorder {
  private:
   void collection_made(int command, const std::string& name, model::Creation::Kind kind);
   void indexes_made(const script::Command& command, const script::ServerCommand& sent, const bson::Document& reply);
-  void documents_inserted(const script::Command& command, const script::ServerCommand& sent,
-                          const WriteCounts& counts);
+  void documents_inserted(const script::Command& command, const script::ServerCommand& sent, const WriteCounts& counts);
   void not_derivable(std::string why);
 
   std::string m_database;

@@ -86,8 +86,8 @@ class Builder {
   DerivedUndo take() { return std::move(m_undo); }
 
  private:
-  script::Command& add(const model::Creation& item, const char* name, const std::string& target,
-                       const char* field, const std::string& value) {
+  script::Command& add(const model::Creation& item, const char* name, const std::string& target, const char* field,
+                       const std::string& value) {
     script::Command command;
     command.name = name;
     command.index = static_cast<int>(m_undo.script.commands.size()) + 1;
@@ -194,8 +194,8 @@ class DropCheck {
                             file.file_name, target, others, others == 1 ? "" : "s", file.name.version,
                             others == 1 ? "it" : "them", file.name.version),
                 {Diagnostic{Diagnostic::Severity::error, file.file_name, 0, 0,
-                            fmt::format("collection {} holds {} document{} the version did not insert", target,
-                                        others, others == 1 ? "" : "s")}});
+                            fmt::format("collection {} holds {} document{} the version did not insert", target, others,
+                                        others == 1 ? "" : "s")}});
   }
 
   port::Server& m_server;

@@ -21,7 +21,7 @@ namespace mongoway::exec {
 inline constexpr size_t kIdsPerDelete = 10000;
 
 struct DerivedUndo {
-  script::Script script;  // the V file's name and checksum, the derived commands
+  script::Script script;           // the V file's name and checksum, the derived commands
   std::vector<std::string> views;  // the views it drops (they hold no documents)
 };
 

@@ -316,8 +316,8 @@ const script::Script* Engine::script_to_run(const plan::Plan& p, Step& step, Dir
   if (m.undo) return &*m.undo;
   auto created = p.derived.find(m.version());
   if (created == p.derived.end()) {
-    throw Error(ExitCode::invalid, fmt::format("version {} has no undo file (U{}__undo_*.json)", m.version(),
-                                               m.version()));
+    throw Error(ExitCode::invalid,
+                fmt::format("version {} has no undo file (U{}__undo_*.json)", m.version(), m.version()));
   }
   step.derived = std::make_shared<const DerivedUndo>(derive_undo(m.up, created->second));
   return &step.derived->script;

@@ -167,8 +167,8 @@ void StepRunner::run_commands(const Step& step, StepResult& r, StepProgress& at)
         recorder->before(m_server, *cmd, s);
       }
       bson::Document reply;
-      const WriteCounts counts =
-          run_server_command(m_server, s, cmd->documents_count, listener.documents_progress, check_lease, &reply);
+      const WriteCounts counts = run_server_command(m_server, s, cmd->documents_count, listener.documents_progress,
+                                                    check_lease, &reply);
       r.counts += counts;
       if (recorder) recorder->after(*cmd, s, reply, counts);
     }

@@ -62,8 +62,7 @@ bool insert_is_reversible(const Command& command, std::string* why) {
   if (bson::find_field(command.spec, "documents", &it)) documents = bson::iter_documents(it);
   for (size_t i = 0; i < documents.size(); ++i) {
     if (!has_id(documents[i])) {
-      *why = fmt::format("document {} has no _id, so the documents it inserts cannot be told apart from others",
-                         i + 1);
+      *why = fmt::format("document {} has no _id, so the documents it inserts cannot be told apart from others", i + 1);
       return false;
     }
   }

@@ -23,8 +23,10 @@ class RequireUndo : public ::testing::Test {
     // V1: reversible; V2: not, but it has its U file; V3 and V4: not, and no U file.
     m_dir.write("migrations/V1__users.json", R"([{"createCollection": "users"},
   {"insertOne": "users", "document": {"_id": 1}}])");
-    m_dir.write("migrations/V2__backfill.json", R"([{"updateMany": "users", "filter": {}, "update": {"$set": {"a": 1}}}])");
-    m_dir.write("migrations/U2__undo_backfill.json", R"([{"updateMany": "users", "filter": {}, "update": {"$unset": {"a": ""}}}])");
+    m_dir.write("migrations/V2__backfill.json",
+                R"([{"updateMany": "users", "filter": {}, "update": {"$set": {"a": 1}}}])");
+    m_dir.write("migrations/U2__undo_backfill.json",
+                R"([{"updateMany": "users", "filter": {}, "update": {"$unset": {"a": ""}}}])");
     m_dir.write("migrations/V3__seed.json", R"([{"createIndex": "users", "key": {"a": 1}},
   {"insertMany": "users", "documents": [{"_id": 2}, {"name": "no id"}]}])");
     m_dir.write("migrations/V4__tidy.json", R"([{"dropCollection": "old"}])");

@@ -344,10 +344,12 @@ int64_t FakeCatalog::count(const std::string& database, const bson::Document& co
   if (found == db->second.end()) return 0;
   const auto& docs = found->second.documents;
   bson_iter_t q;
-  if (!bson::find_field(command, "query", &q) || !BSON_ITER_HOLDS_DOCUMENT(&q)) return static_cast<int64_t>(docs.size());
+  if (!bson::find_field(command, "query", &q) || !BSON_ITER_HOLDS_DOCUMENT(&q))
+    return static_cast<int64_t>(docs.size());
   const auto ids = ids_in(bson::iter_document(q));
   if (!ids) return static_cast<int64_t>(docs.size());
-  return std::count_if(docs.begin(), docs.end(), [&](const bson::Document& each) { return ids->count(id_text(each)) > 0; });
+  return std::count_if(docs.begin(), docs.end(),
+                       [&](const bson::Document& each) { return ids->count(id_text(each)) > 0; });
 }
 
 void FakeCatalog::put(const std::string& database, const std::string& name, const bson::Document& document) {

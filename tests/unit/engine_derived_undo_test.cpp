@@ -86,16 +86,14 @@ class DerivedUndo : public ::testing::Test {
   std::vector<std::string> writes_from(int64_t k) const {
     std::vector<std::string> out;
     for (const auto& r : server->requests()) {
-      if (r.number >= k && (r.op == "append" || r.op == "record_run" || r.op == "send:drop" ||
-                            r.op == "send:delete" || r.op == "send:dropIndexes" || r.op == "send:renameCollection")) {
+      if (r.number >= k && (r.op == "append" || r.op == "record_run" || r.op == "send:drop" || r.op == "send:delete" ||
+                            r.op == "send:dropIndexes" || r.op == "send:renameCollection")) {
         out.push_back(r.op);
       }
     }
     return out;
   }
-  int64_t next_request() const {
-    return server->requests().empty() ? 0 : server->requests().back().number + 1;
-  }
+  int64_t next_request() const { return server->requests().empty() ? 0 : server->requests().back().number + 1; }
 
   TempDir dir;
   FakeServer fake;
@@ -155,9 +153,10 @@ TEST_F(DerivedUndo, TheDryRunShowsTheDerivedCommandsAndChangesNothing) {
   for (const auto& step : result.steps) {
     for (const auto& c : step.commands) names.push_back(std::to_string(step.version) + " " + c.name);
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"3 renameCollection", "2 deleteMany", "2 dropCollection",
-                                             "2 deleteMany", "1 dropIndex", "1 dropCollection"}));
-  EXPECT_TRUE(contains(result.steps[1].commands[0].command_json, "\"$in\"")) << result.steps[1].commands[0].command_json;
+  EXPECT_EQ(names, (std::vector<std::string>{"3 renameCollection", "2 deleteMany", "2 dropCollection", "2 deleteMany",
+                                             "1 dropIndex", "1 dropCollection"}));
+  EXPECT_TRUE(contains(result.steps[1].commands[0].command_json, "\"$in\""))
+      << result.steps[1].commands[0].command_json;
 }
 
 TEST_F(DerivedUndo, AnIndexThatExistedBeforeIsLeftInPlace) {
@@ -188,7 +187,8 @@ TEST_F(DerivedUndo, AVersionMixingAnIrreversibleCommandIsRefusedBeforeAnythingRu
   auto error = undo_to(0);
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code(), ExitCode::invalid);
-  EXPECT_TRUE(contains(error->what(), "V3__rename.json:2:7: command 2 (updateMany) is not reversible")) << error->what();
+  EXPECT_TRUE(contains(error->what(), "V3__rename.json:2:7: command 2 (updateMany) is not reversible"))
+      << error->what();
   EXPECT_TRUE(writes_from(k).empty());
 }
 

@@ -420,8 +420,8 @@ Log recorded(std::initializer_list<int64_t> versions) {
   Log log;
   for (auto v : versions) {
     log.add(v, EntryType::migrate);
-    log.entries.back().created = model::Created{{{model::Creation::Kind::collection, 1, "c" + std::to_string(v), "", 0}},
-                                                ""};
+    log.entries.back().created = model::Created{
+        {{model::Creation::Kind::collection, 1, "c" + std::to_string(v), "", 0}}, ""};
   }
   return log;
 }
