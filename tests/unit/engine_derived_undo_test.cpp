@@ -231,3 +231,27 @@ TEST_F(DerivedUndo, AVersionAppliedBeforeTheRecordHasNoDerivedUndo) {
 
 }  // namespace
 }  // namespace mongoway::testing
+
+namespace mongoway::testing {
+namespace {
+
+TEST_F(DerivedUndo, InfoSaysHowEachVersionIsUndoneAndWhyNot) {
+  dir.write("U1__undo_users.json", R"([{"dropCollection": "users"}])");
+  dir.write("V4__backfill.json", R"([{"updateMany": "labels", "filter": {}, "update": {"$set": {"a": 1}}}])");
+  ASSERT_FALSE(migrate());
+  InfoResult shown;
+  ASSERT_FALSE(run([&](exec::Engine& e) { shown = exec::info(e); }));
+  ASSERT_EQ(shown.migrations.size(), 4u);
+  EXPECT_EQ(shown.migrations[0].undo, "file");
+  EXPECT_EQ(shown.migrations[1].undo, "derived");
+  EXPECT_TRUE(shown.migrations[1].undoable);
+  EXPECT_EQ(shown.migrations[1].undo_reason, "");
+  EXPECT_EQ(shown.migrations[3].undo, "none");
+  EXPECT_FALSE(shown.migrations[3].undoable);
+  EXPECT_TRUE(contains(shown.migrations[3].undo_reason, "V4__backfill.json:1:2: command 1 (updateMany) is not "
+                                                        "reversible"))
+      << shown.migrations[3].undo_reason;
+}
+
+}  // namespace
+}  // namespace mongoway::testing
