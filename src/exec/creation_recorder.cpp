@@ -49,8 +49,7 @@ std::string without_database(const std::string& ns, const std::string& database)
 CreationRecorder::CreationRecorder(std::string database, std::set<std::string> known)
     : m_database(std::move(database)), m_known(std::move(known)) {}
 
-void CreationRecorder::before(port::Server& server, const script::Command& command, const script::ServerCommand& sent) {
-  (void)command;
+void CreationRecorder::before(port::Server& server, const script::ServerCommand& sent) {
   m_read_indexes = false;
   m_indexes_before.clear();
   if (first_key(sent.command) != "createIndexes") return;

@@ -24,7 +24,7 @@ class CreationRecorder {
   // Before `sent` goes: a createIndexes of several indexes on a collection
   // that exists reads its indexes (one listIndexes), since the reply's counts
   // cannot say which of them were there already.
-  void before(port::Server& server, const script::Command& command, const script::ServerCommand& sent);
+  void before(port::Server& server, const script::ServerCommand& sent);
   // After `sent` succeeded: what its reply (or, for an insert, its counts) shows it made.
   void after(const script::Command& command, const script::ServerCommand& sent, const bson::Document& reply,
              const WriteCounts& counts);

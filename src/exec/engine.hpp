@@ -100,7 +100,10 @@ class Engine {
   void validate_or_throw(const plan::Status& status, bool out_of_order = false) const;
 
   // Renders every command of every step up front: unknown placeholders and
-  // unsupported transactions are refused before anything runs.
+  // unsupported transactions are refused before anything runs. An undo's
+  // version without a U file gets the undo derived from what it created
+  // (plan.derived), and a collection such an undo would drop that holds
+  // other documents refuses the undo here (derived_undo.hpp: it reads counts).
   std::vector<Step> build_steps(const plan::Plan& plan, Direction direction);
   std::unique_ptr<LeaseLock> take_lock();
   // The newest lease, judged by the server's clock (one request for each).

@@ -164,7 +164,7 @@ void StepRunner::run_commands(const Step& step, StepResult& r, StepProgress& at)
       if (listener.debug) show_as_sent(*step.script, *cmd, s);
       if (recorder) {
         m_lock.ensure_held();
-        recorder->before(m_server, *cmd, s);
+        recorder->before(m_server, s);
       }
       bson::Document reply;
       const WriteCounts counts = run_server_command(m_server, s, cmd->documents_count, listener.documents_progress,
