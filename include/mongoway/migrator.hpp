@@ -89,7 +89,12 @@ struct VersionInfo {
   State state = State::pending;
   std::optional<std::chrono::system_clock::time_point> installed_on;
   std::optional<int64_t> execution_time_ms;
-  bool undoable = false;
+  bool undoable = false;  // undo is "file" or "derived"
+  // How it is undone: "file" (its U file), "derived" (the undo mongoway
+  // derives from what the version created) or "none".
+  std::string undo = "none";
+  // undo "none": why, where known ("" otherwise).
+  std::string undo_reason;
   // failed: the server's error, or the cut's message; invalid: the first
   // error of the file ("file:line:col: message"); else empty.
   std::string error;

@@ -23,7 +23,7 @@ _mongoway_command_options() {
         snapshot) echo "--output-file --data" ;;
         diff) echo "--against --ignore --data --scratch-uri --scratch-database" ;;
         verify) echo "--target --data --require-undo --scratch-uri --scratch-database" ;;
-        lint) echo "--server-profile" ;;
+        lint) echo "--server-profile --require-undo" ;;
         new) echo "--no-undo" ;;
         import) echo "--dry-run" ;;
     esac

@@ -84,7 +84,10 @@ CommandSpec undo_command() {
                      "",
                      "undo applied migrations down to a target version",
                      "Runs the U files of applied versions, newest first, down to the target version (one "
-                     "version by default); version 0 undoes everything.",
+                     "version by default); version 0 undoes everything. A version without a U file whose every "
+                     "command is reversible is undone by the undo mongoway derives from what the version recorded "
+                     "it created (see DERIVED UNDO in mongoway(1)); any other version refuses the whole undo "
+                     "before anything runs (exit 3).",
                      {{"target", 0, "N", "undo every version above N"},
                       {"steps", 0, "K", "undo the K newest versions"},
                       {"dry-run", 0, "", "print every version and server command it would run; change nothing"}},
@@ -100,7 +103,8 @@ CommandSpec goto_command() {
                      "Applies pending versions or undoes applied ones, whichever leaves the database at exactly "
                      "<version>: 0, or a version with a file or a history entry (0 undoes everything). Going "
                      "down runs the U files newest first and needs --allow-undo (exit 2 without it, naming the "
-                     "versions it would undo); every version on the way must have its undo file, or nothing runs "
+                     "versions it would undo); every version on the way must have its undo file or a derived undo, "
+                     "or nothing runs "
                      "(exit 3). Going up validates as migrate does; migrate --target never goes down.",
                      {{"allow-undo", 0, "", "allow going down: undo every applied version above <version>"},
                       {"dry-run", 0, "", "print every version and server command it would run; change nothing"}},
@@ -289,28 +293,30 @@ CommandSpec diff_command() {
 }
 
 CommandSpec verify_command() {
-  return CommandSpec{CommandId::verify,
-                     "verify",
-                     {},
-                     "",
-                     "check on a scratch database that every undo restores its version's schema",
-                     "Checks that every undo file restores the schema its version changed, never touching the "
-                     "database: on a scratch database (--scratch-uri, default the -u server; "
-                     "named mongoway_scratch_<random> unless --scratch-database is given), migrates from 0 to the "
-                     "target one version at a time, and at every version applies it, runs its undo file and applies "
-                     "it again, comparing schema fingerprints: after the undo with before the version, and after the "
-                     "second apply with after the first. Reports the first version whose undo does not restore the "
-                     "schema with the differences (exit 3), and every version without an undo file. The scratch "
-                     "database is dropped at the end, also after a failure or a first Ctrl-C. Meant for CI on every "
-                     "pull request.",
-                     {{"target", 0, "N", "verify up to version N (default the latest)"},
-                      {"data", 0, "", "also compare the digests of the documents"},
-                      {"require-undo", 0, "", "a version without an undo file fails the run (exit 3)"},
-                      {"scratch-uri", 0, "URI", "the server of the scratch database (default the -u server)"},
-                      {"scratch-database", 0, "NAME",
-                       "the scratch database's name; must start with mongoway_scratch_, and be missing or empty"}},
-                     {"mongoway verify", "mongoway verify --require-undo --output json",
-                      "mongoway verify --scratch-uri mongodb://ci-db:27017 --target 12"}};
+  return CommandSpec{
+      CommandId::verify,
+      "verify",
+      {},
+      "",
+      "check on a scratch database that every undo restores its version's schema",
+      "Checks that every undo (its file, or the undo mongoway derives) restores the schema its "
+      "version changed, never touching the "
+      "database: on a scratch database (--scratch-uri, default the -u server; "
+      "named mongoway_scratch_<random> unless --scratch-database is given), migrates from 0 to the "
+      "target one version at a time, and at every version applies it, runs its undo file and applies "
+      "it again, comparing schema fingerprints: after the undo with before the version, and after the "
+      "second apply with after the first. Reports the first version whose undo does not restore the "
+      "schema with the differences (exit 3), and every version without an undo. The scratch "
+      "database is dropped at the end, also after a failure or a first Ctrl-C. Meant for CI on every "
+      "pull request.",
+      {{"target", 0, "N", "verify up to version N (default the latest)"},
+       {"data", 0, "", "also compare the digests of the documents"},
+       {"require-undo", 0, "", "a version with neither an undo file nor a derived undo fails the run (exit 3)"},
+       {"scratch-uri", 0, "URI", "the server of the scratch database (default the -u server)"},
+       {"scratch-database", 0, "NAME",
+        "the scratch database's name; must start with mongoway_scratch_, and be missing or empty"}},
+      {"mongoway verify", "mongoway verify --require-undo --output json",
+       "mongoway verify --scratch-uri mongodb://ci-db:27017 --target 12"}};
 }
 
 CommandSpec lint_command() {
@@ -323,10 +329,16 @@ CommandSpec lint_command() {
       "Parses and validates every migration file and prints every problem. Exits 3 when there "
       "is an error; warnings alone exit 0. Never connects. With --server-profile, also checks what "
       "the files need of their server (commands, options, aggregation stages, Decimal128 values, "
-      "transactions) against what that server has: each need it lacks is an error.",
+      "transactions) against what that server has: each need it lacks is an error. With --require-undo "
+      "(or require_undo = true in the configuration file), each version with neither an undo file nor "
+      "only reversible commands (whose undo mongoway derives) is an error at its first command that is "
+      "not reversible.",
       {{"server-profile", 0, "PROFILE",
-        "check the files against a server: mongodb-MAJOR.MINOR (e.g. mongodb-7.0) or ferretdb-1.24"}},
-      {"mongoway lint", "mongoway lint -l db/migrations -l db/seeds", "mongoway lint --server-profile ferretdb-1.24"},
+        "check the files against a server: mongodb-MAJOR.MINOR (e.g. mongodb-7.0) or ferretdb-1.24"},
+       {"require-undo", 0, "",
+        "a version with neither an undo file nor a derived undo is an error, at its command that is not reversible"}},
+      {"mongoway lint", "mongoway lint -l db/migrations -l db/seeds", "mongoway lint --server-profile ferretdb-1.24",
+       "mongoway lint --require-undo"},
       false};
 }
 

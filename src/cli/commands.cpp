@@ -12,6 +12,7 @@
 #include "script/import_golang_migrate.hpp"
 #include "script/names.hpp"
 #include "script/new_migration.hpp"
+#include "script/reversible.hpp"
 #include "script/script.hpp"
 #include "script/server_profile.hpp"
 #include "util/iso8601.hpp"
@@ -118,6 +119,21 @@ void check_profile(script::LoadResult& result, const script::ServerProfile& prof
   }
 }
 
+// --require-undo: each version with neither an undo file nor only reversible
+// commands is an error at its first command that is not reversible.
+void check_undo(script::LoadResult& result) {
+  for (const auto& migration : result.migrations) {
+    if (migration.undo) continue;
+    const auto first = script::first_irreversible(migration.up);
+    if (!first) continue;
+    result.diagnostics.push_back(Diagnostic{
+        Diagnostic::Severity::error, migration.up.file.path, first->line, first->column,
+        fmt::format("version {} has no undo file and no derived undo: command {} ({}) is not reversible: {}; "
+                    "write its undo file (U{}__undo_*.json)",
+                    migration.version(), first->index, first->name, first->reason, migration.version())});
+  }
+}
+
 int run_lint(const CommandLine& line, const Settings& settings, Reporter& reporter) {
   const auto profile = server_profile_option(line);
   script::LoadOptions options;
@@ -127,6 +143,7 @@ int run_lint(const CommandLine& line, const Settings& settings, Reporter& report
   options.notes = true;
   auto result = script::load_all(settings.config.locations, options);
   if (profile) check_profile(result, *profile);
+  if (line.has("require-undo") || settings.require_undo) check_undo(result);
   reporter.lint(settings.config.locations, result, profile ? profile->name() : std::string());
   return result.has_errors() ? static_cast<int>(ExitCode::invalid) : 0;
 }
@@ -406,7 +423,8 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
   const CommandId id = line.command->id;
   const std::string& database = settings.config.database;
   const bool dry_run = line.has("dry-run");
-  const MigratorOptions options = read_migrator_options(line, id, dry_run);
+  MigratorOptions options = read_migrator_options(line, id, dry_run);
+  if (settings.require_undo) options.verify.require_undo = true;  // require_undo = true in the config
 
   Migrator migrator(settings.config);
   Progress progress(console);

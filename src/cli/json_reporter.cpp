@@ -94,7 +94,11 @@ void write_version(JsonWriter& json, const VersionInfo& m) {
       .field("checksum", m.checksum)
       .field("installed_on", optional_iso(m.installed_on))
       .field("execution_time_ms", m.execution_time_ms)
-      .field("undoable", m.undoable);
+      .field("undoable", m.undoable)
+      .field("undo", m.undo);
+  json.key("undo_reason");
+  if (m.undo_reason.empty()) json.null();
+  else json.value(m.undo_reason);
   json.key("error");
   if (m.error.empty()) json.null();
   else json.value(m.error);

@@ -46,6 +46,8 @@ constexpr KeySpec kKeys[] = {
     {"transaction", "transaction", "never"},
     {"clean_enabled", "", "false", false, false, "allow `mongoway clean` to drop every collection (with --yes)"},
     {"max_file_size", "", "64MiB", false, false, "largest migration or documents file read (bytes, K, M or G)"},
+    {"require_undo", "", "false", false, false,
+     "lint and verify fail on a version with neither an undo file nor a derived undo (as --require-undo)"},
     {"output", "output", "text"},
     {"color", "color", "auto"},
     {"password_file", "password-file", "", false, true},
@@ -255,6 +257,7 @@ class Resolver {
     else if (transaction.value() == "always") config.transaction = TransactionMode::always;
     else bad_value(transaction, "transaction", "auto, always or never");
     config.clean_enabled = parse_bool(raw("clean_enabled"), "clean_enabled");
+    settings.require_undo = parse_bool(raw("require_undo"), "require_undo");
     config.max_file_size = parse_size(raw("max_file_size"), "max_file_size");
     for (const auto& [name, value] : m_placeholders) config.placeholders[name] = value.value();
 

@@ -100,7 +100,7 @@ class TextReporter final : public Reporter {
                      {to_string(m.state), state_color(m.state)},
                      {optional_time(m.installed_on)},
                      {optional_duration(m.execution_time_ms)},
-                     {m.undoable ? "yes" : "no"}});
+                     {m.undo}});
     }
     m_console.out(out + table.render(style) + version_details(result));
   }
@@ -378,9 +378,14 @@ class TextReporter final : public Reporter {
     const Style& style = m_console.out_style();
     std::string out;
     for (const auto& m : result.migrations) {
-      if (m.error.empty()) continue;
-      out += fmt::format("  V{} {}{}: {}\n", m.version, style.paint(to_string(m.state), state_color(m.state)),
-                         when_it_ran(m), m.error);
+      if (!m.error.empty()) {
+        out += fmt::format("  V{} {}{}: {}\n", m.version, style.paint(to_string(m.state), state_color(m.state)),
+                           when_it_ran(m), m.error);
+      }
+      // Why an applied version cannot be undone, so the answer is not left to `undo`.
+      if (m.state == State::applied && m.undo == "none" && !m.undo_reason.empty()) {
+        out += fmt::format("  V{} no undo: {}\n", m.version, m.undo_reason);
+      }
     }
     return out.empty() ? out : "\n" + out;
   }

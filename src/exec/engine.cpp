@@ -4,12 +4,14 @@
 
 #include <algorithm>
 
+#include "exec/derived_undo.hpp"
 #include "exec/executor.hpp"
 #include "exec/gated_server.hpp"
 #include "exec/history.hpp"
 #include "exec/stop.hpp"
 #include "script/names.hpp"
 #include "script/placeholders.hpp"
+#include "script/reversible.hpp"
 #include "util/redact.hpp"
 
 namespace mongoway::exec {
@@ -179,10 +181,21 @@ std::vector<Diagnostic> Engine::file_warnings() const {
 std::vector<plan::FileVersion> Engine::file_versions() const {
   std::vector<plan::FileVersion> out;
   for (const auto& m : files.migrations) {
-    out.push_back(
-        plan::FileVersion{m.version(), m.description(), m.up.file.file_name, m.up.checksum, m.undo.has_value()});
+    plan::FileVersion v{m.version(), m.description(), m.up.file.file_name, m.up.checksum, m.undo.has_value(), {}};
+    // A U file wins: the V file is read for its reversibility only without one.
+    if (!v.undoable) v.irreversible = irreversible(m.up);
+    out.push_back(std::move(v));
   }
   return out;
+}
+
+const std::string& Engine::irreversible(const script::Script& up) const {
+  const std::string key = up.file.file_name + " " + up.checksum;
+  auto it = m_irreversible.find(key);
+  if (it != m_irreversible.end()) return it->second;
+  std::string why;
+  if (auto first = script::first_irreversible(up)) why = script::describe(up, *first);
+  return m_irreversible.emplace(key, std::move(why)).first->second;
 }
 
 const script::Migration* Engine::find_migration(int64_t version) const {
@@ -274,7 +287,7 @@ std::vector<Step> Engine::build_steps(const plan::Plan& p, Direction direction) 
     Step step;
     step.migration = find_migration(version);
     if (!step.migration) throw Error(ExitCode::invalid, fmt::format("version {} has no migration file", version));
-    step.script = direction == Direction::migrate ? &step.migration->up : &*step.migration->undo;
+    step.script = script_to_run(p, step, direction);
     for (const auto& cmd : step.script->commands)
       step.commands.emplace_back(&cmd, script::render(*step.script, cmd, ctx));
     step.transaction = wants_transaction(*step.script);
@@ -288,7 +301,26 @@ std::vector<Step> Engine::build_steps(const plan::Plan& p, Direction direction) 
     if (step.transaction) check_transaction_fields(*step.script);
     steps.push_back(std::move(step));
   }
+  if (!p.derived.empty() && direction == Direction::undo) refuse_dropping_documents(server(), config.database, steps);
   return steps;
+}
+
+// The V file, the U file, or the undo derived from what the version created
+// (a U file wins).
+const script::Script* Engine::script_to_run(const plan::Plan& p, Step& step, Direction direction) const {
+  const script::Migration& m = *step.migration;
+  if (direction == Direction::migrate) {
+    step.irreversible = irreversible(m.up);
+    return &m.up;
+  }
+  if (m.undo) return &*m.undo;
+  auto created = p.derived.find(m.version());
+  if (created == p.derived.end()) {
+    throw Error(ExitCode::invalid,
+                fmt::format("version {} has no undo file (U{}__undo_*.json)", m.version(), m.version()));
+  }
+  step.derived = std::make_shared<const DerivedUndo>(derive_undo(m.up, created->second));
+  return &step.derived->script;
 }
 
 std::unique_ptr<LeaseLock> Engine::take_lock() {

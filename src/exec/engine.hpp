@@ -7,6 +7,7 @@
 // command); migrate and undo share the step runner (step_runner.hpp).
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,12 +23,19 @@
 
 namespace mongoway::exec {
 
+struct DerivedUndo;  // exec/derived_undo.hpp
+
 // One version to run: its script and the commands rendered for the server.
 struct Step {
   const script::Migration* migration = nullptr;
-  const script::Script* script = nullptr;  // the V or U file that runs
+  const script::Script* script = nullptr;  // the V or U file that runs, or the derived undo's commands
   std::vector<std::pair<const script::Command*, std::vector<script::ServerCommand>>> commands;
   bool transaction = false;
+  // A migrate: why the V file is not reversible ("" when it is, and what it
+  // creates is recorded in its entry).
+  std::string irreversible;
+  // An undo without a U file: the undo derived from what the version created.
+  std::shared_ptr<const DerivedUndo> derived;
 };
 
 class Engine {
@@ -75,6 +83,9 @@ class Engine {
   void refuse_invalid_files() const;
   std::vector<Diagnostic> file_warnings() const;
   std::vector<plan::FileVersion> file_versions() const;
+  // Why the V file `up` is not reversible (script/reversible.hpp), "" when it
+  // is; read once per file and checksum (a documentsFile is streamed).
+  const std::string& irreversible(const script::Script& up) const;
   const script::Migration* find_migration(int64_t version) const;
 
   // Without the lock, reads (and tells how each run cut short is known to be
@@ -89,7 +100,10 @@ class Engine {
   void validate_or_throw(const plan::Status& status, bool out_of_order = false) const;
 
   // Renders every command of every step up front: unknown placeholders and
-  // unsupported transactions are refused before anything runs.
+  // unsupported transactions are refused before anything runs. An undo's
+  // version without a U file gets the undo derived from what it created
+  // (plan.derived), and a collection such an undo would drop that holds
+  // other documents refuses the undo here (derived_undo.hpp: it reads counts).
   std::vector<Step> build_steps(const plan::Plan& plan, Direction direction);
   std::unique_ptr<LeaseLock> take_lock();
   // The newest lease, judged by the server's clock (one request for each).
@@ -111,9 +125,11 @@ class Engine {
   std::unique_ptr<port::Server> connect_with_retries();
   void wait_before_retry();
   bool wants_transaction(const script::Script& script);
+  const script::Script* script_to_run(const plan::Plan& plan, Step& step, Direction direction) const;
 
   Connect m_connect;
   std::unique_ptr<port::Server> m_server;
+  mutable std::map<std::string, std::string> m_irreversible;  // by file name and checksum
 };
 
 }  // namespace mongoway::exec

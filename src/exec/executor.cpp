@@ -143,7 +143,7 @@ WriteCounts counts_of_reply(const std::string& name, const bson::Document& reply
 
 WriteCounts run_server_command(port::Server& server, const script::ServerCommand& command,
                                std::optional<uint64_t> documents_total, const Progress& progress,
-                               const BeforeSend& before_send) {
+                               const BeforeSend& before_send, bson::Document* reply) {
   if (command.is_insert) {
     InsertBatcher batcher(server, command, documents_total, progress, before_send);
     if (command.documents_file) {
@@ -157,14 +157,18 @@ WriteCounts run_server_command(port::Server& server, const script::ServerCommand
     return batcher.finish();
   }
   if (before_send) before_send();
+  bson::Document got;
+  WriteCounts counts;
   switch (command.reply) {
     case script::ReplyKind::write:
-      return counts_of_reply(first_key(command.command),
-                             server.send(command.database, command.command, port::Reply::write));
-    case script::ReplyKind::aggregate: server.send(command.database, command.command, port::Reply::cursor); return {};
-    case script::ReplyKind::plain: server.send(command.database, command.command, port::Reply::plain); return {};
+      got = server.send(command.database, command.command, port::Reply::write);
+      counts = counts_of_reply(first_key(command.command), got);
+      break;
+    case script::ReplyKind::aggregate: got = server.send(command.database, command.command, port::Reply::cursor); break;
+    case script::ReplyKind::plain: got = server.send(command.database, command.command, port::Reply::plain); break;
   }
-  return {};
+  if (reply != nullptr) *reply = std::move(got);
+  return counts;
 }
 
 PlannedCommand describe(const script::Command& command, const script::ServerCommand& server) {

@@ -17,9 +17,11 @@ using BeforeSend = std::function<void()>;
 
 // Runs one server command; inserts go in batches within the server's
 // maxWriteBatchSize and at most 8 MiB each. Throws port::ServerError or Error.
+// `reply`, when given, receives the reply of a command that is not an insert
+// (what it created: see creation_recorder.hpp).
 WriteCounts run_server_command(port::Server& server, const script::ServerCommand& command,
                                std::optional<uint64_t> documents_total, const Progress& progress,
-                               const BeforeSend& before_send = {});
+                               const BeforeSend& before_send = {}, bson::Document* reply = nullptr);
 
 // Counts of a write command's reply.
 WriteCounts counts_of_reply(const std::string& command_name, const bson::Document& reply);

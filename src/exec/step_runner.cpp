@@ -4,6 +4,9 @@
 
 #include <algorithm>
 
+#include "bson/bson_util.hpp"
+#include "exec/creation_recorder.hpp"
+#include "exec/derived_undo.hpp"
 #include "exec/executor.hpp"
 #include "exec/sent_text.hpp"
 #include "exec/stop.hpp"
@@ -124,6 +127,8 @@ StepResult StepRunner::run_step(size_t i) {
   m_lock.ensure_held();
   entry.success = entry.finished = true;
   entry.execution_time_ms = r.execution_time_ms;
+  if (m_direction == Direction::migrate) entry.created = m_created;
+  entry.derived = step.derived != nullptr;
   try {
     m_server.append(entry);
   } catch (const Error& e) {
@@ -147,6 +152,10 @@ void StepRunner::run_commands(const Step& step, StepResult& r, StepProgress& at)
     ++at.sent;
   };
   const auto& listener = m_engine.listener;
+  std::optional<CreationRecorder> recorder;
+  if (m_direction == Direction::migrate && step.irreversible.empty()) {
+    recorder.emplace(m_engine.config.database, known_collections());
+  }
   for (const auto& [cmd, servers] : step.commands) {
     at.in_command = true;
     at.sent = 0;
@@ -154,7 +163,15 @@ void StepRunner::run_commands(const Step& step, StepResult& r, StepProgress& at)
     for (const auto& s : servers) {
       if (listener.command_started) listener.command_started(m_engine.shown(*cmd, s));
       if (listener.debug) show_as_sent(*step.script, *cmd, s);
-      r.counts += run_server_command(m_server, s, cmd->documents_count, listener.documents_progress, check_lease);
+      if (recorder) {
+        m_lock.ensure_held();
+        recorder->before(m_server, s);
+      }
+      bson::Document reply;
+      const WriteCounts counts = run_server_command(m_server, s, cmd->documents_count, listener.documents_progress,
+                                                    check_lease, &reply);
+      r.counts += counts;
+      if (recorder) recorder->after(*cmd, s, reply, counts);
     }
     // Held still when the last reply came? A request checked before it went
     // may have run after the lease was lost (the process paused in between,
@@ -167,6 +184,33 @@ void StepRunner::run_commands(const Step& step, StepResult& r, StepProgress& at)
   }
   // The commit is one more request: a lease lost by now aborts the transaction instead.
   if (step.transaction) m_lock.ensure_held();
+  remember_creations(step, recorder ? &*recorder : nullptr);
+}
+
+// The database's collections and views as this run knows them: read once
+// (one listCollections), then followed through the versions it records.
+std::set<std::string> StepRunner::known_collections() {
+  if (!m_known) {
+    m_lock.ensure_held();
+    m_known.emplace();
+    for (const auto& spec : m_server.list_collection_specs(m_engine.config.database)) {
+      bson_iter_t it;
+      if (bson::find_field(spec, "name", &it)) m_known->insert(bson::iter_string(it));
+    }
+  }
+  return *m_known;
+}
+
+// What the version's entry records. A version that is not reversible may
+// have changed any collection: the list is read again before the next one.
+void StepRunner::remember_creations(const Step& step, const CreationRecorder* recorder) {
+  if (recorder != nullptr) {
+    m_created = recorder->created();
+    m_known = recorder->known();
+    return;
+  }
+  m_created = model::Created{{}, step.irreversible};
+  m_known.reset();
 }
 
 // `-v`: "V3__x.json command 1 (updateMany) on shop: { … }  # its comment".

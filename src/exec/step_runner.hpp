@@ -6,12 +6,17 @@
 // its record, which stands for the version that was running (see
 // model::RunRecord).
 
+#include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "exec/engine.hpp"
 #include "exec/lease_lock.hpp"
 
 namespace mongoway::exec {
+
+class CreationRecorder;
 
 // A run record lists at most this many versions (a longer run rewrites it as
 // it goes), which keeps it far below the server's document size limit.
@@ -47,6 +52,8 @@ class StepRunner {
   [[noreturn]] void lease_lost(const Step& step, const StepProgress& at, const Error& error);
   static std::string where_stopped(const Step& step, const StepProgress& at);
   [[noreturn]] void connection_lost(size_t i, StepResult& result, const std::string& where, const Error& error);
+  std::set<std::string> known_collections();
+  void remember_creations(const Step& step, const CreationRecorder* recorder);
   model::RunRecord run_record(size_t first) const;
   void end_run_if_possible();
 
@@ -58,6 +65,8 @@ class StepRunner {
   LeaseLock& m_lock;
   int64_t m_first_rank;
   RunResult m_result;
+  std::optional<std::set<std::string>> m_known;  // the database's collections, once read
+  model::Created m_created;                      // what the version that ran last created
 };
 
 }  // namespace mongoway::exec

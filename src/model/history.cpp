@@ -47,6 +47,25 @@ std::optional<Cut::How> cut_how_from_string(const std::string& s) {
   return std::nullopt;
 }
 
+const char* to_string(Creation::Kind kind) {
+  switch (kind) {
+    case Creation::Kind::collection: return "collection";
+    case Creation::Kind::view: return "view";
+    case Creation::Kind::index: return "index";
+    case Creation::Kind::rename: return "rename";
+    case Creation::Kind::documents: return "documents";
+  }
+  return "collection";
+}
+
+std::optional<Creation::Kind> creation_kind_from_string(const std::string& s) {
+  for (auto kind : {Creation::Kind::collection, Creation::Kind::view, Creation::Kind::index, Creation::Kind::rename,
+                    Creation::Kind::documents}) {
+    if (s == to_string(kind)) return kind;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 std::string utc(TimePoint time) {

@@ -52,6 +52,34 @@ struct TakenFrom {
   std::string version;
 };
 
+// One thing a migrate version created, as the server's replies showed it.
+struct Creation {
+  enum class Kind {
+    collection,  // `collection`: made by create, an index or an insert
+    view,        // `collection`: the view
+    index,       // `name` on `collection`, by the name mongoway sent
+    rename,      // `collection` renamed to `name`
+    documents,   // `count` documents inserted into `collection` by `command`, every one it sent
+  };
+  Kind kind = Kind::collection;
+  int command = 0;  // the V file's command (1-based) that made it
+  std::string collection;
+  std::string name;
+  int64_t count = 0;
+};
+const char* to_string(Creation::Kind kind);
+std::optional<Creation::Kind> creation_kind_from_string(const std::string& s);
+
+// What a migrate version created, in the order it was made, kept in its
+// entry so that an undo can be derived from it (the inserted `_id`s are read
+// back from the file, which the entry's checksum pins). `not_derivable`
+// says why no undo can be derived ("" when one can): a command that is not
+// reversible, an insert that inserted fewer documents than it sent.
+struct Created {
+  std::vector<Creation> items;
+  std::string not_derivable;
+};
+
 struct HistoryEntry {
   int64_t rank = 0;  // _id: 1, 2, 3, ... in order of execution
   int64_t version = 0;
@@ -69,6 +97,10 @@ struct HistoryEntry {
   std::string error;
   std::optional<Cut> cut;         // on an unfinished entry whose run is over
   std::optional<TakenFrom> from;  // on a baseline taken over from another tool
+  // On a migrate entry: what the version created (none on entries written
+  // before mongoway recorded it, nor on a version that failed).
+  std::optional<Created> created;
+  bool derived = false;  // on an undo entry: its commands were derived, not read from a U file
 };
 
 // "cut: the run's lease 6 (me@host:12) expired at 2026-01-02 12:03:11 UTC; …":

@@ -71,6 +71,75 @@ model::TakenFrom from_from(const bson_iter_t& parent) {
   return from;
 }
 
+// {items: [{kind, command, collection, name?, count?}], not_derivable?}
+void append_created(bson_t* b, const model::Created& created) {
+  bson_t c, items, item;
+  BSON_APPEND_DOCUMENT_BEGIN(b, "created", &c);
+  BSON_APPEND_ARRAY_BEGIN(&c, "items", &items);
+  char key[16];
+  for (size_t i = 0; i < created.items.size(); ++i) {
+    const char* k = nullptr;
+    bson_uint32_to_string(static_cast<uint32_t>(i), &k, key, sizeof key);
+    const auto& each = created.items[i];
+    bson_append_document_begin(&items, k, -1, &item);
+    BSON_APPEND_UTF8(&item, "kind", model::to_string(each.kind));
+    BSON_APPEND_INT32(&item, "command", each.command);
+    BSON_APPEND_UTF8(&item, "collection", each.collection.c_str());
+    if (!each.name.empty()) BSON_APPEND_UTF8(&item, "name", each.name.c_str());
+    if (each.kind == model::Creation::Kind::documents) BSON_APPEND_INT64(&item, "count", each.count);
+    bson_append_document_end(&items, &item);
+  }
+  bson_append_array_end(&c, &items);
+  if (!created.not_derivable.empty()) BSON_APPEND_UTF8(&c, "not_derivable", created.not_derivable.c_str());
+  bson_append_document_end(b, &c);
+}
+
+// An item of a kind this reader does not know makes the record not derivable.
+std::optional<model::Creation> creation_from(bson_iter_t* field) {
+  model::Creation each;
+  bool known = false;
+  while (bson_iter_next(field)) {
+    std::string_view k = bson_iter_key(field);
+    if (k == "kind") {
+      auto kind = model::creation_kind_from_string(get_string(*field));
+      known = kind.has_value();
+      if (kind) each.kind = *kind;
+    } else if (k == "command") {
+      each.command = static_cast<int>(bson_iter_as_int64(field));
+    } else if (k == "collection") {
+      each.collection = get_string(*field);
+    } else if (k == "name") {
+      each.name = get_string(*field);
+    } else if (k == "count") {
+      each.count = bson_iter_as_int64(field);
+    }
+  }
+  if (!known) return std::nullopt;
+  return each;
+}
+
+model::Created created_from(const bson_iter_t& parent) {
+  model::Created created;
+  bson_iter_t it, items, field;
+  if (!bson_iter_recurse(&parent, &it)) return created;
+  while (bson_iter_next(&it)) {
+    std::string_view key = bson_iter_key(&it);
+    if (key == "not_derivable") {
+      created.not_derivable = get_string(it);
+    } else if (key == "items" && BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &items)) {
+      while (bson_iter_next(&items)) {
+        if (!BSON_ITER_HOLDS_DOCUMENT(&items) || !bson_iter_recurse(&items, &field)) continue;
+        if (auto each = creation_from(&field)) {
+          created.items.push_back(std::move(*each));
+        } else if (created.not_derivable.empty()) {
+          created.not_derivable = "its record names a kind of change this mongoway does not know";
+        }
+      }
+    }
+  }
+  return created;
+}
+
 }  // namespace
 
 bson::Document entry_to_document(const model::HistoryEntry& e) {
@@ -92,6 +161,8 @@ bson::Document entry_to_document(const model::HistoryEntry& e) {
   if (!e.error.empty()) BSON_APPEND_UTF8(b, "error", e.error.c_str());
   if (e.cut) append_cut(b, *e.cut);
   if (e.from) append_from(b, *e.from);
+  if (e.created) append_created(b, *e.created);
+  if (e.derived) BSON_APPEND_BOOL(b, "derived", true);
   return d;
 }
 
@@ -118,6 +189,8 @@ model::HistoryEntry entry_from_document(const bson::Document& doc) {
     else if (key == "error") e.error = get_string(it);
     else if (key == "cut" && BSON_ITER_HOLDS_DOCUMENT(&it)) e.cut = cut_from(it);
     else if (key == "from" && BSON_ITER_HOLDS_DOCUMENT(&it)) e.from = from_from(it);
+    else if (key == "created" && BSON_ITER_HOLDS_DOCUMENT(&it)) e.created = created_from(it);
+    else if (key == "derived") e.derived = bson_iter_as_bool(&it);
   }
   return e;
 }

@@ -15,6 +15,8 @@ struct Track {
   VersionStatus status;
   bool applied = false;  // its effect is in the database (migrate or baseline, not undone)
   bool seen = false;     // any non-repaired entry
+  bool undo_file = false;
+  std::string irreversible;  // FileVersion::irreversible
 };
 
 Diagnostic error(std::string file, std::string message) {
@@ -49,6 +51,15 @@ void refuse_failed(const Status& status, const char* action) {
 
 }  // namespace
 
+const char* to_string(UndoKind kind) {
+  switch (kind) {
+    case UndoKind::file: return "file";
+    case UndoKind::derived: return "derived";
+    case UndoKind::none: return "none";
+  }
+  return "none";
+}
+
 const VersionStatus* Status::find(int64_t version) const {
   auto it = std::lower_bound(versions.begin(), versions.end(), version,
                              [](const VersionStatus& v, int64_t n) { return v.version < n; });
@@ -70,7 +81,8 @@ std::map<int64_t, Track> tracks_from_files(const std::vector<FileVersion>& files
     t.status.script = f.script;
     t.status.checksum = f.checksum;
     t.status.has_file = true;
-    t.status.undoable = f.undoable;
+    t.undo_file = f.undoable;
+    t.irreversible = f.irreversible;
   }
   return tracks;
 }
@@ -94,6 +106,7 @@ void apply_success(Track& t, const HistoryEntry& e, Status& out) {
       s.recorded_checksum = e.checksum;
       s.installed_on = e.installed_on;
       s.execution_time_ms = e.execution_time_ms;
+      s.created = e.created;
       break;
     case EntryType::baseline:
       t.applied = true;
@@ -169,6 +182,35 @@ int64_t current_version_of(std::map<int64_t, Track>& tracks, const std::vector<c
   return std::max(current, baseline_version);
 }
 
+// Why an applied version has no derived undo ("" when it has one): it must
+// have recorded what it created, the file it was applied with.
+std::string why_not_derived(const VersionStatus& s) {
+  if (!s.created) return "it was applied before mongoway recorded what versions create";
+  if (!s.created->not_derivable.empty()) return s.created->not_derivable;
+  if (s.recorded_checksum != s.checksum) return "its file changed since it was applied";
+  return "";
+}
+
+// How the version would be undone. A version not applied yet is judged by
+// its file alone: once it runs, its entry records what it created.
+void judge_undo(Track& t) {
+  auto& s = t.status;
+  s.no_undo.clear();
+  if (t.undo_file) {
+    s.undo = UndoKind::file;
+  } else if (!s.has_file) {
+    s.no_undo = "its migration files are missing";
+  } else if (!t.irreversible.empty()) {
+    s.no_undo = t.irreversible;
+  } else if (s.state == State::baseline) {
+    s.no_undo = "it was recorded by baseline, not applied by mongoway";
+  } else if (s.state == State::applied) {
+    s.no_undo = why_not_derived(s);
+  }
+  if (!t.undo_file && s.no_undo.empty()) s.undo = UndoKind::derived;
+  s.undoable = s.undo != UndoKind::none;
+}
+
 // The states that depend on the whole picture (missing, future, ignored,
 // pending, baselined by an earlier baseline), and the list in version order.
 void finish_versions(std::map<int64_t, Track>& tracks, int64_t max_file_version, Status& out) {
@@ -188,6 +230,7 @@ void finish_versions(std::map<int64_t, Track>& tracks, int64_t max_file_version,
     }
     if (!s.has_file && !t.seen) continue;
     if (s.checksum.empty()) s.checksum = s.recorded_checksum;
+    judge_undo(t);
     out.versions.push_back(s);
   }
 }
@@ -281,9 +324,9 @@ void refuse_what_cannot_be_undone(const std::vector<const VersionStatus*>& candi
                                                       "missing, so it cannot be undone",
                                                       v->version)));
     } else if (!v->undoable) {
-      problems.push_back(error(v->script, fmt::format("version {} has no undo file (U{}__undo_*.json); "
-                                                      "nothing was undone",
-                                                      v->version, v->version)));
+      problems.push_back(error(v->script, fmt::format("version {} has no undo file (U{}__undo_*.json) and no "
+                                                      "derived undo: {}; nothing was undone",
+                                                      v->version, v->version, v->no_undo)));
     }
   }
   if (!problems.empty()) {
@@ -319,7 +362,10 @@ Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optiona
     }
   }
   refuse_what_cannot_be_undone(candidates);
-  for (const auto* v : candidates) plan.versions.push_back(v->version);
+  for (const auto* v : candidates) {
+    plan.versions.push_back(v->version);
+    if (v->undo == UndoKind::derived) plan.derived[v->version] = v->created.value_or(model::Created{});
+  }
 
   // The current version once these are undone: the highest applied version left.
   plan.to_version = 0;

@@ -3,6 +3,7 @@
 // No I/O; every rule here is unit-tested without a server.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,7 +21,15 @@ struct FileVersion {
   std::string script;  // V file name
   std::string checksum;
   bool undoable = false;  // has a U file
+  // Without a U file: why no undo can be derived from the V file, naming its
+  // first command that is not reversible ("" when every one is).
+  std::string irreversible;
 };
+
+// How a version is undone: by its U file, by the undo derived from what it
+// created (script/reversible.hpp, model::Created), or not at all.
+enum class UndoKind { file, derived, none };
+const char* to_string(UndoKind kind);
 
 struct VersionStatus {
   int64_t version = 0;
@@ -30,7 +39,12 @@ struct VersionStatus {
   std::string recorded_checksum;  // of the last successful migrate or repair
   State state = State::pending;
   bool has_file = false;
-  bool undoable = false;
+  bool undoable = false;  // undo != none
+  UndoKind undo = UndoKind::none;
+  std::string no_undo;  // undo == none: why, where known
+  // What the version's last successful migrate recorded it created (none
+  // when that entry was written before mongoway recorded it).
+  std::optional<model::Created> created;
   bool in_history = false;  // it has an entry, repaired or not
   std::optional<model::TimePoint> installed_on;
   std::optional<int64_t> execution_time_ms;
@@ -61,6 +75,8 @@ struct Plan {
   int64_t from_version = 0;
   int64_t to_version = 0;  // the current version once the plan has run
   Direction direction = Direction::migrate;
+  // An undo: the versions undone by a derived undo, with what they created.
+  std::map<int64_t, model::Created> derived;
 };
 
 // Throws Error: usage (target below current, unknown target), invalid (failed
@@ -70,7 +86,8 @@ struct Plan {
 Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps, bool out_of_order);
 
 // Default (no target, no steps): one step. Refuses before anything is undone
-// when a version in range has no undo file, was baselined, is missing, or was
+// when a version in range has neither an undo file nor a derived undo
+// (`undo` none, with why), was baselined, is missing, or was
 // marked deleted (its effect stays in the database, and what lies below it
 // may be what it was built on: an undo stops above it).
 Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps);

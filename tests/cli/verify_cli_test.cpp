@@ -80,7 +80,9 @@ TEST_F(VerifyCli, TheJsonReportListsEachVersionAndTheFirstThatFailed) {
 }
 
 TEST_F(VerifyCli, AVersionWithoutUndoIsReportedAndFailsWithRequireUndo) {
-  m_dir.write("set/V1__users.json", R"([{"createCollection": "users"}])");
+  // No U file, and a command no derived undo reverses.
+  m_dir.write("set/V1__users.json", R"([{"createCollection": "users"},
+    {"updateMany": "users", "filter": {}, "update": {"$set": {"a": 1}}}])");
   auto run = verify({});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_TRUE(contains(run.out, "  version 1 users: no undo file\n")) << run.out;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "bson/bson_util.hpp"
@@ -204,21 +205,29 @@ void FakeCatalog::create(const std::string& database, const bson::Document& comm
 }
 
 // createIndexes: each index not there yet by name is added.
-void FakeCatalog::create_indexes(const std::string& database, const bson::Document& command) {
+bson::Document FakeCatalog::create_indexes(const std::string& database, const bson::Document& command) {
   const std::string name = first_string(command);
   if (FakeCollection* view = find(database, name); view != nullptr && view->type == "view") {
     throw port::ServerError(kCommandNotSupportedOnView, fmt::format("Namespace {}.{} is a view", database, name));
   }
+  const bool created = !has(database, name);
   ensure(database, name);
   FakeCollection& collection = *find(database, name);
+  const auto before = static_cast<int32_t>(collection.indexes.size());
   bson_iter_t it;
-  if (!bson::find_field(command, "indexes", &it)) return;
-  for (const auto& spec : bson::iter_documents(it)) {
-    const std::string index = string_of(spec, "name");
-    const bool exists = std::any_of(collection.indexes.begin(), collection.indexes.end(),
-                                    [&](const bson::Document& each) { return string_of(each, "name") == index; });
-    if (!exists) collection.indexes.push_back(stored_index(spec));
+  if (bson::find_field(command, "indexes", &it)) {
+    for (const auto& spec : bson::iter_documents(it)) {
+      const std::string index = string_of(spec, "name");
+      const bool exists = std::any_of(collection.indexes.begin(), collection.indexes.end(),
+                                      [&](const bson::Document& each) { return string_of(each, "name") == index; });
+      if (!exists) collection.indexes.push_back(stored_index(spec));
+    }
   }
+  bson::Document reply;
+  bson::append_bool(reply, "createdCollectionAutomatically", created);
+  bson::append_int32(reply, "numIndexesBefore", created ? 1 : before);
+  bson::append_int32(reply, "numIndexesAfter", static_cast<int32_t>(collection.indexes.size()));
+  return reply;
 }
 
 // dropIndexes: by name, a list of names, or "*" (every index but _id's).
@@ -282,6 +291,65 @@ void FakeCatalog::insert(const std::string& database, const bson::Document& comm
   bson_iter_t it;
   if (!bson::find_field(command, "documents", &it)) return;
   for (const auto& doc : bson::iter_documents(it)) collection.documents.push_back(with_id(doc));
+}
+
+namespace {
+
+// The _id values of a filter {_id: {$in: [...]}}, each as {_id: value}'s
+// canonical text; nullopt for any other filter.
+std::optional<std::set<std::string>> ids_in(const bson::Document& filter) {
+  bson_iter_t it, in;
+  if (!bson::find_field(filter, "_id", &it) || !BSON_ITER_HOLDS_DOCUMENT(&it)) return std::nullopt;
+  if (!bson_iter_recurse(&it, &in) || !bson_iter_find(&in, "$in") || !BSON_ITER_HOLDS_ARRAY(&in)) return std::nullopt;
+  std::set<std::string> ids;
+  bson_iter_t value;
+  bson_iter_recurse(&in, &value);
+  while (bson_iter_next(&value)) {
+    bson::Document id;
+    bson::append_value(id, "_id", value);
+    ids.insert(id.to_json(bson::JsonMode::canonical));
+  }
+  return ids;
+}
+
+std::string id_text(const bson::Document& document) {
+  bson_iter_t it;
+  bson::Document id;
+  if (bson::find_field(document, "_id", &it)) bson::append_value(id, "_id", it);
+  return id.to_json(bson::JsonMode::canonical);
+}
+
+}  // namespace
+
+void FakeCatalog::delete_by_ids(const std::string& database, const bson::Document& command) {
+  FakeCollection* collection = find(database, first_string(command));
+  bson_iter_t it;
+  if (collection == nullptr || !bson::find_field(command, "deletes", &it)) return;
+  for (const auto& statement : bson::iter_documents(it)) {
+    bson_iter_t q;
+    if (!bson::find_field(statement, "q", &q) || !BSON_ITER_HOLDS_DOCUMENT(&q)) continue;
+    const auto ids = ids_in(bson::iter_document(q));
+    if (!ids) continue;
+    auto& docs = collection->documents;
+    docs.erase(std::remove_if(docs.begin(), docs.end(),
+                              [&](const bson::Document& each) { return ids->count(id_text(each)) > 0; }),
+               docs.end());
+  }
+}
+
+int64_t FakeCatalog::count(const std::string& database, const bson::Document& command) const {
+  auto db = m_databases.find(database);
+  if (db == m_databases.end()) return 0;
+  auto found = db->second.find(first_string(command));
+  if (found == db->second.end()) return 0;
+  const auto& docs = found->second.documents;
+  bson_iter_t q;
+  if (!bson::find_field(command, "query", &q) || !BSON_ITER_HOLDS_DOCUMENT(&q))
+    return static_cast<int64_t>(docs.size());
+  const auto ids = ids_in(bson::iter_document(q));
+  if (!ids) return static_cast<int64_t>(docs.size());
+  return std::count_if(docs.begin(), docs.end(),
+                       [&](const bson::Document& each) { return ids->count(id_text(each)) > 0; });
 }
 
 void FakeCatalog::put(const std::string& database, const std::string& name, const bson::Document& document) {

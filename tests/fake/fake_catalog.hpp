@@ -2,8 +2,9 @@
 // What the fake server keeps of its databases: each collection and view with
 // the options it was created with, its indexes and the documents inserted
 // into it, as the commands it receives make them. Enough for the engine's
-// tests and the schema fingerprint; updates and deletes leave the documents
-// as they are. Not thread-safe: FakeServer holds its lock around every call.
+// tests and the schema fingerprint; updates leave the documents as they
+// are, and a delete removes only those its filter names by `_id` ($in).
+// Not thread-safe: FakeServer holds its lock around every call.
 
 #include <cstdint>
 #include <map>
@@ -39,10 +40,16 @@ class FakeCatalog {
   // The commands that change what is kept: create, createIndexes,
   // dropIndexes, collMod, insert. Refusals throw port::ServerError.
   void create(const std::string& database, const bson::Document& command);
-  void create_indexes(const std::string& database, const bson::Document& command);
+  // Answers as MongoDB: {createdCollectionAutomatically, numIndexesBefore, numIndexesAfter}.
+  bson::Document create_indexes(const std::string& database, const bson::Document& command);
   void drop_indexes(const std::string& database, const bson::Document& command);
   void coll_mod(const std::string& database, const bson::Document& command);
   void insert(const std::string& database, const bson::Document& command);
+  // delete: the statements whose filter is {_id: {$in: [...]}} (what a
+  // derived undo sends) remove those documents; any other filter removes none.
+  void delete_by_ids(const std::string& database, const bson::Document& command);
+  // count: every document, or those whose _id is in the query's {_id: {$in: [...]}}.
+  int64_t count(const std::string& database, const bson::Document& command) const;
   // One document put in as it is (a test writing another tool's record).
   void put(const std::string& database, const std::string& name, const bson::Document& document);
 

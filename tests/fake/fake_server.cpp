@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "bson/bson_util.hpp"
 #include "fake_catalog.hpp"
 
 namespace mongoway::testing {
@@ -414,14 +415,19 @@ std::pair<std::string, std::string> split_namespace(const std::string& ns) {
 
 // What a command does to the collections (as MongoDB: an update or a
 // findAndModify creates its collection only when it may upsert; a delete never).
-void FakeServer::apply_command(const std::string& database, const bson::Document& command) {
+bson::Document FakeServer::apply_command(const std::string& database, const bson::Document& command) {
   State& s = *m_state;
   const std::string name = first_key(command);
   const std::string collection = string_field(command, name.c_str());
+  bson::Document reply;
   if (name == "create") {
     s.catalog.create(database, command);
   } else if (name == "createIndexes") {
-    s.catalog.create_indexes(database, command);
+    reply = s.catalog.create_indexes(database, command);
+  } else if (name == "delete") {
+    s.catalog.delete_by_ids(database, command);
+  } else if (name == "count") {
+    bson::append_int32(reply, "n", static_cast<int32_t>(s.catalog.count(database, command)));
   } else if (name == "dropIndexes") {
     s.catalog.drop_indexes(database, command);
   } else if (name == "collMod") {
@@ -441,11 +447,11 @@ void FakeServer::apply_command(const std::string& database, const bson::Document
     s.catalog.rename(from_db, from, to_db, to);
     s.remove_collection(from_db, from);  // what the fake keeps beside the catalog (the history, counts)
   }
+  return reply;
 }
 
-bson::Document FakeServer::reply_to(const bson::Document& command, port::Reply reply) const {
-  bson::Document out;
-  if (reply == port::Reply::cursor) return out;
+bson::Document FakeServer::reply_to(const bson::Document& command, port::Reply reply, bson::Document out) const {
+  if (reply == port::Reply::cursor) return {};
   const std::string name = first_key(command);
   if (reply == port::Reply::write) {
     const int64_t n = name == "insert" ? array_length(command, "documents") : m_state->write_count;
@@ -464,12 +470,13 @@ bson::Document FakeServer::send(const std::string& database, const bson::Documen
         if (commands_with_effect().count(name) == 0 && commands_without_effect().count(name) == 0) {
           throw port::ServerError(59, fmt::format("no such command: '{}'", name));
         }
+        bson::Document answer;
         if (m_transaction) {
           m_transaction->sends.emplace_back(database, command);
         } else {
-          apply_command(database, command);
+          answer = apply_command(database, command);
         }
-        return reply_to(command, reply);
+        return reply_to(command, reply, std::move(answer));
       },
       database, command.to_json(bson::JsonMode::canonical));
 }

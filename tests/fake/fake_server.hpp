@@ -162,8 +162,9 @@ class FakeServer final : public port::Server {
   int64_t begin_request(const std::string& op, std::string database, std::string command_json);
   void check_faults(int64_t k, const std::string& op);
   void after_effect(int64_t k, const std::string& op);
-  void apply_command(const std::string& database, const bson::Document& command);
-  bson::Document reply_to(const bson::Document& command, port::Reply reply) const;
+  // What the command does, and the fields of its reply that say so.
+  bson::Document apply_command(const std::string& database, const bson::Document& command);
+  bson::Document reply_to(const bson::Document& command, port::Reply reply, bson::Document out) const;
   bool run_transaction_attempt(const std::function<void()>& body, size_t index);
   void abort_transaction();
 

@@ -210,6 +210,9 @@ TEST_F(Engine, UndoToTargetAndMigrateAgain) {
 TEST_F(Engine, UndoRefusedWithoutUndoFileAndNothingIsUndone) {
   auto dir = markers(3);
   std::filesystem::remove(dir + "/U2__undo_marker_2.json");
+  // A command no derived undo reverses.
+  write(dir, "V2__marker_2.json", R"([{"insertOne": "markers", "document": {"_id": 2}},
+    {"updateOne": "markers", "filter": {"_id": 2}, "update": {"$set": {"seen": true}}}])");
   Migrator m(config({dir}));
   m.migrate();
   auto before = snapshot();
@@ -219,6 +222,7 @@ TEST_F(Engine, UndoRefusedWithoutUndoFileAndNothingIsUndone) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::invalid);
     EXPECT_NE(std::string(e.what()).find("version 2 has no undo file"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("command 2 (updateOne) is not reversible"), std::string::npos) << e.what();
   }
   EXPECT_EQ(snapshot(), before);
   EXPECT_EQ(count("markers"), 3);

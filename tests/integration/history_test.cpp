@@ -44,6 +44,46 @@ TEST_F(History, RoundTripsEveryField) {
   EXPECT_FALSE(all[0].finished);
 }
 
+TEST_F(History, RoundTripsWhatAVersionCreatedAndADerivedUndo) {
+  mongo::MongoServer store(client(), db, "h", "h_lock");
+  auto migrate = entry(1, 3);
+  model::Created created;
+  created.items = {{model::Creation::Kind::collection, 1, "users", "", 0},
+                   {model::Creation::Kind::index, 2, "users", "email_1", 0},
+                   {model::Creation::Kind::documents, 3, "users", "", 2500000},
+                   {model::Creation::Kind::view, 4, "active", "", 0},
+                   {model::Creation::Kind::rename, 5, "users", "people", 0}};
+  migrate.created = created;
+  auto undo = entry(2, 3);
+  undo.type = model::EntryType::undo;
+  undo.derived = true;
+  auto before_the_feature = entry(3, 3);
+  auto not_derivable = entry(4, 3);
+  not_derivable.created = model::Created{{}, "command 2 (updateMany) is not reversible"};
+  for (const auto& e : {migrate, undo, before_the_feature, not_derivable}) store.append(e);
+
+  auto all = exec::read_history(store);
+  ASSERT_EQ(all.size(), 4u);
+  ASSERT_TRUE(all[0].created.has_value());
+  ASSERT_EQ(all[0].created->items.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) {
+    const auto& got = all[0].created->items[i];
+    const auto& want = created.items[i];
+    EXPECT_EQ(got.kind, want.kind) << i;
+    EXPECT_EQ(got.command, want.command) << i;
+    EXPECT_EQ(got.collection, want.collection) << i;
+    EXPECT_EQ(got.name, want.name) << i;
+    EXPECT_EQ(got.count, want.count) << i;
+  }
+  EXPECT_EQ(all[0].created->not_derivable, "");
+  EXPECT_FALSE(all[0].derived);
+  EXPECT_TRUE(all[1].derived);
+  EXPECT_FALSE(all[1].created.has_value());
+  EXPECT_FALSE(all[2].created.has_value());
+  ASSERT_TRUE(all[3].created.has_value());
+  EXPECT_EQ(all[3].created->not_derivable, "command 2 (updateMany) is not reversible");
+}
+
 TEST_F(History, TheRankIsTheNumericId) {
   mongo::MongoServer store(client(), db, "h", "h_lock");
   store.append(entry(42, 1));

@@ -89,9 +89,25 @@ TEST_F(Verify, AnUndoThatLeavesAnIndexBehindFailsNamingItsVersionAndTheIndex) {
   EXPECT_TRUE(scratch_dropped());
 }
 
-TEST_F(Verify, AVersionWithoutAnUndoFileIsReportedAndTheRunPasses) {
+// V2 without its U file, and a command no derived undo reverses.
+void without_any_undo_of_2(const script::testing::TempDir& dir) {
+  std::filesystem::remove(dir.str() + "/U2__undo_orders.json");
+  dir.write("V2__orders.json", R"([{"createCollection": "orders"}, {"runCommand": {"collMod": "orders"}}])");
+}
+
+TEST_F(Verify, AVersionWithADerivedUndoIsVerifiedByIt) {
   correct_undo_of_3();
   std::filesystem::remove(dir.str() + "/U2__undo_orders.json");
+  const auto result = verify();
+  EXPECT_TRUE(result.passed);
+  EXPECT_EQ(result.without_undo, 0);
+  ASSERT_EQ(result.versions.size(), 4u);
+  EXPECT_EQ(result.versions[1].result, "ok");
+}
+
+TEST_F(Verify, AVersionWithoutAnUndoFileIsReportedAndTheRunPasses) {
+  correct_undo_of_3();
+  without_any_undo_of_2(dir);
   const auto result = verify();
   EXPECT_TRUE(result.passed);
   EXPECT_EQ(result.without_undo, 1);
@@ -102,7 +118,7 @@ TEST_F(Verify, AVersionWithoutAnUndoFileIsReportedAndTheRunPasses) {
 
 TEST_F(Verify, AVersionWithoutAnUndoFileFailsTheRunWithRequireUndo) {
   correct_undo_of_3();
-  std::filesystem::remove(dir.str() + "/U2__undo_orders.json");
+  without_any_undo_of_2(dir);
   VerifyOptions options;
   options.require_undo = true;
   const auto result = verify(options);

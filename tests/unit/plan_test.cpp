@@ -16,7 +16,7 @@ std::vector<FileVersion> files(std::initializer_list<int64_t> versions, bool und
   std::vector<FileVersion> out;
   for (auto v : versions) {
     out.push_back(FileVersion{v, "d" + std::to_string(v), "V" + std::to_string(v) + "__d.json",
-                              "sha256:" + std::to_string(v), undoable});
+                              "sha256:" + std::to_string(v), undoable, ""});
   }
   return out;
 }
@@ -407,6 +407,96 @@ TEST(PlanRemove, ARepairedEntryIsStillAnEntry) {
   // The file of a repaired version gone, its entry still counts.
   auto gone = compute_status(files({1, 2}), log.entries, std::nullopt);
   EXPECT_TRUE(plan_remove(gone, std::nullopt).empty());
+}
+
+}  // namespace
+}  // namespace mongoway::plan
+
+namespace mongoway::plan {
+namespace {
+
+// A log whose migrate entries record what they created, as mongoway writes them now.
+Log recorded(std::initializer_list<int64_t> versions) {
+  Log log;
+  for (auto v : versions) {
+    log.add(v, EntryType::migrate);
+    log.entries.back().created = model::Created{
+        {{model::Creation::Kind::collection, 1, "c" + std::to_string(v), "", 0}}, ""};
+  }
+  return log;
+}
+
+const VersionStatus& version_of(const Status& s, int64_t version) {
+  const auto* v = s.find(version);
+  if (v == nullptr) throw std::runtime_error("no version " + std::to_string(version));
+  return *v;
+}
+
+TEST(PlanDerivedUndo, AReversibleVersionThatRecordedWhatItCreatedIsUndoneByDerivation) {
+  auto s = compute_status(files({1, 2}, false), recorded({1, 2}).entries, std::nullopt);
+  EXPECT_EQ(version_of(s, 2).undo, UndoKind::derived);
+  EXPECT_TRUE(version_of(s, 2).undoable);
+  auto p = plan_undo(s, 0, std::nullopt);
+  EXPECT_EQ(p.versions, (std::vector<int64_t>{2, 1}));
+  ASSERT_EQ(p.derived.count(2), 1u);
+  EXPECT_EQ(p.derived.at(2).items.at(0).collection, "c2");
+  EXPECT_EQ(p.derived.count(1), 1u);
+}
+
+TEST(PlanDerivedUndo, AnUndoFileWins) {
+  auto s = compute_status(files({1}, true), recorded({1}).entries, std::nullopt);
+  EXPECT_EQ(version_of(s, 1).undo, UndoKind::file);
+  EXPECT_TRUE(plan_undo(s, std::nullopt, std::nullopt).derived.empty());
+}
+
+TEST(PlanDerivedUndo, APendingReversibleVersionWillHaveOne) {
+  auto s = compute_status(files({1}, false), {}, std::nullopt);
+  EXPECT_EQ(version_of(s, 1).undo, UndoKind::derived);
+}
+
+TEST(PlanDerivedUndo, AVersionAppliedBeforeTheRecordExistedHasNoneAndSaysWhy) {
+  auto s = compute_status(files({1}, false), Log().migrate({1}).entries, std::nullopt);
+  EXPECT_EQ(version_of(s, 1).undo, UndoKind::none);
+  EXPECT_FALSE(version_of(s, 1).undoable);
+  EXPECT_EQ(version_of(s, 1).no_undo, "it was applied before mongoway recorded what versions create");
+  auto message = message_of([&] { plan_undo(s, std::nullopt, std::nullopt); }, ExitCode::invalid);
+  EXPECT_TRUE(contains(message, "version 1 has no undo file (U1__undo_*.json) and no derived undo: it was applied "
+                                "before mongoway recorded what versions create"))
+      << message;
+}
+
+TEST(PlanDerivedUndo, AnIrreversibleCommandRefusesTheUndoNamingIt) {
+  auto f = files({1, 2}, false);
+  f[1].irreversible = "V2__d.json:3:5: command 2 (updateMany) is not reversible: …";
+  auto s = compute_status(f, recorded({1, 2}).entries, std::nullopt);
+  EXPECT_EQ(version_of(s, 2).undo, UndoKind::none);
+  EXPECT_EQ(version_of(s, 1).undo, UndoKind::derived);
+  auto message = message_of([&] { plan_undo(s, 0, std::nullopt); }, ExitCode::invalid);
+  EXPECT_TRUE(contains(message, "command 2 (updateMany) is not reversible")) << message;
+  // goto downwards plans the same way
+  message = message_of([&] { plan_goto(s, 0, true); }, ExitCode::invalid);
+  EXPECT_TRUE(contains(message, "command 2 (updateMany) is not reversible")) << message;
+}
+
+TEST(PlanDerivedUndo, ARecordThatSaysItCannotBeDerivedHasNone) {
+  auto log = recorded({1});
+  log.entries.back().created->not_derivable = "command 1 (insertMany) inserted 2 of the 3 documents it sent";
+  auto s = compute_status(files({1}, false), log.entries, std::nullopt);
+  EXPECT_EQ(version_of(s, 1).no_undo, "command 1 (insertMany) inserted 2 of the 3 documents it sent");
+}
+
+TEST(PlanDerivedUndo, TheLastMigrateOfAVersionIsTheOneItUndoes) {
+  auto log = recorded({1});
+  log.add(1, EntryType::undo).add(1, EntryType::migrate);  // applied again, by a mongoway that did not record
+  auto s = compute_status(files({1}, false), log.entries, std::nullopt);
+  EXPECT_EQ(version_of(s, 1).undo, UndoKind::none);
+}
+
+TEST(PlanDerivedUndo, GotoDownwardsUsesTheDerivedUndo) {
+  auto s = compute_status(files({1, 2, 3}, false), recorded({1, 2, 3}).entries, std::nullopt);
+  auto p = plan_goto(s, 1, true);
+  EXPECT_EQ(p.versions, (std::vector<int64_t>{3, 2}));
+  EXPECT_EQ(p.derived.size(), 2u);
 }
 
 }  // namespace

@@ -41,6 +41,8 @@ VersionInfo version_info(const plan::VersionStatus& v) {
   info.installed_on = v.installed_on;
   info.execution_time_ms = v.execution_time_ms;
   info.undoable = v.undoable;
+  info.undo = plan::to_string(v.undo);
+  info.undo_reason = v.no_undo;
   if (v.state == State::failed) info.error = v.last_error;
   if (v.state == State::failed && v.cut) info.cut = cut_info(*v.cut);
   return info;

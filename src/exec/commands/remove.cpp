@@ -19,7 +19,7 @@ std::vector<plan::FileVersion> versions_found(const script::Discovery& discovery
   std::vector<plan::FileVersion> out;
   for (const auto& file : discovery.files) {
     if (file.name.kind != script::FileKind::migrate) continue;
-    out.push_back(plan::FileVersion{file.name.version, file.name.description, file.file_name, "", false});
+    out.push_back(plan::FileVersion{file.name.version, file.name.description, file.file_name, "", false, ""});
   }
   return out;
 }

@@ -64,7 +64,8 @@ class VersionCheck {
     const auto changed = changed_by(m);
     apply(m.version());
     Fingerprint after = m_reader.read(changed);
-    if (!m.undo) {
+    // An undo derived from what the version created is verified like a U file.
+    if (!m.undo && !m_scratch.engine().irreversible(m.up).empty()) {
       out.result = "no_undo";
       schema = std::move(after);
       return out;

@@ -656,7 +656,7 @@ write bad_undo/U2__undo_index_tags.json <<'EOF'
 [{"createCollection": "tmp"}, {"dropCollection": "tmp"}]
 EOF
 write no_undo/V1__create_tags.json <<'EOF'
-[{"createCollection": "tags"}]
+[{"createCollection": "tags"}, {"updateMany": "tags", "filter": {}, "update": {"$set": {"a": 1}}}]
 EOF
 SCRATCH="mongoway_scratch_${PREFIX}"
 t mongoway -l migrations verify --scratch-database "$SCRATCH"
@@ -668,6 +668,33 @@ t mongoway -l no_undo verify --require-undo --scratch-database "$SCRATCH"
 t mongoway -l migrations verify --scratch-database "$MONGOWAY_DATABASE"
 t mongoway -l migrations verify --target 9 --scratch-database "$SCRATCH"
 t mongoway -l migrations info
+
+section "derived undo: versions without U files"
+use derived
+write derived/V1__create_users.json <<'EOF'
+[{"createCollection": "users"}, {"createIndex": "users", "key": {"email": 1}, "unique": true}]
+EOF
+write derived/V2__seed_users.json <<'EOF'
+[{"insertMany": "users", "documents": [{"_id": 1, "email": "a@example.com"}, {"_id": 2, "email": "b@example.com"}]}]
+EOF
+write derived/V3__rename_users.json <<'EOF'
+[{"renameCollection": "users", "to": "people"}]
+EOF
+write derived/V4__backfill.json <<'EOF'
+[{"insertOne": "people", "document": {"_id": 3}},
+ {"updateMany": "people", "filter": {}, "update": {"$set": {"active": true}}}]
+EOF
+t mongoway -l derived lint --require-undo
+t mongoway -l derived --output json lint --require-undo
+t mongoway -l derived migrate --target 3
+t mongoway -l derived info
+t mongoway -l derived --output json info
+t mongoway -l derived undo --target 0 --dry-run
+t mongoway -l derived undo --target 0
+t mongoway -l derived migrate
+t mongoway -l derived info
+t mongoway -l derived undo
+t mongoway -l derived history --type undo
 
 section "the lock"
 use lock
