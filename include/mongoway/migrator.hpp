@@ -17,6 +17,14 @@ namespace mongoway {
 
 enum class TransactionMode { never, auto_, always };
 
+// The pre-flight check before the first write of migrate, undo, goto and
+// verify: what the plan's files need, judged against what the server is.
+// Every need the server lacks refuses the run (ExitCode::invalid). A need
+// whose support is not known (a server kind or version the table of features
+// does not know) is a warning in auto_ and refuses in strict; off skips the
+// check, with a warning.
+enum class PreflightMode { auto_, strict, off };
+
 // The bounds of Config::lock_ttl and Config::lock_timeout.
 inline constexpr std::chrono::seconds kMinLockTtl{3};
 inline constexpr std::chrono::seconds kMaxLockTtl{24 * 3600};
@@ -36,6 +44,7 @@ struct Config {
   // holder died on another machine waits for its lease rather than failing.
   std::chrono::seconds lock_timeout{90};
   TransactionMode transaction = TransactionMode::never;
+  PreflightMode preflight = PreflightMode::auto_;
   // ${name} -> value in the migration files' string values. The value of a
   // name holding "pass", "pwd", "secret", "token", "credential", "private"
   // or "apikey"/"api_key"/"api-key" (any case) is masked as **** in every
@@ -393,6 +402,7 @@ struct VerifyResult {
   int64_t without_undo = 0;               // versions without an undo file
   bool passed = false;                    // no version failed (and, with require_undo, every one has an undo file)
   bool scratch_dropped = false;
+  std::vector<Diagnostic> warnings;  // the pre-flight check's
 };
 
 // Progress and log events while a run goes on. All callbacks are optional.

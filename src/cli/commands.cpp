@@ -398,6 +398,7 @@ int run_verify(Migrator& migrator, const VerifyOptions& options, const Settings&
   mask_scratch_secrets(options.scratch_uri, settings, console);
   const VerifyResult result = migrator.verify(options);
   progress.finish();
+  reporter.warnings(result.warnings);
   reporter.verify(result);
   return result.passed ? 0 : static_cast<int>(ExitCode::invalid);
 }

@@ -1,5 +1,6 @@
 #include "exec/commands/run_plan.hpp"
 
+#include "exec/preflight.hpp"
 #include "exec/step_runner.hpp"
 
 namespace mongoway::exec {
@@ -18,9 +19,13 @@ plan::Plan plan_from(Engine& engine, const PlannedRun& run, const plan::Status& 
   return run.plan(status);
 }
 
-RunResult run_under_lock(Engine& engine, const PlannedRun& run, LeaseLock& lock) {
+// `check`: the pre-flight check again, on the plan made under the lock (the
+// plan may have changed while this process waited); its warnings go with
+// the result.
+RunResult run_under_lock(Engine& engine, const PlannedRun& run, LeaseLock& lock, bool check) {
   const auto status = engine.read_status(lock);
   const auto p = plan_from(engine, run, status);
+  auto warnings = check ? preflight(engine, p) : std::vector<Diagnostic>{};
   auto steps = engine.build_steps(p, p.direction);
   RunResult r;
   if (steps.empty()) {
@@ -29,14 +34,22 @@ RunResult run_under_lock(Engine& engine, const PlannedRun& run, LeaseLock& lock)
     r = StepRunner(engine, steps, p.direction, lock, status.next_rank).run(p, status.has_history);
     r.message = run.done(r);
   }
+  r.warnings = std::move(warnings);
   return r;
 }
 
 RunResult take_lock_and_run(Engine& engine, const PlannedRun& run) {
   auto lock = engine.take_lock();
-  RunResult r = run_under_lock(engine, run, *lock);
+  RunResult r = run_under_lock(engine, run, *lock, true);
   lock->release();
   return r;
+}
+
+// The files' warnings go first, before the pre-flight check's.
+void add_file_warnings(const Engine& engine, const PlannedRun& run, RunResult& r) {
+  if (!run.with_warnings) return;
+  auto files = engine.file_warnings();
+  r.warnings.insert(r.warnings.begin(), files.begin(), files.end());
 }
 
 }  // namespace
@@ -45,8 +58,9 @@ RunResult plan_and_run(Engine& engine, const PlannedRun& run) {
   engine.check_config();
   engine.load_files();
   if (engine.held_lock != nullptr && !run.dry_run) {
-    RunResult r = run_under_lock(engine, run, *engine.held_lock);
-    if (run.with_warnings) r.warnings = engine.file_warnings();
+    // The holder checked its whole run before it took the lock (verify).
+    RunResult r = run_under_lock(engine, run, *engine.held_lock, false);
+    add_file_warnings(engine, run, r);
     return r;
   }
   const auto status = engine.read_status();
@@ -56,12 +70,17 @@ RunResult plan_and_run(Engine& engine, const PlannedRun& run) {
     r = nothing_to_do(run, status);
     r.dry_run = run.dry_run;
   } else if (run.dry_run) {
+    auto warnings = preflight(engine, p);
     r = dry_run(engine, engine.build_steps(p, p.direction), p.direction, p);
+    r.warnings = std::move(warnings);
   } else {
-    engine.build_steps(p, p.direction);  // every command renders before the lock is taken
+    // Before anything is written: what the server cannot do, then every
+    // command rendered. The lock is not taken for a plan refused here.
+    preflight(engine, p);
+    engine.build_steps(p, p.direction);
     r = take_lock_and_run(engine, run);
   }
-  if (run.with_warnings) r.warnings = engine.file_warnings();
+  add_file_warnings(engine, run, r);
   return r;
 }
 
