@@ -402,7 +402,6 @@ struct VerifyResult {
   int64_t without_undo = 0;               // versions without an undo file
   bool passed = false;                    // no version failed (and, with require_undo, every one has an undo file)
   bool scratch_dropped = false;
-  std::vector<Diagnostic> warnings;  // the pre-flight check's
 };
 
 // Progress and log events while a run goes on. All callbacks are optional.
@@ -413,6 +412,10 @@ struct Listener {
   std::function<void(uint64_t done, std::optional<uint64_t> total)> documents_progress;
   std::function<void(const std::string& message)> waiting;  // e.g. for the lock
   std::function<void(const std::string& message)> debug;    // -v details
+  // A warning as soon as it is known, before the run goes on (the pre-flight
+  // check's: what it could not judge, or that it was skipped), so that it is
+  // seen even when the run fails later.
+  std::function<void(const Diagnostic& warning)> warning;
   // repair: every change it is about to make, called once before the first
   // write (and not at all when there is nothing to change or on a dry run).
   std::function<void(const std::vector<std::string>& changes)> repair_planned;

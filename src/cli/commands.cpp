@@ -195,6 +195,7 @@ Listener make_listener(Progress& progress, Reporter& reporter, Console& console,
   listener.verifying = [&progress](int64_t version, size_t index, size_t total) {
     progress.step_started(fmt::format("verifying version {}", version), index, total);
   };
+  listener.warning = [&reporter](const Diagnostic& warning) { reporter.warnings({warning}); };
   listener.repair_planned = [&reporter, &settings](const std::vector<std::string>& changes) {
     reporter.repair_planned(settings.config.database, changes);
   };
@@ -398,7 +399,6 @@ int run_verify(Migrator& migrator, const VerifyOptions& options, const Settings&
   mask_scratch_secrets(options.scratch_uri, settings, console);
   const VerifyResult result = migrator.verify(options);
   progress.finish();
-  reporter.warnings(result.warnings);
   reporter.verify(result);
   return result.passed ? 0 : static_cast<int>(ExitCode::invalid);
 }

@@ -44,7 +44,9 @@ constexpr KeySpec kKeys[] = {
     {"connect_retry_interval", "connect-retry-interval", "5"},
     {"connect_timeout", "connect-timeout", "5"},
     {"transaction", "transaction", "never"},
-    {"preflight", "preflight", "auto"},
+    {"preflight", "preflight", "auto", false, false,
+     "auto, strict or off: check what the files need against the server before the first write of migrate, undo, "
+     "goto and verify"},
     {"clean_enabled", "", "false", false, false, "allow `mongoway clean` to drop every collection (with --yes)"},
     {"max_file_size", "", "64MiB", false, false, "largest migration or documents file read (bytes, K, M or G)"},
     {"output", "output", "text"},

@@ -133,6 +133,11 @@ std::vector<Diagnostic> preflight(Engine& engine, const std::vector<PlannedFile>
   return preflight(files, engine.server().facts(), engine.config.preflight);
 }
 
+void tell_warnings(const Engine& engine, const std::vector<Diagnostic>& warnings) {
+  if (!engine.listener.warning) return;
+  for (const auto& w : warnings) engine.listener.warning(w);
+}
+
 std::vector<Diagnostic> preflight(Engine& engine, const plan::Plan& plan) {
   if (plan.versions.empty()) return {};
   std::vector<PlannedFile> files;

@@ -44,6 +44,9 @@ std::vector<Diagnostic> preflight(const std::vector<PlannedFile>& files, const p
 // The same on the engine's server, as its settings say.
 std::vector<Diagnostic> preflight(Engine& engine, const std::vector<PlannedFile>& files);
 
+// Gives each warning to the engine's listener.
+void tell_warnings(const Engine& engine, const std::vector<Diagnostic>& warnings);
+
 // The same for the files `plan` runs (its V files when it migrates, its U
 // files when it undoes), on the engine's server, as its settings say.
 std::vector<Diagnostic> preflight(Engine& engine, const plan::Plan& plan);

@@ -19,13 +19,20 @@ plan::Plan plan_from(Engine& engine, const PlannedRun& run, const plan::Status& 
   return run.plan(status);
 }
 
-// `check`: the pre-flight check again, on the plan made under the lock (the
-// plan may have changed while this process waited); its warnings go with
-// the result.
-RunResult run_under_lock(Engine& engine, const PlannedRun& run, LeaseLock& lock, bool check) {
+// The pre-flight check of the plan made under the lock: another process may
+// have moved the database while this one waited. Its warnings are told
+// again only when the plan is not the one checked before the lock.
+void check_again(Engine& engine, const plan::Plan& checked, const plan::Plan& now) {
+  const auto warnings = preflight(engine, now);
+  if (now.versions != checked.versions || now.direction != checked.direction) tell_warnings(engine, warnings);
+}
+
+// `checked`: the plan the pre-flight check judged before the lock; none
+// under a lock the engine already holds (verify checked its whole run).
+RunResult run_under_lock(Engine& engine, const PlannedRun& run, LeaseLock& lock, const plan::Plan* checked) {
   const auto status = engine.read_status(lock);
   const auto p = plan_from(engine, run, status);
-  auto warnings = check ? preflight(engine, p) : std::vector<Diagnostic>{};
+  if (checked != nullptr) check_again(engine, *checked, p);
   auto steps = engine.build_steps(p, p.direction);
   RunResult r;
   if (steps.empty()) {
@@ -34,22 +41,14 @@ RunResult run_under_lock(Engine& engine, const PlannedRun& run, LeaseLock& lock,
     r = StepRunner(engine, steps, p.direction, lock, status.next_rank).run(p, status.has_history);
     r.message = run.done(r);
   }
-  r.warnings = std::move(warnings);
   return r;
 }
 
-RunResult take_lock_and_run(Engine& engine, const PlannedRun& run) {
+RunResult take_lock_and_run(Engine& engine, const PlannedRun& run, const plan::Plan& checked) {
   auto lock = engine.take_lock();
-  RunResult r = run_under_lock(engine, run, *lock, true);
+  RunResult r = run_under_lock(engine, run, *lock, &checked);
   lock->release();
   return r;
-}
-
-// The files' warnings go first, before the pre-flight check's.
-void add_file_warnings(const Engine& engine, const PlannedRun& run, RunResult& r) {
-  if (!run.with_warnings) return;
-  auto files = engine.file_warnings();
-  r.warnings.insert(r.warnings.begin(), files.begin(), files.end());
 }
 
 }  // namespace
@@ -58,9 +57,8 @@ RunResult plan_and_run(Engine& engine, const PlannedRun& run) {
   engine.check_config();
   engine.load_files();
   if (engine.held_lock != nullptr && !run.dry_run) {
-    // The holder checked its whole run before it took the lock (verify).
-    RunResult r = run_under_lock(engine, run, *engine.held_lock, false);
-    add_file_warnings(engine, run, r);
+    RunResult r = run_under_lock(engine, run, *engine.held_lock, nullptr);
+    if (run.with_warnings) r.warnings = engine.file_warnings();
     return r;
   }
   const auto status = engine.read_status();
@@ -70,17 +68,16 @@ RunResult plan_and_run(Engine& engine, const PlannedRun& run) {
     r = nothing_to_do(run, status);
     r.dry_run = run.dry_run;
   } else if (run.dry_run) {
-    auto warnings = preflight(engine, p);
+    tell_warnings(engine, preflight(engine, p));
     r = dry_run(engine, engine.build_steps(p, p.direction), p.direction, p);
-    r.warnings = std::move(warnings);
   } else {
-    // Before anything is written: what the server cannot do, then every
-    // command rendered. The lock is not taken for a plan refused here.
-    preflight(engine, p);
+    // Before anything is written and before the lock: what the server
+    // cannot do, then every command rendered.
+    tell_warnings(engine, preflight(engine, p));
     engine.build_steps(p, p.direction);
-    r = take_lock_and_run(engine, run);
+    r = take_lock_and_run(engine, run, p);
   }
-  add_file_warnings(engine, run, r);
+  if (run.with_warnings) r.warnings = engine.file_warnings();
   return r;
 }
 

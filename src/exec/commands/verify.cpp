@@ -132,7 +132,7 @@ VerifyResult verify(Engine& engine, const VerifyOptions& options) {
   const auto versions = versions_up_to(files, options.target);
   VerifyResult out;
   ScratchDatabase scratch(engine, ScratchOptions{options.scratch_uri, options.scratch_database},
-                          [&](Engine& on) { out.warnings = preflight(on, files_of(versions)); });
+                          [&](Engine& on) { tell_warnings(engine, preflight(on, files_of(versions))); });
   if (engine.listener.scratch_chosen) engine.listener.scratch_chosen(scratch.shown_uri(), scratch.name());
   out.scratch_uri = scratch.shown_uri();
   out.scratch_database = scratch.name();

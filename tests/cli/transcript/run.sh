@@ -669,6 +669,13 @@ t mongoway -l migrations verify --scratch-database "$MONGOWAY_DATABASE"
 t mongoway -l migrations verify --target 9 --scratch-database "$SCRATCH"
 t mongoway -l migrations info
 
+section "pre-flight check"
+use preflight
+t mongoway -l needs migrate
+t mongoway -l needs --output json migrate --dry-run
+t mongoway -l needs migrate --preflight strict --target 1
+t mongoway -l needs migrate --preflight off
+
 section "the lock"
 use lock
 t mongoway -l migrations unlock
