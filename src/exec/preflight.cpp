@@ -100,8 +100,12 @@ std::string describe_server(const port::ServerFacts& facts) {
     case port::ServerKind::mongodb: kind = "MongoDB " + facts.version; break;
     case port::ServerKind::ferretdb: kind = "FerretDB " + facts.kind_version; break;
     case port::ServerKind::documentdb: kind = "Amazon DocumentDB, answering as MongoDB " + facts.version; break;
-    case port::ServerKind::cosmosdb: kind = "Azure Cosmos DB's MongoDB API, answering as MongoDB " + facts.version; break;
-    case port::ServerKind::unknown: kind = fmt::format("a server of unknown kind, version \"{}\"", facts.version); break;
+    case port::ServerKind::cosmosdb:
+      kind = "Azure Cosmos DB's MongoDB API, answering as MongoDB " + facts.version;
+      break;
+    case port::ServerKind::unknown:
+      kind = fmt::format("a server of unknown kind, version \"{}\"", facts.version);
+      break;
   }
   return fmt::format("{}, {}", kind, topology_text(facts.topology));
 }

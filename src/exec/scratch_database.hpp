@@ -31,8 +31,7 @@ class ScratchDatabase {
   // written yet. `check`, when given, runs on the scratch engine before the
   // database becomes this run's: one it refuses (by throwing) is never
   // dropped, as nothing was written to it (verify's pre-flight check).
-  ScratchDatabase(const Engine& target, const ScratchOptions& options,
-                  const std::function<void(Engine&)>& check = {});
+  ScratchDatabase(const Engine& target, const ScratchOptions& options, const std::function<void(Engine&)>& check = {});
   ~ScratchDatabase();
   ScratchDatabase(const ScratchDatabase&) = delete;
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;

@@ -405,7 +405,7 @@ const ServerInfo& Client::server_info() {
   auto build_reply = run("admin", build);
   info->ferretdb = bson_iter_init_find(&it, build_reply.get(), "ferretdbVersion");
   info->version = get_utf8(build_reply.get(), "version");
-  info->topology = mongos ? port::Topology::sharded
+  info->topology = mongos        ? port::Topology::sharded
                    : replica_set ? port::Topology::replica_set
                                  : port::Topology::standalone;
   identify(build_reply, first_host(), *info);

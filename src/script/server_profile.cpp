@@ -67,13 +67,11 @@ Support other_support(const ServerProfile& profile, const FeatureRow* row, std::
   switch (profile.kind) {
     case ServerKind::documentdb:
     case ServerKind::cosmosdb:
-      return unknown(fmt::format("mongoway's table of server features has no column for {}: whether it has {} is "
-                                 "not known",
-                                 profile.kind == ServerKind::documentdb ? "Amazon DocumentDB"
-                                                                        : "Azure Cosmos DB's MongoDB API",
-                                 what));
-    default:
-      return unknown(fmt::format("the server could not be told apart: whether it has {} is not known", what));
+      return unknown(fmt::format(
+          "mongoway's table of server features has no column for {}: whether it has {} is "
+          "not known",
+          profile.kind == ServerKind::documentdb ? "Amazon DocumentDB" : "Azure Cosmos DB's MongoDB API", what));
+    default: return unknown(fmt::format("the server could not be told apart: whether it has {} is not known", what));
   }
 }
 

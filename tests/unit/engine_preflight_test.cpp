@@ -112,9 +112,14 @@ TEST(PreflightProfile, TheServerIsDescribedWithItsOwnVersionAndTopology) {
 
 // The operations that write (or take the lock): none may come before a refusal.
 bool is_write(const std::string& op) {
-  static const std::vector<std::string> reads = {"facts",        "time",      "read_log",
-                                                 "read_runs",    "newest_lease", "newer_lease_exists",
-                                                 "list_collections", "list_collection_specs"};
+  static const std::vector<std::string> reads = {"facts",
+                                                 "time",
+                                                 "read_log",
+                                                 "read_runs",
+                                                 "newest_lease",
+                                                 "newer_lease_exists",
+                                                 "list_collections",
+                                                 "list_collection_specs"};
   return std::find(reads.begin(), reads.end(), op) == reads.end();
 }
 
@@ -139,7 +144,8 @@ class Preflight : public ::testing::Test {
   // Runs `command` on an engine of `fake`; the error it ended with, if any.
   // The warnings its listener was told go to `told`.
   std::optional<Error> run(FakeServer& fake, const Config& c, const std::function<void(exec::Engine&)>& command) {
-    exec::Engine engine(c, [&fake](const exec::Engine&) { return fake.another(0ms); }, fake.clock());
+    exec::Engine engine(
+        c, [&fake](const exec::Engine&) { return fake.another(0ms); }, fake.clock());
     engine.heartbeat_thread = false;
     engine.listener.warning = [this](const Diagnostic& d) { told.push_back(d); };
     try {
@@ -176,8 +182,7 @@ TEST_F(Preflight, EveryNeedTheServerLacksIsListedBeforeAnythingIsWritten) {
     where.push_back(fmt::format("{}:{}:{}", std::filesystem::path(d.file).filename().string(), d.line, d.column));
   }
   // collMod and its validator in V2, the view in V3: all three, V1 has none.
-  EXPECT_EQ(where, (std::vector<std::string>{"V2__validator.json:2:3", "V2__validator.json:2:3",
-                                             "V3__view.json:1:2"}));
+  EXPECT_EQ(where, (std::vector<std::string>{"V2__validator.json:2:3", "V2__validator.json:2:3", "V3__view.json:1:2"}));
   EXPECT_TRUE(contains(error->diagnostics().at(0).message, "version 2: command 1 (collMod)"))
       << error->diagnostics().at(0).message;
   EXPECT_TRUE(contains(error->diagnostics().at(2).message, "FerretDB 1.24 has no views"))
@@ -231,8 +236,8 @@ TEST_F(Preflight, AnUndoIsJudgedByItsUndoFiles) {
 
 TEST_F(Preflight, ATransactionOnAStandaloneServerIsRefusedWithTheOtherNeeds) {
   dir.write("V1__plain.json", R"({"transaction": true, "commands": [{"createCollection": "a"}]})");
-  FakeServer fake(FakeServerOptions{
-      "app", "mongoway_history", facts_of(port::ServerKind::mongodb, "7.0.2", port::Topology::standalone)});
+  FakeServer fake(FakeServerOptions{"app", "mongoway_history",
+                                    facts_of(port::ServerKind::mongodb, "7.0.2", port::Topology::standalone)});
   auto error = run(fake, config(), [&](exec::Engine& e) { exec::migrate(e, {}); });
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code(), ExitCode::invalid) << error->what();
@@ -254,8 +259,8 @@ TEST_F(Preflight, AReplicaSetRunsTheSamePlan) {
 
 // A server the table has no column for: auto goes on with one warning.
 TEST_F(Preflight, AutoGoesOnWithOneWarningWhereSupportIsNotKnown) {
-  FakeServer fake(FakeServerOptions{
-      "app", "mongoway_history", facts_of(port::ServerKind::documentdb, "5.0.0", port::Topology::replica_set)});
+  FakeServer fake(FakeServerOptions{"app", "mongoway_history",
+                                    facts_of(port::ServerKind::documentdb, "5.0.0", port::Topology::replica_set)});
   RunResult result;
   auto error = run(fake, config(), [&](exec::Engine& e) { result = exec::migrate(e, {}); });
   ASSERT_FALSE(error) << error->what();
@@ -268,8 +273,8 @@ TEST_F(Preflight, AutoGoesOnWithOneWarningWhereSupportIsNotKnown) {
 }
 
 TEST_F(Preflight, StrictRefusesWhereSupportIsNotKnown) {
-  FakeServer fake(FakeServerOptions{
-      "app", "mongoway_history", facts_of(port::ServerKind::documentdb, "5.0.0", port::Topology::replica_set)});
+  FakeServer fake(FakeServerOptions{"app", "mongoway_history",
+                                    facts_of(port::ServerKind::documentdb, "5.0.0", port::Topology::replica_set)});
   auto error = run(fake, config(PreflightMode::strict), [&](exec::Engine& e) { exec::migrate(e, {}); });
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code(), ExitCode::invalid);
