@@ -61,8 +61,12 @@ Support mongodb_support(const ServerProfile& profile, const FeatureRow* row, std
   return {};
 }
 
-// A service the table has no column for: every feature is unknown.
+// A service the table has no column for: every feature is unknown, but
+// transactions, which no standalone server has.
 Support other_support(const ServerProfile& profile, const FeatureRow* row, std::string_view feature) {
+  if (feature == "transaction" && profile.topology == Topology::standalone) {
+    return unsupported("a standalone server has no transactions (they need a replica set or a sharded cluster)");
+  }
   const std::string what = row != nullptr ? std::string(row->what) : fmt::format("\"{}\"", feature);
   switch (profile.kind) {
     case ServerKind::documentdb:

@@ -91,6 +91,7 @@ TEST(PreflightProfile, TransactionsNeedAReplicaSetOrAShardedClusterFrom42) {
       {facts_of(K::mongodb, "4.2.0", T::sharded), V::supported},
       {ferretdb_facts(), V::unsupported},
       {facts_of(K::documentdb, "5.0.0", T::replica_set), V::unknown},
+      {facts_of(K::documentdb, "5.0.0", T::standalone), V::unsupported},
   };
   for (const auto& c : cases) {
     const auto profile = exec::profile_of(c.facts);
@@ -243,6 +244,21 @@ TEST_F(Preflight, ATransactionOnAStandaloneServerIsRefusedWithTheOtherNeeds) {
   EXPECT_EQ(error->code(), ExitCode::invalid) << error->what();
   ASSERT_EQ(error->diagnostics().size(), 1u) << "MongoDB 7.0 has collMod, validators and views";
   EXPECT_TRUE(contains(error->diagnostics()[0].message, "standalone server has no transactions"))
+      << error->diagnostics()[0].message;
+  EXPECT_EQ(writes(fake), std::vector<std::string>{});
+}
+
+// The file's own "transaction": true is listed with the other needs, not
+// refused alone before them.
+TEST_F(Preflight, OnFerretDbATransactionIsListedWithEveryOtherNeed) {
+  dir.write("V1__plain.json", R"({"transaction": true, "commands": [{"createCollection": "a"}]})");
+  FakeServer fake(FakeServerOptions{"app", "mongoway_history", ferretdb_facts()});
+  auto error = run(fake, config(), [&](exec::Engine& e) { exec::migrate(e, {}); });
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ExitCode::invalid) << error->what();
+  ASSERT_EQ(error->diagnostics().size(), 4u) << error->what();
+  EXPECT_TRUE(contains(error->diagnostics()[0].message, "version 1: \"transaction\": true: FerretDB 1.24 has no "
+                                                        "transactions"))
       << error->diagnostics()[0].message;
   EXPECT_EQ(writes(fake), std::vector<std::string>{});
 }

@@ -32,8 +32,8 @@ void check_again(Engine& engine, const plan::Plan& checked, const plan::Plan& no
 RunResult run_under_lock(Engine& engine, const PlannedRun& run, LeaseLock& lock, const plan::Plan* checked) {
   const auto status = engine.read_status(lock);
   const auto p = plan_from(engine, run, status);
-  if (checked != nullptr) check_again(engine, *checked, p);
   auto steps = engine.build_steps(p, p.direction);
+  if (checked != nullptr) check_again(engine, *checked, p);
   RunResult r;
   if (steps.empty()) {
     r = nothing_to_do(run, status);
@@ -68,13 +68,14 @@ RunResult plan_and_run(Engine& engine, const PlannedRun& run) {
     r = nothing_to_do(run, status);
     r.dry_run = run.dry_run;
   } else if (run.dry_run) {
+    auto steps = engine.build_steps(p, p.direction);
     tell_warnings(engine, preflight(engine, p));
-    r = dry_run(engine, engine.build_steps(p, p.direction), p.direction, p);
+    r = dry_run(engine, steps, p.direction, p);
   } else {
-    // Before anything is written and before the lock: what the server
-    // cannot do, then every command rendered.
-    tell_warnings(engine, preflight(engine, p));
+    // Before anything is written and before the lock: every command
+    // rendered, then what the server cannot do.
     engine.build_steps(p, p.direction);
+    tell_warnings(engine, preflight(engine, p));
     r = take_lock_and_run(engine, run, p);
   }
   if (run.with_warnings) r.warnings = engine.file_warnings();
