@@ -17,6 +17,14 @@ namespace mongoway {
 
 enum class TransactionMode { never, auto_, always };
 
+// The pre-flight check before the first write of migrate, undo, goto and
+// verify: what the plan's files need, judged against what the server is.
+// Every need the server lacks refuses the run (ExitCode::invalid). A need
+// whose support is not known (a server kind or version the table of features
+// does not know) is a warning in auto_ and refuses in strict; off skips the
+// check, with a warning.
+enum class PreflightMode { auto_, strict, off };
+
 // The bounds of Config::lock_ttl and Config::lock_timeout.
 inline constexpr std::chrono::seconds kMinLockTtl{3};
 inline constexpr std::chrono::seconds kMaxLockTtl{24 * 3600};
@@ -36,6 +44,7 @@ struct Config {
   // holder died on another machine waits for its lease rather than failing.
   std::chrono::seconds lock_timeout{90};
   TransactionMode transaction = TransactionMode::never;
+  PreflightMode preflight = PreflightMode::auto_;
   // ${name} -> value in the migration files' string values. The value of a
   // name holding "pass", "pwd", "secret", "token", "credential", "private"
   // or "apikey"/"api_key"/"api-key" (any case) is masked as **** in every
@@ -408,6 +417,10 @@ struct Listener {
   std::function<void(uint64_t done, std::optional<uint64_t> total)> documents_progress;
   std::function<void(const std::string& message)> waiting;  // e.g. for the lock
   std::function<void(const std::string& message)> debug;    // -v details
+  // A warning as soon as it is known, before the run goes on (the pre-flight
+  // check's: what it could not judge, or that it was skipped), so that it is
+  // seen even when the run fails later.
+  std::function<void(const Diagnostic& warning)> warning;
   // repair: every change it is about to make, called once before the first
   // write (and not at all when there is nothing to change or on a dry run).
   std::function<void(const std::vector<std::string>& changes)> repair_planned;

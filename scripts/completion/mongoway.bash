@@ -11,9 +11,9 @@ _mongoway_global_options="-u --uri -d --database -l --location --history-collect
 
 _mongoway_command_options() {
     case $1 in
-        migrate) echo "--target --steps --dry-run --out-of-order --no-validate" ;;
-        undo) echo "--target --steps --dry-run" ;;
-        goto) echo "--allow-undo --dry-run" ;;
+        migrate) echo "--target --steps --dry-run --out-of-order --no-validate --preflight" ;;
+        undo) echo "--target --steps --dry-run --preflight" ;;
+        goto) echo "--allow-undo --dry-run --preflight" ;;
         baseline) echo "--baseline-version --description --from --from-collection --from-lock-collection" ;;
         repair) echo "--dry-run --mark-deleted" ;;
         remove) echo "--all-pending --dry-run" ;;
@@ -22,7 +22,7 @@ _mongoway_command_options() {
         history) echo "--limit --since --until --ascending --type --version" ;;
         snapshot) echo "--output-file --data" ;;
         diff) echo "--against --ignore --data --scratch-uri --scratch-database" ;;
-        verify) echo "--target --data --require-undo --scratch-uri --scratch-database" ;;
+        verify) echo "--target --data --require-undo --scratch-uri --scratch-database --preflight" ;;
         lint) echo "--server-profile --require-undo" ;;
         new) echo "--no-undo" ;;
         import) echo "--dry-run" ;;
@@ -82,7 +82,7 @@ _mongoway() {
                 --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --transaction | --placeholder | -c | --config | --password-file | --output | \
                 --color | --target | --steps | --baseline-version | --description | --limit | --since | \
                 --until | --type | --from | --from-collection | --from-lock-collection | --output-file | --against | --ignore | \
-                --scratch-uri | --scratch-database | --server-profile)
+                --scratch-uri | --scratch-database | --server-profile | --preflight)
                 ((i++)) ;;
             -*) ;;
             *)
@@ -114,6 +114,10 @@ _mongoway() {
             ;;
         --server-profile)
             COMPREPLY=($(compgen -W "mongodb-4.4 mongodb-5.0 mongodb-6.0 mongodb-7.0 mongodb-8.0 ferretdb-1.24" -- "$cur"))
+            return
+            ;;
+        --preflight)
+            COMPREPLY=($(compgen -W "auto strict off" -- "$cur"))
             return
             ;;
         --output)

@@ -59,6 +59,11 @@ const std::vector<OptionSpec>& global_options() {
 
 namespace {
 
+// migrate, undo, goto and verify check what their files need against the server first.
+const OptionSpec kPreflight{"preflight", 0, "MODE",
+                            "auto, strict or off: check what the files need against the server before the first "
+                            "write (default auto; strict also refuses where support is not known)"};
+
 // One entry of the command table per command: its words, options and examples.
 
 CommandSpec migrate_command() {
@@ -73,7 +78,8 @@ CommandSpec migrate_command() {
                       {"steps", 0, "K", "apply at most K versions"},
                       {"dry-run", 0, "", "print every version and server command it would run; change nothing"},
                       {"out-of-order", 0, "", "also apply pending versions below the current version"},
-                      {"no-validate", 0, "", "skip validation of applied versions: checksums and missing files"}},
+                      {"no-validate", 0, "", "skip validation of applied versions: checksums and missing files"},
+                      kPreflight},
                      {"mongoway migrate --target 5", "mongoway migrate --dry-run --output json"}};
 }
 
@@ -90,7 +96,8 @@ CommandSpec undo_command() {
                      "before anything runs (exit 3).",
                      {{"target", 0, "N", "undo every version above N"},
                       {"steps", 0, "K", "undo the K newest versions"},
-                      {"dry-run", 0, "", "print every version and server command it would run; change nothing"}},
+                      {"dry-run", 0, "", "print every version and server command it would run; change nothing"},
+                      kPreflight},
                      {"mongoway undo --target 3", "mongoway undo --steps 2 --dry-run"}};
 }
 
@@ -107,7 +114,8 @@ CommandSpec goto_command() {
                      "or nothing runs "
                      "(exit 3). Going up validates as migrate does; migrate --target never goes down.",
                      {{"allow-undo", 0, "", "allow going down: undo every applied version above <version>"},
-                      {"dry-run", 0, "", "print every version and server command it would run; change nothing"}},
+                      {"dry-run", 0, "", "print every version and server command it would run; change nothing"},
+                      kPreflight},
                      {"mongoway goto 5", "mongoway goto 2 --allow-undo --dry-run"}};
 }
 
@@ -314,7 +322,8 @@ CommandSpec verify_command() {
        {"require-undo", 0, "", "a version with neither an undo file nor a derived undo fails the run (exit 3)"},
        {"scratch-uri", 0, "URI", "the server of the scratch database (default the -u server)"},
        {"scratch-database", 0, "NAME",
-        "the scratch database's name; must start with mongoway_scratch_, and be missing or empty"}},
+        "the scratch database's name; must start with mongoway_scratch_, and be missing or empty"},
+       kPreflight},
       {"mongoway verify", "mongoway verify --require-undo --output json",
        "mongoway verify --scratch-uri mongodb://ci-db:27017 --target 12"}};
 }

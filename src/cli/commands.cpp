@@ -212,6 +212,7 @@ Listener make_listener(Progress& progress, Reporter& reporter, Console& console,
   listener.verifying = [&progress](int64_t version, size_t index, size_t total) {
     progress.step_started(fmt::format("verifying version {}", version), index, total);
   };
+  listener.warning = [&reporter](const Diagnostic& warning) { reporter.warnings({warning}); };
   listener.repair_planned = [&reporter, &settings](const std::vector<std::string>& changes) {
     reporter.repair_planned(settings.config.database, changes);
   };

@@ -44,6 +44,9 @@ constexpr KeySpec kKeys[] = {
     {"connect_retry_interval", "connect-retry-interval", "5"},
     {"connect_timeout", "connect-timeout", "5"},
     {"transaction", "transaction", "never"},
+    {"preflight", "preflight", "auto", false, false,
+     "auto, strict or off: check what the files need against the server before the first write of migrate, undo, "
+     "goto and verify"},
     {"clean_enabled", "", "false", false, false, "allow `mongoway clean` to drop every collection (with --yes)"},
     {"max_file_size", "", "64MiB", false, false, "largest migration or documents file read (bytes, K, M or G)"},
     {"require_undo", "", "false", false, false,
@@ -256,6 +259,11 @@ class Resolver {
     else if (transaction.value() == "auto") config.transaction = TransactionMode::auto_;
     else if (transaction.value() == "always") config.transaction = TransactionMode::always;
     else bad_value(transaction, "transaction", "auto, always or never");
+    const auto& preflight = raw("preflight");
+    if (preflight.value() == "auto") config.preflight = PreflightMode::auto_;
+    else if (preflight.value() == "strict") config.preflight = PreflightMode::strict;
+    else if (preflight.value() == "off") config.preflight = PreflightMode::off;
+    else bad_value(preflight, "preflight", "auto, strict or off");
     config.clean_enabled = parse_bool(raw("clean_enabled"), "clean_enabled");
     settings.require_undo = parse_bool(raw("require_undo"), "require_undo");
     config.max_file_size = parse_size(raw("max_file_size"), "max_file_size");

@@ -291,7 +291,10 @@ std::vector<Step> Engine::build_steps(const plan::Plan& p, Direction direction) 
     for (const auto& cmd : step.script->commands)
       step.commands.emplace_back(&cmd, script::render(*step.script, cmd, ctx));
     step.transaction = wants_transaction(*step.script);
-    if (step.transaction && !server().facts().supports_transactions) {
+    // A file's own "transaction": true is the pre-flight check's to refuse,
+    // with every other need the server lacks.
+    const bool checked = step.script->transaction.value_or(false) && config.preflight != PreflightMode::off;
+    if (step.transaction && !checked && !server().facts().supports_transactions) {
       throw Error(ExitCode::usage,
                   fmt::format("{} asks for a transaction, but the server does not support transactions (it needs "
                               "a replica set or a sharded cluster); set \"transaction\": false in the file or use "

@@ -42,7 +42,8 @@ std::string scratch_name_problem(const std::string& name, const std::string& tar
   return {};
 }
 
-ScratchDatabase::ScratchDatabase(const Engine& target, const ScratchOptions& options)
+ScratchDatabase::ScratchDatabase(const Engine& target, const ScratchOptions& options,
+                                 const std::function<void(Engine&)>& check)
     : m_engine(target.sibling(scratch_config(target.config, options), [](std::unique_ptr<port::Server> server) {
         return std::make_unique<RememberedHistory>(std::move(server));
       })) {
@@ -54,6 +55,7 @@ ScratchDatabase::ScratchDatabase(const Engine& target, const ScratchOptions& opt
                                              "another with --scratch-database",
                                              name()));
   }
+  if (check) check(m_engine);
   m_owned = true;
   m_engine.files = target.files;
   m_engine.keep_files = true;

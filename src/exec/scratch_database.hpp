@@ -10,6 +10,7 @@
 // then kept in memory, and its run records are kept in memory only
 // (exec/remembered_history.hpp).
 
+#include <functional>
 #include <string>
 
 #include "exec/engine.hpp"
@@ -27,8 +28,10 @@ class ScratchDatabase {
  public:
   // Checks the name (Error(usage)), reaches the server and refuses a
   // database that exists and is not empty (Error(usage)). Nothing is
-  // written yet.
-  ScratchDatabase(const Engine& target, const ScratchOptions& options);
+  // written yet. `check`, when given, runs on the scratch engine before the
+  // database becomes this run's: one it refuses (by throwing) is never
+  // dropped, as nothing was written to it (verify's pre-flight check).
+  ScratchDatabase(const Engine& target, const ScratchOptions& options, const std::function<void(Engine&)>& check = {});
   ~ScratchDatabase();
   ScratchDatabase(const ScratchDatabase&) = delete;
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;

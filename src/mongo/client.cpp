@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <mongoc/mongoc.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "mongo/driver_log.hpp"
 #include "mongo/uri.hpp"
 #include "util/redact.hpp"
@@ -52,6 +55,31 @@ int32_t get_int32(const bson_t* doc, const char* key, int32_t fallback) {
     return static_cast<int32_t>(bson_iter_as_int64(&it));
   }
   return fallback;
+}
+
+std::string get_utf8(const bson_t* doc, const char* key) {
+  bson_iter_t it;
+  if (bson_iter_init_find(&it, doc, key) && BSON_ITER_HOLDS_UTF8(&it)) return bson_iter_utf8(&it, nullptr);
+  return {};
+}
+
+// Which server answered buildInfo, from its reply and the URI's host: the
+// marks MongoDB's own tools go by (mongodb-build-info, the drivers' host
+// name checks). Amazon DocumentDB's buildInfo looks like MongoDB's.
+void identify(const bson::Document& build_info, const std::string& host, ServerInfo& info) {
+  bson_iter_t it;
+  info.kind_version = info.version;
+  if (info.ferretdb) {
+    info.kind = port::ServerKind::ferretdb;
+    info.kind_version = get_utf8(build_info.get(), "ferretdbVersion");
+    if (info.kind_version.starts_with('v')) info.kind_version.erase(0, 1);
+  } else if (bson_iter_init_find(&it, build_info.get(), "_t") || host.ends_with(".cosmos.azure.com")) {
+    info.kind = port::ServerKind::cosmosdb;
+  } else if (host.ends_with(".docdb.amazonaws.com") || host.ends_with(".docdb-elastic.amazonaws.com")) {
+    info.kind = port::ServerKind::documentdb;
+  } else if (info.version.empty()) {
+    info.kind = port::ServerKind::unknown;
+  }
 }
 
 }  // namespace
@@ -423,12 +451,27 @@ const ServerInfo& Client::server_info() {
   BSON_APPEND_INT32(build.mut(), "buildInfo", 1);
   auto build_reply = run("admin", build);
   info->ferretdb = bson_iter_init_find(&it, build_reply.get(), "ferretdbVersion");
-  if (bson_iter_init_find(&it, build_reply.get(), "version") && BSON_ITER_HOLDS_UTF8(&it)) {
-    info->version = bson_iter_utf8(&it, nullptr);
-  }
+  info->version = get_utf8(build_reply.get(), "version");
+  info->topology = mongos        ? port::Topology::sharded
+                   : replica_set ? port::Topology::replica_set
+                                 : port::Topology::standalone;
+  identify(build_reply, first_host(), *info);
   info->supports_transactions = (replica_set || mongos) && !info->ferretdb;
   m_info = std::move(info);
   return *m_info;
+}
+
+// The first host of the URI, or the name an SRV URI looks up, in lower case.
+std::string Client::first_host() const {
+  std::string host;
+  if (const mongoc_host_list_t* hosts = mongoc_uri_get_hosts(m_uri.get()); hosts != nullptr) {
+    host = hosts->host;
+  } else if (const char* srv = mongoc_uri_get_srv_hostname(m_uri.get()); srv != nullptr) {
+    host = srv;
+  }
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return host;
 }
 
 int64_t Client::server_time_ms() {

@@ -44,6 +44,9 @@ struct ServerInfo {
   bool ferretdb = false;
   bool supports_transactions = false;  // replica set or sharded cluster, and not FerretDB
   std::string version;
+  port::ServerKind kind = port::ServerKind::mongodb;
+  std::string kind_version;  // FerretDB's own version; else `version`
+  port::Topology topology = port::Topology::standalone;
   int max_write_batch_size = 100000;
   int max_bson_object_size = 16 * 1024 * 1024;
   int max_message_size = 48000000;
@@ -114,6 +117,7 @@ class Client {
   [[noreturn]] void connection_failed(const std::string& message) const;
   [[noreturn]] void lost_reply(const char* name, std::chrono::milliseconds waited);
   bool is_ferretdb();
+  std::string first_host() const;
   void monitor_commands();
 
   struct UriDeleter {

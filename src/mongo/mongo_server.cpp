@@ -46,6 +46,9 @@ const port::ServerFacts& MongoServer::facts() {
   facts.ferretdb = info.ferretdb;
   facts.supports_transactions = info.supports_transactions;
   facts.version = info.version;
+  facts.kind = info.kind;
+  facts.kind_version = info.kind_version;
+  facts.topology = info.topology;
   facts.max_write_batch_size = info.max_write_batch_size;
   facts.max_bson_object_size = info.max_bson_object_size;
   m_facts = std::move(facts);

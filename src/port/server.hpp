@@ -51,11 +51,25 @@ class ServerUnreachable : public Error {
 // The server's code for an insert whose _id exists already.
 constexpr int kDuplicateKey = 11000;
 
+// Which server answers. FerretDB says so in buildInfo; Azure Cosmos DB's
+// MongoDB API in buildInfo (a "_t" field) or its host name; Amazon
+// DocumentDB only by its host name. Any other server that answers as MongoDB
+// does is taken for MongoDB; one whose buildInfo has no version is unknown.
+enum class ServerKind { mongodb, ferretdb, documentdb, cosmosdb, unknown };
+
+// How it is deployed, from hello: setName (a replica set), msg "isdbgrid"
+// (mongos, a sharded cluster), else a standalone server.
+enum class Topology { standalone, replica_set, sharded };
+
 // What the server is; read once (the first call asks, later calls do not).
 struct ServerFacts {
   bool ferretdb = false;
   bool supports_transactions = false;  // a replica set or a sharded cluster, and not FerretDB
-  std::string version;
+  std::string version;                 // buildInfo's version: the MongoDB version it answers as
+  ServerKind kind = ServerKind::mongodb;
+  // The product's own version: FerretDB's ferretdbVersion ("1.24.2"), else `version`.
+  std::string kind_version;
+  Topology topology = Topology::standalone;
   int max_write_batch_size = 100000;
   int max_bson_object_size = 16 * 1024 * 1024;
 };

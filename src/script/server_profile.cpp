@@ -30,6 +30,25 @@ std::optional<ServerVersion> parse_version(std::string_view text) {
 Support unsupported(std::string reason) { return Support{Verdict::unsupported, std::move(reason), {}}; }
 Support unknown(std::string reason) { return Support{Verdict::unknown, std::move(reason), {}}; }
 
+// The first MongoDB version with transactions on a sharded cluster (RN 4.2).
+constexpr ServerVersion kShardedTransactions{4, 2};
+
+// Transactions on a MongoDB whose version has them: by its topology, when known.
+Support mongodb_transactions(const ServerProfile& profile) {
+  Support out;
+  if (!profile.topology) {
+    out.note = "transactions need a replica set, or a sharded cluster from MongoDB 4.2 on: a profile cannot tell";
+  } else if (*profile.topology == Topology::standalone) {
+    out = unsupported(fmt::format("MongoDB {} on a standalone server has no transactions (they need a replica set "
+                                  "or a sharded cluster)",
+                                  version_text(profile.version)));
+  } else if (*profile.topology == Topology::sharded && profile.version < kShardedTransactions) {
+    out = unsupported(fmt::format("MongoDB {} has no transactions on a sharded cluster (needs MongoDB {} or later)",
+                                  version_text(profile.version), version_text(kShardedTransactions)));
+  }
+  return out;
+}
+
 Support mongodb_support(const ServerProfile& profile, const FeatureRow* row, std::string_view feature) {
   if (row == nullptr) {
     return unknown(fmt::format("mongoway's table of server features does not know \"{}\"", feature));
@@ -38,10 +57,26 @@ Support mongodb_support(const ServerProfile& profile, const FeatureRow* row, std
     return unsupported(fmt::format("MongoDB {} has no {} (needs MongoDB {} or later)", version_text(profile.version),
                                    row->what, version_text(row->mongodb)));
   }
-  Support out;
-  if (feature == "transaction")
-    out.note = "transactions need a replica set, or a sharded cluster from MongoDB 4.2 on: a profile cannot tell";
-  return out;
+  if (feature == "transaction") return mongodb_transactions(profile);
+  return {};
+}
+
+// A service the table has no column for: every feature is unknown, but
+// transactions, which no standalone server has.
+Support other_support(const ServerProfile& profile, const FeatureRow* row, std::string_view feature) {
+  if (feature == "transaction" && profile.topology == Topology::standalone) {
+    return unsupported("a standalone server has no transactions (they need a replica set or a sharded cluster)");
+  }
+  const std::string what = row != nullptr ? std::string(row->what) : fmt::format("\"{}\"", feature);
+  switch (profile.kind) {
+    case ServerKind::documentdb:
+    case ServerKind::cosmosdb:
+      return unknown(fmt::format(
+          "mongoway's table of server features has no column for {}: whether it has {} is "
+          "not known",
+          profile.kind == ServerKind::documentdb ? "Amazon DocumentDB" : "Azure Cosmos DB's MongoDB API", what));
+    default: return unknown(fmt::format("the server could not be told apart: whether it has {} is not known", what));
+  }
 }
 
 Support ferretdb_support(const ServerProfile& profile, const FeatureRow* row, std::string_view feature) {
@@ -94,7 +129,14 @@ void judge(const Script& script, const Need& need, const ServerProfile& profile,
 }  // namespace
 
 std::string ServerProfile::name() const {
-  return fmt::format("{}-{}", kind == ServerKind::mongodb ? "mongodb" : "ferretdb", version_text(version));
+  switch (kind) {
+    case ServerKind::mongodb: return "mongodb-" + version_text(version);
+    case ServerKind::ferretdb: return "ferretdb-" + version_text(version);
+    case ServerKind::documentdb: return "documentdb-" + version_text(version);
+    case ServerKind::cosmosdb: return "cosmosdb-" + version_text(version);
+    case ServerKind::unknown: break;
+  }
+  return "unknown";
 }
 
 std::optional<ServerProfile> parse_server_profile(std::string_view text, std::string* err) {
@@ -129,8 +171,11 @@ const FeatureRow* find_feature(std::string_view feature) {
 
 Support support(const ServerProfile& profile, std::string_view feature) {
   const FeatureRow* row = find_feature(feature);
-  return profile.kind == ServerKind::mongodb ? mongodb_support(profile, row, feature)
-                                             : ferretdb_support(profile, row, feature);
+  switch (profile.kind) {
+    case ServerKind::mongodb: return mongodb_support(profile, row, feature);
+    case ServerKind::ferretdb: return ferretdb_support(profile, row, feature);
+    default: return other_support(profile, row, feature);
+  }
 }
 
 std::vector<Diagnostic> check_against_profile(const Script& script, const ServerProfile& profile) {

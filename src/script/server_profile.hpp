@@ -27,11 +27,20 @@ struct ServerVersion {
   }
 };
 
-enum class ServerKind { mongodb, ferretdb };
+// The servers a profile names. The table knows MongoDB and FerretDB 1.24;
+// for the other services (Amazon DocumentDB, Azure Cosmos DB's MongoDB API)
+// and a server that could not be told apart, every feature is unknown.
+enum class ServerKind { mongodb, ferretdb, documentdb, cosmosdb, unknown };
+
+// How a live server is deployed: what transactions need.
+enum class Topology { standalone, replica_set, sharded };
 
 struct ServerProfile {
   ServerKind kind = ServerKind::mongodb;
   ServerVersion version;
+  // A live server's; none in a profile written by hand (`lint`), which
+  // cannot tell whether transactions are there.
+  std::optional<Topology> topology;
   std::string name() const;  // "mongodb-7.0"
 };
 

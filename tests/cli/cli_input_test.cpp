@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <map>
 
 #include "runner.hpp"
 
@@ -188,19 +190,36 @@ TEST(CliInput, HelpNamesTheEnvironmentVariableOfEverySettingItShows) {
   auto json = Json::parse(described.out);
   ASSERT_TRUE(json) << described.out;
   std::vector<std::string> variables = {"MONGOWAY_CONFIG", "MONGOWAY_PASSWORD", "MONGOWAY_PLACEHOLDER_NAME"};
+  // A setting whose option only some commands take: named in their help.
+  std::map<std::string, std::vector<std::string>> of_commands;
   for (size_t i = 0; i < json->size("config_keys"); ++i) {
     const std::string key = json->string("config_keys." + std::to_string(i));
     // Settings of the file and the environment alone: no option shows them.
-    if (key == "clean_enabled" || key == "require_undo" || key == "max_file_size" || key == "placeholder.NAME") {
+    if (key == "clean_enabled" || key == "require_undo" || key == "max_file_size" || key == "placeholder.NAME")
       continue;
+    std::string option = key;
+    std::replace(option.begin(), option.end(), '_', '-');
+    for (size_t c = 0; c < json->size("commands"); ++c) {
+      const std::string command = "commands." + std::to_string(c);
+      for (size_t o = 0; o < json->size(command + ".options"); ++o) {
+        if (json->string(command + ".options." + std::to_string(o) + ".name") == "--" + option) {
+          of_commands[environment_variable(key)].push_back(json->string(command + ".name"));
+        }
+      }
     }
-    variables.push_back(environment_variable(key));
+    if (!of_commands.contains(environment_variable(key))) variables.push_back(environment_variable(key));
   }
   ASSERT_GT(variables.size(), 10u);
   for (const char* command :
        {"migrate", "undo", "info", "validate", "baseline", "repair", "clean", "unlock", "history"}) {
     auto help = mongoway({command, "--help"});
     for (const auto& variable : variables) EXPECT_TRUE(contains(help.out, variable)) << command << ": " << variable;
+  }
+  ASSERT_TRUE(of_commands.contains("MONGOWAY_PREFLIGHT"));
+  for (const auto& [variable, commands] : of_commands) {
+    for (const auto& command : commands) {
+      EXPECT_TRUE(contains(mongoway({command, "--help"}).out, variable)) << command << ": " << variable;
+    }
   }
   auto general = mongoway({"--help"});
   for (const auto& variable : variables) EXPECT_TRUE(contains(general.out, variable)) << variable;

@@ -628,6 +628,22 @@ TEST_P(ServerContract, FactsAreReadOnceAndStayTheSame) {
   EXPECT_EQ(under_test().requests_sent(), before);
 }
 
+// What the pre-flight check reads: a kind whose version the table can place,
+// FerretDB's own version apart from the MongoDB version it answers as, and
+// transactions exactly where the topology and the kind allow them.
+TEST_P(ServerContract, FactsSayTheKindItsVersionAndTheTopology) {
+  const port::ServerFacts& facts = server().facts();
+  EXPECT_EQ(facts.kind == port::ServerKind::ferretdb, facts.ferretdb);
+  EXPECT_NE(facts.kind, port::ServerKind::unknown) << "buildInfo gives a version";
+  EXPECT_FALSE(facts.kind_version.empty());
+  if (facts.kind != port::ServerKind::ferretdb) {
+    EXPECT_EQ(facts.kind_version, facts.version);
+  }
+  EXPECT_FALSE(facts.kind_version.starts_with('v')) << facts.kind_version;
+  const bool distributed = facts.topology != port::Topology::standalone;
+  EXPECT_EQ(facts.supports_transactions, distributed && !facts.ferretdb);
+}
+
 TEST_P(ServerContract, AnotherConnectionSeesTheSameData) {
   auto other = server().another(std::chrono::milliseconds(5000));
   server().append(entry(1));

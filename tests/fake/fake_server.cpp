@@ -24,6 +24,8 @@ port::ServerFacts fake_replica_set_facts() {
   port::ServerFacts facts;
   facts.supports_transactions = true;
   facts.version = "7.0.0";
+  facts.kind_version = "7.0.0";
+  facts.topology = port::Topology::replica_set;
   return facts;
 }
 

@@ -712,7 +712,17 @@ TEST_F(Engine, TransactionOnAServerWithoutThemIsRefusedBeforeAnythingRuns) {
   write(dir, "V1__tx.json", R"({"transaction": true, "commands": [{"insertOne": "t", "document": {"a": 1}}]})");
   Migrator m(config({dir}));
   try {
-    m.migrate();
+    m.migrate();  // the pre-flight check lists it with any other need
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::invalid);
+    ASSERT_EQ(e.diagnostics().size(), 1u) << e.what();
+    EXPECT_NE(e.diagnostics()[0].message.find("has no transactions"), std::string::npos) << e.what();
+  }
+  Config without_check = config({dir});
+  without_check.preflight = PreflightMode::off;
+  try {
+    Migrator(without_check).migrate();
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::usage);

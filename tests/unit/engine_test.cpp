@@ -212,10 +212,14 @@ TEST_F(EngineOnFake, ALeaseLostBetweenTwoVersionsLeavesTheNextOnePending) {
 }
 
 // Inside V2's step, before its first request (while the batcher asks the
-// server's limits): nothing of V2 went, so it is pending, not cut.
+// server's limits): nothing of V2 went, so it is pending, not cut. Without
+// the pre-flight check, which would have read the server's facts before the
+// lock, that is the first time they are asked for.
 TEST_F(EngineOnFake, ALeaseLostBeforeAVersionsFirstRequestLeavesItPending) {
-  const auto positions = v2_requests(config());
-  Scenario s(config());
+  Config c = config();
+  c.preflight = PreflightMode::off;
+  const auto positions = v2_requests(c);
+  Scenario s(c);
   lose_the_lease_during(s, positions[0] - 1);
   auto error = s.migrate();
   ASSERT_TRUE(error);

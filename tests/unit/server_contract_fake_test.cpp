@@ -12,6 +12,7 @@ namespace {
 ServerUnderTest fake_server(bool transactions) {
   FakeServerOptions options;
   options.facts.supports_transactions = transactions;
+  options.facts.topology = transactions ? port::Topology::replica_set : port::Topology::standalone;
   auto fake = std::make_unique<FakeServer>(options);
   ServerUnderTest under_test;
   under_test.database = options.database;

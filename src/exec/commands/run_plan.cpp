@@ -1,5 +1,6 @@
 #include "exec/commands/run_plan.hpp"
 
+#include "exec/preflight.hpp"
 #include "exec/step_runner.hpp"
 
 namespace mongoway::exec {
@@ -18,10 +19,21 @@ plan::Plan plan_from(Engine& engine, const PlannedRun& run, const plan::Status& 
   return run.plan(status);
 }
 
-RunResult run_under_lock(Engine& engine, const PlannedRun& run, LeaseLock& lock) {
+// The pre-flight check of the plan made under the lock: another process may
+// have moved the database while this one waited. Its warnings are told
+// again only when the plan is not the one checked before the lock.
+void check_again(Engine& engine, const plan::Plan& checked, const plan::Plan& now) {
+  const auto warnings = preflight(engine, now);
+  if (now.versions != checked.versions || now.direction != checked.direction) tell_warnings(engine, warnings);
+}
+
+// `checked`: the plan the pre-flight check judged before the lock; none
+// under a lock the engine already holds (verify checked its whole run).
+RunResult run_under_lock(Engine& engine, const PlannedRun& run, LeaseLock& lock, const plan::Plan* checked) {
   const auto status = engine.read_status(lock);
   const auto p = plan_from(engine, run, status);
   auto steps = engine.build_steps(p, p.direction);
+  if (checked != nullptr) check_again(engine, *checked, p);
   RunResult r;
   if (steps.empty()) {
     r = nothing_to_do(run, status);
@@ -32,9 +44,9 @@ RunResult run_under_lock(Engine& engine, const PlannedRun& run, LeaseLock& lock)
   return r;
 }
 
-RunResult take_lock_and_run(Engine& engine, const PlannedRun& run) {
+RunResult take_lock_and_run(Engine& engine, const PlannedRun& run, const plan::Plan& checked) {
   auto lock = engine.take_lock();
-  RunResult r = run_under_lock(engine, run, *lock);
+  RunResult r = run_under_lock(engine, run, *lock, &checked);
   lock->release();
   return r;
 }
@@ -45,7 +57,7 @@ RunResult plan_and_run(Engine& engine, const PlannedRun& run) {
   engine.check_config();
   engine.load_files();
   if (engine.held_lock != nullptr && !run.dry_run) {
-    RunResult r = run_under_lock(engine, run, *engine.held_lock);
+    RunResult r = run_under_lock(engine, run, *engine.held_lock, nullptr);
     if (run.with_warnings) r.warnings = engine.file_warnings();
     return r;
   }
@@ -56,10 +68,15 @@ RunResult plan_and_run(Engine& engine, const PlannedRun& run) {
     r = nothing_to_do(run, status);
     r.dry_run = run.dry_run;
   } else if (run.dry_run) {
-    r = dry_run(engine, engine.build_steps(p, p.direction), p.direction, p);
+    auto steps = engine.build_steps(p, p.direction);
+    tell_warnings(engine, preflight(engine, p));
+    r = dry_run(engine, steps, p.direction, p);
   } else {
-    engine.build_steps(p, p.direction);  // every command renders before the lock is taken
-    r = take_lock_and_run(engine, run);
+    // Before anything is written and before the lock: every command
+    // rendered, then what the server cannot do.
+    engine.build_steps(p, p.direction);
+    tell_warnings(engine, preflight(engine, p));
+    r = take_lock_and_run(engine, run, p);
   }
   if (run.with_warnings) r.warnings = engine.file_warnings();
   return r;

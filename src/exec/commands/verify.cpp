@@ -11,6 +11,7 @@
 
 #include "exec/commands.hpp"
 #include "exec/commands/target_schema.hpp"
+#include "exec/preflight.hpp"
 #include "exec/schema_diff.hpp"
 #include "exec/schema_reader.hpp"
 #include "exec/scratch_database.hpp"
@@ -28,6 +29,16 @@ std::vector<const script::Migration*> versions_up_to(const script::LoadResult& f
   }
   if (target && *target != 0 && (out.empty() || out.back()->version() != *target)) {
     throw Error(ExitCode::usage, fmt::format("--target {}: no migration has that version", *target));
+  }
+  return out;
+}
+
+// Every file verify runs: each version's V file and, when it has one, its U file.
+std::vector<PlannedFile> files_of(const std::vector<const script::Migration*>& versions) {
+  std::vector<PlannedFile> out;
+  for (const auto* m : versions) {
+    out.push_back({m->version(), &m->up});
+    if (m->undo) out.push_back({m->version(), &*m->undo});
   }
   return out;
 }
@@ -120,9 +131,10 @@ VerifyResult verify(Engine& engine, const VerifyOptions& options) {
   engine.check_config();
   const auto& files = engine.load_files();
   const auto versions = versions_up_to(files, options.target);
-  ScratchDatabase scratch(engine, ScratchOptions{options.scratch_uri, options.scratch_database});
-  if (engine.listener.scratch_chosen) engine.listener.scratch_chosen(scratch.shown_uri(), scratch.name());
   VerifyResult out;
+  ScratchDatabase scratch(engine, ScratchOptions{options.scratch_uri, options.scratch_database},
+                          [&](Engine& on) { tell_warnings(engine, preflight(on, files_of(versions))); });
+  if (engine.listener.scratch_chosen) engine.listener.scratch_chosen(scratch.shown_uri(), scratch.name());
   out.scratch_uri = scratch.shown_uri();
   out.scratch_database = scratch.name();
   out.target_version = versions.empty() ? 0 : versions.back()->version();

@@ -696,6 +696,13 @@ t mongoway -l derived info
 t mongoway -l derived undo
 t mongoway -l derived history --type undo
 
+section "pre-flight check"
+use preflight
+t mongoway -l needs migrate
+t mongoway -l needs --output json migrate --dry-run
+t mongoway -l needs migrate --preflight strict --target 1
+t mongoway -l needs migrate --preflight off
+
 section "the lock"
 use lock
 t mongoway -l migrations unlock
