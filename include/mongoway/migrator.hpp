@@ -258,6 +258,7 @@ struct HistoryRecord {
   std::optional<int64_t> execution_time_ms;
   bool success = false;
   bool repaired = false;
+  bool derived = false;  // an undo whose commands mongoway derived (no U file)
   std::string error;
 };
 

@@ -216,7 +216,8 @@ class JsonReporter final : public Reporter {
           .field("installed_on", optional_iso(r.installed_on))
           .field("execution_time_ms", r.execution_time_ms)
           .field("success", r.success)
-          .field("repaired", r.repaired);
+          .field("repaired", r.repaired)
+          .field("derived", r.derived);
       json.key("error");
       if (r.error.empty()) json.null();
       else json.value(r.error);

@@ -142,7 +142,7 @@ class TextReporter final : public Reporter {
       if (r.repaired) result = {r.success ? "ok, repaired" : "failed, repaired", Color::yellow};
       table.add_row({{std::to_string(r.rank)},
                      {std::to_string(r.version)},
-                     {r.type},
+                     {r.derived ? r.type + " (derived)" : r.type},
                      {r.description},
                      {optional_time(r.installed_on)},
                      {r.installed_by},

@@ -139,6 +139,10 @@ TEST_F(DerivedUndo, ThreeReversibleVersionsUndoToZeroAndTheDatabaseIsAsBefore) {
     EXPECT_TRUE(history[i].derived) << i;
     EXPECT_TRUE(history[i].success) << i;
   }
+  std::vector<HistoryRecord> shown;
+  ASSERT_FALSE(run([&](exec::Engine& e) { shown = exec::history(e, {}); }));
+  ASSERT_EQ(shown.size(), 6u);
+  for (const auto& r : shown) EXPECT_EQ(r.derived, r.type == "undo") << "history shows rank " << r.rank;
 }
 
 TEST_F(DerivedUndo, TheDryRunShowsTheDerivedCommandsAndChangesNothing) {

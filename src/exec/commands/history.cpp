@@ -26,6 +26,7 @@ HistoryRecord to_record(const model::HistoryEntry& e) {
   if (e.finished) r.execution_time_ms = e.execution_time_ms;
   r.success = e.success;
   r.repaired = e.repaired;
+  r.derived = e.derived;
   // An entry of a version cut short says how that is known.
   r.error = !e.finished && e.cut ? model::describe_cut(e) : e.error;
   return r;
