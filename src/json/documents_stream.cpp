@@ -37,6 +37,7 @@ bool DocumentStream::open(const std::string& path, const std::string& display_pa
   m_where = json::Location{};
   m_after_cr = false;
   m_count = 0;
+  m_first_without_id = 0;
   m_mode = Mode::start;
   m_size = 0;
   m_failed = false;
@@ -197,11 +198,19 @@ bool DocumentStream::expect_end() {
   return !m_failed;
 }
 
+namespace {
+bool has_id(const bson::Document& document) {
+  bson_iter_t it;
+  return bson_iter_init_find(&it, document.get(), "_id");
+}
+}  // namespace
+
 bool DocumentStream::next(bson::Document& out, bool* found, Diagnostic* err) {
   const bool ok = next_text([&](std::string_view text, const json::Location& where,
                                 Diagnostic* problem) { return convert(text, where, m_display, out, problem); },
                             found);
   if (!ok) *err = m_problem;
+  if (ok && *found && m_first_without_id == 0 && !has_id(out)) m_first_without_id = m_count;
   return ok;
 }
 
@@ -463,6 +472,7 @@ bool DocumentStream::read_batches(BatchQueue& queue) {
   };
   for (bool found = true; found;) {
     batch = TextBatch{};
+    batch.before = m_count;
     batch.text.reserve(kBatchBytes + size_t{64} * 1024);
     while (found && batch.text.size() < kBatchBytes) {
       if (!next_text(append, &found)) return false;
@@ -473,9 +483,10 @@ bool DocumentStream::read_batches(BatchQueue& queue) {
 }
 
 // Whether every document of `batch` passes the check next() makes.
-bool DocumentStream::check_batch(const TextBatch& batch) const {
+bool DocumentStream::check_batch(const TextBatch& batch, uint64_t* without_id) const {
   bson::Document doc;
   Diagnostic problem;
+  *without_id = 0;
   for (size_t i = 0; i < batch.starts.size(); ++i) {
     const size_t from = batch.starts[i].first;
     const size_t to = i + 1 < batch.starts.size() ? batch.starts[i + 1].first : batch.text.size();
@@ -483,6 +494,7 @@ bool DocumentStream::check_batch(const TextBatch& batch) const {
                  &problem)) {
       return false;
     }
+    if (*without_id == 0 && !has_id(doc)) *without_id = batch.before + i + 1;
   }
   return true;
 }
@@ -501,6 +513,8 @@ std::optional<uint64_t> DocumentStream::check_all(Diagnostic* err) {
   // one-thread check's, whichever thread found one first.
   BatchQueue queue;
   std::atomic<bool> failed{false};
+  std::mutex first_mutex;  // the first document without an _id, whichever checker finds it
+  uint64_t first_without_id = 0;
   util::parallel_for(checkers + 1, checkers + 1, [&](size_t index) {
     if (index == 0) {
       // Closed however the reading ends, so that no checker waits forever.
@@ -512,11 +526,18 @@ std::optional<uint64_t> DocumentStream::check_all(Diagnostic* err) {
     // room a checker will not make.
     const std::unique_ptr<BatchQueue, void (*)(BatchQueue*)> stopper(&queue, [](BatchQueue* q) { q->stop(); });
     TextBatch batch;
+    uint64_t without_id = 0;
     while (!failed && queue.pop(batch)) {
-      if (!check_batch(batch)) failed = true;
+      if (!check_batch(batch, &without_id)) failed = true;
+      if (without_id == 0) continue;
+      const std::lock_guard lock(first_mutex);
+      if (first_without_id == 0 || without_id < first_without_id) first_without_id = without_id;
     }
   });
-  if (!failed) return m_count;
+  if (!failed) {
+    m_first_without_id = first_without_id;
+    return m_count;
+  }
   const uint64_t observed = m_checksummed;
   if (!open(m_path, m_display, err)) return std::nullopt;
   m_checksummed = observed;

@@ -58,6 +58,9 @@ class DocumentStream {
 
   // Documents returned so far.
   uint64_t count() const { return m_count; }
+  // The number (from 1) of the first document read, by next() or
+  // check_all(), that has no top-level _id; 0 when every one has one.
+  uint64_t first_without_id() const { return m_first_without_id; }
   // Bytes held in memory (for tests of the memory bound).
   size_t buffer_capacity() const { return m_buffer.capacity(); }
   // Every byte of the file is also handed to `observer` once, in order, even
@@ -95,10 +98,12 @@ class DocumentStream {
   struct TextBatch {
     std::string text;
     std::vector<std::pair<size_t, json::Location>> starts;  // offset in `text`, location in the file
+    uint64_t before = 0;                                    // documents of the file before this batch
   };
   class BatchQueue;
   bool read_batches(BatchQueue& queue);
-  bool check_batch(const TextBatch& batch) const;
+  // `*without_id`: the number of the batch's first document without an _id (0: none).
+  bool check_batch(const TextBatch& batch, uint64_t* without_id) const;
   bool after_array_element();
   bool expect_end();
   std::string found_text();
@@ -117,6 +122,7 @@ class DocumentStream {
   json::Location m_where;  // location of m_buffer[m_begin] in the file
   bool m_after_cr = false;
   uint64_t m_count = 0;
+  uint64_t m_first_without_id = 0;
   uint64_t m_size = 0;  // of the file, when known
   ByteObserver m_observer;
   uint64_t m_read = 0;         // bytes read from the file since open()

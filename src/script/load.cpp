@@ -423,6 +423,7 @@ class FileParser {
     }
     command.documents_file = joined.string();
     command.documents_count = stream.count();
+    command.documents_first_without_id = stream.first_without_id();
     return true;
   }
 

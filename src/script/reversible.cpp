@@ -25,6 +25,12 @@ bool has_id(const bson::Document& document) {
   return bson::find_field(document, "_id", &it);
 }
 
+std::string no_id_in_documents_file(uint64_t number) {
+  return fmt::format("document {} of its documentsFile has no _id, so the documents it inserts cannot be told apart "
+                     "from others",
+                     number);
+}
+
 // Every document of the documentsFile has an `_id`: streamed, never held.
 bool ids_in_documents_file(const std::string& path, std::string* why) {
   json::DocumentStream stream;
@@ -42,9 +48,7 @@ bool ids_in_documents_file(const std::string& path, std::string* why) {
     }
     if (!more) return true;
     if (!has_id(document)) {
-      *why = fmt::format("document {} of its documentsFile has no _id, so the documents it inserts cannot be "
-                         "told apart from others",
-                         index + 1);
+      *why = no_id_in_documents_file(index + 1);
       return false;
     }
   }
@@ -53,6 +57,12 @@ bool ids_in_documents_file(const std::string& path, std::string* why) {
 bool insert_is_reversible(const Command& command, std::string* why) {
   if (placeholder_in_id(command)) {
     *why = "a placeholder gives an _id, so the _ids it inserts are not in the file";
+    return false;
+  }
+  if (command.documents_file && command.documents_first_without_id) {
+    // Known from the loader's reading of the file: not read again.
+    if (*command.documents_first_without_id == 0) return true;
+    *why = no_id_in_documents_file(*command.documents_first_without_id);
     return false;
   }
   if (command.documents_file) return ids_in_documents_file(*command.documents_file, why);

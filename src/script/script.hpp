@@ -71,6 +71,9 @@ struct Command {
   std::optional<std::string> documents_file;
   // The number of documents in documents_file, counted while validating it.
   std::optional<uint64_t> documents_count;
+  // The number (from 1) of its first document without an _id, found while
+  // validating it; 0 when every one has one.
+  std::optional<uint64_t> documents_first_without_id;
   // Every string value that uses a placeholder, in the order written.
   std::vector<PlaceholderSite> placeholder_sites;
 };

@@ -244,6 +244,40 @@ TEST(JsonDocumentsStream, CheckAllOnSeveralThreadsReportsWhatNextWould) {
   }
 }
 
+// The first document without a top-level _id (what a derived undo needs to
+// know) is found while the file is checked, one thread or several: the
+// first in the file, whichever batch holds it; a nested _id does not count.
+TEST(JsonDocumentsStream, TheFirstDocumentWithoutAnIdIsKnownAfterTheCheck) {
+  TempDir dir;
+  const auto first_without_id = [&](const std::map<int, std::string>& odd, bool all_at_once) {
+    std::string text;
+    for (int i = 0; i < 20000; ++i) {
+      auto it = odd.find(i);
+      text += (it != odd.end() ? it->second
+                               : R"({"_id": )" + std::to_string(i) + R"(, "pad": ")" + std::string(60, 'z') + "\"}") +
+              "\n";
+    }
+    EXPECT_GT(text.size(), DocumentStream::kParallelCheckBytes);
+    const std::string path = dir.write("seed", text);
+    DocumentStream stream;
+    Diagnostic problem;
+    EXPECT_TRUE(stream.open(path, &problem));
+    if (all_at_once) {
+      EXPECT_EQ(stream.check_all(&problem), std::optional<uint64_t>(20000)) << problem.to_string();
+    } else {
+      bson::Document doc;
+      for (bool found = true; found;) EXPECT_TRUE(stream.next(doc, &found, &problem));
+    }
+    return stream.first_without_id();
+  };
+  for (bool all_at_once : {false, true}) {
+    SCOPED_TRACE(all_at_once ? "check_all" : "next");
+    EXPECT_EQ(first_without_id({}, all_at_once), 0u);
+    EXPECT_EQ(first_without_id({{19000, R"({"a": 1})"}, {17000, R"({"b": {"_id": 1}})"}}, all_at_once), 17001u);
+    EXPECT_EQ(first_without_id({{3, R"({"a": 1})"}, {19999, R"({"b": 1})"}}, all_at_once), 4u);
+  }
+}
+
 TEST(JsonDocumentsStream, CheckAllFeedsTheChecksumEveryByteOnce) {
   // Also when a line that is not one whole document makes it read the file again.
   TempDir dir;
