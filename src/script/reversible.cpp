@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "bson/bson_util.hpp"
-#include "json/documents_stream.hpp"
 
 namespace mongoway::script {
 namespace {
@@ -31,41 +30,21 @@ std::string no_id_in_documents_file(uint64_t number) {
                      number);
 }
 
-// Every document of the documentsFile has an `_id`: streamed, never held.
-bool ids_in_documents_file(const std::string& path, std::string* why) {
-  json::DocumentStream stream;
-  Diagnostic problem;
-  if (!stream.open(path, &problem)) {
-    *why = "its documentsFile cannot be read: " + problem.located_message();
-    return false;
-  }
-  bson::Document document;
-  for (uint64_t index = 0;; ++index) {
-    bool more = false;
-    if (!stream.next(document, &more, &problem)) {
-      *why = "its documentsFile cannot be read: " + problem.located_message();
-      return false;
-    }
-    if (!more) return true;
-    if (!has_id(document)) {
-      *why = no_id_in_documents_file(index + 1);
-      return false;
-    }
-  }
-}
-
 bool insert_is_reversible(const Command& command, std::string* why) {
   if (placeholder_in_id(command)) {
     *why = "a placeholder gives an _id, so the _ids it inserts are not in the file";
     return false;
   }
-  if (command.documents_file && command.documents_first_without_id) {
-    // Known from the loader's reading of the file: not read again.
+  if (command.documents_file) {
+    // Known from the loader's check of the file, which is not read again.
+    if (!command.documents_first_without_id) {
+      *why = "its documentsFile's _ids were not checked when it was loaded";
+      return false;
+    }
     if (*command.documents_first_without_id == 0) return true;
     *why = no_id_in_documents_file(*command.documents_first_without_id);
     return false;
   }
-  if (command.documents_file) return ids_in_documents_file(*command.documents_file, why);
   bson_iter_t it;
   std::vector<bson::Document> documents;
   if (bson::find_field(command.spec, "document", &it)) documents.push_back(bson::iter_document(it));
