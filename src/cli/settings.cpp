@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 
 #include "cli/config_file.hpp"
@@ -254,30 +255,23 @@ class Resolver {
     config.history_collection = raw("history_collection").value();
     if (config.history_collection.empty()) bad_value(raw("history_collection"), "history_collection", "a name");
     read_timings(config);
-    const auto& transaction = raw("transaction");
-    if (transaction.value() == "never") config.transaction = TransactionMode::never;
-    else if (transaction.value() == "auto") config.transaction = TransactionMode::auto_;
-    else if (transaction.value() == "always") config.transaction = TransactionMode::always;
-    else bad_value(transaction, "transaction", "auto, always or never");
-    const auto& preflight = raw("preflight");
-    if (preflight.value() == "auto") config.preflight = PreflightMode::auto_;
-    else if (preflight.value() == "strict") config.preflight = PreflightMode::strict;
-    else if (preflight.value() == "off") config.preflight = PreflightMode::off;
-    else bad_value(preflight, "preflight", "auto, strict or off");
+    config.transaction = choice<TransactionMode>(
+        "transaction",
+        {{"never", TransactionMode::never}, {"auto", TransactionMode::auto_}, {"always", TransactionMode::always}},
+        "auto, always or never");
+    config.preflight = choice<PreflightMode>(
+        "preflight", {{"auto", PreflightMode::auto_}, {"strict", PreflightMode::strict}, {"off", PreflightMode::off}},
+        "auto, strict or off");
     config.clean_enabled = parse_bool(raw("clean_enabled"), "clean_enabled");
     settings.require_undo = parse_bool(raw("require_undo"), "require_undo");
     config.max_file_size = parse_size(raw("max_file_size"), "max_file_size");
     for (const auto& [name, value] : m_placeholders) config.placeholders[name] = value.value();
 
-    const auto& output = raw("output");
-    if (output.value() == "text") settings.output = OutputFormat::text;
-    else if (output.value() == "json") settings.output = OutputFormat::json;
-    else bad_value(output, "output", "text or json");
-    const auto& color = raw("color");
-    if (color.value() == "auto") settings.color = ColorMode::auto_;
-    else if (color.value() == "always") settings.color = ColorMode::always;
-    else if (color.value() == "never") settings.color = ColorMode::never;
-    else bad_value(color, "color", "auto, always or never");
+    settings.output = choice<OutputFormat>("output", {{"text", OutputFormat::text}, {"json", OutputFormat::json}},
+                                           "text or json");
+    settings.color = choice<ColorMode>(
+        "color", {{"auto", ColorMode::auto_}, {"always", ColorMode::always}, {"never", ColorMode::never}},
+        "auto, always or never");
     settings.quiet = m_line.has("quiet");
     settings.verbose = m_line.has("verbose");
 
@@ -300,6 +294,18 @@ class Resolver {
   }
 
  private:
+  // The value of `key`, one of the words of `choices`; a usage error naming
+  // `expected` otherwise.
+  template <typename T>
+  T choice(const std::string& key, std::initializer_list<std::pair<std::string_view, T>> choices,
+           const std::string& expected) const {
+    const Raw& value = raw(key);
+    for (const auto& [word, result] : choices) {
+      if (value.value() == word) return result;
+    }
+    bad_value(value, key, expected);
+  }
+
   // The lock's and the connection's: whole numbers of seconds (and of retries) within their bounds.
   void read_timings(Config& config) const {
     config.lock_timeout = std::chrono::seconds(
