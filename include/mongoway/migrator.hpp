@@ -105,7 +105,8 @@ struct CutInfo {
   std::string message;  // "cut: the run's lease 6 (...) expired at 2026-01-02 12:03:11 UTC"
 };
 
-// Where a resumable version's batched command got to (its last checkpoint).
+// Where the batched command of a resumable version got to, or of a running
+// one has got to (its last checkpoint).
 struct ResumePoint {
   std::string direction;  // "migrate" or "undo": the command that resumes it
   int command = 0;        // the batched command, 1-based in its file
@@ -113,7 +114,7 @@ struct ResumePoint {
   int64_t total = 0;      // about how many it matches (counted when it started)
   int64_t batches = 0;
   std::string last_id;  // the last _id done, as relaxed Extended JSON ("" before the first batch)
-  std::string message;  // "resumable at 1,200 of about 3,000 (40%)"
+  std::string message;  // "resumable at 1,200 of about 3,000 (40%)", "running at …"
 };
 
 // One version as `info` shows it.
@@ -135,7 +136,7 @@ struct VersionInfo {
   // error of the file ("file:line:col: message"); else empty.
   std::string error;
   std::optional<CutInfo> cut;         // failed or resumable: cut short inside the version
-  std::optional<ResumePoint> resume;  // resumable
+  std::optional<ResumePoint> resume;  // resumable, or running a batched command
 };
 
 // The process that took a lease, as its machine tells processes apart: the

@@ -56,9 +56,12 @@ std::string holder_text(const LockHolder& h) {
 // migrate` goes on from there; cut: the run's lease 6 (…) expired at …"
 std::string resume_line(const VersionInfo& m, const Style& style) {
   const ResumePoint& r = *m.resume;
+  const std::string started = m.installed_on ? fmt::format(" (started {} UTC)", text_utc(*m.installed_on)) : "";
+  if (m.state == State::running) {
+    return fmt::format("  V{} {} in command {}{}\n", m.version, style.paint(r.message, Color::cyan), r.command, started);
+  }
   return fmt::format("  V{} {} in command {}{}: `mongoway {}` goes on from there{}\n", m.version,
-                     style.paint(r.message, Color::cyan), r.command,
-                     m.installed_on ? fmt::format(" (started {} UTC)", text_utc(*m.installed_on)) : "", r.direction,
+                     style.paint(r.message, Color::cyan), r.command, started, r.direction,
                      m.cut ? "; " + m.cut->message : "");
 }
 

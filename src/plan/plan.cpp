@@ -164,6 +164,8 @@ void apply_entry(Track& t, const HistoryEntry& e, std::optional<int64_t> live_le
   if (!e.finished) {
     s.installed_on = e.installed_on;
     s.execution_time_ms.reset();
+    s.resume = e.checkpoint;  // how far its batched command has got
+    s.resume_direction = e.type == EntryType::undo ? Direction::undo : Direction::migrate;
     if (live_lease && e.lease == *live_lease) {
       s.state = State::running;
       return;
@@ -171,10 +173,6 @@ void apply_entry(Track& t, const HistoryEntry& e, std::optional<int64_t> live_le
     s.last_error = model::describe_cut(e);
     s.cut = e;
     s.state = e.checkpoint ? State::resumable : State::failed;
-    if (e.checkpoint) {
-      s.resume = e.checkpoint;
-      s.resume_direction = e.type == EntryType::undo ? Direction::undo : Direction::migrate;
-    }
     return;
   }
   if (!e.success) {

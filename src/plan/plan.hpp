@@ -53,7 +53,8 @@ struct VersionStatus {
   // entry, with its cut.
   std::optional<model::HistoryEntry> cut;
   // resumable: where its batched command got to, and which way it was going
-  // (a migrate resumes with migrate, an undo with undo).
+  // (a migrate resumes with migrate, an undo with undo); running: how far
+  // its batched command has got, as of its last checkpoint.
   std::optional<model::Checkpoint> resume;
   Direction resume_direction = Direction::migrate;
 };

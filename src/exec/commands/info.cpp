@@ -2,6 +2,8 @@
 // without the lock. It answers whatever the files: a file with an error is a
 // version in state `invalid`, the rest is what the database holds.
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "bson/bson_util.hpp"
@@ -32,7 +34,7 @@ CutInfo cut_info(const model::HistoryEntry& e) {
   return out;
 }
 
-ResumePoint resume_point(const model::Checkpoint& c, Direction direction) {
+ResumePoint resume_point(const model::Checkpoint& c, Direction direction, State state) {
   ResumePoint out;
   out.direction = direction == Direction::undo ? "undo" : "migrate";
   out.command = c.command;
@@ -40,7 +42,7 @@ ResumePoint resume_point(const model::Checkpoint& c, Direction direction) {
   out.total = std::max(c.total, c.done);
   out.batches = c.batches;
   if (c.has_last_id()) out.last_id = bson::value_json(c.last_id, "_id");
-  out.message = "resumable at " + model::describe_progress(c);
+  out.message = fmt::format("{} at {}", to_string(state), model::describe_progress(c));
   return out;
 }
 
@@ -58,7 +60,7 @@ VersionInfo version_info(const plan::VersionStatus& v) {
   info.undo_reason = v.no_undo;
   if (v.state == State::failed) info.error = v.last_error;
   if ((v.state == State::failed || v.state == State::resumable) && v.cut) info.cut = cut_info(*v.cut);
-  if (v.state == State::resumable && v.resume) info.resume = resume_point(*v.resume, v.resume_direction);
+  if (v.resume) info.resume = resume_point(*v.resume, v.resume_direction, v.state);
   return info;
 }
 
