@@ -12,6 +12,7 @@
 #include "json/json.hpp"
 #include "script/checksum.hpp"
 #include "script/commands.hpp"
+#include "script/idempotency.hpp"
 #include "script/new_migration.hpp"
 #include "script/placeholders.hpp"
 #include "script/render.hpp"
@@ -287,6 +288,9 @@ class FileParser {
     Command command = command_of(item, index, *doc);
     if (const json::Value* file_value = item.find("documentsFile")) {
       if (!read_documents_file(command, *file_value)) return;
+    }
+    if (m_notes) {
+      if (auto warning = idempotency_warning(m_file.path, command)) m_diagnostics.push_back(std::move(*warning));
     }
     m_script.commands.push_back(std::move(command));
   }

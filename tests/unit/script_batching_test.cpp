@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "script/batching.hpp"
+#include "script/idempotency.hpp"
 #include "script/render.hpp"
 #include "script_test_helpers.hpp"
 
@@ -126,6 +127,110 @@ TEST(ScriptBatching, AFileInATransactionWithoutABatchedCommandLoads) {
   EXPECT_EQ(problems_of(R"({"transaction": true, "commands": [{"deleteMany": "a", "filter": {}}]})"), "");
   EXPECT_EQ(problems_of(R"({"transaction": false, "commands": [{"deleteMany": "a", "filter": {}, "batchSize": 5}]})"),
             "");
+}
+
+// --- idempotency: lint's warning --------------------------------------------------------------
+
+// The warning of the only command of a file holding `command`, or "".
+std::string warning_of(const std::string& command) {
+  const Script script = parsed("[" + command + "]");
+  if (script.commands.size() != 1) return "<not one command>";
+  const auto warning = idempotency_warning(kFile, script.commands.front());
+  return warning ? warning->to_string() : "";
+}
+
+TEST(ScriptIdempotency, EveryIdempotentOperatorIsBatchedWithoutAWarning) {
+  for (const char* update :
+       {R"({"$set": {"a": 1}})", R"({"$unset": {"a": ""}})", R"({"$min": {"a": 1}})", R"({"$max": {"a": 1}})",
+        R"({"$setOnInsert": {"a": 1}})", R"({"$pull": {"a": 1}})", R"({"$pullAll": {"a": [1]}})",
+        R"({"$addToSet": {"a": 1}})", R"({"$rename": {"a": "b"}})"}) {
+    EXPECT_EQ(
+        warning_of(fmt::format(R"({{"updateMany": "c", "filter": {{}}, "update": {}, "batchSize": 10}})", update)), "")
+        << update;
+  }
+}
+
+const std::string kIncWarning =
+    kFile +
+    ":1:2: warning: command 1 (updateMany): batched with \"$inc\", which is not idempotent: a run cut short resumes "
+    "by repeating the batch that was in flight, whose documents would then be changed twice; make the filter exclude "
+    "the documents already done (e.g. {\"v\": {\"$ne\": 2}}), or use only idempotent operators ($set, $unset, $min, "
+    "$max, $setOnInsert, $pull, $pullAll, $addToSet, $rename)";
+
+TEST(ScriptIdempotency, ABatchedIncWarnsWithTheFilterThatWouldExcludeTheDocumentsDone) {
+  EXPECT_EQ(warning_of(R"({"updateMany": "c", "filter": {"v": 1}, "update": {"$inc": {"n": 1}, "$set": {"v": 2}},
+      "batchSize": 10})"),
+            kIncWarning);
+}
+
+TEST(ScriptIdempotency, AnIncWhoseFilterExcludesTheValueSetIsSafe) {
+  EXPECT_EQ(warning_of(R"({"updateMany": "c", "filter": {"v": {"$ne": 2}},
+      "update": {"$inc": {"n": 1}, "$set": {"v": 2}}, "batchSize": 10})"),
+            "");
+  // Inside a top-level $and, beside other conditions.
+  EXPECT_EQ(warning_of(R"({"updateMany": "c", "filter": {"$and": [{"k": 1}, {"v": {"$gt": 0, "$ne": 2}}]},
+      "update": {"$inc": {"n": 1}, "$set": {"v": 2}}, "batchSize": 10})"),
+            "");
+}
+
+TEST(ScriptIdempotency, ANeFilterOnAnotherValueOrAnotherTypeOrAnotherFieldStillWarns) {
+  EXPECT_NE(warning_of(R"({"updateMany": "c", "filter": {"v": {"$ne": 3}},
+      "update": {"$inc": {"n": 1}, "$set": {"v": 2}}, "batchSize": 10})"),
+            "");
+  EXPECT_NE(warning_of(R"({"updateMany": "c", "filter": {"v": {"$ne": "2"}},
+      "update": {"$inc": {"n": 1}, "$set": {"v": 2}}, "batchSize": 10})"),
+            "");
+  EXPECT_NE(warning_of(R"({"updateMany": "c", "filter": {"w": {"$ne": 2}},
+      "update": {"$inc": {"n": 1}, "$set": {"v": 2}}, "batchSize": 10})"),
+            "");
+  // Below the top level (an $or), the condition does not hold for every document.
+  EXPECT_NE(warning_of(R"({"updateMany": "c", "filter": {"$or": [{"v": {"$ne": 2}}, {"k": 1}]},
+      "update": {"$inc": {"n": 1}, "$set": {"v": 2}}, "batchSize": 10})"),
+            "");
+}
+
+TEST(ScriptIdempotency, AnExistsFalseFilterOnAFieldTheUpdateSetsIsSafe) {
+  EXPECT_EQ(warning_of(R"({"updateMany": "c", "filter": {"n": {"$exists": false}}, "update": {"$inc": {"n": 1}},
+      "batchSize": 10})"),
+            "");
+  EXPECT_EQ(warning_of(R"({"updateMany": "c", "filter": {"done": {"$exists": false}},
+      "update": {"$push": {"tags": "x"}, "$currentDate": {"done": true}}, "batchSize": 10})"),
+            "");
+  // A field the update does not set stays missing: the batch would match again.
+  EXPECT_NE(warning_of(R"({"updateMany": "c", "filter": {"m": {"$exists": false}}, "update": {"$inc": {"n": 1}},
+      "batchSize": 10})"),
+            "");
+}
+
+TEST(ScriptIdempotency, APipelineWarnsUnlessItsFilterExcludesWhatItsSetStagesSet) {
+  EXPECT_EQ(warning_of(R"({"updateMany": "c", "filter": {}, "update": [{"$set": {"full": {"$concat": ["$a", "$b"]}}}],
+      "batchSize": 10})"),
+            kFile +
+                ":1:2: warning: command 1 (updateMany): batched with an update pipeline, which is not idempotent: a "
+                "run cut short resumes by repeating the batch that was in flight, whose documents would then be "
+                "changed twice; make the filter exclude the documents already done (e.g. {\"f\": {\"$ne\": v}} for a "
+                "field f that the update sets to v with \"$set\"), or use only idempotent operators ($set, $unset, "
+                "$min, $max, $setOnInsert, $pull, $pullAll, $addToSet, $rename)");
+  EXPECT_EQ(warning_of(R"({"updateMany": "c", "filter": {"full": {"$exists": false}},
+      "update": [{"$set": {"full": {"$concat": ["$a", "$b"]}}}], "batchSize": 10})"),
+            "");
+  EXPECT_EQ(warning_of(R"({"updateMany": "c", "filter": {"v": {"$ne": 2}},
+      "update": [{"$set": {"v": 2, "n": {"$add": ["$n", 1]}}}], "batchSize": 10})"),
+            "");
+}
+
+TEST(ScriptIdempotency, UnbatchedCommandsAndBatchedDeletesNeverWarn) {
+  EXPECT_EQ(warning_of(R"({"updateMany": "c", "filter": {}, "update": {"$inc": {"n": 1}}})"), "");
+  EXPECT_EQ(warning_of(R"({"updateOne": "c", "filter": {}, "update": {"$inc": {"n": 1}}})"), "");
+  EXPECT_EQ(warning_of(R"({"deleteMany": "c", "filter": {}, "batchSize": 10})"), "");
+}
+
+TEST(ScriptIdempotency, TheLoaderGivesTheWarningToLintOnly) {
+  const std::string file = R"([{"updateMany": "c", "filter": {}, "update": {"$inc": {"n": 1}}, "batchSize": 10}])";
+  EXPECT_NE(problems_of(file), "");  // parse_text reads with lint's notes
+  std::vector<Diagnostic> run;
+  EXPECT_TRUE(parse_script(file, testing::memory_file(), run, /*notes=*/false));
+  EXPECT_EQ(diagnostics_text(run), "");
 }
 
 }  // namespace
