@@ -41,6 +41,14 @@ FieldSpec max_time_field() { return FieldSpec{"maxTimeMS", number}; }
 FieldSpec bypass_validation_field() { return FieldSpec{"bypassDocumentValidation", boolean}; }
 FieldSpec let_field() { return FieldSpec{"let", document}; }
 FieldSpec commit_quorum_field() { return FieldSpec{"commitQuorum", number | string}; }
+// updateMany and deleteMany: work through the documents a batch at a time
+// (script/batching.hpp). Never sent: the engine sends each batch.
+std::vector<FieldSpec> batching_fields() {
+  std::vector<FieldSpec> fields = {{"batchSize", number, false, Check::batch_size},
+                                   {"pauseMs", number, false, Check::pause_ms}};
+  for (auto& field : fields) field.named_elsewhere = true;
+  return fields;
+}
 
 FieldSpec noted(FieldSpec spec, std::string_view note) {
   spec.note = note;
@@ -60,7 +68,8 @@ std::vector<FieldSpec> write_command_fields(bool bypass_validation) {
   return out;
 }
 
-// updateOne, updateMany, replaceOne: the statement's fields, then the command's.
+// updateOne, updateMany, replaceOne: the statement's fields, then the
+// command's, then updateMany's batching.
 std::vector<FieldSpec> update_command_fields(bool replacement, bool one) {
   std::vector<FieldSpec> out = {filter_field()};
   if (replacement) {
@@ -73,11 +82,12 @@ std::vector<FieldSpec> update_command_fields(bool replacement, bool one) {
   out.insert(out.end(), {{"upsert", boolean}, collation_field(), hint_field()});
   if (one) out.emplace_back("sort", document);
   out = with(out, write_command_fields(true));
-  return one ? out : with(out, {{"batchSize", number}, {"pauseMs", number}});
+  return one ? out : with(out, batching_fields());
 }
 
-std::vector<FieldSpec> delete_command_fields() {
-  return with({filter_field(), collation_field(), hint_field()}, write_command_fields(false));
+std::vector<FieldSpec> delete_command_fields(bool one) {
+  auto out = with({filter_field(), collation_field(), hint_field()}, write_command_fields(false));
+  return one ? out : with(out, batching_fields());
 }
 
 std::vector<FieldSpec> insert_command_fields(std::string_view documents, Check documents_check, bool ordered) {
@@ -152,9 +162,9 @@ std::vector<CommandSpec> data_specs() {
        {kOrderedOneStatement, {"sort", "sort picks the document updateOne changes; updateMany changes them all"}}},
       {"replaceOne", "collection", update_command_fields(true, true), {}, false, builders::replace_one,
        {kOrderedOneStatement}},
-      {"deleteOne", "collection", delete_command_fields(), {}, false, builders::remove, {kOrderedOneStatement}},
-      {"deleteMany", "collection", with(delete_command_fields(), {{"batchSize", number}, {"pauseMs", number}}), {}, false,
-       builders::remove, {kOrderedOneStatement}},
+      {"deleteOne", "collection", delete_command_fields(true), {}, false, builders::remove, {kOrderedOneStatement}},
+      {"deleteMany", "collection", delete_command_fields(false), {}, false, builders::remove,
+       {kOrderedOneStatement}},
       {"aggregate", "collection",
        {{"pipeline", array, true, Check::pipeline}, collation_field(), hint_field(), {"let", document},
         {"allowDiskUse", boolean}, {"cursor", document}, max_time_field(), bypass_validation_field(),
@@ -268,6 +278,15 @@ const CommandSpec* find_command(std::string_view name) {
 std::vector<std::string> command_names() {
   std::vector<std::string> names;
   for (const auto& spec : command_specs()) names.emplace_back(spec.name);
+  return names;
+}
+
+std::vector<std::string_view> commands_naming(std::string_view field) {
+  std::vector<std::string_view> names;
+  for (const auto& spec : command_specs()) {
+    const auto named = [&](const FieldSpec& f) { return f.name == field && f.named_elsewhere; };
+    if (std::any_of(spec.fields.begin(), spec.fields.end(), named)) names.push_back(spec.name);
+  }
   return names;
 }
 

@@ -43,6 +43,8 @@ enum class Check {
   read_concern,      // {level}
   index_names,       // dropIndex's name: a name, "*", or a non-empty array of names
   auto_index_id,     // createCollection's autoIndexId: false refused, true noted
+  batch_size,        // an integer from kMinBatchSize to kMaxBatchSize; no "upsert": true beside it
+  pause_ms,          // an integer from 0 to kMaxPauseMs, given with "batchSize"
 };
 
 struct FieldSpec {
@@ -58,6 +60,10 @@ struct FieldSpec {
   // A lint note (a warning) whenever the field is given: the field is
   // accepted and sent, but the server does nothing with it.
   std::string_view note;
+  // Given to a command that does not take it, the error names the commands
+  // that do (a field of mongoway's own, which no other command has a near
+  // name for).
+  bool named_elsewhere = false;
 };
 
 // A field MongoDB documents for a command that mongoway does not take, and why.
@@ -88,6 +94,9 @@ struct CommandSpec {
 const std::vector<CommandSpec>& command_specs();
 const CommandSpec* find_command(std::string_view name);
 std::vector<std::string> command_names();
+// The commands that take `field`, when it is a field named_elsewhere, in
+// table order; else none.
+std::vector<std::string_view> commands_naming(std::string_view field);
 
 // Options of one index (createIndex fields, elements of createIndexes' "indexes").
 const std::vector<FieldSpec>& index_fields();

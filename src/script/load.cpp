@@ -12,6 +12,7 @@
 #include "json/json.hpp"
 #include "script/checksum.hpp"
 #include "script/commands.hpp"
+#include "script/idempotency.hpp"
 #include "script/new_migration.hpp"
 #include "script/placeholders.hpp"
 #include "script/render.hpp"
@@ -140,6 +141,26 @@ bool check_rendered(const Script& script, const std::map<std::string, std::strin
   return ok;
 }
 
+// A valid command object `item` (`doc`, its BSON) as the file's command `index`.
+Command command_of(const json::Value& item, int index, const bson::Document& doc) {
+  Command command;
+  command.name = item.members.front().key;
+  command.index = index;
+  command.line = item.begin.line;
+  command.column = item.begin.column;
+  command.placeholder_sites = placeholder_sites(item);
+  bson_iter_t it;
+  bson_iter_init(&it, doc.get());
+  while (bson_iter_next(&it)) {
+    if (bson::iter_key(it) == "comment") {
+      command.comment = bson::iter_string(it);
+    } else {
+      bson::append_value(command.spec, bson::iter_key(it), it);
+    }
+  }
+  return command;
+}
+
 class FileParser {
  public:
   FileParser(std::string_view content, const DiscoveredFile& file, std::vector<Diagnostic>& diagnostics, bool notes)
@@ -264,32 +285,32 @@ class FileParser {
     if (!check_size(*doc, item, index, first.key)) return;
     if (!check_edited(item, index, first.key)) return;
 
-    Command command;
-    command.name = first.key;
-    command.index = index;
-    command.line = item.begin.line;
-    command.column = item.begin.column;
-    command.placeholder_sites = placeholder_sites(item);
-    bson_iter_t it;
-    bson_iter_init(&it, doc->get());
-    while (bson_iter_next(&it)) {
-      if (bson::iter_key(it) == "comment") {
-        command.comment = bson::iter_string(it);
-      } else {
-        bson::append_value(command.spec, bson::iter_key(it), it);
-      }
-    }
+    Command command = command_of(item, index, *doc);
     if (const json::Value* file_value = item.find("documentsFile")) {
       if (!read_documents_file(command, *file_value)) return;
+    }
+    if (m_notes) {
+      if (auto warning = idempotency_warning(m_file.path, command)) m_diagnostics.push_back(std::move(*warning));
     }
     m_script.commands.push_back(std::move(command));
   }
 
   // A command of a file that runs in a transaction ("transaction": true)
-  // takes the transaction's write and read concerns: the server refuses its own.
+  // takes the transaction's write and read concerns: the server refuses its
+  // own. And it cannot be batched: each batch is a write of its own, so the
+  // version could not be one atomic change.
   bool check_in_transaction(const json::Value& item, int index, const std::string& name) {
     if (!m_script.transaction.value_or(false)) return true;
     bool ok = true;
+    if (const json::Member* batch_size = item.find_member("batchSize")) {
+      add(batch_size->key_begin,
+          fmt::format("command {} ({}): field \"batchSize\": the file runs in a transaction (\"transaction\": true), "
+                      "and a batched command cannot: each batch is written on its own (a run cut short resumes "
+                      "after the last batch done), so the version could not be atomic; remove \"batchSize\", or set "
+                      "\"transaction\": false",
+                      index, name));
+      ok = false;
+    }
     for (const char* field : {"writeConcern", "readConcern"}) {
       const json::Member* member = item.find_member(field);
       if (!member) continue;

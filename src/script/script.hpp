@@ -91,8 +91,10 @@ struct LoadOptions {
   // with these values: a value a placeholder makes invalid is an error, a
   // placeholder without a value a warning (migrate would refuse to run it).
   std::optional<std::map<std::string, std::string>> placeholders{};
-  // Lint notes (warnings) on fields the server accepts and ignores: lint
-  // shows them; a run, which cannot act on them, leaves them out.
+  // Lint notes (warnings) on fields the server accepts and ignores, and on
+  // batched updates that a resumed run could apply twice to a batch
+  // (script/idempotency.hpp): lint shows them; a run, which cannot act on
+  // them, leaves them out.
   bool notes = false;
 };
 

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "bson/bson_util.hpp"
+#include "script/batching.hpp"
 #include "script/names.hpp"
 #include "script/placeholders.hpp"
 #include "util/suggest.hpp"
@@ -230,6 +231,28 @@ std::string quoted_list(const std::vector<std::string_view>& names, std::string_
   return out;
 }
 
+// The integers a ranged field takes (Check::batch_size, Check::pause_ms).
+std::pair<int64_t, int64_t> integer_range(Check check) {
+  return check == Check::batch_size ? std::pair{kMinBatchSize, kMaxBatchSize} : std::pair{int64_t{0}, kMaxPauseMs};
+}
+
+// What a field holds, for "expected …, got …": its types, or the integers it takes.
+std::string expected_text(const FieldSpec& spec) {
+  if (spec.check != Check::batch_size && spec.check != Check::pause_ms) return expected_phrase(spec.types);
+  const auto [low, high] = integer_range(spec.check);
+  return fmt::format("an integer from {} to {}", low, high);
+}
+
+// "a", "a and b", "a, b and c".
+std::string and_list(const std::vector<std::string_view>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
 class Validator {
  public:
   // `left_out`: fields the command does not take, beyond left_out_fields(), named with why.
@@ -263,12 +286,12 @@ class Validator {
         continue;
       }
       if (spec->types != types::any && !(spec->types & type_bit(bson_iter_type(&it)))) {
-        m_report.field(field_path, fmt::format("expected {}, got {}", expected_phrase(spec->types),
+        m_report.field(field_path, fmt::format("expected {}, got {}", expected_text(*spec),
                                                bson::type_phrase(bson_iter_type(&it))));
         continue;
       }
       if (!spec->note.empty()) m_report.note(field_path, std::string(spec->note));
-      check_shape(*spec, it, field_path);
+      check_shape(*spec, it, field_path, doc);
     }
     const auto present = [&](std::string_view name) { return std::find(seen.begin(), seen.end(), name) != seen.end(); };
     for (const auto& spec : fields) {
@@ -320,6 +343,11 @@ class Validator {
       m_report.at_key(path, fmt::format("field \"{}\" is not taken: {}", path_text(path), why->reason));
       return;
     }
+    if (const auto others = is_command ? commands_naming(key) : std::vector<std::string_view>{}; !others.empty()) {
+      m_report.at_key(path,
+                      fmt::format("unknown field \"{}\"; it is accepted by {}", path_text(path), and_list(others)));
+      return;
+    }
     std::vector<std::string> names;
     names.reserve(fields.size() + 1);
     for (const auto& f : fields) names.emplace_back(f.name);
@@ -336,7 +364,8 @@ class Validator {
     m_report.at_key(path, fmt::format("unknown field \"{}\"{}", path_text(path), hint));
   }
 
-  void check_shape(const FieldSpec& spec, const bson_iter_t& it, const Path& path) {
+  // `object`: the document holding the field, for the checks that read its siblings.
+  void check_shape(const FieldSpec& spec, const bson_iter_t& it, const Path& path, const bson::Document& object) {
     switch (spec.check) {
       case Check::none: return;
       case Check::non_empty:
@@ -358,7 +387,40 @@ class Validator {
       case Check::read_concern: return check_object(bson::iter_document(it), read_concern_fields(), {}, path, false);
       case Check::index_names: return check_index_names(it, path);
       case Check::auto_index_id: return check_auto_index_id(it, path);
+      case Check::batch_size: return check_batch_size(spec, it, path, object);
+      case Check::pause_ms: return check_pause(spec, it, path, object);
     }
+  }
+
+  // Whether the number at `it` is an integer within `spec`'s range (else reported).
+  bool check_range(const FieldSpec& spec, const bson_iter_t& it, const Path& path) {
+    const auto [low, high] = integer_range(spec.check);
+    const std::optional<int64_t> value = integer_value(it);
+    if (value && *value >= low && *value <= high) return true;
+    m_report.field(path, fmt::format("expected {}, got {}", expected_text(spec), bson::number_text(it)));
+    return false;
+  }
+
+  // A batch is read by _id among the documents that exist: an upsert, which
+  // inserts when nothing matches, has nothing to insert into a batch.
+  void check_batch_size(const FieldSpec& spec, const bson_iter_t& it, const Path& path, const bson::Document& object) {
+    if (!check_range(spec, it, path)) return;
+    bson_iter_t upsert;
+    if (!bson::find_field(object, "upsert", &upsert) || !BSON_ITER_HOLDS_BOOL(&upsert) || !bson_iter_bool(&upsert)) {
+      return;
+    }
+    m_report.field(child(Path(path.begin(), path.end() - 1), "upsert"),
+                   "true cannot be used with \"batchSize\": a batched command updates, a batch at a time, only "
+                   "documents that exist (it reads their _ids first), so it never inserts one; remove \"upsert\", or "
+                   "\"batchSize\" to send one update that may insert");
+  }
+
+  void check_pause(const FieldSpec& spec, const bson_iter_t& it, const Path& path, const bson::Document& object) {
+    if (!check_range(spec, it, path)) return;
+    bson_iter_t batch_size;
+    if (bson::find_field(object, "batchSize", &batch_size)) return;
+    m_report.field(path, "needs \"batchSize\": it is the pause between two batches, and the command is not "
+                         "batched; add \"batchSize\", or remove \"pauseMs\"");
   }
 
   void check_write_concern(const bson_iter_t& it, const Path& path) {

@@ -307,6 +307,20 @@ write needs/V3__recent.json <<'EOF'
 ]
 EOF
 
+# Batched updates: an $inc a resumed run could apply twice (a lint warning),
+# and a backfill whose filter excludes the documents already done.
+write batched/V1__count_visits.json <<'EOF'
+[
+  {"updateMany": "users", "filter": {"active": true}, "update": {"$inc": {"visits": 1}}, "batchSize": 100}
+]
+EOF
+write batched/V2__backfill_plan.json <<'EOF'
+[
+  {"updateMany": "users", "filter": {"plan": {"$exists": false}}, "update": {"$set": {"plan": "free"}},
+   "batchSize": 100, "pauseMs": 10}
+]
+EOF
+
 # A lease of another process (a far future expiry), planted in the lock
 # collection by a migration of its own history collection.
 write plant-lease/V1__plant_lease.json <<'EOF'
@@ -428,6 +442,8 @@ t mongoway lint -l needs --server-profile ferretdb-1.24
 t mongoway --output json lint -l needs --server-profile mongodb-4.4
 t mongoway lint -l needs --server-profile mongodb-7.0
 t mongoway lint -l needs --server-profile mongodb-7
+t mongoway lint -l batched
+t mongoway --output json lint -l batched
 
 section "new (never connects)"
 t mongoway new "create users" -l newdir
