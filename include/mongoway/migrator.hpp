@@ -188,6 +188,11 @@ struct PlannedCommand {
   std::string command_json;                   // the server command as canonical Extended JSON
   std::optional<std::string> documents_file;  // inserts streamed from a file
   std::optional<uint64_t> documents;          // number of documents inserted
+  // A batched updateMany or deleteMany: its batch size and pause between
+  // batches; `command_json` is then the command as each batch sends it, before
+  // its filter is narrowed to the batch's _ids.
+  std::optional<int64_t> batch_size;
+  std::optional<int64_t> pause_ms;
 };
 
 struct StepResult {

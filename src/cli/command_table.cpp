@@ -73,7 +73,8 @@ CommandSpec migrate_command() {
                      "",
                      "apply pending migrations up to a target version",
                      "Applies every pending V file in version order, up to the target version (the latest by "
-                     "default), under the lock, recording each version in the history collection.",
+                     "default), under the lock, recording each version in the history collection. A resumable "
+                     "version goes on from its last checkpoint.",
                      {{"target", 0, "N|latest", "migrate up to version N (default latest)"},
                       {"steps", 0, "K", "apply at most K versions"},
                       {"dry-run", 0, "", "print every version and server command it would run; change nothing"},
@@ -127,9 +128,10 @@ CommandSpec info_command() {
       "",
       "show every version and its state",
       "Prints every version found in the files or the history with its state (pending, applied, "
-      "running, failed, undone, missing, deleted, baseline, ignored, future, invalid) and the current version. "
-      "A file that does not parse is a version in state invalid with its first error, and the exit "
-      "status is then 3; a failed version shows when it ran and its error, or how it was cut short.",
+      "running, failed, resumable, undone, missing, deleted, baseline, ignored, future, invalid) and the current "
+      "version. A file that does not parse is a version in state invalid with its first error, and the exit "
+      "status is then 3; a failed version shows when it ran and its error, or how it was cut short; a resumable "
+      "one (cut inside a batched command) where it got to, from which the next migrate goes on.",
       {},
       {"mongoway info", "mongoway --verbose info"}};
 }

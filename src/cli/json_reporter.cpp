@@ -157,7 +157,11 @@ void write_step(JsonWriter& json, const StepResult& step) {
     json.key("command");
     if (c.command_json.empty()) json.null();
     else json.raw(c.command_json);
-    json.field("documents_file", c.documents_file).field("documents", c.documents).end_object();
+    json.field("documents_file", c.documents_file)
+        .field("documents", c.documents)
+        .field("batch_size", c.batch_size)
+        .field("pause_ms", c.pause_ms)
+        .end_object();
   }
   json.end_array().end_object();
 }

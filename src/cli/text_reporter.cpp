@@ -447,6 +447,12 @@ class TextReporter final : public Reporter {
         if (command_plan.documents)
           out += fmt::format(", {}", plural(static_cast<int64_t>(*command_plan.documents), "document"));
         if (command_plan.documents_file) out += " from " + *command_plan.documents_file;
+        if (command_plan.batch_size) {
+          out += fmt::format(", in batches of {}{}", *command_plan.batch_size,
+                             command_plan.pause_ms.value_or(0) > 0
+                                 ? fmt::format(" {} ms apart", *command_plan.pause_ms)
+                                 : "");
+        }
         if (!command_plan.comment.empty()) out += style.paint("  # " + command_plan.comment, Color::gray);
         out += "\n     " + command_plan.command_json + "\n";
       }

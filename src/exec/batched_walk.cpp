@@ -311,7 +311,7 @@ class Walker {
 
   BatchedWalk& m_walk;
   const script::ServerCommand& m_command;
-  const script::Batching& m_batching;
+  const script::SentInBatches& m_batching;
   const bool m_ferretdb;
   bson::Document m_filter;  // the user's filter, after the checkpoint when resuming
   int64_t m_cursor = 0;

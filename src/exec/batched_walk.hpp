@@ -1,5 +1,5 @@
 #pragma once
-// A batched updateMany or deleteMany (script::Batching): the matching
+// A batched updateMany or deleteMany (script::SentInBatches): the matching
 // documents walked in `_id` order, `batchSize` at a time, each batch sent as
 // the command with its filter narrowed to the batch's `_id`s ({$in}, never a
 // range: a range compares one BSON type only and would pass over `_id`s of

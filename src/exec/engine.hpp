@@ -39,7 +39,7 @@ struct Step {
   // A version cut inside its batched command: where it goes on from (the
   // commands before that one are not run again).
   std::optional<model::Checkpoint> resume;
-  // The first of its commands that is batched (script::Batching), if any.
+  // The first of its commands that is batched (script::SentInBatches), if any.
   const script::Command* batched = nullptr;
 };
 

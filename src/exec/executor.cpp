@@ -194,6 +194,10 @@ PlannedCommand describe(const script::Command& command, const script::ServerComm
     p.documents_file = server.documents_file;
     p.documents = command.documents_count;
   }
+  if (server.batching) {
+    p.batch_size = server.batching->batch_size;
+    p.pause_ms = server.batching->pause_ms;
+  }
   return p;
 }
 

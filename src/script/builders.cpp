@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "bson/bson_util.hpp"
+#include "script/batching.hpp"
 
 namespace mongoway::script::builders {
 
@@ -104,13 +105,11 @@ bson::Document create_indexes_command(const BuildInput& in, const std::vector<bs
 // "batchSize" (validated: updateMany and deleteMany only) makes the command
 // batched; neither it nor "pauseMs" is sent.
 ServerCommand batched_if_asked(const BuildInput& in, ServerCommand out, const char* statements) {
-  bson_iter_t size;
-  if (!bson::find_field(in.spec, "batchSize", &size) || !BSON_ITER_HOLDS_NUMBER(&size)) return out;
-  Batching batching;
-  batching.batch_size = static_cast<int>(bson_iter_as_int64(&size));
-  if (bson_iter_t pause; bson::find_field(in.spec, "pauseMs", &pause) && BSON_ITER_HOLDS_NUMBER(&pause)) {
-    batching.pause_ms = bson_iter_as_int64(&pause);
-  }
+  const auto asked = batching_of(in.command);
+  if (!asked) return out;
+  SentInBatches batching;
+  batching.batch_size = static_cast<int>(asked->batch_size);
+  batching.pause_ms = asked->pause_ms;
   batching.collection = first_string(in.spec);
   batching.statements = statements;
   if (bson_iter_t filter; bson::find_field(in.spec, "filter", &filter)) batching.filter = bson::iter_document(filter);

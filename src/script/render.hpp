@@ -23,10 +23,10 @@ enum class ReplyKind {
   aggregate,  // run, then drain the cursor
 };
 
-// An updateMany or deleteMany with "batchSize": sent batch by batch
-// (exec/batched_walk.hpp), never whole. The command's one statement is sent
-// with its filter narrowed to each batch's `_id`s.
-struct Batching {
+// An updateMany or deleteMany with "batchSize" (script/batching.hpp): sent
+// batch by batch (exec/batched_walk.hpp), never whole. The command's one
+// statement is sent with its filter narrowed to each batch's `_id`s.
+struct SentInBatches {
   int batch_size = 0;
   int64_t pause_ms = 0;
   std::string collection;
@@ -44,7 +44,7 @@ struct ServerCommand {
   bool is_insert = false;
   std::vector<bson::Document> documents;
   std::optional<std::string> documents_file;
-  std::optional<Batching> batching;
+  std::optional<SentInBatches> batching;
 };
 
 // Throws mongoway::Error(ExitCode::invalid), its message "file:line:column:

@@ -86,6 +86,57 @@ TEST(PlanStatus, FailedAndRunningDependOnTheLiveLease) {
   EXPECT_EQ(s.current_version, 1);
 }
 
+// A version cut inside its batched command (command 2, 1,200 of 3,000 done).
+Log cut_in_batches(EntryType type, int64_t lease = 7) {
+  auto log = Log().migrate({1, 2});
+  log.add(type == EntryType::undo ? 2 : 3, type, false, false, lease);
+  model::Checkpoint cp;
+  cp.rank = log.entries.back().rank;
+  cp.version = log.entries.back().version;
+  cp.command = 2;
+  cp.done = 1200;
+  cp.total = 3000;
+  log.entries.back().checkpoint = cp;
+  return log;
+}
+
+TEST(PlanStatus, CutInsideABatchedCommandIsResumableNotFailed) {
+  const auto log = cut_in_batches(EntryType::migrate);
+  const auto s = compute_status(files({1, 2, 3}), log.entries, std::nullopt);
+  EXPECT_EQ(state_of(s, 3), State::resumable);
+  ASSERT_TRUE(s.find(3)->resume);
+  EXPECT_EQ(model::describe_progress(*s.find(3)->resume), "1,200 of about 3,000 (40%)");
+  EXPECT_EQ(s.current_version, 2);
+  EXPECT_EQ(state_of(compute_status(files({1, 2, 3}), log.entries, 7), 3), State::running) << "its lease is live";
+}
+
+TEST(PlanMigrate, AResumableVersionIsPlannedWithItsCheckpoint) {
+  const auto s = compute_status(files({1, 2, 3}), cut_in_batches(EntryType::migrate).entries, std::nullopt);
+  const auto p = plan_migrate(s, std::nullopt, std::nullopt, false);
+  EXPECT_EQ(p.versions, (std::vector<int64_t>{3}));
+  ASSERT_EQ(p.resume.count(3), 1u);
+  EXPECT_EQ(p.resume.at(3).from.done, 1200);
+  EXPECT_EQ(p.resume.at(3).checksum, "sha256:3");
+  EXPECT_TRUE(plan::check_history(s).empty()) << "no repair asked for";
+}
+
+TEST(PlanUndo, AResumableUndoIsPlannedByUndoAndBlocksMigrate) {
+  const auto s = compute_status(files({1, 2, 3}), cut_in_batches(EntryType::undo).entries, std::nullopt);
+  EXPECT_EQ(state_of(s, 2), State::resumable);
+  EXPECT_EQ(s.current_version, 2) << "applied until its undo ends";
+  const auto p = plan_undo(s, std::nullopt, std::nullopt);
+  EXPECT_EQ(p.versions, (std::vector<int64_t>{2}));
+  EXPECT_EQ(p.resume.count(2), 1u);
+  EXPECT_THROW(plan_migrate(s, std::nullopt, std::nullopt, false), Error);
+}
+
+TEST(PlanValidate, AResumableVersionFailsValidationSayingHowToFinishIt) {
+  const auto s = compute_status(files({1, 2, 3}), cut_in_batches(EntryType::migrate).entries, std::nullopt);
+  const auto problems = plan::check_running(s);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("finish it with `mongoway migrate`"), std::string::npos) << problems[0].message;
+}
+
 TEST(PlanStatus, RepairedFailureIsPendingAgain) {
   auto log = Log().migrate({1}).add(2, EntryType::migrate, false, true);
   log.entries.back().repaired = true;
