@@ -37,7 +37,7 @@ class MetricsCli : public ServerFixture {
 
   // The file, parsed; a text that is not valid exposition format fails the test.
   Exposition read_metrics() {
-    const Exposition read = parse_exposition(read_file(m_dir / "mongoway.prom"));
+    Exposition read = parse_exposition(read_file(m_dir / "mongoway.prom"));
     EXPECT_TRUE(read.errors.empty()) << read.errors.front();
     return read;
   }

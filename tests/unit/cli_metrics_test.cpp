@@ -91,6 +91,7 @@ TEST(PrometheusText, LabelValuesEscapeBackslashQuoteAndLineFeedAndReadBackAsGive
 
 TEST(PrometheusText, ParsedBackEverySampleIsTheDatabasesValue) {
   std::vector<DatabaseMetrics> fleet;
+  fleet.reserve(5);
   for (int i = 0; i < 5; ++i) fleet.push_back(tenant("tenant_" + std::to_string(i), 10 + i));
   fleet[3].last_run_success = false;
   fleet[3].failed_versions = 2;
