@@ -462,6 +462,29 @@ struct VerifyResult {
   bool scratch_dropped = false;
 };
 
+// What a command left its database at, for monitoring: Listener::metrics
+// hears it once at the end of every command that reads or writes the
+// database (not verify, which never reaches it), also when the command
+// fails. The counts are the database's state after the command, from the
+// status it read when that is still the database's (info, validate, a run
+// with nothing to do), else from one more reading of the history, made only
+// when a metrics listener is set. A count that could not be read (the
+// server not reached, or its history unreadable after a failure) is nullopt.
+struct DatabaseMetrics {
+  std::string command;  // "migrate", "info", ...
+  std::string cluster;  // the URI's hosts as it lists them, comma-joined, without credentials: "h1:27017,h2:27017"
+  std::string database;
+  std::optional<int64_t> current_version;
+  std::optional<int64_t> pending_versions;  // versions in state pending
+  std::optional<int64_t> failed_versions;   // versions in state failed (also those cut short whose run is over)
+  double last_run_duration_seconds = 0;     // this command, from its start to its end
+  bool last_run_success = false;            // what exit status 0 means for this command
+  // Seconds since the Unix epoch: this command's end when it succeeded, else
+  // the newest time the history shows a version applied, baselined or
+  // undone; nullopt when neither is known.
+  std::optional<double> last_success_timestamp_seconds;
+};
+
 // Progress and log events while a run goes on. All callbacks are optional.
 struct Listener {
   std::function<void(const StepResult& step, size_t index, size_t total)> step_started;
@@ -486,6 +509,9 @@ struct Listener {
   // diff without a snapshot: the scratch database where the history is
   // replayed up to `version`, before anything is written to it.
   std::function<void(const std::string& uri, const std::string& database, int64_t version)> replaying;
+  // The database's metrics, once at the end of every command that reads or
+  // writes it (see DatabaseMetrics), after the command's last request.
+  std::function<void(const DatabaseMetrics& metrics)> metrics;
 };
 
 class Migrator {

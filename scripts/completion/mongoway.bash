@@ -11,17 +11,18 @@ _mongoway_global_options="-u --uri -d --database -l --location --history-collect
 
 _mongoway_command_options() {
     case $1 in
-        migrate) echo "--target --steps --dry-run --out-of-order --no-validate --preflight" ;;
-        undo) echo "--target --steps --dry-run --preflight" ;;
-        goto) echo "--allow-undo --dry-run --preflight" ;;
-        baseline) echo "--baseline-version --description --from --from-collection --from-lock-collection" ;;
-        repair) echo "--dry-run --mark-deleted" ;;
-        remove) echo "--all-pending --dry-run" ;;
-        clean) echo "--yes" ;;
-        unlock) echo "--force" ;;
-        history) echo "--limit --since --until --ascending --type --version" ;;
-        snapshot) echo "--output-file --data" ;;
-        diff) echo "--against --ignore --data --scratch-uri --scratch-database" ;;
+        migrate) echo "--target --steps --dry-run --out-of-order --no-validate --preflight --metrics-file" ;;
+        undo) echo "--target --steps --dry-run --preflight --metrics-file" ;;
+        goto) echo "--allow-undo --dry-run --preflight --metrics-file" ;;
+        baseline) echo "--baseline-version --description --from --from-collection --from-lock-collection --metrics-file" ;;
+        repair) echo "--dry-run --mark-deleted --metrics-file" ;;
+        remove) echo "--all-pending --dry-run --metrics-file" ;;
+        clean) echo "--yes --metrics-file" ;;
+        unlock) echo "--force --metrics-file" ;;
+        history) echo "--limit --since --until --ascending --type --version --metrics-file" ;;
+        snapshot) echo "--output-file --data --metrics-file" ;;
+        diff) echo "--against --ignore --data --scratch-uri --scratch-database --metrics-file" ;;
+        info | status | validate) echo "--metrics-file" ;;
         verify) echo "--target --data --require-undo --scratch-uri --scratch-database --preflight" ;;
         lint) echo "--server-profile --require-undo" ;;
         new) echo "--no-undo" ;;
@@ -82,7 +83,7 @@ _mongoway() {
                 --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --transaction | --placeholder | -c | --config | --password-file | --output | \
                 --color | --target | --steps | --baseline-version | --description | --limit | --since | \
                 --until | --type | --from | --from-collection | --from-lock-collection | --output-file | --against | --ignore | \
-                --scratch-uri | --scratch-database | --server-profile | --preflight)
+                --scratch-uri | --scratch-database | --server-profile | --preflight | --metrics-file)
                 ((i++)) ;;
             -*) ;;
             *)
@@ -132,7 +133,7 @@ _mongoway() {
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
-        -c | --config | --password-file | --output-file | --against)
+        -c | --config | --password-file | --output-file | --against | --metrics-file)
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;

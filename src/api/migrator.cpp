@@ -9,6 +9,7 @@
 #include "exec/commands.hpp"
 #include "exec/engine.hpp"
 #include "exec/lease_lock.hpp"
+#include "exec/metrics.hpp"
 #include "exec/stop.hpp"
 #include "mongo/mongo_server.hpp"
 
@@ -60,30 +61,73 @@ Migrator::StopNow Migrator::stop_now() noexcept {
   return StopNow::release_failed;
 }
 
-RunResult Migrator::migrate(const MigrateOptions& options) { return exec::migrate(m_impl->engine, options); }
-RunResult Migrator::undo(const UndoOptions& options) { return exec::undo(m_impl->engine, options); }
-RunResult Migrator::go_to(const GotoOptions& options) { return exec::go_to(m_impl->engine, options); }
-InfoResult Migrator::info() { return exec::info(m_impl->engine); }
-ValidateResult Migrator::validate() { return exec::validate(m_impl->engine); }
-RunResult Migrator::baseline(int64_t version, const std::string& description) {
-  return exec::baseline(m_impl->engine, BaselineOptions{version, description, std::nullopt});
+// Each command that reads or writes the database reports its metrics at its
+// end (exec/metrics.hpp); verify never reaches it.
+RunResult Migrator::migrate(const MigrateOptions& options) {
+  auto& engine = m_impl->engine;
+  return exec::measured(engine, "migrate", [&] { return exec::migrate(engine, options); });
 }
-
-RunResult Migrator::baseline(const BaselineOptions& options) { return exec::baseline(m_impl->engine, options); }
-RepairResult Migrator::repair(const RepairOptions& options) { return exec::repair(m_impl->engine, options); }
-RemoveResult Migrator::remove(const RemoveOptions& options) { return exec::remove_versions(m_impl->engine, options); }
-std::vector<std::string> Migrator::clean(bool yes) { return exec::clean(m_impl->engine, yes); }
-UnlockResult Migrator::unlock(const UnlockOptions& options) { return exec::unlock(m_impl->engine, options); }
-SnapshotResult Migrator::snapshot(const SnapshotOptions& options) { return exec::snapshot(m_impl->engine, options); }
-DiffResult Migrator::diff(const DiffOptions& options) { return exec::diff(m_impl->engine, options); }
+RunResult Migrator::undo(const UndoOptions& options) {
+  auto& engine = m_impl->engine;
+  return exec::measured(engine, "undo", [&] { return exec::undo(engine, options); });
+}
+RunResult Migrator::go_to(const GotoOptions& options) {
+  auto& engine = m_impl->engine;
+  return exec::measured(engine, "goto", [&] { return exec::go_to(engine, options); });
+}
+InfoResult Migrator::info() {
+  auto& engine = m_impl->engine;
+  return exec::measured(engine, "info", [&] { return exec::info(engine); });
+}
+ValidateResult Migrator::validate() {
+  auto& engine = m_impl->engine;
+  return exec::measured(engine, "validate", [&] { return exec::validate(engine); });
+}
+RunResult Migrator::baseline(int64_t version, const std::string& description) {
+  return baseline(BaselineOptions{version, description, std::nullopt});
+}
+// A baseline that returns has written its entry.
+RunResult Migrator::baseline(const BaselineOptions& options) {
+  auto& engine = m_impl->engine;
+  return exec::measured(
+      engine, "baseline", [&] { return exec::baseline(engine, options); },
+      [](const RunResult&) {
+        return exec::Outcome{true, true};
+      });
+}
+RepairResult Migrator::repair(const RepairOptions& options) {
+  auto& engine = m_impl->engine;
+  return exec::measured(engine, "repair", [&] { return exec::repair(engine, options); });
+}
+RemoveResult Migrator::remove(const RemoveOptions& options) {
+  auto& engine = m_impl->engine;
+  return exec::measured(engine, "remove", [&] { return exec::remove_versions(engine, options); });
+}
+std::vector<std::string> Migrator::clean(bool yes) {
+  auto& engine = m_impl->engine;
+  return exec::measured(engine, "clean", [&] { return exec::clean(engine, yes); });
+}
+UnlockResult Migrator::unlock(const UnlockOptions& options) {
+  auto& engine = m_impl->engine;
+  return exec::measured(engine, "unlock", [&] { return exec::unlock(engine, options); });
+}
+SnapshotResult Migrator::snapshot(const SnapshotOptions& options) {
+  auto& engine = m_impl->engine;
+  return exec::measured(engine, "snapshot", [&] { return exec::snapshot(engine, options); });
+}
+DiffResult Migrator::diff(const DiffOptions& options) {
+  auto& engine = m_impl->engine;
+  return exec::measured(engine, "diff", [&] { return exec::diff(engine, options); });
+}
 VerifyResult Migrator::verify(const VerifyOptions& options) { return exec::verify(m_impl->engine, options); }
 std::vector<HistoryRecord> Migrator::history(std::optional<int64_t> limit) {
   HistoryOptions options;
   options.limit = limit;
-  return exec::history(m_impl->engine, options);
+  return history(options);
 }
 std::vector<HistoryRecord> Migrator::history(const HistoryOptions& options) {
-  return exec::history(m_impl->engine, options);
+  auto& engine = m_impl->engine;
+  return exec::measured(engine, "history", [&] { return exec::history(engine, options); });
 }
 
 const char* version() { return build::version; }

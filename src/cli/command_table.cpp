@@ -64,6 +64,12 @@ const OptionSpec kPreflight{"preflight", 0, "MODE",
                             "auto, strict or off: check what the files need against the server before the first "
                             "write (default auto; strict also refuses where support is not known)"};
 
+// Every command that reads or writes the database (not verify, which never
+// reaches it) writes its metrics for Prometheus when asked.
+const OptionSpec kMetricsFile{"metrics-file", 0, "PATH",
+                              "write the database's metrics in Prometheus' text format to PATH at the end, also "
+                              "after a failure (env MONGOWAY_METRICS_FILE; at most one more reading of the history)"};
+
 // One entry of the command table per command: its words, options and examples.
 
 CommandSpec migrate_command() {
@@ -80,7 +86,8 @@ CommandSpec migrate_command() {
                       {"dry-run", 0, "", "print every version and server command it would run; change nothing"},
                       {"out-of-order", 0, "", "also apply pending versions below the current version"},
                       {"no-validate", 0, "", "skip validation of applied versions: checksums and missing files"},
-                      kPreflight},
+                      kPreflight,
+                      kMetricsFile},
                      {"mongoway migrate --target 5", "mongoway migrate --dry-run --output json"}};
 }
 
@@ -98,7 +105,8 @@ CommandSpec undo_command() {
                      {{"target", 0, "N", "undo every version above N"},
                       {"steps", 0, "K", "undo the K newest versions"},
                       {"dry-run", 0, "", "print every version and server command it would run; change nothing"},
-                      kPreflight},
+                      kPreflight,
+                      kMetricsFile},
                      {"mongoway undo --target 3", "mongoway undo --steps 2 --dry-run"}};
 }
 
@@ -116,7 +124,8 @@ CommandSpec goto_command() {
                      "(exit 3). Going up validates as migrate does; migrate --target never goes down.",
                      {{"allow-undo", 0, "", "allow going down: undo every applied version above <version>"},
                       {"dry-run", 0, "", "print every version and server command it would run; change nothing"},
-                      kPreflight},
+                      kPreflight,
+                      kMetricsFile},
                      {"mongoway goto 5", "mongoway goto 2 --allow-undo --dry-run"}};
 }
 
@@ -132,7 +141,7 @@ CommandSpec info_command() {
       "version. A file that does not parse is a version in state invalid with its first error, and the exit "
       "status is then 3; a failed version shows when it ran and its error, or how it was cut short; a resumable "
       "one (cut inside a batched command) where it got to, from which the next migrate goes on.",
-      {},
+      {kMetricsFile},
       {"mongoway info", "mongoway --verbose info"}};
 }
 
@@ -145,7 +154,7 @@ CommandSpec validate_command() {
                      "Checks the migration files and compares them with the history: checksum drift, missing "
                      "files, running and failed versions and out-of-order versions. Exits 3 when there is a "
                      "problem.",
-                     {},
+                     {kMetricsFile},
                      {"mongoway validate"}};
 }
 
@@ -166,7 +175,8 @@ CommandSpec baseline_command() {
        {"from-collection", 0, "NAME",
         "the collection of that tool's record (default schema_migrations, changelog or flyway_schema_history)"},
        {"from-lock-collection", 0, "NAME",
-        "that tool's lock collection (default migrate_advisory_lock or changelog_lock; Flyway has none)"}},
+        "that tool's lock collection (default migrate_advisory_lock or changelog_lock; Flyway has none)"},
+       kMetricsFile},
       {"mongoway baseline --baseline-version 4 --description \"existing schema\"",
        "mongoway baseline --from golang-migrate"}};
 }
@@ -184,7 +194,8 @@ CommandSpec repair_command() {
       "is missing from the locations as deleted: it stays applied, is never run again nor "
       "undone, and validation passes over it.",
       {{"dry-run", 0, "", "print the changes it would make; change nothing and take no lock"},
-       {"mark-deleted", 0, "", "record applied versions whose V file is missing as deleted (check --location first)"}},
+       {"mark-deleted", 0, "", "record applied versions whose V file is missing as deleted (check --location first)"},
+       kMetricsFile},
       {"mongoway repair --dry-run --mark-deleted", "mongoway repair"}};
 }
 
@@ -198,7 +209,8 @@ CommandSpec remove_command() {
                      "every version that has one; refuses any other version with the reason (exit 3). Reads the "
                      "history without the lock and never writes to the database.",
                      {{"all-pending", 0, "", "remove every such version, highest first"},
-                      {"dry-run", 0, "", "print the files it would delete; delete nothing"}},
+                      {"dry-run", 0, "", "print the files it would delete; delete nothing"},
+                      kMetricsFile},
                      {"mongoway remove 7 --dry-run", "mongoway remove --all-pending"}};
 }
 
@@ -210,7 +222,7 @@ CommandSpec clean_command() {
                      "drop every collection of the database",
                      "Drops every collection of the target database, the history included. Refuses unless "
                      "--yes is given and clean_enabled is true (config file or MONGOWAY_CLEAN_ENABLED).",
-                     {{"yes", 0, "", "confirm that every collection may be dropped"}},
+                     {{"yes", 0, "", "confirm that every collection may be dropped"}, kMetricsFile},
                      {"MONGOWAY_CLEAN_ENABLED=true mongoway clean --yes"}};
 }
 
@@ -225,7 +237,8 @@ CommandSpec unlock_command() {
                      "with exit status 4, naming its holder, unless --force is given.",
                      {{"force", 0, "",
                        "also release a live lease: its holder sends no request later than a third of its TTL plus "
-                       "one round trip, and other processes wait for its expiry"}},
+                       "one round trip, and other processes wait for its expiry"},
+                      kMetricsFile},
                      {"mongoway unlock", "mongoway unlock --force"}};
 }
 
@@ -249,7 +262,8 @@ CommandSpec history_command() {
                        "only entries of TYPE: migrate, undo, baseline, repair or deleted; "
                        "repeatable, or a comma-separated list",
                        true},
-                      {"version", 0, "N", "only the entries of version N"}},
+                      {"version", 0, "N", "only the entries of version N"},
+                      kMetricsFile},
                      {"mongoway history --limit 10", "mongoway history --since 2026-01-01 --type migrate,undo",
                       "mongoway history --version 3 --ascending --output json"}};
 }
@@ -270,7 +284,8 @@ CommandSpec snapshot_command() {
       {{"output-file", 0, "FILE", "where to write the fingerprint (default schema.json in the first location)"},
        {"data", 0, "",
         "also a digest of each collection's documents (count and SHA-256; ObjectIds no migration "
-        "file names compare equal)"}},
+        "file names compare equal)"},
+       kMetricsFile},
       {"mongoway snapshot", "mongoway snapshot --output-file db/schema.json --data"}};
 }
 
@@ -297,7 +312,8 @@ CommandSpec diff_command() {
        {"scratch-uri", 0, "URI", "without --against: the server of the scratch database (default the -u server)"},
        {"scratch-database", 0, "NAME",
         "without --against: the scratch database's name; must start with mongoway_scratch_, and be missing or "
-        "empty"}},
+        "empty"},
+       kMetricsFile},
       {"mongoway diff", "mongoway diff --ignore 'tmp_*' --output json",
        "mongoway diff --against migrations/schema.json"}};
 }

@@ -6,6 +6,7 @@
 
 #include "cli/format.hpp"
 #include "cli/init.hpp"
+#include "cli/metrics.hpp"
 #include "cli/progress.hpp"
 #include "cli/signals.hpp"
 #include "mongo/uri.hpp"
@@ -421,28 +422,12 @@ int run_verify(Migrator& migrator, const VerifyOptions& options, const Settings&
   return result.passed ? 0 : static_cast<int>(ExitCode::invalid);
 }
 
-int run_with_migrator(const CommandLine& line, const Settings& settings, Reporter& reporter, Console& console) {
-  const CommandId id = line.command->id;
+// The command's own work and its report; its errors pass through.
+int run_migrator_command(Migrator& migrator, const CommandLine& line, const MigratorOptions& options,
+                         const Settings& settings, Reporter& reporter, Console& console, Progress& progress) {
   const std::string& database = settings.config.database;
   const bool dry_run = line.has("dry-run");
-  MigratorOptions options = read_migrator_options(line, id, dry_run);
-  if (settings.require_undo) options.verify.require_undo = true;  // require_undo = true in the config
-
-  Migrator migrator(settings.config);
-  Progress progress(console);
-  migrator.set_listener(make_listener(progress, reporter, console, settings, dry_run));
-  // Commands that write stop politely on SIGINT/SIGTERM; reads and dry runs
-  // keep the default action and end at once.
-  std::optional<StopSignals> signals;
-  // verify, and diff without a snapshot, write only to a scratch database,
-  // dropped after a stop.
-  const bool scratch = id == CommandId::verify || (id == CommandId::diff && options.diff.against.empty());
-  if ((writes(id) && !dry_run) || scratch) {
-    const bool at_safe_point = id == CommandId::migrate || id == CommandId::undo || scratch;
-    signals.emplace(console, at_safe_point ? StopSignals::Stops::at_safe_point : StopSignals::Stops::after_the_work);
-  }
-
-  switch (id) {
+  switch (line.command->id) {
     case CommandId::migrate:
     case CommandId::undo:
     case CommandId::goto_:
@@ -479,6 +464,56 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
     case CommandId::verify: return run_verify(migrator, options.verify, settings, console, reporter, progress);
     default: return 0;
   }
+}
+
+// --metrics-file, after the command's own output, also when it failed: a
+// file not written is exit 6, as lost output is, unless the command failed
+// already; its error goes to stderr in both output formats.
+int write_metrics(const std::string& path, const std::vector<DatabaseMetrics>& metrics, int code, Console& console) {
+  if (path.empty() || metrics.empty()) return code;
+  try {
+    write_metrics_file(path, metrics);
+  } catch (const Error& e) {
+    console.err(fmt::format("mongoway: {}: {}\n", console.err_style().paint("error", Color::red), e.what()));
+    return code != 0 ? code : e.exit_code();
+  }
+  return code;
+}
+
+int run_with_migrator(const CommandLine& line, const Settings& settings, Reporter& reporter, Console& console) {
+  const CommandId id = line.command->id;
+  const bool dry_run = line.has("dry-run");
+  MigratorOptions options = read_migrator_options(line, id, dry_run);
+  if (settings.require_undo) options.verify.require_undo = true;  // require_undo = true in the config
+
+  Migrator migrator(settings.config);
+  Progress progress(console);
+  std::vector<DatabaseMetrics> metrics;
+  Listener listener = make_listener(progress, reporter, console, settings, dry_run);
+  if (!settings.metrics_file.empty()) {
+    listener.metrics = [&metrics](const DatabaseMetrics& m) { metrics.push_back(m); };
+  }
+  migrator.set_listener(std::move(listener));
+  // Commands that write stop politely on SIGINT/SIGTERM; reads and dry runs
+  // keep the default action and end at once.
+  std::optional<StopSignals> signals;
+  // verify, and diff without a snapshot, write only to a scratch database,
+  // dropped after a stop.
+  const bool scratch = id == CommandId::verify || (id == CommandId::diff && options.diff.against.empty());
+  if ((writes(id) && !dry_run) || scratch) {
+    const bool at_safe_point = id == CommandId::migrate || id == CommandId::undo || scratch;
+    signals.emplace(console, at_safe_point ? StopSignals::Stops::at_safe_point : StopSignals::Stops::after_the_work);
+  }
+
+  int code = 0;
+  try {
+    code = run_migrator_command(migrator, line, options, settings, reporter, console, progress);
+  } catch (const Error& e) {
+    if (metrics.empty()) throw;
+    reporter.error(e);
+    code = e.exit_code();
+  }
+  return write_metrics(settings.metrics_file, metrics, code, console);
 }
 
 }  // namespace

@@ -55,6 +55,8 @@ constexpr KeySpec kKeys[] = {
     {"output", "output", "text"},
     {"color", "color", "auto"},
     {"password_file", "password-file", "", false, true},
+    {"metrics_file", "metrics-file", "", false, true,
+     "where the commands that read or write the database write its metrics in Prometheus' text format"},
 };
 
 struct Raw {
@@ -272,6 +274,7 @@ class Resolver {
     settings.color = choice<ColorMode>(
         "color", {{"auto", ColorMode::auto_}, {"always", ColorMode::always}, {"never", ColorMode::never}},
         "auto, always or never");
+    if (const Raw* metrics = find("metrics_file")) settings.metrics_file = metrics->value();
     settings.quiet = m_line.has("quiet");
     settings.verbose = m_line.has("verbose");
 

@@ -29,6 +29,7 @@ struct Settings {
   bool quiet = false;
   bool verbose = false;
   bool require_undo = false;  // require_undo: lint and verify as with --require-undo
+  std::string metrics_file;   // --metrics-file: where to write the metrics; empty: none
   std::vector<ShownSetting> shown;
   std::vector<std::string> secrets;  // to mask in every message
   std::string config_file;           // the configuration file read (for `init`: the one to write); empty: none

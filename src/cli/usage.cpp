@@ -91,8 +91,9 @@ constexpr std::string_view kExitStatus =
     "acquired or lost (or a live lease `unlock` "
     "refused; remove: "
     "held), 5 cannot reach or authenticate to the server, 6 output could not "
-    "be written (standard output or standard error: a full disk, a closed pipe; the work itself may have been "
-    "done), 130/143 interrupted by SIGINT/SIGTERM (a first Ctrl-C stops at the next safe point and records the "
+    "be written (standard output or standard error: a full disk, a closed pipe; or the --metrics-file; the work "
+    "itself may have been done), 130/143 interrupted by SIGINT/SIGTERM (a first Ctrl-C stops at the next safe point "
+    "and records the "
     "truth; a second stops at once, leaving the version in flight unfinished).";
 
 void write_options(JsonWriter& json, const std::vector<OptionSpec>& options) {

@@ -166,6 +166,7 @@ void Engine::refuse_invalid_files() const {
 }
 
 const script::LoadResult& Engine::read_files() {
+  files_read = true;
   if (keep_files) return files;
   files = script::load_all(config.locations, script::LoadOptions{config.max_file_size});
   return files;
@@ -207,19 +208,24 @@ const script::Migration* Engine::find_migration(int64_t version) const {
 plan::Status Engine::read_status() {
   auto history = read_history(server());
   const auto live = explain_unfinished(history);
-  return plan::compute_status(file_versions(), history, live);
+  return remembered(plan::compute_status(file_versions(), history, live));
 }
 
 plan::Status Engine::read_status(const LeaseLock& lock) {
   auto history = read_and_adopt(server(), Adopter{lock.lease(), lock.previous()});
-  return plan::compute_status(file_versions(), history, lock.lease_id());
+  return remembered(plan::compute_status(file_versions(), history, lock.lease_id()));
 }
 
 std::pair<plan::Status, NewestLease> Engine::read_status_and_lease() {
   auto history = read_history(server());
   auto newest = settled_lease(history);
   const auto live = explain_unfinished(history, newest);
-  return {plan::compute_status(file_versions(), history, live), std::move(newest)};
+  return {remembered(plan::compute_status(file_versions(), history, live)), std::move(newest)};
+}
+
+plan::Status Engine::remembered(plan::Status status) {
+  if (listener.metrics) last_status = status;
+  return status;
 }
 
 // The newest lease is read only when an unfinished entry needs it.

@@ -74,8 +74,14 @@ class Engine {
   // its own (verify's scratch database): migrate and undo run under it,
   // planning only under it and neither taking nor releasing a lock.
   LeaseLock* held_lock = nullptr;
+  // With a metrics listener only: the status as last read by read_status*,
+  // and whether the files were read since the command began (exec/metrics.hpp
+  // clears both at its start), so that the metrics reuse what the command read.
+  std::optional<plan::Status> last_status;
+  bool files_read = false;
 
   port::Server& server();
+  bool connected() const { return m_server != nullptr; }
   void debug(const std::string& message) const;
   void check_config() const;
 
@@ -127,6 +133,8 @@ class Engine {
 
  private:
   NewestLease settled_lease(std::vector<model::HistoryEntry>& history);
+  // The status, kept as last_status for the metrics when a listener wants them.
+  plan::Status remembered(plan::Status status);
   std::unique_ptr<port::Server> connect_with_retries();
   void wait_before_retry();
   bool wants_transaction(const Step& step);

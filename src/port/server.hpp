@@ -192,6 +192,9 @@ class Clock {
   virtual ~Clock() = default;
   // A steady clock, in nanoseconds.
   virtual int64_t now_ns() = 0;
+  // The wall clock, in milliseconds since the Unix epoch: when a command
+  // ended, for its metrics (never for judging a lease: that is the server's clock).
+  virtual int64_t system_ms() = 0;
   virtual void sleep_for(std::chrono::milliseconds duration) = 0;
 };
 

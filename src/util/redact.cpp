@@ -158,6 +158,16 @@ std::string redact_uri(std::string_view uri) {
   return out;
 }
 
+// After the last '@' before the options (an '@' in an option's value is no
+// userinfo); masked all the same, for a password that holds "?name=".
+std::string uri_hosts(std::string_view uri) {
+  size_t hosts = userinfo_begin(uri);
+  const auto at = uri.substr(0, options_begin(uri, hosts)).rfind('@');
+  if (at != std::string_view::npos && at >= hosts) hosts = at + 1;
+  const size_t hosts_end = std::min(uri.find_first_of("/?", hosts), uri.size());
+  return redact_secrets(uri.substr(hosts, hosts_end - hosts), uri_secrets(uri));
+}
+
 std::vector<std::string> uri_secrets(std::string_view uri) {
   std::vector<std::string> secrets;
   size_t begin = 0, end = 0, password = 0;

@@ -24,6 +24,11 @@ std::vector<std::string> uri_secrets(std::string_view uri);
 // user typed. Returns the text as is, quickly, when it holds no '@'.
 std::string redact_uris_in_text(std::string_view text);
 
+// The hosts of a connection string as it lists them, without its scheme,
+// credentials, database or options: "h1:27017,h2:27017" for
+// mongodb://user:pw@h1:27017,h2:27017/db?replicaSet=rs.
+std::string uri_hosts(std::string_view uri);
+
 // Replaces every occurrence of each secret (non-empty) in `text` by ****.
 std::string redact_secrets(std::string_view text, const std::vector<std::string>& secrets);
 

@@ -29,6 +29,9 @@ namespace mongoway::testing {
 class FakeClock final : public port::Clock {
  public:
   int64_t now_ns() override { return m_now_ns.load(); }
+  // 2026-01-01T00:00:00Z when the clock reads 0, as the fake server's own clock.
+  int64_t system_ms() override { return kEpochMs + m_now_ns.load() / 1'000'000; }
+  static constexpr int64_t kEpochMs = 1767225600000;
   void sleep_for(std::chrono::milliseconds duration) override;
   void advance(std::chrono::nanoseconds duration) { m_now_ns += duration.count(); }
 
@@ -46,7 +49,7 @@ struct FakeServerOptions {
   // How far each request moves the clock (the round trip a real one takes).
   std::chrono::nanoseconds request_cost = std::chrono::milliseconds(5);
   // The server's clock when the fake clock reads 0: 2026-01-01T00:00:00Z.
-  int64_t server_epoch_ms = 1767225600000;
+  int64_t server_epoch_ms = FakeClock::kEpochMs;
 };
 
 // One request, as the server saw it.

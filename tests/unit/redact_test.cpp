@@ -119,5 +119,18 @@ TEST(Redact, UrisInFreeText) {
   }
 }
 
+// The metrics' cluster label: the hosts as the URI lists them, nothing of its
+// credentials, database or options.
+TEST(UriHosts, AreTheHostsAsListedWithoutCredentialsDatabaseOrOptions) {
+  EXPECT_EQ(uri_hosts("mongodb://127.0.0.1:27017"), "127.0.0.1:27017");
+  EXPECT_EQ(uri_hosts("mongodb://deploy:hunter22@db1:27017,db2:27018/shop?replicaSet=rs0"), "db1:27017,db2:27018");
+  EXPECT_EQ(uri_hosts("mongodb+srv://deploy@cluster0.example.net/?retryWrites=true"), "cluster0.example.net");
+  EXPECT_EQ(uri_hosts("mongodb://[::1]:27017/db"), "[::1]:27017");
+  EXPECT_EQ(uri_hosts("mongodb://db1/?authMechanismProperties=AWS_SESSION_TOKEN:a@b"), "db1");
+  // A password with an unencoded '@' or '/': none of it shows.
+  EXPECT_EQ(uri_hosts("mongodb://u:pa@ss@db1:27017/shop"), "db1:27017");
+  EXPECT_EQ(uri_hosts("mongodb://u:pa/ss@db1:27017/shop").find("pa"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mongoway

@@ -538,6 +538,11 @@ section "a command the server refuses (exit 1), repair"
 use failing
 t mongoway -l failing migrate
 t mongoway -l failing info
+# --metrics-file, as node_exporter's textfile collector reads it (the duration
+# and the time of the last success vary from run to run).
+t mongoway -l failing info --metrics-file failing.prom
+sed -E 's/^(mongoway_last_(run_duration|success_timestamp)_seconds\{[^}]*\}) .*/\1 <N>/' failing.prom >failing.prom.shown
+show failing.prom.shown
 t mongoway -l failing --output json migrate
 t mongoway -l failing validate
 t mongoway -l failing --output json info
