@@ -9,19 +9,23 @@ _mongoway_global_options="-u --uri -d --database -l --location --history-collect
   --lock-ttl --connect-retries --connect-retry-interval --connect-timeout --transaction --placeholder -c --config --password-file --output --color -q --quiet
   -v --verbose -h --help --version"
 
+# A fleet: the same command on many databases.
+_mongoway_fleet_options="--databases --exclude --databases-file --uris-file --jobs --fail-fast --yes"
+
 _mongoway_command_options() {
     case $1 in
-        migrate) echo "--target --steps --dry-run --out-of-order --no-validate --preflight" ;;
-        undo) echo "--target --steps --dry-run --preflight" ;;
-        goto) echo "--allow-undo --dry-run --preflight" ;;
-        baseline) echo "--baseline-version --description --from --from-collection --from-lock-collection" ;;
-        repair) echo "--dry-run --mark-deleted" ;;
+        migrate) echo "--target --steps --dry-run --out-of-order --no-validate --preflight $_mongoway_fleet_options" ;;
+        undo) echo "--target --steps --dry-run --preflight $_mongoway_fleet_options" ;;
+        goto) echo "--allow-undo --dry-run --preflight $_mongoway_fleet_options" ;;
+        info | status | validate) echo "$_mongoway_fleet_options" ;;
+        baseline) echo "--baseline-version --description --from --from-collection --from-lock-collection $_mongoway_fleet_options" ;;
+        repair) echo "--dry-run --mark-deleted $_mongoway_fleet_options" ;;
         remove) echo "--all-pending --dry-run" ;;
         clean) echo "--yes" ;;
         unlock) echo "--force" ;;
-        history) echo "--limit --since --until --ascending --type --version" ;;
-        snapshot) echo "--output-file --data" ;;
-        diff) echo "--against --ignore --data --scratch-uri --scratch-database" ;;
+        history) echo "--limit --since --until --ascending --type --version $_mongoway_fleet_options" ;;
+        snapshot) echo "--output-file --data $_mongoway_fleet_options" ;;
+        diff) echo "--against --ignore --data --scratch-uri --scratch-database $_mongoway_fleet_options" ;;
         verify) echo "--target --data --require-undo --scratch-uri --scratch-database --preflight" ;;
         lint) echo "--server-profile --require-undo" ;;
         new) echo "--no-undo" ;;
@@ -82,7 +86,8 @@ _mongoway() {
                 --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --transaction | --placeholder | -c | --config | --password-file | --output | \
                 --color | --target | --steps | --baseline-version | --description | --limit | --since | \
                 --until | --type | --from | --from-collection | --from-lock-collection | --output-file | --against | --ignore | \
-                --scratch-uri | --scratch-database | --server-profile | --preflight)
+                --scratch-uri | --scratch-database | --server-profile | --preflight | --databases | --exclude | \
+                --databases-file | --uris-file | --jobs)
                 ((i++)) ;;
             -*) ;;
             *)
@@ -132,7 +137,7 @@ _mongoway() {
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
-        -c | --config | --password-file | --output-file | --against)
+        -c | --config | --password-file | --output-file | --against | --databases-file | --uris-file)
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
@@ -143,7 +148,7 @@ _mongoway() {
             ;;
         -d | --database | --history-collection | --lock-timeout | --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --placeholder | \
             --steps | --baseline-version | --description | --limit | --since | --until | --from-collection | \
-            --from-lock-collection | --ignore)
+            --from-lock-collection | --ignore | --databases | --exclude | --jobs)
             return
             ;;
     esac

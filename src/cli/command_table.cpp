@@ -101,7 +101,8 @@ CommandSpec migrate_command() {
                       {"out-of-order", 0, "", "also apply pending versions below the current version"},
                       {"no-validate", 0, "", "skip validation of applied versions: checksums and missing files"},
                       kPreflight},
-                     {"mongoway migrate --target 5", "mongoway migrate --dry-run --output json"}};
+                     {"mongoway migrate --target 5", "mongoway migrate --dry-run --output json",
+                      "mongoway migrate --databases 'tenant_*' --exclude 'tenant_test*' --jobs 8"}};
 }
 
 CommandSpec undo_command() {
@@ -152,7 +153,7 @@ CommandSpec info_command() {
       "A file that does not parse is a version in state invalid with its first error, and the exit "
       "status is then 3; a failed version shows when it ran and its error, or how it was cut short.",
       {},
-      {"mongoway info", "mongoway --verbose info"}};
+      {"mongoway info", "mongoway --verbose info", "mongoway info --databases 'tenant_*'"}};
 }
 
 CommandSpec validate_command() {
