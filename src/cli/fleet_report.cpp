@@ -15,6 +15,8 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // JSON text nested deeper: its lines after the first shifted by `indent`
 // (a string of JSON never holds a raw newline).
@@ -29,6 +31,7 @@ std::string per_line_indent(const std::string& text, const std::string& indent) 
 
 std::vector<std::string> names_of(const std::vector<FleetTarget>& targets) {
   std::vector<std::string> names;
+  names.reserve(targets.size());
   for (const auto& target : targets) names.push_back(target.database);
   return names;
 }

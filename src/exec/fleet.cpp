@@ -126,6 +126,28 @@ std::string why_skipped(bool stopped) {
   return exec::stop_signal() == SIGTERM ? "not started: stopped by SIGTERM" : "not started: stopped by SIGINT";
 }
 
+// Why a result says it failed, in one line, as its single run says it first.
+std::string why_failed(const FleetOutcome& outcome) {
+  auto first_error = [](const std::vector<Diagnostic>& list) -> std::string {
+    for (const auto& d : list) {
+      if (d.is_error()) return d.file.empty() ? d.message : d.file + ": " + d.message;
+    }
+    return {};
+  };
+  if (const auto* run = std::get_if<RunResult>(&outcome)) {
+    for (const auto& step : run->steps) {
+      if (!step.success) return fmt::format("{}: {}", step.script, step.error);
+    }
+  }
+  if (const auto* info = std::get_if<InfoResult>(&outcome)) return first_error(info->diagnostics);
+  if (const auto* validate = std::get_if<ValidateResult>(&outcome)) return first_error(validate->problems);
+  if (const auto* diff = std::get_if<DiffResult>(&outcome); diff != nullptr && !diff->differences.empty()) {
+    return fmt::format("{} difference(s) from the {}; the first: {}", diff->differences.size(), diff->expected,
+                       diff->differences.front().message);
+  }
+  return {};
+}
+
 int64_t milliseconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
 }
@@ -142,6 +164,7 @@ void run_one(FleetResult& result, const std::function<FleetOutcome(size_t)>& wor
     result.diagnostics = e.diagnostics();
   }
   result.status = result.exit_code == 0 ? FleetStatus::succeeded : FleetStatus::failed;
+  if (result.status == FleetStatus::failed && result.error.empty()) result.error = why_failed(result.result);
   if (result.status == FleetStatus::failed && result.error.empty()) {
     result.error = fmt::format("exit code {}", result.exit_code);
   }

@@ -204,6 +204,20 @@ TEST_F(FleetOnFakes, AVersionTheServerRefusesFailsItsDatabaseWithExitCode1) {
   EXPECT_FALSE(fakes[0]->entries().front().success) << "recorded failed, as a single run records it";
 }
 
+TEST_F(FleetOnFakes, AResultThatSaysItFailedIsAFailureWithItsFirstProblem) {
+  add_database("tenant_a");
+  const auto results = exec::run_fleet(targets, FleetOptions{}, {}, [](size_t) {
+    ValidateResult invalid;
+    invalid.ok = false;
+    invalid.problems = {Diagnostic{Diagnostic::Severity::warning, "V1__a.json", 1, 1, "a warning first"},
+                        Diagnostic{Diagnostic::Severity::error, "V2__b.json", 0, 0, "checksum changed"}};
+    return FleetOutcome(invalid);
+  });
+  EXPECT_EQ(results[0].status, FleetStatus::failed);
+  EXPECT_EQ(results[0].exit_code, 3);
+  EXPECT_EQ(results[0].error, "V2__b.json: checksum changed");
+}
+
 TEST_F(FleetOnFakes, FailFastStartsNoDatabaseAfterAFailure) {
   for (const char* name : {"tenant_a", "tenant_b", "tenant_c"}) add_database(name);
   const auto results = run(FleetOptions{1, true}, [](size_t i) {
