@@ -1,13 +1,15 @@
 #include "cli/fleet_input.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <sstream>
 
 #include "cli/command_options.hpp"
 #include "mongo/uri.hpp"
-#include "util/files.hpp"
 #include "util/redact.hpp"
 
 namespace mongoway::cli {
@@ -24,16 +26,17 @@ std::string trimmed(const std::string& text) {
   return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
 }
 
-std::string read_standard_input() {
+// Read whole, also from a pipe (`-`, or a shell's <(...)); `what` names it in errors.
+std::string read_all(int fd, const std::string& what) {
   std::string text;
   char buffer[65536];
   for (;;) {
-    const ssize_t n = ::read(0, buffer, sizeof buffer);
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n == 0) return text;
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) usage_error("--databases-file -: cannot read standard input");
+    if (n < 0) usage_error(fmt::format("{}: cannot read: {}", what, std::strerror(errno)));
     text.append(buffer, static_cast<size_t>(n));
-    if (text.size() > kMaxListFile) usage_error("--databases-file -: standard input is larger than 64 MiB");
+    if (text.size() > kMaxListFile) usage_error(fmt::format("{}: larger than 64 MiB", what));
   }
 }
 
@@ -89,10 +92,17 @@ void check_single_database(const CommandLine& line) {
 }
 
 std::string read_text_file(const std::string& path) {
-  if (path == "-") return read_standard_input();
+  if (path == "-") return read_all(0, "standard input");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) usage_error(fmt::format("{}: {}", path, std::strerror(errno)));
   std::string text;
-  std::string err;
-  if (!util::read_file_limited(path, kMaxListFile, &text, &err)) usage_error(fmt::format("{}: {}", path, err));
+  try {
+    text = read_all(fd, path);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
   return text;
 }
 

@@ -3,9 +3,8 @@
 // database failing among others, the summary, the JSON document, running
 // again, and a run killed then named by `info --databases`.
 
-#include <signal.h>
-
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <sstream>
 #include <thread>
