@@ -71,17 +71,15 @@ void Console::write_locked(int fd, std::string_view text) {
 // A status of several lines (a fleet's live table) is erased from its first
 // line down: the cursor goes up to it, then everything below is cleared.
 void Console::erase_status_locked() {
-  if (m_status_shown) {
-    std::string erase = "\r";
-    if (m_status_lines > 1) erase += fmt::format("\x1b[{}A", m_status_lines - 1);
-    write_locked(2, erase + "\x1b[J");
-    m_status_shown = false;
-  }
+  if (!m_status_shown) return;
+  if (m_status_lines > 1) write_locked(2, fmt::format("\r\x1b[{}A\x1b[J", m_status_lines - 1));
+  else write_locked(2, "\r\x1b[K");
+  m_status_shown = false;
 }
 
 void Console::redraw_status_locked() {
   if (m_status.empty() || !m_status_enabled || Clock::now() < m_status_hold_until) return;
-  erase_status_locked();
+  if (m_status_shown && m_status_lines > 1) erase_status_locked();
   write_locked(2, "\r\x1b[K");
   write_locked(2, m_status);
   m_status_shown = true;
