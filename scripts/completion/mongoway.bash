@@ -9,20 +9,23 @@ _mongoway_global_options="-u --uri -d --database -l --location --history-collect
   --lock-ttl --connect-retries --connect-retry-interval --connect-timeout --transaction --placeholder -c --config --password-file --output --color -q --quiet
   -v --verbose -h --help --version"
 
+# A fleet: the same command on many databases.
+_mongoway_fleet_options="--databases --exclude --databases-file --uris-file --jobs --fail-fast --yes"
+
 _mongoway_command_options() {
     case $1 in
-        migrate) echo "--target --steps --dry-run --out-of-order --no-validate --preflight --metrics-file" ;;
-        undo) echo "--target --steps --dry-run --preflight --metrics-file" ;;
-        goto) echo "--allow-undo --dry-run --preflight --metrics-file" ;;
-        baseline) echo "--baseline-version --description --from --from-collection --from-lock-collection --metrics-file" ;;
-        repair) echo "--dry-run --mark-deleted --metrics-file" ;;
+        migrate) echo "--target --steps --dry-run --out-of-order --no-validate --preflight --metrics-file $_mongoway_fleet_options" ;;
+        undo) echo "--target --steps --dry-run --preflight --metrics-file $_mongoway_fleet_options" ;;
+        goto) echo "--allow-undo --dry-run --preflight --metrics-file $_mongoway_fleet_options" ;;
+        info | status | validate) echo "--metrics-file $_mongoway_fleet_options" ;;
+        baseline) echo "--baseline-version --description --from --from-collection --from-lock-collection --metrics-file $_mongoway_fleet_options" ;;
+        repair) echo "--dry-run --mark-deleted --metrics-file $_mongoway_fleet_options" ;;
         remove) echo "--all-pending --dry-run --metrics-file" ;;
         clean) echo "--yes --metrics-file" ;;
         unlock) echo "--force --metrics-file" ;;
-        history) echo "--limit --since --until --ascending --type --version --metrics-file" ;;
-        snapshot) echo "--output-file --data --metrics-file" ;;
-        diff) echo "--against --ignore --data --scratch-uri --scratch-database --metrics-file" ;;
-        info | status | validate) echo "--metrics-file" ;;
+        history) echo "--limit --since --until --ascending --type --version --metrics-file $_mongoway_fleet_options" ;;
+        snapshot) echo "--output-file --data --metrics-file $_mongoway_fleet_options" ;;
+        diff) echo "--against --ignore --data --scratch-uri --scratch-database --metrics-file $_mongoway_fleet_options" ;;
         verify) echo "--target --data --require-undo --scratch-uri --scratch-database --preflight" ;;
         lint) echo "--server-profile --require-undo" ;;
         new) echo "--no-undo" ;;
@@ -83,7 +86,8 @@ _mongoway() {
                 --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --transaction | --placeholder | -c | --config | --password-file | --output | \
                 --color | --target | --steps | --baseline-version | --description | --limit | --since | \
                 --until | --type | --from | --from-collection | --from-lock-collection | --output-file | --against | --ignore | \
-                --scratch-uri | --scratch-database | --server-profile | --preflight | --metrics-file)
+                --scratch-uri | --scratch-database | --server-profile | --preflight | --databases | --exclude | \
+                --databases-file | --uris-file | --jobs | --metrics-file)
                 ((i++)) ;;
             -*) ;;
             *)
@@ -133,7 +137,7 @@ _mongoway() {
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
-        -c | --config | --password-file | --output-file | --against | --metrics-file)
+        -c | --config | --password-file | --output-file | --against | --databases-file | --uris-file | --metrics-file)
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
@@ -144,7 +148,7 @@ _mongoway() {
             ;;
         -d | --database | --history-collection | --lock-timeout | --lock-ttl | --connect-retries | --connect-retry-interval | --connect-timeout | --placeholder | \
             --steps | --baseline-version | --description | --limit | --since | --until | --from-collection | \
-            --from-lock-collection | --ignore)
+            --from-lock-collection | --ignore | --databases | --exclude | --jobs)
             return
             ;;
     esac

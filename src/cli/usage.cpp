@@ -94,7 +94,15 @@ constexpr std::string_view kExitStatus =
     "be written (standard output or standard error: a full disk, a closed pipe; or the --metrics-file; the work "
     "itself may have been done), 130/143 interrupted by SIGINT/SIGTERM (a first Ctrl-C stops at the next safe point "
     "and records the "
-    "truth; a second stops at once, leaving the version in flight unfinished).";
+    "truth; a second stops at once, leaving the version in flight unfinished). On a fleet, the worst of its "
+    "databases' in the order 130/143 > 5 > 4 > 1 > 3 > 2 > 6 > 0.";
+
+constexpr std::string_view kFleets =
+    "Fleets: migrate, undo, goto, info, validate, history, baseline, repair, snapshot and diff --against run on many "
+    "databases at once with --databases PATTERN (a glob over the server's databases; --exclude PATTERN), "
+    "--databases-file FILE (one name a line, - for standard input) or --uris-file FILE (URI PATTERN... a line, for "
+    "several clusters), --jobs N at a time (default 4), each with its own lock and history; --fail-fast stops "
+    "starting others after a failure. undo, goto --allow-undo, repair and baseline on a pattern need --yes.";
 
 void write_options(JsonWriter& json, const std::vector<OptionSpec>& options) {
   json.begin_array();
@@ -145,6 +153,7 @@ std::string general_usage() {
     out += fmt::format("  {:<{}}  {}\n", names, width, command.summary);
   }
   out += "\nGlobal options (before or after the command):\n" + option_list(global_options());
+  out += "\n" + wrap(kFleets, 0, 0) + "\n";
   out += "\n" + wrap(kExitStatus, 0, 0) + "\n\n";
   out += "Run `mongoway help <command>` for a command's options and an example,\n"
          "and `man mongoway` for the file format, configuration and JSON output.\n";

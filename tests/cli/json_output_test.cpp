@@ -28,6 +28,7 @@ using Fields = std::set<std::string>;
 constexpr const char* kEveryDocument = "Every document";
 constexpr const char* kDiagnostics = "Diagnostics";
 constexpr const char* kErrors = "errors";
+constexpr const char* kFleets = "fleets";
 
 std::string unescaped(std::string text) {
   for (size_t at = text.find("\\-"); at != std::string::npos; at = text.find("\\-", at)) text.erase(at, 1);
@@ -130,6 +131,7 @@ struct Printed {
   std::string command;
   std::vector<std::string> args;
   Outcome run;
+  std::string section{};  // the man page's section, when not the command's own (a fleet's)
 };
 
 class JsonOutput : public ::testing::Test {
@@ -142,8 +144,8 @@ class JsonOutput : public ::testing::Test {
   }
 
   void TearDown() override {
-    for (const auto& database :
-         {m_database, m_database + "_b", m_database + "_f", m_database + "_r", m_database + "_k"}) {
+    for (const auto& database : {m_database, m_database + "_b", m_database + "_f", m_database + "_r", m_database + "_k",
+                                 m_database + "_fleet_a", m_database + "_fleet_b"}) {
       mongoway({"clean", "--yes", "-d", database},
                {.env = {{"MONGOWAY_URI", m_uri}, {"MONGOWAY_CLEAN_ENABLED", "true"}}, .cwd = m_dir.path()});
     }
@@ -175,6 +177,10 @@ class JsonOutput : public ::testing::Test {
     EXPECT_EQ(setup.exit_code, 0) << setup.err;
     json("baseline", {"-d", database, "baseline", "--from", "golang-migrate"});
   }
+
+  // A fleet of two databases, one failing: migrate, then again with
+  // --fail-fast (one skipped), and info.
+  void fleet_runs();
 
   // Every command at least once, and enough runs that every field appears.
   void runs_of_every_command();
@@ -213,6 +219,24 @@ void JsonOutput::cut_a_version() {
   json("unlock", {"-d", database, "unlock"});
   m_printed.push_back({"migrate", {"-l", "seed", "migrate", "(waiting)"}, waiting.wait()});
   json("info", {"-d", database, "-l", "seed", "info"});
+}
+
+void JsonOutput::fleet_runs() {
+  const std::string a = m_database + "_fleet_a";
+  const std::string b = m_database + "_fleet_b";
+  m_dir.write("fleet/V1__refused.json", "[{\"createCollection\": \"twice\"}]\n");
+  m_dir.write("fleet/V2__refused.json", "[{\"createCollection\": \"twice\"}]\n");
+  const RunOptions options{.env = {{"MONGOWAY_URI", m_uri}}, .cwd = m_dir.path()};
+  EXPECT_EQ(mongoway({"-d", a, "-l", "fleet", "migrate", "--target", "1"}, options).exit_code, 0);
+  EXPECT_EQ(mongoway({"-d", b, "-l", "fleet", "migrate", "--target", "1"}, options).exit_code, 0);
+  const std::string tenants = m_database + "_fleet_*";
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"-l", "fleet", "migrate", "--databases", tenants, "--jobs", "1", "--fail-fast"},
+           {"-l", "fleet", "info", "--databases", tenants}}) {
+    std::vector<std::string> full{"--output", "json"};
+    full.insert(full.end(), args.begin(), args.end());
+    m_printed.push_back({args[2], args, mongoway(full, options), kFleets});
+  }
 }
 
 void JsonOutput::runs_of_every_command() {
@@ -260,6 +284,7 @@ void JsonOutput::runs_of_every_command() {
   json("migrate", {"-d", m_database + "_r", "-l", "refused", "migrate"});
   json("unlock", {"unlock"});
   cut_a_version();
+  fleet_runs();
   json("clean", {"clean", "--yes"}, {{"MONGOWAY_CLEAN_ENABLED", "true"}});
 }
 
@@ -303,7 +328,9 @@ TEST_F(JsonOutput, EveryFieldOfEveryCommandIsListedInTheManPageAndEveryListedFie
     SCOPED_TRACE("mongoway --output json " + ::testing::PrintToString(printed.args));
     const bool error = Json::parse(printed.run.out) && Json::parse(printed.run.out)->is_document("error");
     if (!section_of.count(printed.command)) continue;
-    const std::string section = error ? kErrors : section_of.at(printed.command);
+    const std::string section = !printed.section.empty() ? printed.section
+                                : error                  ? kErrors
+                                                         : section_of.at(printed.command);
     Fields allowed = documented.at(section);
     allowed.insert(documented.at(kEveryDocument).begin(), documented.at(kEveryDocument).end());
     for (const auto& field : documented.at(kDiagnostics)) allowed.insert("diagnostic." + field);

@@ -24,7 +24,7 @@
 # (<USER>@<HOST>:<PID>) and their process identity (pid, boot id, pid
 # namespace, start time); dates and times of the day of the run (<DATE>,
 # <TIME>); durations as printed ("42 ms", "1.5 s", "2 min 5 s": <DURATION>)
-# and the JSON fields execution_time_ms and total_time_ms (<N>); inside the
+# and the JSON fields execution_time_ms, total_time_ms and duration_ms (<N>); inside the
 # info and history tables, whose column widths follow those durations and
 # owners, runs of blanks (made two) and trailing blanks; and the git revision
 # and driver version of --version. Dates the script writes itself (the lease
@@ -81,7 +81,8 @@ PREFIX="tr$(date +%s%N | tail -c 7)$$"
 DAY1=$(date -u +%Y-%m-%d)
 cleanup() {
   local name
-  for name in main failing baseline takeover takeover_json lock config placeholders goto deleted imported schema; do
+  for name in main failing baseline takeover takeover_json lock config placeholders goto deleted imported schema \
+    fleet_a fleet_b fleet_c; do
     MONGOWAY_CLEAN_ENABLED=true "$BINARY" -u "$URI" -d "${PREFIX}_$name" -l "$TMP/empty" \
       --quiet clean --yes >/dev/null 2>&1 || true
   done
@@ -118,7 +119,7 @@ normalise() {
     s/(?:$v{DAY1}|$v{DAY2})/<DATE>/g;
     # Durations (format_duration: "42 ms", "1.5 s", "2 min 5 s"), in text and JSON.
     s/\b(?:\d+ ms|\d+\.\d s|\d+ min \d+ s)\b/<DURATION>/g;
-    s/("(?:execution_time_ms|total_time_ms)": )\d+/$1<N>/g;
+    s/("(?:execution_time_ms|total_time_ms|duration_ms)": )\d+/$1<N>/g;
     # Tables (info, history): their column widths follow the widths of the
     # durations and owners above, so runs of blanks become two and trailing
     # blanks go, from the header line to the blank line after the table.
@@ -723,6 +724,27 @@ t mongoway -l needs migrate
 t mongoway -l needs --output json migrate --dry-run
 t mongoway -l needs migrate --preflight strict --target 1
 t mongoway -l needs migrate --preflight off
+
+section "a fleet"
+write fleet/V1__people.json <<'EOF'
+[{"createCollection": "people"}]
+EOF
+write fleet/V2__email.json <<'EOF'
+[{"createIndex": "people", "key": {"email": 1}, "name": "email_1", "unique": true}]
+EOF
+write fleet-dups/V1__dups.json <<'EOF'
+[{"insertMany": "people", "documents": [{"email": "a"}, {"email": "a"}]}]
+EOF
+use fleet_a
+for tenant in a b c; do t mongoway -d "${PREFIX}_fleet_$tenant" -l fleet --quiet migrate --target 1; done
+t mongoway -d "${PREFIX}_fleet_b" -l fleet-dups --history-collection setup --quiet migrate
+t mongoway -l fleet info --databases "${PREFIX}_fleet_*" --jobs 1
+t mongoway -l fleet migrate --databases "${PREFIX}_fleet_*" --jobs 1
+t mongoway -l fleet migrate --databases "${PREFIX}_fleet_*" --exclude '*_b' --jobs 1
+t mongoway -l fleet --output json info --databases "${PREFIX}_fleet_*" --exclude '*_c' --jobs 1
+t mongoway -l fleet undo --databases "${PREFIX}_fleet_*"
+t mongoway -l fleet validate --databases "${PREFIX}_fleet_*" --jobs 1 --fail-fast
+t mongoway -l fleet verify --databases "${PREFIX}_fleet_*"
 
 section "the lock"
 use lock
