@@ -171,18 +171,27 @@ def server_cpu(T):
         return None
 
 
+def machine_ticks():
+    """(busy, iowait, total) clock ticks of all CPUs so far, from /proc/stat."""
+    with open("/proc/stat") as f:
+        user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in f.readline().split()[1:9])
+    return user + nice + system + irq + softirq + steal, iowait, user + nice + system + idle + iowait + irq + softirq + steal
+
+
 def timed(F, kind, param, prefix, n, action):
-    """A run, with the server's CPU time during it."""
-    before = server_cpu(F.T)
+    """A run, with the server's CPU time during it and how busy the whole machine was."""
+    before, m0 = server_cpu(F.T), machine_ticks()
     r = F.run(kind, param, prefix, n, action)
-    after = server_cpu(F.T)
+    after, m1 = server_cpu(F.T), machine_ticks()
     r.server_cpu = after - before if before is not None and after is not None else None
+    total = max(1, m1[2] - m0[2])
+    r.machine_busy, r.machine_iowait = (m1[0] - m0[0]) / total, (m1[1] - m0[1]) / total
     F.check(r, kind, prefix, n, action)
     return r
 
 
 def extra(r):
-    more = {"server_cpu_s": r.server_cpu}
+    more = {"server_cpu_s": r.server_cpu, "machine_busy": r.machine_busy, "machine_iowait": r.machine_iowait}
     inner = getattr(r, "inner", None)
     if inner:
         more.update(inner_ms=inner["ms"], floor_round_trips=inner["round_trips"])
@@ -311,8 +320,8 @@ def report(bench, res, sizes, p):
         p("### Scaling (one run each; the full-size --jobs 1 and 4 rows are the medians above)")
         p("")
         p("| tool | databases | jobs / threads | wall | per database | CPU (tool) | CPU (server) | "
-          "cores busy (tool + server CPU / wall) |")
-        p("|---|---|---|---|---|---|---|---|")
+          "cores busy (tool + server CPU / wall) | machine busy / iowait |")
+        p("|---|---|---|---|---|---|---|---|---|")
         rows = []
         for key, runs in scale_rows.items():
             for r in runs:
@@ -327,8 +336,14 @@ def report(bench, res, sizes, p):
             cpu = r["user_s"] + r["sys_s"]
             srv = r.get("server_cpu_s")
             busy = f"{(cpu + srv) / r['wall_s']:.2f}" if srv is not None and r["wall_s"] else "—"
+            machine = f"{r['machine_busy'] * 100:.0f}% / {r['machine_iowait'] * 100:.0f}%" \
+                if r.get("machine_busy") is not None else "—"
             p(f"| {tool} | {size} | {jobs} | {fmt_time(r['wall_s'])} | {fmt_time(r['wall_s'] / size)} | "
-              f"{fmt_time(cpu)} | {fmt_time(srv)} | {busy} |")
+              f"{fmt_time(cpu)} | {fmt_time(srv)} | {busy} | {machine} |")
+        p("")
+        p("Cores busy: the tool's and the server's CPU time over the wall time (2.00 would be both cores, only "
+          "theirs). Machine busy / iowait: the share of both cores' time, from /proc/stat over the run, spent "
+          "running anything (other processes included) / idle waiting for the disk.")
         p("")
 
 
