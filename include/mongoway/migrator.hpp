@@ -487,6 +487,8 @@ class Migrator {
 
  private:
   struct Impl;
+  friend class Fleet;  // its Migrators share their cluster's connections
+  explicit Migrator(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;
 };
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "api/migrator_impl.hpp"
 #include "build_info.hpp"
 #include "exec/commands.hpp"
 #include "exec/engine.hpp"
@@ -15,30 +16,34 @@
 namespace mongoway {
 namespace {
 
-// Opens the server on first use and reaches it; `-v` shows where (the engine
-// shows each migration command as it is sent).
 std::unique_ptr<port::Server> connect_to_mongodb(const exec::Engine& engine) {
+  const Config& c = engine.config;
+  return reached(engine,
+                 std::make_unique<mongo::MongoServer>(client_options(engine), c.database, c.history_collection));
+}
+
+}  // namespace
+
+mongo::ClientOptions client_options(const exec::Engine& engine) {
   const Config& c = engine.config;
   mongo::ClientOptions options{c.uri, c.server_selection_timeout, c.socket_timeout, engine.secrets};
   // The lease's owner in the connection's name: db.currentOp() finds the
   // requests of a holder that died (repair's advice).
   options.app_name = "mongoway " + exec::process_owner();
-  auto server = std::make_unique<mongo::MongoServer>(options, c.database, c.history_collection);
+  return options;
+}
+
+// `-v` shows where (the engine shows each migration command as it is sent).
+// Reached now rather than at the first command: a server not reached
+// throws port::ServerUnreachable here, where the engine tries again.
+std::unique_ptr<port::Server> reached(const exec::Engine& engine, std::unique_ptr<mongo::MongoServer> server) {
   engine.debug(fmt::format("connecting to {}", server->client().redacted_uri()));
-  // Reached now rather than at the first command: a server not reached
-  // throws port::ServerUnreachable here, where the engine tries again.
   server->facts();
   return server;
 }
 
-}  // namespace
-
-struct Migrator::Impl {
-  explicit Impl(Config config) : engine(std::move(config), connect_to_mongodb) {}
-  exec::Engine engine;
-};
-
-Migrator::Migrator(Config config) : m_impl(std::make_unique<Impl>(std::move(config))) {}
+Migrator::Migrator(Config config) : m_impl(std::make_unique<Impl>(std::move(config), connect_to_mongodb)) {}
+Migrator::Migrator(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Migrator::~Migrator() = default;
 
 void Migrator::set_listener(Listener listener) {

@@ -26,6 +26,8 @@ struct CommandLine {
   std::optional<Error> error;
 
   bool has(std::string_view name) const { return values.find(name) != values.end(); }
+  // --databases, --databases-file or --uris-file: the command runs on a fleet.
+  bool selects_fleet() const { return has("databases") || has("databases-file") || has("uris-file"); }
   // The last value given (options given twice: the last one wins).
   std::optional<std::string> value(std::string_view name) const;
   std::vector<std::string> all(std::string_view name) const;

@@ -64,6 +64,27 @@ const OptionSpec kPreflight{"preflight", 0, "MODE",
                             "auto, strict or off: check what the files need against the server before the first "
                             "write (default auto; strict also refuses where support is not known)"};
 
+// A fleet: the same command on many databases (see FLEETS in mongoway(1)).
+CommandSpec fleet(CommandSpec spec) {
+  static const std::vector<OptionSpec> options = {
+      {"databases", 0, "PATTERN",
+       "run on every database of the server whose name matches the glob PATTERN (* ? [...]); repeatable; admin, "
+       "local, config and mongoway_scratch_* never match",
+       true},
+      {"exclude", 0, "PATTERN", "leave out the databases whose name matches the glob PATTERN; repeatable", true},
+      {"databases-file", 0, "FILE", "run on the databases named in FILE, one a line (- for standard input)"},
+      {"uris-file", 0, "FILE",
+       "run on several clusters: FILE has one line per cluster, URI PATTERN... (# starts a comment)"},
+      {"jobs", 0, "N", "with a fleet: how many databases run at a time (default 4, at most 64)"},
+      {"fail-fast", 0, "", "with a fleet: after the first database that fails, start no other"},
+      {"yes", 0, "",
+       "with a fleet chosen by a pattern: confirm undo, goto --allow-undo, repair or baseline on every database "
+       "it selects"},
+  };
+  spec.options.insert(spec.options.end(), options.begin(), options.end());
+  return spec;
+}
+
 // One entry of the command table per command: its words, options and examples.
 
 CommandSpec migrate_command() {
@@ -413,11 +434,25 @@ CommandSpec help_command() {
 }  // namespace
 
 const std::vector<CommandSpec>& commands() {
-  static const std::vector<CommandSpec> table = {
-      migrate_command(),  undo_command(),     goto_command(),   info_command(),   validate_command(),
-      baseline_command(), repair_command(),   remove_command(), clean_command(),  unlock_command(),
-      history_command(),  snapshot_command(), diff_command(),   verify_command(), lint_command(),
-      new_command(),      import_command(),   init_command(),   help_command()};
+  static const std::vector<CommandSpec> table = {fleet(migrate_command()),
+                                                 fleet(undo_command()),
+                                                 fleet(goto_command()),
+                                                 fleet(info_command()),
+                                                 fleet(validate_command()),
+                                                 fleet(baseline_command()),
+                                                 fleet(repair_command()),
+                                                 remove_command(),
+                                                 clean_command(),
+                                                 unlock_command(),
+                                                 fleet(history_command()),
+                                                 fleet(snapshot_command()),
+                                                 fleet(diff_command()),
+                                                 verify_command(),
+                                                 lint_command(),
+                                                 new_command(),
+                                                 import_command(),
+                                                 init_command(),
+                                                 help_command()};
   return table;
 }
 

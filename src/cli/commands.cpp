@@ -4,6 +4,9 @@
 
 #include <charconv>
 
+#include "cli/command_options.hpp"
+#include "cli/fleet_command.hpp"
+#include "cli/fleet_input.hpp"
 #include "cli/format.hpp"
 #include "cli/init.hpp"
 #include "cli/progress.hpp"
@@ -31,12 +34,6 @@ int64_t whole_number(std::string_view what, std::string_view text, int64_t min) 
     usage_error(fmt::format("{}: expected a whole number of at least {}, got \"{}\"", what, min, text));
   }
   return value;
-}
-
-std::optional<int64_t> number_option(const CommandLine& line, std::string_view name, int64_t min) {
-  const std::optional<std::string> given = line.value(name);
-  if (!given) return std::nullopt;
-  return whole_number(fmt::format("--{}", name), *given, min);
 }
 
 // An ISO 8601 date or date-time: --since from the first moment it names,
@@ -230,20 +227,6 @@ int exit_code_of(const RunResult& result) {
   return 0;
 }
 
-// The options of the commands that run through the Migrator, read (and
-// their usage errors raised) before anything else happens.
-struct MigratorOptions {
-  MigrateOptions migrate;
-  UndoOptions undo;
-  GotoOptions go_to;
-  BaselineOptions baseline;
-  HistoryOptions history;
-  RemoveOptions remove;
-  SnapshotOptions snapshot;
-  DiffOptions diff;
-  VerifyOptions verify;
-};
-
 // verify's and diff's --scratch-uri, checked before anything is reached.
 std::string read_scratch_uri(const CommandLine& line) {
   std::string uri = line.value("scratch-uri").value_or("");
@@ -345,6 +328,14 @@ BaselineOptions read_baseline_options(const CommandLine& line) {
   return o;
 }
 
+}  // namespace
+
+std::optional<int64_t> number_option(const CommandLine& line, std::string_view name, int64_t min) {
+  const std::optional<std::string> given = line.value(name);
+  if (!given) return std::nullopt;
+  return whole_number(fmt::format("--{}", name), *given, min);
+}
+
 MigratorOptions read_migrator_options(const CommandLine& line, CommandId id, bool dry_run) {
   MigratorOptions o;
   if (id == CommandId::migrate) {
@@ -375,9 +366,13 @@ MigratorOptions read_migrator_options(const CommandLine& line, CommandId id, boo
     o.diff = read_diff_options(line);
   } else if (id == CommandId::verify) {
     o.verify = read_verify_options(line);
+  } else if (id == CommandId::repair) {
+    o.repair = RepairOptions{dry_run, line.has("mark-deleted")};
   }
   return o;
 }
+
+namespace {
 
 bool writes(CommandId id) {
   return id == CommandId::migrate || id == CommandId::undo || id == CommandId::goto_ || id == CommandId::baseline ||
@@ -464,7 +459,7 @@ int run_with_migrator(const CommandLine& line, const Settings& settings, Reporte
       return result.ok ? 0 : static_cast<int>(ExitCode::invalid);
     }
     case CommandId::repair: {
-      auto result = migrator.repair(RepairOptions{dry_run, line.has("mark-deleted")});
+      auto result = migrator.repair(options.repair);
       reporter.warnings(result.warnings);
       reporter.repair(database, result);
       return 0;
@@ -489,6 +484,8 @@ int run_command(const CommandLine& line, const Settings& settings, Reporter& rep
       id != CommandId::remove) {
     check_no_arguments(line);
   }
+  if (line.selects_fleet()) return run_fleet_command(line, settings, console);
+  check_single_database(line);
   switch (id) {
     case CommandId::lint: return run_lint(line, settings, reporter);
     case CommandId::new_: return run_new(line, settings, reporter);

@@ -4,6 +4,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -67,18 +68,24 @@ void Console::write_locked(int fd, std::string_view text) {
   }
 }
 
+// A status of several lines (a fleet's live table) is erased from its first
+// line down: the cursor goes up to it, then everything below is cleared.
 void Console::erase_status_locked() {
   if (m_status_shown) {
-    write_locked(2, "\r\x1b[K");
+    std::string erase = "\r";
+    if (m_status_lines > 1) erase += fmt::format("\x1b[{}A", m_status_lines - 1);
+    write_locked(2, erase + "\x1b[J");
     m_status_shown = false;
   }
 }
 
 void Console::redraw_status_locked() {
   if (m_status.empty() || !m_status_enabled || Clock::now() < m_status_hold_until) return;
+  erase_status_locked();
   write_locked(2, "\r\x1b[K");
   write_locked(2, m_status);
   m_status_shown = true;
+  m_status_lines = 1 + static_cast<int>(std::count(m_status.begin(), m_status.end(), '\n'));
 }
 
 // The status line is not drawn again right after: the next redraw (the

@@ -24,7 +24,8 @@ class Console {
   void out(std::string_view text);  // stdout
   void err(std::string_view text);  // stderr
 
-  // The one-line status on stderr (only when enabled: stderr is a terminal and not --quiet).
+  // The status on stderr (only when enabled: stderr is a terminal and not
+  // --quiet): one line, or several (a fleet's table), each fitting the width.
   bool status_enabled() const { return m_status_enabled; }
   void set_status(std::string_view line);
   void clear_status();
@@ -55,6 +56,7 @@ class Console {
   std::vector<std::string> m_secrets;
   std::string m_status;
   bool m_status_shown = false;
+  int m_status_lines = 0;  // of the status shown
   // After a line on stdout the status waits a moment before it is drawn again:
   // stdout may be a pipe to `tee` whose copy reaches the terminal a little later.
   Clock::time_point m_status_hold_until{};

@@ -81,4 +81,22 @@ std::string plural(int64_t count, std::string_view noun) {
   return fmt::format("{} {}{}", group_digits(count), noun, count == 1 ? "" : "s");
 }
 
+// The longest prefix of `line` that fits in `cells` terminal cells, cut on a
+// code point boundary.
+std::string fit_cells(const std::string& line, size_t cells) {
+  size_t bytes = 0;
+  size_t shown = 0;
+  while (bytes < line.size()) {
+    uint32_t code_point = 0;
+    size_t length = util::utf8_sequence(line, bytes, &code_point);
+    size_t width = 1;  // a malformed byte: one cell
+    if (length == 0) length = 1;
+    else width = static_cast<size_t>(util::cell_width(code_point));
+    if (shown + width > cells) break;
+    shown += width;
+    bytes += length;
+  }
+  return line.substr(0, bytes);
+}
+
 }  // namespace mongoway::cli

@@ -25,6 +25,9 @@ std::string format_counts(const WriteCounts& counts);
 std::string step_label(const StepResult& step);
 // Width on a terminal, in cells: a CJK character takes two, a combining mark none.
 size_t display_width(std::string_view text);
+// The longest prefix of `line` that fits in `cells` terminal cells, cut on a
+// code point boundary.
+std::string fit_cells(const std::string& line, size_t cells);
 // 1 -> "1 version", 2 -> "2 versions"
 std::string plural(int64_t count, std::string_view noun);
 

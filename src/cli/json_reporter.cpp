@@ -143,8 +143,8 @@ void write_step(JsonWriter& json, const StepResult& step) {
 
 class JsonReporter final : public Reporter {
  public:
-  JsonReporter(Console& console, std::optional<std::string> command)
-      : Reporter(console), m_command(std::move(command)) {}
+  JsonReporter(Console& console, std::optional<std::string> command, std::function<void(std::string)> sink)
+      : Reporter(console), m_command(std::move(command)), m_sink(std::move(sink)) {}
 
   void step_finished(const StepResult& step) override { m_steps.push_back(step); }
 
@@ -428,16 +428,21 @@ class JsonReporter final : public Reporter {
   JsonWriter& begin(JsonWriter& json, const std::optional<std::string>& command = std::nullopt) const {
     return json.begin_object().field("format", kJsonFormat).field("command", command ? command : m_command);
   }
-  void emit(JsonWriter& json) { m_console.out(json.str()); }
+  void emit(JsonWriter& json) {
+    if (m_sink) m_sink(json.str());
+    else m_console.out(json.str());
+  }
 
   std::optional<std::string> m_command;
+  std::function<void(std::string)> m_sink;
   std::vector<StepResult> m_steps;
 };
 
 }  // namespace
 
-std::unique_ptr<Reporter> make_json_reporter(Console& console, std::optional<std::string> command) {
-  return std::make_unique<JsonReporter>(console, std::move(command));
+std::unique_ptr<Reporter> make_json_reporter(Console& console, std::optional<std::string> command,
+                                             std::function<void(std::string document)> sink) {
+  return std::make_unique<JsonReporter>(console, std::move(command), std::move(sink));
 }
 
 }  // namespace mongoway::cli

@@ -6,7 +6,6 @@
 #include <cmath>
 
 #include "cli/format.hpp"
-#include "util/utf8.hpp"
 
 namespace mongoway::cli {
 namespace {
@@ -30,24 +29,6 @@ int64_t milliseconds_between(std::chrono::steady_clock::time_point from, std::ch
 std::string eta(int64_t milliseconds) {
   const int64_t seconds = (std::max<int64_t>(milliseconds, 0) + 999) / 1000;
   return "ETA " + (seconds < 60 ? fmt::format("{} s", seconds) : format_duration(seconds * 1000));
-}
-
-// The longest prefix of `line` that fits in `cells` terminal cells, cut on a
-// code point boundary.
-std::string fit(const std::string& line, size_t cells) {
-  size_t bytes = 0;
-  size_t shown = 0;
-  while (bytes < line.size()) {
-    uint32_t code_point = 0;
-    size_t length = util::utf8_sequence(line, bytes, &code_point);
-    size_t width = 1;  // a malformed byte: one cell
-    if (length == 0) length = 1;
-    else width = static_cast<size_t>(util::cell_width(code_point));
-    if (shown + width > cells) break;
-    shown += width;
-    bytes += length;
-  }
-  return line.substr(0, bytes);
 }
 
 }  // namespace
@@ -129,7 +110,7 @@ std::string Progress::render_locked() const {
   if (!m_command.empty()) line += "  " + m_command;
   if (m_docs_done > 0 || m_docs_total) line += documents_locked();
   line += fmt::format("  {} {}", format_duration(elapsed), spinner[m_frame % 4]);
-  return fit(line, static_cast<size_t>(std::max(1, m_console.width() - 1)));
+  return fit_cells(line, static_cast<size_t>(std::max(1, m_console.width() - 1)));
 }
 
 void Progress::tick(const std::stop_token& stop) {

@@ -1,6 +1,7 @@
 #pragma once
 // How results reach the user: text for people, or one JSON document for programs.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +64,9 @@ class Reporter {
 std::unique_ptr<Reporter> make_text_reporter(Console& console, bool quiet);
 // `command`: the command's name in every document ("command"), nullopt when
 // the command line named none.
-std::unique_ptr<Reporter> make_json_reporter(Console& console, std::optional<std::string> command);
+// `sink`, when given, receives each document instead of stdout (a fleet's
+// run: each database's document inside the fleet's one).
+std::unique_ptr<Reporter> make_json_reporter(Console& console, std::optional<std::string> command,
+                                             std::function<void(std::string document)> sink = {});
 
 }  // namespace mongoway::cli

@@ -278,11 +278,12 @@ class Resolver {
     std::string password_origin;
     auto password = find_password(password_origin);
     if (needs_server) {
-      if (config.database.empty()) {
+      // A fleet's databases come from --databases and its files, not from -d.
+      if (config.database.empty() && !m_line.selects_fleet()) {
         throw Error(ExitCode::usage, "no database given: use --database NAME, MONGOWAY_DATABASE, `database = NAME` in "
                                      "mongoway.conf, or name it in the URI (mongodb://host/NAME)");
       }
-      check_names(config);
+      if (!config.database.empty()) check_names(config);
       if (password) config.uri = put_password_in_uri(config.uri, *password);
     }
     settings.secrets = uri_secrets(config.uri);

@@ -43,6 +43,7 @@ class ForwardingServer : public port::Server {
     m_inner->read_documents_by_id(database, collection, each);
   }
   void drop_database(const std::string& database) override { m_inner->drop_database(database); }
+  std::vector<std::string> list_databases() override { return m_inner->list_databases(); }
   bson::Document send(const std::string& database, const bson::Document& command, port::Reply reply) override {
     return m_inner->send(database, command, reply);
   }

@@ -115,6 +115,11 @@ void GatedServer::drop_database(const std::string& database) {
   m_inner->drop_database(database);
 }
 
+std::vector<std::string> GatedServer::list_databases() {
+  const RequestInFlight request;
+  return m_inner->list_databases();
+}
+
 bson::Document GatedServer::send(const std::string& database, const bson::Document& command, port::Reply reply) {
   const RequestInFlight request;
   return m_inner->send(database, command, reply);

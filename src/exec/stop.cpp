@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <csignal>
+#include <map>
 #include <mutex>
 
 #include "mongoway/error.hpp"
@@ -21,8 +22,8 @@ struct StopGate {
   std::condition_variable never;  // a request after stop_now() waits here for the process to end
   int in_flight = 0;
   bool stopping_now = false;
-  const void* release_owner = nullptr;
-  std::function<void()> release;
+  // Every lease held, by its lock: a fleet run holds one per database.
+  std::map<const void*, std::function<void()>> releases;
 };
 
 StopGate& gate() {
@@ -35,6 +36,8 @@ StopGate& gate() {
 void request_stop(int signal_number) noexcept { g_stop_signal.store(signal_number); }
 
 bool stop_requested() noexcept { return g_stop_signal.load() != 0; }
+
+int stop_signal() noexcept { return g_stop_signal.load(); }
 
 void throw_if_stopped() {
   if (int sig = g_stop_signal.load()) {
@@ -59,16 +62,13 @@ RequestInFlight::~RequestInFlight() {
 void set_release_on_stop_now(const void* owner, std::function<void()> release) {
   StopGate& g = gate();
   std::lock_guard lock(g.mutex);
-  g.release_owner = owner;
-  g.release = std::move(release);
+  g.releases[owner] = std::move(release);
 }
 
 void clear_release_on_stop_now(const void* owner) {
   StopGate& g = gate();
   std::lock_guard lock(g.mutex);
-  if (g.release_owner != owner) return;
-  g.release_owner = nullptr;
-  g.release = nullptr;
+  g.releases.erase(owner);
 }
 
 // The release runs under the gate's mutex: no request starts meanwhile, and
@@ -78,13 +78,16 @@ StopNow stop_now() {
   std::lock_guard lock(g.mutex);
   g.stopping_now = true;
   if (g.in_flight > 0) return StopNow::request_in_flight;
-  if (!g.release) return StopNow::no_lease;
-  try {
-    g.release();
-    return StopNow::lease_released;
-  } catch (const std::exception&) {
-    return StopNow::release_failed;
+  if (g.releases.empty()) return StopNow::no_lease;
+  StopNow result = StopNow::lease_released;
+  for (const auto& [owner, release] : g.releases) {
+    try {
+      release();
+    } catch (const std::exception&) {
+      result = StopNow::release_failed;
+    }
   }
+  return result;
 }
 
 }  // namespace mongoway::exec

@@ -14,6 +14,8 @@ namespace mongoway::exec {
 // Async-signal-safe.
 void request_stop(int signal_number) noexcept;
 bool stop_requested() noexcept;
+// The signal whose stop was requested; 0 for none.
+int stop_signal() noexcept;
 // Throws Error(interrupted/terminated) once a stop was requested.
 void throw_if_stopped();
 
@@ -30,7 +32,7 @@ class RequestInFlight {
 
 // What releases the lease held, on a connection of its own: set by the lock
 // (`owner`) once it holds the lease, cleared before it lets go of it. Several
-// locks in one process (tests): the last one set is the one released.
+// locks in one process (a fleet run, one per database): each is released.
 void set_release_on_stop_now(const void* owner, std::function<void()> release);
 void clear_release_on_stop_now(const void* owner);
 

@@ -104,25 +104,26 @@ std::string Client::app_name() const {
 }
 
 void Client::UriDeleter::operator()(mongoc_uri_t* p) const { mongoc_uri_destroy(p); }
-void Client::ClientDeleter::operator()(mongoc_client_t* p) const { mongoc_client_destroy(p); }
+void Client::ClientDeleter::operator()(mongoc_client_t* p) const {
+  if (pool != nullptr) mongoc_client_pool_push(pool, p);
+  else mongoc_client_destroy(p);
+}
 
-Client::Client(const ClientOptions& options)
-    : m_redacted_uri(redact_uri(options.uri)), m_secrets(uri_secrets(options.uri)) {
-  m_secrets.insert(m_secrets.end(), options.secrets.begin(), options.secrets.end());
+Client::UriPtr Client::prepared_uri(const ClientOptions& options) {
   ensure_driver();
+  const std::string redacted = redact_uri(options.uri);
+  auto masked = [&options](const std::string& text) { return redact_secrets(text, uri_secrets(options.uri)); };
   // Read first as the command line reads it: a warning of the driver about
   // the URI (an unknown option) is an error here too.
   std::string problem;
   if (!Uri::parse(options.uri, &problem)) {
-    throw Error(ExitCode::usage, redact(fmt::format("invalid connection URI {}: {}", m_redacted_uri, problem)));
+    throw Error(ExitCode::usage, masked(fmt::format("invalid connection URI {}: {}", redacted, problem)));
   }
   bson_error_t error;
-  m_uri.reset(mongoc_uri_new_with_error(options.uri.c_str(), &error));
-  if (!m_uri) {
-    throw Error(ExitCode::usage, fmt::format("invalid connection URI {}: {}", m_redacted_uri, redact(error.message)));
-  }
+  UriPtr uri(mongoc_uri_new_with_error(options.uri.c_str(), &error));
+  if (!uri) throw Error(ExitCode::usage, fmt::format("invalid connection URI {}: {}", redacted, masked(error.message)));
   auto set_default = [&](const char* option, int32_t value) {
-    if (!mongoc_uri_has_option(m_uri.get(), option)) mongoc_uri_set_option_as_int32(m_uri.get(), option, value);
+    if (!mongoc_uri_has_option(uri.get(), option)) mongoc_uri_set_option_as_int32(uri.get(), option, value);
   };
   set_default(MONGOC_URI_SERVERSELECTIONTIMEOUTMS, static_cast<int32_t>(options.server_selection_timeout.count()));
   set_default(MONGOC_URI_CONNECTTIMEOUTMS, static_cast<int32_t>(options.server_selection_timeout.count()));
@@ -132,21 +133,40 @@ Client::Client(const ClientOptions& options)
   const auto socket_timeout = options.socket_timeout.count();
   set_default(MONGOC_URI_SOCKETTIMEOUTMS,
               socket_timeout <= 0 || socket_timeout > INT32_MAX ? INT32_MAX : static_cast<int32_t>(socket_timeout));
-  if (!mongoc_uri_has_option(m_uri.get(), MONGOC_URI_APPNAME)) {
-    mongoc_uri_set_appname(m_uri.get(), fit_app_name(options.app_name).c_str());
+  if (!mongoc_uri_has_option(uri.get(), MONGOC_URI_APPNAME)) {
+    mongoc_uri_set_appname(uri.get(), fit_app_name(options.app_name).c_str());
   }
-  if (const mongoc_write_concern_t* wc = mongoc_uri_get_write_concern(m_uri.get());
+  if (const mongoc_write_concern_t* wc = mongoc_uri_get_write_concern(uri.get());
       wc != nullptr && !mongoc_write_concern_is_acknowledged(wc)) {
     throw Error(ExitCode::usage, fmt::format("the connection URI {} asks for unacknowledged writes (w=0): mongoway "
                                              "must know that each write landed before it records it; remove w=0",
-                                             m_redacted_uri));
+                                             redacted));
   }
+  return uri;
+}
+
+Client::Client(const ClientOptions& options)
+    : m_uri(prepared_uri(options)),
+      m_client(nullptr, ClientDeleter{}),
+      m_redacted_uri(redact_uri(options.uri)),
+      m_secrets(uri_secrets(options.uri)) {
+  m_secrets.insert(m_secrets.end(), options.secrets.begin(), options.secrets.end());
+  bson_error_t error;
   m_client.reset(mongoc_client_new_from_uri_with_error(m_uri.get(), &error));
   if (!m_client) {
     throw Error(ExitCode::usage,
                 fmt::format("cannot use connection URI {}: {}", m_redacted_uri, redact(error.message)));
   }
   mongoc_client_set_error_api(m_client.get(), MONGOC_ERROR_API_VERSION_2);
+}
+
+// The pool's clients already speak the error API version 2 (set on the pool).
+Client::Client(const ClientOptions& options, mongoc_client_pool_t* pool)
+    : m_uri(prepared_uri(options)),
+      m_client(mongoc_client_pool_pop(pool), ClientDeleter{pool}),
+      m_redacted_uri(redact_uri(options.uri)),
+      m_secrets(uri_secrets(options.uri)) {
+  m_secrets.insert(m_secrets.end(), options.secrets.begin(), options.secrets.end());
 }
 
 struct ClientApm {

@@ -19,6 +19,7 @@
 // need not include the driver.
 // NOLINTBEGIN(bugprone-reserved-identifier,modernize-use-using): the driver's names, spelt as it spells them
 typedef struct _mongoc_client_t mongoc_client_t;
+typedef struct _mongoc_client_pool_t mongoc_client_pool_t;
 typedef struct _mongoc_uri_t mongoc_uri_t;
 typedef struct _mongoc_client_session_t mongoc_client_session_t;
 // NOLINTEND(bugprone-reserved-identifier,modernize-use-using)
@@ -57,8 +58,20 @@ std::string driver_version();
 
 class Client {
  public:
+  struct UriDeleter {
+    void operator()(mongoc_uri_t* p) const;
+  };
+  using UriPtr = std::unique_ptr<mongoc_uri_t, UriDeleter>;
+  // The URI as every client of mongoway reads it: the options' timeouts and
+  // appName where it sets none; a bad URI, or w=0, is a usage error with the
+  // password masked.
+  static UriPtr prepared_uri(const ClientOptions& options);
+
   // Parses the URI (no I/O). A bad URI is a usage error with the password masked.
   explicit Client(const ClientOptions& options);
+  // A client taken from `pool` (made from the same options), given back to
+  // it when destroyed: a fleet's databases share their cluster's connections.
+  Client(const ClientOptions& options, mongoc_client_pool_t* pool);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -120,13 +133,11 @@ class Client {
   std::string first_host() const;
   void monitor_commands();
 
-  struct UriDeleter {
-    void operator()(mongoc_uri_t* p) const;
-  };
   struct ClientDeleter {
+    mongoc_client_pool_t* pool = nullptr;  // pushed back there rather than destroyed
     void operator()(mongoc_client_t* p) const;
   };
-  std::unique_ptr<mongoc_uri_t, UriDeleter> m_uri;
+  UriPtr m_uri;
   std::unique_ptr<mongoc_client_t, ClientDeleter> m_client;
   std::string m_redacted_uri;
   std::vector<std::string> m_secrets;

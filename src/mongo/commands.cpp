@@ -45,6 +45,10 @@ bson::Document list_collection_names_command() {
   return bson::Document::adopt(BCON_NEW("listCollections", BCON_INT32(1), "nameOnly", BCON_BOOL(true)));
 }
 
+bson::Document list_database_names_command() {
+  return bson::Document::adopt(BCON_NEW("listDatabases", BCON_INT32(1), "nameOnly", BCON_BOOL(true)));
+}
+
 bson::Document list_collections_command() { return bson::Document::adopt(BCON_NEW("listCollections", BCON_INT32(1))); }
 
 bson::Document list_indexes_command(const std::string& collection) {

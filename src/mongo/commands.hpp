@@ -27,6 +27,8 @@ bson::Document id_filter(int64_t id);
 bson::Document list_collection_names_command();
 // {listCollections: 1}: every field of every collection and view
 bson::Document list_collections_command();
+// {listDatabases: 1, nameOnly: true}
+bson::Document list_database_names_command();
 // {listIndexes: coll}
 bson::Document list_indexes_command(const std::string& collection);
 // {drop: coll}

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "mongo/client_pool.hpp"
 #include "mongo/commands.hpp"
 #include "mongo/history_codec.hpp"
 #include "mongo/lease_codec.hpp"
@@ -38,6 +39,16 @@ MongoServer::MongoServer(Client& client, std::string database, std::string histo
       m_database(std::move(database)),
       m_history(std::move(history_collection)),
       m_lock(std::move(lock_collection)) {}
+
+MongoServer::MongoServer(std::shared_ptr<ClientPool> pool, std::string database, std::string history_collection,
+                         std::chrono::milliseconds reply_timeout)
+    : m_options(pool->options()),
+      m_pool(std::move(pool)),
+      m_owned(m_pool->take(reply_timeout)),
+      m_client(m_owned.get()),
+      m_database(std::move(database)),
+      m_history(std::move(history_collection)),
+      m_lock(port::lock_collection_of(m_history)) {}
 
 const port::ServerFacts& MongoServer::facts() {
   if (m_facts) return *m_facts;
@@ -226,6 +237,26 @@ void MongoServer::drop_database(const std::string& database) {
   m_client->run(database, bson::Document::adopt(BCON_NEW("dropDatabase", BCON_INT32(1))));
 }
 
+// listDatabases answers with one array, not a cursor.
+std::vector<std::string> MongoServer::list_databases() {
+  const bson::Document reply = m_client->run("admin", list_database_names_command());
+  std::vector<std::string> names;
+  bson_iter_t it;
+  bson_iter_t databases;
+  if (bson_iter_init_find(&it, reply.get(), "databases") && BSON_ITER_HOLDS_ARRAY(&it) &&
+      bson_iter_recurse(&it, &databases)) {
+    while (bson_iter_next(&databases)) {
+      bson_iter_t name;
+      if (BSON_ITER_HOLDS_DOCUMENT(&databases) && bson_iter_recurse(&databases, &name) &&
+          bson_iter_find(&name, "name") && BSON_ITER_HOLDS_UTF8(&name)) {
+        names.emplace_back(bson_iter_utf8(&name, nullptr));
+      }
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 // --- migration commands
 
 bson::Document MongoServer::send(const std::string& database, const bson::Document& command, port::Reply reply) {
@@ -241,6 +272,7 @@ void MongoServer::with_transaction(const std::function<void()>& body) { m_client
 
 std::unique_ptr<port::Server> MongoServer::another(std::chrono::milliseconds reply_timeout) {
   if (!m_options) throw std::logic_error("MongoServer::another() on a borrowed Client");
+  if (m_pool) return std::make_unique<MongoServer>(m_pool, m_database, m_history, reply_timeout);
   ClientOptions options = *m_options;
   options.socket_timeout = reply_timeout;
   return std::make_unique<MongoServer>(options, m_database, m_history);

@@ -13,6 +13,8 @@
 
 namespace mongoway::mongo {
 
+class ClientPool;
+
 class MongoServer final : public port::Server {
  public:
   // Opens its own Client (no I/O until the first call).
@@ -21,6 +23,11 @@ class MongoServer final : public port::Server {
   // HistoryStore and LeaseLock while the engine still speaks to them. Its
   // another() throws std::logic_error (it has no options to connect with).
   MongoServer(Client& client, std::string database, std::string history_collection, std::string lock_collection);
+
+  // Takes its Client from a cluster's pool (a fleet run), for `reply_timeout`
+  // (0: the URI's); its another() takes the heartbeat's from the same pool.
+  MongoServer(std::shared_ptr<ClientPool> pool, std::string database, std::string history_collection,
+              std::chrono::milliseconds reply_timeout = std::chrono::milliseconds(0));
 
   Client& client() { return *m_client; }
   const std::string& database() const { return m_database; }
@@ -54,6 +61,7 @@ class MongoServer final : public port::Server {
   void read_documents_by_id(const std::string& database, const std::string& collection,
                             const std::function<void(const bson::Document&)>& each) override;
   void drop_database(const std::string& database) override;
+  std::vector<std::string> list_databases() override;
 
   bson::Document send(const std::string& database, const bson::Document& command, port::Reply reply) override;
   void with_transaction(const std::function<void()>& body) override;
@@ -62,6 +70,7 @@ class MongoServer final : public port::Server {
 
  private:
   std::optional<ClientOptions> m_options;  // none when the Client is borrowed
+  std::shared_ptr<ClientPool> m_pool;      // before m_owned: the Client goes back to it first
   std::unique_ptr<Client> m_owned;
   Client* m_client;
   std::string m_database;

@@ -162,6 +162,10 @@ class Server {
   // Drops `database` whole (`verify`'s scratch database); a database that
   // does not exist is not an error.
   virtual void drop_database(const std::string& database) = 0;
+  // The names of the server's databases (listDatabases, nameOnly), sorted:
+  // those that hold a collection, the server's own (admin, local, config)
+  // among them where it lists them. A fleet run selects from them.
+  virtual std::vector<std::string> list_databases() = 0;
 
   // --- migration commands
   // Sends one command to `database`; returns the reply (Reply::cursor: empty).

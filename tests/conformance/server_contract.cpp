@@ -812,6 +812,16 @@ TEST_P(ServerContract, DroppingADatabaseRemovesEveryCollectionHistoryAndLease) {
   EXPECT_FALSE(server().newest_lease().has_value());
 }
 
+TEST_P(ServerContract, ListingDatabasesNamesThoseThatHoldACollectionSorted) {
+  EXPECT_FALSE(contains(server().list_databases(), database())) << "an empty database is not listed";
+  server().send(database(), json(R"({"create": "people"})"), port::Reply::plain);
+  const auto names = server().list_databases();
+  EXPECT_TRUE(contains(names, database()));
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  server().drop_database(database());
+  EXPECT_FALSE(contains(server().list_databases(), database()));
+}
+
 TEST_P(ServerContract, DroppingADatabaseThatIsNotThereIsFine) {
   server().drop_database(database());
   EXPECT_TRUE(server().list_collection_specs(database()).empty());

@@ -186,6 +186,14 @@ void FakeCatalog::rename(const std::string& from_db, const std::string& from, co
 
 void FakeCatalog::drop_database(const std::string& database) { m_databases.erase(database); }
 
+std::vector<std::string> FakeCatalog::databases() const {
+  std::vector<std::string> out;
+  for (const auto& [name, collections] : m_databases) {
+    if (!collections.empty()) out.push_back(name);
+  }
+  return out;
+}
+
 // `create`: a collection with its options, a view (viewOn) or a time-series
 // collection (timeseries). An existing one is left as it is.
 void FakeCatalog::create(const std::string& database, const bson::Document& command) {

@@ -36,6 +36,8 @@ class FakeCatalog {
   void remove(const std::string& database, const std::string& name);
   void rename(const std::string& from_db, const std::string& from, const std::string& to_db, const std::string& to);
   void drop_database(const std::string& database);
+  // The databases that hold a collection or view, sorted.
+  std::vector<std::string> databases() const;
 
   // The commands that change what is kept: create, createIndexes,
   // dropIndexes, collMod, insert. Refusals throw port::ServerError.

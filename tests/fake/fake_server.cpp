@@ -351,6 +351,10 @@ void FakeServer::drop_database(const std::string& database) {
       database);
 }
 
+std::vector<std::string> FakeServer::list_databases() {
+  return request("list_databases", [this] { return m_state->catalog.databases(); });
+}
+
 // --- migration commands
 
 namespace {

@@ -94,6 +94,7 @@ class FakeServer final : public port::Server {
   void read_documents_by_id(const std::string& database, const std::string& collection,
                             const std::function<void(const bson::Document&)>& each) override;
   void drop_database(const std::string& database) override;
+  std::vector<std::string> list_databases() override;
   bson::Document send(const std::string& database, const bson::Document& command, port::Reply reply) override;
   void with_transaction(const std::function<void()>& body) override;
   std::unique_ptr<port::Server> another(std::chrono::milliseconds reply_timeout) override;
