@@ -317,7 +317,7 @@ def report(bench, res, sizes, p):
         p("")
     scale_rows = res.runs.get(SCALE, {})
     if scale_rows:
-        p("### Scaling (one run each; the full-size --jobs 1 and 4 rows are the medians above)")
+        p("### Scaling (one run each; at the full size, --jobs 1 and 4 have a row for each repetition above)")
         p("")
         p("| tool | databases | jobs / threads | wall | per database | CPU (tool) | CPU (server) | "
           "cores busy (tool + server CPU / wall) | machine busy / iowait |")
@@ -329,9 +329,7 @@ def report(bench, res, sizes, p):
                     rows.append((r["column"], r["databases"], r["jobs"], r))
         for col, tool, jobs in (("mongoway --jobs 1", "mongoway", 1), ("mongoway --jobs 4", "mongoway", 4),
                                 ("floor, 1 thread", "floor", 1), ("floor, 4 threads", "floor", 4)):
-            med = median_run(res, W, col)
-            if med:
-                rows.append((tool, n, jobs, med))
+            rows += [(tool, n, jobs, r) for r in res.runs.get(W, {}).get(col, []) if r["rc"] == 0]
         for tool, size, jobs, r in sorted(rows, key=lambda x: (x[0] != "mongoway", x[1], x[2])):
             cpu = r["user_s"] + r["sys_s"]
             srv = r.get("server_cpu_s")
@@ -356,12 +354,6 @@ def median_of(res, w, col, key):
     vals = [x[key] for x in res.runs.get(w, {}).get(col, []) if x["rc"] == 0 and x.get(key) is not None]
     vals.sort()
     return vals[len(vals) // 2] if vals else None
-
-
-def median_run(res, w, col):
-    """The repetition whose wall time is the median (so its CPU figures belong to the same run)."""
-    runs = sorted((x for x in res.runs.get(w, {}).get(col, []) if x["rc"] == 0), key=lambda x: x["wall_s"])
-    return runs[len(runs) // 2] if runs else None
 
 
 def targets(bench, res):

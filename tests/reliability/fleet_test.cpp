@@ -415,7 +415,7 @@ TEST_F(Fleet, FailingDatabasesAndAKillInTheMiddle) {
   Scenario s("fleet: 3 failing databases and a kill -9");
   const int size = full_mode() ? 30 : 9;
   const int versions = full_mode() ? 12 : 8;
-  const int n = trials(1, 3);
+  const int n = trials(1, 10);
   int cut_total = 0, cut_most = 0, killed = 0;
   double waited_most = 0, trial_seconds = 0;
   for (int i = 0; i < n; ++i) {
