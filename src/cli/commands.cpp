@@ -421,7 +421,6 @@ int run_verify(Migrator& migrator, const VerifyOptions& options, const Settings&
 int run_migrator_command(Migrator& migrator, const CommandLine& line, const MigratorOptions& options,
                          const Settings& settings, Reporter& reporter, Console& console, Progress& progress) {
   const std::string& database = settings.config.database;
-  const bool dry_run = line.has("dry-run");
   switch (line.command->id) {
     case CommandId::migrate:
     case CommandId::undo:
@@ -459,20 +458,6 @@ int run_migrator_command(Migrator& migrator, const CommandLine& line, const Migr
     case CommandId::verify: return run_verify(migrator, options.verify, settings, console, reporter, progress);
     default: return 0;
   }
-}
-
-// --metrics-file, after the command's own output, also when it failed: a
-// file not written is exit 6, as lost output is, unless the command failed
-// already; its error goes to stderr in both output formats.
-int write_metrics(const std::string& path, const std::vector<DatabaseMetrics>& metrics, int code, Console& console) {
-  if (path.empty() || metrics.empty()) return code;
-  try {
-    write_metrics_file(path, metrics);
-  } catch (const Error& e) {
-    console.err(fmt::format("mongoway: {}: {}\n", console.err_style().paint("error", Color::red), e.what()));
-    return code != 0 ? code : e.exit_code();
-  }
-  return code;
 }
 
 int run_with_migrator(const CommandLine& line, const Settings& settings, Reporter& reporter, Console& console) {
@@ -529,6 +514,20 @@ int run_command(const CommandLine& line, const Settings& settings, Reporter& rep
     case CommandId::init: return run_init(settings, reporter);
     default: return run_with_migrator(line, settings, reporter, console);
   }
+}
+
+// --metrics-file, after the command's own output, also when it failed: a
+// file not written is exit 6, as lost output is, unless the command failed
+// already; its error goes to stderr in both output formats.
+int write_metrics(const std::string& path, const std::vector<DatabaseMetrics>& metrics, int code, Console& console) {
+  if (path.empty() || metrics.empty()) return code;
+  try {
+    write_metrics_file(path, metrics);
+  } catch (const Error& e) {
+    console.err(fmt::format("mongoway: {}: {}\n", console.err_style().paint("error", Color::red), e.what()));
+    return code != 0 ? code : e.exit_code();
+  }
+  return code;
 }
 
 }  // namespace mongoway::cli

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <optional>
 
 #include "cli/command_options.hpp"
+#include "cli/commands.hpp"
 #include "cli/diagnostic_text.hpp"
 #include "cli/fleet_input.hpp"
 #include "cli/fleet_report.hpp"
@@ -105,6 +107,32 @@ void mask_secrets(Console& console, const Settings& settings, const FleetRequest
   console.set_secrets(std::move(secrets));
 }
 
+// --metrics-file on a fleet: each database's metrics, told on its own
+// thread, gathered for one file in the fleet's order.
+class FleetMetrics {
+ public:
+  FleetListener collecting(FleetListener listener) {
+    listener.listener = [this, inner = listener.listener](size_t index) {
+      Listener each = inner(index);
+      each.metrics = [this, index](const DatabaseMetrics& m) {
+        const std::lock_guard lock(m_mutex);
+        m_metrics.emplace(index, m);
+      };
+      return each;
+    };
+    return listener;
+  }
+  std::vector<DatabaseMetrics> in_fleet_order() const {
+    std::vector<DatabaseMetrics> out;
+    for (const auto& [index, m] : m_metrics) out.push_back(m);
+    return out;
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::multimap<size_t, DatabaseMetrics> m_metrics;
+};
+
 bool stops_politely(const CommandLine& line) {
   const CommandId id = line.command->id;
   const bool writes = id == CommandId::migrate || id == CommandId::undo || id == CommandId::goto_ ||
@@ -132,11 +160,13 @@ int run_fleet_command(const CommandLine& line, const Settings& settings, Console
     signals.emplace(console, at_safe_point ? StopSignals::Stops::at_safe_point : StopSignals::Stops::after_the_work);
   }
   Fleet fleet(settings.config, targets, request.options);
-  fleet.set_listener(report.listener());
+  FleetMetrics metrics;
+  fleet.set_listener(settings.metrics_file.empty() ? report.listener() : metrics.collecting(report.listener()));
   const CommandId id = line.command->id;
   const auto results = fleet.run(
       [&](Migrator& migrator, const FleetTarget& target) { return run_on(migrator, id, options, target.database); });
-  return report.finish(results);
+  const int code = report.finish(results);
+  return write_metrics(settings.metrics_file, metrics.in_fleet_order(), code, console);
 }
 
 }  // namespace mongoway::cli

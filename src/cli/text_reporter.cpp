@@ -58,7 +58,8 @@ std::string resume_line(const VersionInfo& m, const Style& style) {
   const ResumePoint& r = *m.resume;
   const std::string started = m.installed_on ? fmt::format(" (started {} UTC)", text_utc(*m.installed_on)) : "";
   if (m.state == State::running) {
-    return fmt::format("  V{} {} in command {}{}\n", m.version, style.paint(r.message, Color::cyan), r.command, started);
+    return fmt::format("  V{} {} in command {}{}\n", m.version, style.paint(r.message, Color::cyan), r.command,
+                       started);
   }
   return fmt::format("  V{} {} in command {}{}: `mongoway {}` goes on from there{}\n", m.version,
                      style.paint(r.message, Color::cyan), r.command, started, r.direction,
@@ -448,10 +449,9 @@ class TextReporter final : public Reporter {
           out += fmt::format(", {}", plural(static_cast<int64_t>(*command_plan.documents), "document"));
         if (command_plan.documents_file) out += " from " + *command_plan.documents_file;
         if (command_plan.batch_size) {
-          out += fmt::format(", in batches of {}{}", *command_plan.batch_size,
-                             command_plan.pause_ms.value_or(0) > 0
-                                 ? fmt::format(" {} ms apart", *command_plan.pause_ms)
-                                 : "");
+          out += fmt::format(
+              ", in batches of {}{}", *command_plan.batch_size,
+              command_plan.pause_ms.value_or(0) > 0 ? fmt::format(" {} ms apart", *command_plan.pause_ms) : "");
         }
         if (!command_plan.comment.empty()) out += style.paint("  # " + command_plan.comment, Color::gray);
         out += "\n     " + command_plan.command_json + "\n";
