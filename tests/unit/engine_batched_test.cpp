@@ -84,6 +84,16 @@ class Batched : public ::testing::Test {
     return out;
   }
 
+  // The reply of the second batch's update lost (the connection gone), and
+  // the lease expired since: V2 is resumable after its first batch.
+  void cut_at_the_second_batch(Scenario& s) const {
+    Scenario probe(config());
+    ASSERT_FALSE(probe.migrate());
+    s.fake.lose_reply(probe.fake.requests_of("send:update").at(1).number);
+    ASSERT_TRUE(s.migrate());
+    s.fake.clock().advance(10s);
+  }
+
   TempDir dir;
 };
 
@@ -180,12 +190,8 @@ TEST_F(Batched, AReplyLostInTheWalkLeavesTheVersionResumableAtItsLastCheckpoint)
 }
 
 TEST_F(Batched, TheNextMigrateGoesOnAfterTheLastIdWithoutRepairAndRepeatsAtMostTheBatchInFlight) {
-  Scenario probe(config());
-  ASSERT_FALSE(probe.migrate());
   Scenario s(config());
-  s.fake.lose_reply(probe.fake.requests_of("send:update").at(1).number);
-  ASSERT_TRUE(s.migrate());
-  s.fake.clock().advance(10s);
+  cut_at_the_second_batch(s);
   const size_t indexes_before = s.fake.requests_of("send:createIndexes").size();
   const size_t updates_before = s.fake.requests_of("send:update").size();
   auto error = s.migrate();
@@ -262,12 +268,8 @@ TEST_F(Batched, ACutInTheCommandAfterTheWalkLeavesTheVersionFailedAsAnyOther) {
 }
 
 TEST_F(Batched, AFileChangedSinceTheCutCannotGoOn) {
-  Scenario probe(config());
-  ASSERT_FALSE(probe.migrate());
   Scenario s(config());
-  s.fake.lose_reply(probe.fake.requests_of("send:update").at(1).number);
-  ASSERT_TRUE(s.migrate());
-  s.fake.clock().advance(10s);
+  cut_at_the_second_batch(s);
   dir.write("V2__backfill.json", std::string(kBackfill) + "\n ");
   auto error = s.migrate();
   ASSERT_TRUE(error);
@@ -277,12 +279,8 @@ TEST_F(Batched, AFileChangedSinceTheCutCannotGoOn) {
 }
 
 TEST_F(Batched, AnUndoCannotStartWhileAMigrationIsResumable) {
-  Scenario probe(config());
-  ASSERT_FALSE(probe.migrate());
   Scenario s(config());
-  s.fake.lose_reply(probe.fake.requests_of("send:update").at(1).number);
-  ASSERT_TRUE(s.migrate());
-  s.fake.clock().advance(10s);
+  cut_at_the_second_batch(s);
   auto error = s.undo({});
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code(), ExitCode::invalid);
