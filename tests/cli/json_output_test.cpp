@@ -166,6 +166,10 @@ class JsonOutput : public ::testing::Test {
   // waiting migrate takes the lock, writes the cut version into the history
   // and refuses to go on. Runs unlock, that migrate and info.
   void cut_a_version();
+  // A batched backfill stopped by SIGINT after its first batch (an error
+  // document with its steps), info showing it resumable, and the migrate
+  // that goes on from there.
+  void stop_a_backfill();
 
   // golang-migrate's record at version 2, written by mongoway with a history
   // of its own, then baseline --from golang-migrate.
@@ -219,6 +223,25 @@ void JsonOutput::cut_a_version() {
   json("unlock", {"-d", database, "unlock"});
   m_printed.push_back({"migrate", {"-l", "seed", "migrate", "(waiting)"}, waiting.wait()});
   json("info", {"-d", database, "-l", "seed", "info"});
+}
+
+void JsonOutput::stop_a_backfill() {
+  std::string documents;
+  for (int i = 1; i <= 20; ++i) documents += (i == 1 ? "{\"_id\": " : ", {\"_id\": ") + std::to_string(i) + "}";
+  m_dir.write("backfill/V1__seed.json", R"([{"insertMany": "items", "documents": [)" + documents + "]}]\n");
+  m_dir.write("backfill/V2__backfill.json", R"([{"updateMany": "items", "filter": {}, "update": {"$set": )"
+                                            R"({"done": true}}, "batchSize": 2, "pauseMs": 300}])"
+                                            "\n");
+  const std::string database = m_database + "_bf";
+  const RunOptions options{.env = {{"MONGOWAY_URI", m_uri}, {"MONGOWAY_DATABASE", database}}, .cwd = m_dir.path()};
+  Started stopped({"--output", "json", "-l", "backfill", "migrate"}, options);
+  EXPECT_TRUE(eventually([&] { return stopped.err_so_far().find(R"("event": "batch")") != std::string::npos; }));
+  stopped.signal(SIGINT);
+  const auto outcome = stopped.wait();
+  EXPECT_EQ(outcome.exit_code, 130) << outcome.err;
+  m_printed.push_back({"migrate", {"-l", "backfill", "migrate", "(stopped)"}, outcome});
+  json("info", {"-d", database, "-l", "backfill", "info"});
+  json("migrate", {"-d", database, "-l", "backfill", "migrate"});
 }
 
 void JsonOutput::fleet_runs() {
@@ -284,6 +307,7 @@ void JsonOutput::runs_of_every_command() {
   json("migrate", {"-d", m_database + "_r", "-l", "refused", "migrate"});
   json("unlock", {"unlock"});
   cut_a_version();
+  stop_a_backfill();
   fleet_runs();
   json("clean", {"clean", "--yes"}, {{"MONGOWAY_CLEAN_ENABLED", "true"}});
 }
