@@ -63,6 +63,7 @@ std::string info_line(const InfoResult& r) {
   std::string line = fmt::format("version {}  pending {}  failed {}", r.current_version, in(State::pending),
                                  in(State::failed));
   if (in(State::running) > 0) line += fmt::format("  running {}", in(State::running));
+  if (in(State::resumable) > 0) line += fmt::format("  resumable {}", in(State::resumable));
   if (!r.valid()) line += "  invalid files";
   return line;
 }
