@@ -4,15 +4,26 @@
  * nothing else (no files to read, no checksums, no lock, no validation).
  *
  *   floor URI REPLAY_FILE
+ *   floor URI --backfill DB COLLECTION BATCH_SIZE FILTER_JSON UPDATE_JSON
  *
  * REPLAY_FILE has one command per line: the database name, a TAB, and the
  * command document as (canonical or relaxed) Extended JSON. A reply that
  * opens a cursor is drained with getMore. A command that fails, or a write
  * that reports writeErrors or a writeConcernError, stops the run with exit 1.
  *
- * Prints one line to stdout: {"commands": N, "round_trips": R, "ms": T}
- * where T covers connecting (the driver's hello) and every command, but not
- * reading REPLAY_FILE. The harness times the whole process as well.
+ * --backfill sends what a batched updateMany strictly needs: a count of the
+ * matching documents and one checkpoint write when it starts, then one cursor
+ * over the matching _ids (projected to _id, sorted by _id, BATCH_SIZE per
+ * batch) and per batch: the read of its _ids (the find, then one getMore
+ * each), the update with {$and: [FILTER, {_id: {$in: <the _ids>}}]}, and one
+ * checkpoint write (an update of one document of floor_checkpoint, the way a
+ * run record is updated).
+ *
+ * Prints one line to stdout: {"commands": N, "round_trips": R, "ms": T,
+ * "batches": B, "max_ms": M, "max_command": "..."} where T covers connecting
+ * (the driver's hello) and every command, but not reading REPLAY_FILE; M is
+ * the longest single round trip (the server's operation plus the loopback),
+ * timed around each request. The harness times the whole process as well.
  *
  * Compiled by bench/run:  cc -O2 floor.c $(pkg-config --cflags --libs libmongoc-1.0)
  */
@@ -44,24 +55,44 @@ static void fail(const char *what, const bson_error_t *err, const bson_t *reply)
   exit(1);
 }
 
-/* Runs one command; fails on an error or a write error in the reply. */
+static long round_trips = 0;
+static double max_ms = 0;
+static char max_command[64] = "";
+
+/* Runs one command, timed; fails on an error or a write error in the reply. */
 static void run(mongoc_client_t *client, const char *db, const bson_t *cmd, bson_t *reply) {
   bson_error_t err;
-  if (!mongoc_client_command_simple(client, db, cmd, NULL, reply, &err)) fail("command failed", &err, reply);
+  const double t0 = now_ms();
+  const bool ok = mongoc_client_command_simple(client, db, cmd, NULL, reply, &err);
+  const double took = now_ms() - t0;
+  round_trips++;
+  if (took > max_ms) {
+    bson_iter_t first;
+    max_ms = took;
+    snprintf(max_command, sizeof max_command, "%s", bson_iter_init(&first, cmd) && bson_iter_next(&first) ? bson_iter_key(&first) : "?");
+  }
+  if (!ok) fail("command failed", &err, reply);
   bson_iter_t it;
   if (bson_iter_init_find(&it, reply, "writeErrors") || bson_iter_init_find(&it, reply, "writeConcernError"))
     fail("write error", NULL, reply);
 }
 
-int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: floor URI REPLAY_FILE\n");
-    return 2;
+static bson_t *parse_json(const char *what, const char *text) {
+  bson_error_t err;
+  bson_t *doc = bson_new_from_json((const uint8_t *)text, -1, &err);
+  if (!doc) {
+    fprintf(stderr, "floor: %s: %s\n", what, err.message);
+    exit(2);
   }
-  FILE *f = fopen(argv[2], "r");
+  return doc;
+}
+
+/* Reads REPLAY_FILE into entries; returns their number. */
+static size_t read_replay(const char *path, entry_t **out) {
+  FILE *f = fopen(path, "r");
   if (!f) {
-    perror(argv[2]);
-    return 2;
+    perror(path);
+    exit(2);
   }
   size_t n = 0, cap = 64;
   entry_t *entries = malloc(cap * sizeof *entries);
@@ -74,22 +105,191 @@ int main(int argc, char **argv) {
     char *tab = strchr(line, '\t');
     if (!tab) {
       fprintf(stderr, "floor: line %zu has no TAB\n", n + 1);
-      return 2;
+      exit(2);
     }
     *tab = '\0';
-    bson_error_t err;
-    bson_t *cmd = bson_new_from_json((const uint8_t *)(tab + 1), -1, &err);
-    if (!cmd) {
-      fprintf(stderr, "floor: line %zu: %s\n", n + 1, err.message);
-      return 2;
-    }
     if (n == cap) entries = realloc(entries, (cap *= 2) * sizeof *entries);
     entries[n].db = strdup(line);
-    entries[n].cmd = cmd;
+    entries[n].cmd = parse_json("a line of the replay file", tab + 1);
     n++;
   }
   free(line);
   fclose(f);
+  *out = entries;
+  return n;
+}
+
+/* The cursor a reply opened: its id, its collection and the array of documents it carries. */
+static int64_t cursor_of(const bson_t *reply, char *coll, size_t coll_size, bson_iter_t *batch) {
+  bson_iter_t it, cur;
+  int64_t cursor_id = 0;
+  if (!bson_iter_init_find(&it, reply, "cursor") || !BSON_ITER_HOLDS_DOCUMENT(&it) || !bson_iter_recurse(&it, &cur))
+    return 0;
+  while (bson_iter_next(&cur)) {
+    const char *key = bson_iter_key(&cur);
+    if (strcmp(key, "id") == 0) cursor_id = bson_iter_as_int64(&cur);
+    if (coll && strcmp(key, "ns") == 0 && BSON_ITER_HOLDS_UTF8(&cur)) {
+      const char *ns = bson_iter_utf8(&cur, NULL);
+      const char *dot = strchr(ns, '.');
+      snprintf(coll, coll_size, "%s", dot ? dot + 1 : ns);
+    }
+    if (batch && (strcmp(key, "firstBatch") == 0 || strcmp(key, "nextBatch") == 0) && BSON_ITER_HOLDS_ARRAY(&cur))
+      bson_iter_recurse(&cur, batch);
+  }
+  return cursor_id;
+}
+
+static void replay(mongoc_client_t *client, const entry_t *entries, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    bson_t reply;
+    run(client, entries[i].db, entries[i].cmd, &reply);
+    /* Drain a cursor the command opened. */
+    char coll[256] = "";
+    int64_t cursor_id = cursor_of(&reply, coll, sizeof coll, NULL);
+    bson_destroy(&reply);
+    while (cursor_id != 0) {
+      bson_t get_more = BSON_INITIALIZER, more;
+      BSON_APPEND_INT64(&get_more, "getMore", cursor_id);
+      BSON_APPEND_UTF8(&get_more, "collection", coll);
+      BSON_APPEND_INT32(&get_more, "batchSize", 100000);
+      run(client, entries[i].db, &get_more, &more);
+      cursor_id = cursor_of(&more, NULL, 0, NULL);
+      bson_destroy(&get_more);
+      bson_destroy(&more);
+    }
+  }
+}
+
+typedef struct {
+  const char *db, *coll;
+  int32_t batch_size;
+  const bson_t *filter, *update;
+} backfill_t;
+
+/* One write to floor_checkpoint's document: the last _id done (when there is one) and the count so far. */
+static void checkpoint(mongoc_client_t *client, const backfill_t *b, const bson_iter_t *last_id, int64_t done) {
+  bson_t cmd = BSON_INITIALIZER, updates, one, q, u, set, reply;
+  BSON_APPEND_UTF8(&cmd, "update", "floor_checkpoint");
+  BSON_APPEND_ARRAY_BEGIN(&cmd, "updates", &updates);
+  BSON_APPEND_DOCUMENT_BEGIN(&updates, "0", &one);
+  BSON_APPEND_DOCUMENT_BEGIN(&one, "q", &q);
+  BSON_APPEND_INT32(&q, "_id", 1);
+  bson_append_document_end(&one, &q);
+  BSON_APPEND_DOCUMENT_BEGIN(&one, "u", &u);
+  BSON_APPEND_DOCUMENT_BEGIN(&u, "$set", &set);
+  if (last_id)
+    bson_append_iter(&set, "checkpoint.last_id", -1, last_id);
+  else
+    BSON_APPEND_NULL(&set, "checkpoint.last_id");
+  BSON_APPEND_INT64(&set, "checkpoint.done", done);
+  bson_append_document_end(&u, &set);
+  bson_append_document_end(&one, &u);
+  BSON_APPEND_BOOL(&one, "upsert", true);
+  bson_append_document_end(&updates, &one);
+  bson_append_array_end(&cmd, &updates);
+  run(client, b->db, &cmd, &reply);
+  bson_destroy(&reply);
+  bson_destroy(&cmd);
+}
+
+/* The update of one batch: {$and: [filter, {_id: {$in: ids}}]}; sets *last to the batch's last _id. */
+static int64_t update_batch(mongoc_client_t *client, const backfill_t *b, bson_iter_t *docs, bson_t *last) {
+  bson_t cmd = BSON_INITIALIZER, updates, one, q, and, by_id, id_cond, in, reply;
+  BSON_APPEND_UTF8(&cmd, "update", b->coll);
+  BSON_APPEND_ARRAY_BEGIN(&cmd, "updates", &updates);
+  BSON_APPEND_DOCUMENT_BEGIN(&updates, "0", &one);
+  BSON_APPEND_DOCUMENT_BEGIN(&one, "q", &q);
+  BSON_APPEND_ARRAY_BEGIN(&q, "$and", &and);
+  BSON_APPEND_DOCUMENT(&and, "0", b->filter);
+  BSON_APPEND_DOCUMENT_BEGIN(&and, "1", &by_id);
+  BSON_APPEND_DOCUMENT_BEGIN(&by_id, "_id", &id_cond);
+  BSON_APPEND_ARRAY_BEGIN(&id_cond, "$in", &in);
+  int64_t count = 0;
+  while (bson_iter_next(docs)) {
+    bson_iter_t doc, id;
+    if (!BSON_ITER_HOLDS_DOCUMENT(docs) || !bson_iter_recurse(docs, &doc) || !bson_iter_find(&doc, "_id")) continue;
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)count++);
+    bson_append_iter(&in, key, -1, &doc);
+    id = doc;
+    bson_reinit(last);
+    bson_append_iter(last, "_id", -1, &id);
+  }
+  bson_append_array_end(&id_cond, &in);
+  bson_append_document_end(&by_id, &id_cond);
+  bson_append_document_end(&and, &by_id);
+  bson_append_array_end(&q, &and);
+  bson_append_document_end(&one, &q);
+  BSON_APPEND_DOCUMENT(&one, "u", b->update);
+  BSON_APPEND_BOOL(&one, "multi", true);
+  bson_append_document_end(&updates, &one);
+  bson_append_array_end(&cmd, &updates);
+  if (count > 0) {
+    run(client, b->db, &cmd, &reply);
+    bson_destroy(&reply);
+  }
+  bson_destroy(&cmd);
+  return count;
+}
+
+/* Returns the number of batches. */
+static long backfill(mongoc_client_t *client, const backfill_t *b) {
+  bson_t reply, *cmd = BCON_NEW("count", BCON_UTF8(b->coll), "query", BCON_DOCUMENT(b->filter));
+  run(client, b->db, cmd, &reply);
+  bson_destroy(&reply);
+  bson_destroy(cmd);
+  checkpoint(client, b, NULL, 0);
+  cmd = BCON_NEW("find", BCON_UTF8(b->coll), "filter", BCON_DOCUMENT(b->filter), "projection", "{", "_id",
+                 BCON_INT32(1), "}", "sort", "{", "_id", BCON_INT32(1), "}", "batchSize", BCON_INT32(b->batch_size));
+  run(client, b->db, cmd, &reply);
+  bson_destroy(cmd);
+  long batches = 0;
+  int64_t done = 0;
+  for (;;) {
+    bson_iter_t docs, last_id;
+    bson_t last = BSON_INITIALIZER;
+    int64_t cursor_id = cursor_of(&reply, NULL, 0, &docs);
+    const int64_t n = update_batch(client, b, &docs, &last);
+    bson_destroy(&reply);
+    if (n > 0) {
+      batches++;
+      done += n;
+      bson_iter_init_find(&last_id, &last, "_id");
+      checkpoint(client, b, &last_id, done);
+    }
+    bson_destroy(&last);
+    if (cursor_id == 0 || n == 0) break;
+    cmd = BCON_NEW("getMore", BCON_INT64(cursor_id), "collection", BCON_UTF8(b->coll), "batchSize",
+                   BCON_INT32(b->batch_size));
+    run(client, b->db, cmd, &reply);
+    bson_destroy(cmd);
+  }
+  return batches;
+}
+
+int main(int argc, char **argv) {
+  const bool batched = argc == 8 && strcmp(argv[2], "--backfill") == 0;
+  if (argc != 3 && !batched) {
+    fprintf(stderr, "usage: floor URI REPLAY_FILE\n"
+                    "       floor URI --backfill DB COLLECTION BATCH_SIZE FILTER_JSON UPDATE_JSON\n");
+    return 2;
+  }
+  entry_t *entries = NULL;
+  size_t n = 0;
+  backfill_t b = {0};
+  if (batched) {
+    b.db = argv[3];
+    b.coll = argv[4];
+    b.batch_size = atoi(argv[5]);
+    b.filter = parse_json("FILTER_JSON", argv[6]);
+    b.update = parse_json("UPDATE_JSON", argv[7]);
+    if (b.batch_size < 1) {
+      fprintf(stderr, "floor: BATCH_SIZE must be at least 1\n");
+      return 2;
+    }
+  } else {
+    n = read_replay(argv[2], &entries);
+  }
 
   mongoc_init();
   const double t0 = now_ms();
@@ -100,43 +300,15 @@ int main(int argc, char **argv) {
   if (!client) fail("cannot create the client", NULL, NULL);
   mongoc_client_set_appname(client, "mongoway-bench-floor");
 
-  long round_trips = 0;
-  for (size_t i = 0; i < n; i++) {
-    bson_t reply;
-    run(client, entries[i].db, entries[i].cmd, &reply);
-    round_trips++;
-    /* Drain a cursor the command opened. */
-    bson_iter_t it, cur;
-    int64_t cursor_id = 0;
-    char coll[256] = "";
-    if (bson_iter_init_find(&it, &reply, "cursor") && BSON_ITER_HOLDS_DOCUMENT(&it) && bson_iter_recurse(&it, &cur)) {
-      while (bson_iter_next(&cur)) {
-        if (strcmp(bson_iter_key(&cur), "id") == 0) cursor_id = bson_iter_as_int64(&cur);
-        if (strcmp(bson_iter_key(&cur), "ns") == 0 && BSON_ITER_HOLDS_UTF8(&cur)) {
-          const char *ns = bson_iter_utf8(&cur, NULL);
-          const char *dot = strchr(ns, '.');
-          snprintf(coll, sizeof coll, "%s", dot ? dot + 1 : ns);
-        }
-      }
-    }
-    bson_destroy(&reply);
-    while (cursor_id != 0) {
-      bson_t get_more = BSON_INITIALIZER, more;
-      BSON_APPEND_INT64(&get_more, "getMore", cursor_id);
-      BSON_APPEND_UTF8(&get_more, "collection", coll);
-      BSON_APPEND_INT32(&get_more, "batchSize", 100000);
-      run(client, entries[i].db, &get_more, &more);
-      round_trips++;
-      cursor_id = 0;
-      if (bson_iter_init_find(&it, &more, "cursor") && BSON_ITER_HOLDS_DOCUMENT(&it) && bson_iter_recurse(&it, &cur) &&
-          bson_iter_find(&cur, "id"))
-        cursor_id = bson_iter_as_int64(&cur);
-      bson_destroy(&get_more);
-      bson_destroy(&more);
-    }
-  }
+  long batches = 0;
+  if (batched)
+    batches = backfill(client, &b);
+  else
+    replay(client, entries, n);
   const double t1 = now_ms();
-  printf("{\"commands\": %zu, \"round_trips\": %ld, \"ms\": %.3f}\n", n, round_trips, t1 - t0);
+  printf("{\"commands\": %zu, \"round_trips\": %ld, \"ms\": %.3f, \"batches\": %ld, \"max_ms\": %.3f, "
+         "\"max_command\": \"%s\"}\n",
+         batched ? (size_t)round_trips : n, round_trips, t1 - t0, batches, max_ms, max_command);
 
   mongoc_client_destroy(client);
   mongoc_uri_destroy(uri);
@@ -145,6 +317,10 @@ int main(int argc, char **argv) {
     bson_destroy(entries[i].cmd);
   }
   free(entries);
+  if (batched) {
+    bson_destroy((bson_t *)b.filter);
+    bson_destroy((bson_t *)b.update);
+  }
   mongoc_cleanup();
   return 0;
 }
