@@ -69,7 +69,23 @@ struct Config {
 // deleted: applied, its files gone and recorded so by `repair --mark-deleted`.
 // invalid: a migration file of the version does not parse or is unpaired
 // (`info` only: other commands refuse invalid files).
-enum class State { pending, applied, running, failed, undone, missing, deleted, baseline, ignored, future, invalid };
+// resumable: its run was cut inside a batched command (killed, its server or
+// lease lost, stopped); the next migrate (undo, for an undo that was cut)
+// goes on from the command's last checkpoint, without `repair`.
+enum class State {
+  pending,
+  applied,
+  running,
+  failed,
+  undone,
+  missing,
+  deleted,
+  baseline,
+  ignored,
+  future,
+  invalid,
+  resumable
+};
 const char* to_string(State state);
 
 // How a version cut short inside (its process killed, its connection or
@@ -87,6 +103,17 @@ struct CutInfo {
   std::string adopted_by;
   std::optional<std::chrono::system_clock::time_point> adopted_on;
   std::string message;  // "cut: the run's lease 6 (...) expired at 2026-01-02 12:03:11 UTC"
+};
+
+// Where a resumable version's batched command got to (its last checkpoint).
+struct ResumePoint {
+  std::string direction;  // "migrate" or "undo": the command that resumes it
+  int command = 0;        // the batched command, 1-based in its file
+  int64_t done = 0;       // documents walked so far
+  int64_t total = 0;      // about how many it matches (counted when it started)
+  int64_t batches = 0;
+  std::string last_id;  // the last _id done, as relaxed Extended JSON ("" before the first batch)
+  std::string message;  // "resumable at 1,200 of about 3,000 (40%)"
 };
 
 // One version as `info` shows it.
@@ -107,7 +134,8 @@ struct VersionInfo {
   // failed: the server's error, or the cut's message; invalid: the first
   // error of the file ("file:line:col: message"); else empty.
   std::string error;
-  std::optional<CutInfo> cut;  // failed, cut short inside the version
+  std::optional<CutInfo> cut;         // failed or resumable: cut short inside the version
+  std::optional<ResumePoint> resume;  // resumable
 };
 
 // The process that took a lease, as its machine tells processes apart: the
@@ -174,6 +202,24 @@ struct StepResult {
   // nothing could be recorded; `error` says where it was cut.
   bool interrupted = false;
   std::vector<PlannedCommand> commands;  // filled in dry runs
+  // Its batched commands (updateMany/deleteMany with "batchSize"): the
+  // batches this run sent, and, when it went on from the checkpoint of a run
+  // cut inside one, how many documents that run had done.
+  int64_t batches = 0;
+  std::optional<int64_t> resumed_at;
+};
+
+// One batch of a batched command done (Listener::batch_done).
+struct BatchProgress {
+  int64_t version = 0;
+  int command = 0;        // 1-based in its file
+  std::string name;       // updateMany or deleteMany
+  int64_t batch = 0;      // batches done, this run and the ones it resumed
+  int64_t documents = 0;  // in this batch
+  int64_t done = 0;       // documents walked so far
+  int64_t total = 0;      // about how many it matches (counted when it started or resumed)
+  int64_t write_ms = 0;   // this batch's update or delete, its round trip
+  WriteCounts counts;     // so far
 };
 
 // Where `baseline --from` took the version from: the other tool, the
@@ -416,6 +462,8 @@ struct Listener {
   std::function<void(const StepResult& step, size_t index, size_t total)> step_finished;
   std::function<void(const PlannedCommand& command)> command_started;
   std::function<void(uint64_t done, std::optional<uint64_t> total)> documents_progress;
+  // After each batch of a batched command, its checkpoint written.
+  std::function<void(const BatchProgress& batch)> batch_done;
   std::function<void(const std::string& message)> waiting;  // e.g. for the lock
   std::function<void(const std::string& message)> debug;    // -v details
   // A warning as soon as it is known, before the run goes on (the pre-flight

@@ -144,4 +144,16 @@ std::string number_text(const bson_iter_t& it) {
   }
 }
 
+std::string value_json(const bson::Document& doc, std::string_view key) {
+  bson_iter_t it;
+  if (!find_field(doc, key, &it)) return {};
+  bson::Document one;
+  append_value(one, "v", it);
+  // libbson writes { "v" : <value> }: the value is what lies between.
+  const std::string json = one.to_json(JsonMode::relaxed);
+  const std::string_view prefix = "{ \"v\" : ";
+  if (json.size() < prefix.size() + 2 || json.compare(0, prefix.size(), prefix) != 0) return json;
+  return json.substr(prefix.size(), json.size() - prefix.size() - 2);
+}
+
 }  // namespace mongoway::bson

@@ -44,6 +44,10 @@ std::vector<bson::Document> iter_documents(const bson_iter_t& it);
 // The top-level fields of `doc` by key (a duplicate key: its first value).
 std::map<std::string, bson_iter_t> fields_by_key(const bson::Document& doc);
 
+// The value of `doc`'s field `key` as relaxed Extended JSON ("" when absent):
+// 42, "a", {"$oid": "…"}.
+std::string value_json(const bson::Document& doc, std::string_view key);
+
 // Canonical number text for index names: 1, -1, 0.5.
 std::string number_text(const bson_iter_t& it);
 

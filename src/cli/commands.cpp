@@ -196,6 +196,7 @@ Listener make_listener(Progress& progress, Reporter& reporter, Console& console,
   listener.documents_progress = [&progress](uint64_t done, std::optional<uint64_t> total) {
     progress.documents(done, total);
   };
+  listener.batch_done = [&reporter](const BatchProgress& batch) { reporter.batch_done(batch); };
   const bool quiet = settings.quiet;
   listener.waiting = [&console, quiet](const std::string& message) {
     if (!quiet) console.err("mongoway: " + message + "\n");

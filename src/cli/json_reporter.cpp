@@ -85,6 +85,24 @@ void write_cut(JsonWriter& json, const std::optional<CutInfo>& cut) {
   json.field("message", cut->message).end_object();
 }
 
+void write_resume(JsonWriter& json, const std::optional<ResumePoint>& resume) {
+  json.key("resume");
+  if (!resume) {
+    json.null();
+    return;
+  }
+  json.begin_object()
+      .field("direction", resume->direction)
+      .field("command", resume->command)
+      .field("done", resume->done)
+      .field("total", resume->total)
+      .field("batches", resume->batches);
+  json.key("last_id");
+  if (resume->last_id.empty()) json.null();
+  else json.raw(resume->last_id);
+  json.field("message", resume->message).end_object();
+}
+
 void write_version(JsonWriter& json, const VersionInfo& m) {
   json.begin_object()
       .field("version", m.version)
@@ -103,6 +121,7 @@ void write_version(JsonWriter& json, const VersionInfo& m) {
   if (m.error.empty()) json.null();
   else json.value(m.error);
   write_cut(json, m.cut);
+  write_resume(json, m.resume);
   json.end_object();
 }
 
@@ -114,7 +133,9 @@ void write_step(JsonWriter& json, const StepResult& step) {
       .field("direction", step.direction == Direction::undo ? "undo" : "migrate")
       .field("success", step.success)
       .field("interrupted", step.interrupted)
-      .field("execution_time_ms", step.execution_time_ms);
+      .field("execution_time_ms", step.execution_time_ms)
+      .field("batches", step.batches)
+      .field("resumed_at", step.resumed_at);
   json.key("counts")
       .begin_object()
       .field("matched", step.counts.matched)
@@ -147,6 +168,16 @@ class JsonReporter final : public Reporter {
       : Reporter(console), m_command(std::move(command)) {}
 
   void step_finished(const StepResult& step) override { m_steps.push_back(step); }
+
+  // One line of JSON on stderr, so that stdout stays one document.
+  void batch_done(const BatchProgress& b) override {
+    m_console.err(fmt::format(R"({{"event": "batch", "version": {}, "command": {}, "name": "{}", "batch": {}, )"
+                              R"("documents": {}, "done": {}, "total": {}, "write_ms": {}, )"
+                              R"("counts": {{"matched": {}, "modified": {}, "deleted": {}}}}})"
+                              "\n",
+                              b.version, b.command, b.name, b.batch, b.documents, b.done, b.total, b.write_ms,
+                              b.counts.matched, b.counts.modified, b.counts.deleted));
+  }
 
   void run(const std::string& command, const std::string& database, const RunResult& result) override {
     JsonWriter json;

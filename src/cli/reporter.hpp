@@ -28,6 +28,9 @@ class Reporter {
 
   // Live events of migrate/undo (the Listener forwards them).
   virtual void step_finished(const StepResult& step) = 0;
+  // After each batch of a batched command (JSON: one event line on stderr;
+  // text: the progress line shows it).
+  virtual void batch_done(const BatchProgress& /*batch*/) {}
 
   virtual void run(const std::string& command, const std::string& database, const RunResult& result) = 0;
   virtual void info(const InfoResult& result) = 0;

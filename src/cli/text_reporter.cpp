@@ -22,7 +22,8 @@ Color state_color(State state) {
     case State::failed:
     case State::missing:
     case State::invalid: return Color::red;
-    case State::running: return Color::cyan;
+    case State::running:
+    case State::resumable: return Color::cyan;
     case State::undone:
     case State::deleted:
     case State::future: return Color::magenta;
@@ -49,6 +50,16 @@ std::string holder_text(const LockHolder& h) {
   if (!h.process) return h.owner;
   return fmt::format("{} (pid {}, boot {}, pid namespace {})", h.owner, h.process->pid, h.process->boot_id.substr(0, 8),
                      h.process->pid_namespace);
+}
+
+// "  V5 resumable at 1,200 of about 3,000 (40%) in command 2 (started …): `mongoway
+// migrate` goes on from there; cut: the run's lease 6 (…) expired at …"
+std::string resume_line(const VersionInfo& m, const Style& style) {
+  const ResumePoint& r = *m.resume;
+  return fmt::format("  V{} {} in command {}{}: `mongoway {}` goes on from there{}\n", m.version,
+                     style.paint(r.message, Color::cyan), r.command,
+                     m.installed_on ? fmt::format(" (started {} UTC)", text_utc(*m.installed_on)) : "", r.direction,
+                     m.cut ? "; " + m.cut->message : "");
 }
 
 // info's line about the lease that keeps others out.
@@ -382,6 +393,7 @@ class TextReporter final : public Reporter {
         out += fmt::format("  V{} {}{}: {}\n", m.version, style.paint(to_string(m.state), state_color(m.state)),
                            when_it_ran(m), m.error);
       }
+      if (m.resume) out += resume_line(m, style);
       // Why an applied version cannot be undone, so the answer is not left to `undo`.
       if (m.state == State::applied && m.undo == "none" && !m.undo_reason.empty()) {
         out += fmt::format("  V{} no undo: {}\n", m.version, m.undo_reason);

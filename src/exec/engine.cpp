@@ -270,8 +270,21 @@ void Engine::validate_or_throw(const plan::Status& status, bool out_of_order) co
   }
 }
 
-bool Engine::wants_transaction(const script::Script& s) {
+// A batched command cannot be atomic: under --transaction auto its version
+// runs without a transaction, and --transaction always refuses it. (A file's
+// own "transaction": true beside one is refused when the files are read.)
+bool Engine::wants_transaction(const Step& step) {
+  const script::Script& s = *step.script;
   if (s.transaction) return *s.transaction;
+  if (step.batched != nullptr) {
+    if (config.transaction != TransactionMode::always) return false;
+    throw Error(
+        ExitCode::invalid,
+        fmt::format("{}:{}:{}: command {} ({}) is batched, so its version cannot run in a transaction, as "
+                    "--transaction always asks; use --transaction auto (a version with a batched command "
+                    "then runs without one)",
+                    s.file.path, step.batched->line, step.batched->column, step.batched->index, step.batched->name));
+  }
   switch (config.transaction) {
     case TransactionMode::always: return true;
     case TransactionMode::never: return false;
@@ -288,9 +301,12 @@ std::vector<Step> Engine::build_steps(const plan::Plan& p, Direction direction) 
     step.migration = find_migration(version);
     if (!step.migration) throw Error(ExitCode::invalid, fmt::format("version {} has no migration file", version));
     step.script = script_to_run(p, step, direction);
-    for (const auto& cmd : step.script->commands)
+    for (const auto& cmd : step.script->commands) {
       step.commands.emplace_back(&cmd, script::render(*step.script, cmd, ctx));
-    step.transaction = wants_transaction(*step.script);
+      if (step.batched == nullptr && step.commands.back().second.front().batching) step.batched = &cmd;
+    }
+    step.resume = resume_of(p, *step.script, version);
+    step.transaction = wants_transaction(step);
     // A file's own "transaction": true is the pre-flight check's to refuse,
     // with every other need the server lacks.
     const bool checked = step.script->transaction.value_or(false) && config.preflight != PreflightMode::off;
@@ -306,6 +322,22 @@ std::vector<Step> Engine::build_steps(const plan::Plan& p, Direction direction) 
   }
   if (!p.derived.empty() && direction == Direction::undo) refuse_dropping_documents(server(), config.database, steps);
   return steps;
+}
+
+// Where a resumable version goes on from. Only the file that ran up to the
+// checkpoint may go on: the commands before it are not run again.
+std::optional<model::Checkpoint> Engine::resume_of(const plan::Plan& p, const script::Script& s, int64_t version) {
+  const auto it = p.resume.find(version);
+  if (it == p.resume.end()) return std::nullopt;
+  const plan::Resume& resume = it->second;
+  if (!resume.checksum.empty() && resume.checksum != s.checksum) {
+    throw Error(ExitCode::invalid,
+                fmt::format("{} changed since its run was cut at {} of its command {} (recorded {}, file {}): it "
+                            "cannot go on with another file; restore it, or check the data and run `mongoway repair`",
+                            s.file.path, model::describe_progress(resume.from), resume.from.command, resume.checksum,
+                            s.checksum));
+  }
+  return resume.from;
 }
 
 // The V file, the U file, or the undo derived from what the version created

@@ -36,6 +36,11 @@ struct Step {
   std::string irreversible;
   // An undo without a U file: the undo derived from what the version created.
   std::shared_ptr<const DerivedUndo> derived;
+  // A version cut inside its batched command: where it goes on from (the
+  // commands before that one are not run again).
+  std::optional<model::Checkpoint> resume;
+  // The first of its commands that is batched (script::Batching), if any.
+  const script::Command* batched = nullptr;
 };
 
 class Engine {
@@ -124,7 +129,9 @@ class Engine {
   NewestLease settled_lease(std::vector<model::HistoryEntry>& history);
   std::unique_ptr<port::Server> connect_with_retries();
   void wait_before_retry();
-  bool wants_transaction(const script::Script& script);
+  bool wants_transaction(const Step& step);
+  static std::optional<model::Checkpoint> resume_of(const plan::Plan& plan, const script::Script& script,
+                                                    int64_t version);
   const script::Script* script_to_run(const plan::Plan& plan, Step& step, Direction direction) const;
 
   Connect m_connect;

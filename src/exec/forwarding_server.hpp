@@ -20,6 +20,9 @@ class ForwardingServer : public port::Server {
   void append(const model::HistoryEntry& entry) override { m_inner->append(entry); }
   void mark_repaired(const std::vector<int64_t>& ranks) override { m_inner->mark_repaired(ranks); }
   void record_run(const model::RunRecord& run) override { m_inner->record_run(run); }
+  bool record_checkpoint(int64_t lease, const std::optional<model::Checkpoint>& checkpoint) override {
+    return m_inner->record_checkpoint(lease, checkpoint);
+  }
   void end_run(int64_t lease) override { m_inner->end_run(lease); }
   std::optional<port::Lease> newest_lease() override { return m_inner->newest_lease(); }
   bool insert_lease(const port::Lease& lease) override { return m_inner->insert_lease(lease); }

@@ -44,6 +44,11 @@ void GatedServer::record_run(const model::RunRecord& run) {
   m_inner->record_run(run);
 }
 
+bool GatedServer::record_checkpoint(int64_t lease, const std::optional<model::Checkpoint>& checkpoint) {
+  const RequestInFlight request;
+  return m_inner->record_checkpoint(lease, checkpoint);
+}
+
 void GatedServer::end_run(int64_t lease) {
   const RequestInFlight request;
   m_inner->end_run(lease);

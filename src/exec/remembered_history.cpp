@@ -27,6 +27,14 @@ void RememberedHistory::record_run(const model::RunRecord& run) {
   (*m_runs)[run.lease] = run;
 }
 
+bool RememberedHistory::record_checkpoint(int64_t lease, const std::optional<model::Checkpoint>& checkpoint) {
+  read_runs();
+  const auto it = m_runs->find(lease);
+  if (it == m_runs->end()) return false;
+  it->second.checkpoint = checkpoint;
+  return true;
+}
+
 void RememberedHistory::end_run(int64_t lease) {
   read_runs();
   m_runs->erase(lease);

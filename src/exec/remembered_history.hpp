@@ -31,6 +31,7 @@ class RememberedHistory final : public ForwardingServer {
   std::vector<model::HistoryEntry> read_log() override;
   std::vector<model::RunRecord> read_runs() override;
   void record_run(const model::RunRecord& run) override;
+  bool record_checkpoint(int64_t lease, const std::optional<model::Checkpoint>& checkpoint) override;
   void end_run(int64_t lease) override;
   void append(const model::HistoryEntry& entry) override;
   void mark_repaired(const std::vector<int64_t>& ranks) override;

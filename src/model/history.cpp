@@ -107,6 +107,21 @@ std::vector<HistoryEntry>::const_iterator rank_position(const std::vector<Histor
                           [](const HistoryEntry& e, int64_t r) { return e.rank < r; });
 }
 
+namespace {
+// 1234567 -> "1,234,567"
+std::string grouped(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
+  return n < 0 ? "-" + digits : digits;
+}
+}  // namespace
+
+std::string describe_progress(const Checkpoint& c) {
+  const int64_t total = std::max(c.total, c.done);
+  const int64_t percent = total > 0 ? c.done * 100 / total : 100;
+  return fmt::format("{} of about {} ({}%)", grouped(c.done), grouped(total), percent);
+}
+
 std::optional<HistoryEntry> running_entry(const RunRecord& run, const std::vector<HistoryEntry>& history) {
   TimePoint started = run.started;
   for (size_t i = 0; i < run.steps.size(); ++i) {
@@ -124,6 +139,7 @@ std::optional<HistoryEntry> running_entry(const RunRecord& run, const std::vecto
       e.installed_by = run.installed_by;
       e.installed_on = started;
       e.lease = run.lease;
+      if (run.checkpoint && run.checkpoint->rank == rank) e.checkpoint = run.checkpoint;
       return e;
     }
     if (it->lease != run.lease || !it->finished || !it->success) return std::nullopt;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "bson/document.hpp"
+
 namespace mongoway::model {
 
 using TimePoint = std::chrono::system_clock::time_point;
@@ -80,6 +82,27 @@ struct Created {
   std::string not_derivable;
 };
 
+// How far a batched command (an updateMany or deleteMany with "batchSize")
+// got: written into its run's record after each batch, so that a run cut
+// inside the command leaves its version resumable rather than failed. The
+// commands before `command` completed; the batched command walked the
+// matching documents in `_id` order up to `last_id`, inclusive.
+struct Checkpoint {
+  int64_t rank = 0;  // the entry it belongs to: the version's place in its run
+  int64_t version = 0;
+  int command = 0;  // the batched command, 1-based in its file
+  // {"_id": <the last _id done>}, its BSON type kept; empty before the first batch.
+  bson::Document last_id;
+  int64_t done = 0;   // documents walked so far (every batch, this run and the ones it resumed)
+  int64_t total = 0;  // the estimate when the command started (or resumed): done + those left then
+  int64_t batches = 0;
+  int64_t matched = 0, modified = 0, deleted = 0;
+  bool has_last_id() const { return !last_id.empty(); }
+};
+
+// "1,200 of about 3,000 (40%)"
+std::string describe_progress(const Checkpoint& checkpoint);
+
 struct HistoryEntry {
   int64_t rank = 0;  // _id: 1, 2, 3, ... in order of execution
   int64_t version = 0;
@@ -101,6 +124,9 @@ struct HistoryEntry {
   // before mongoway recorded it, nor on a version that failed).
   std::optional<Created> created;
   bool derived = false;  // on an undo entry: its commands were derived, not read from a U file
+  // On an unfinished entry: where its batched command got to (the version
+  // is then resumable, not failed, once its run is over).
+  std::optional<Checkpoint> checkpoint;
 };
 
 // "cut: the run's lease 6 (me@host:12) expired at 2026-01-02 12:03:11 UTC; …":
@@ -131,13 +157,17 @@ struct RunRecord {
   std::string installed_by;
   TimePoint started{};  // when the record was written
   std::vector<Step> steps;
+  // The batched command running now, as of its last batch (none between
+  // versions, nor while a command that is not batched runs).
+  std::optional<Checkpoint> checkpoint;
 };
 
 // The unfinished entry a run record stands for, given the history sorted by
 // rank: the first listed version without an entry, provided every version
 // before it was recorded successful by the same lease. None when the run
 // ended (every version recorded, or it recorded a failure and stopped).
-// Its `installed_on` is when the previous version ended (or the record's time).
+// Its `installed_on` is when the previous version ended (or the record's time);
+// it carries the record's checkpoint when that is the entry's.
 std::optional<HistoryEntry> running_entry(const RunRecord& run, const std::vector<HistoryEntry>& history);
 
 }  // namespace mongoway::model

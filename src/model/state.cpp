@@ -17,6 +17,7 @@ const char* to_string(State state) {
     case State::ignored: return "ignored";
     case State::future: return "future";
     case State::invalid: return "invalid";
+    case State::resumable: return "resumable";
   }
   return "pending";
 }

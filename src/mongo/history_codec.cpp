@@ -140,6 +140,50 @@ model::Created created_from(const bson_iter_t& parent) {
   return created;
 }
 
+// {rank, version, command, last_id: <the _id itself>, done, total, batches, matched, modified, deleted}
+void append_checkpoint(bson_t* b, const model::Checkpoint& cp) {
+  bson_t c;
+  BSON_APPEND_DOCUMENT_BEGIN(b, "checkpoint", &c);
+  BSON_APPEND_INT64(&c, "rank", cp.rank);
+  BSON_APPEND_INT64(&c, "version", cp.version);
+  BSON_APPEND_INT32(&c, "command", cp.command);
+  if (bson_iter_t id; cp.has_last_id() && bson_iter_init_find(&id, cp.last_id.get(), "_id")) {
+    bson_append_iter(&c, "last_id", -1, &id);
+  }
+  BSON_APPEND_INT64(&c, "done", cp.done);
+  BSON_APPEND_INT64(&c, "total", cp.total);
+  BSON_APPEND_INT64(&c, "batches", cp.batches);
+  BSON_APPEND_INT64(&c, "matched", cp.matched);
+  BSON_APPEND_INT64(&c, "modified", cp.modified);
+  BSON_APPEND_INT64(&c, "deleted", cp.deleted);
+  bson_append_document_end(b, &c);
+}
+
+model::Checkpoint checkpoint_from(const bson_iter_t& parent) {
+  model::Checkpoint cp;
+  bson_iter_t it;
+  if (!bson_iter_recurse(&parent, &it)) return cp;
+  while (bson_iter_next(&it)) {
+    const std::string_view key = bson_iter_key(&it);
+    if (key == "last_id") {
+      bson_append_iter(cp.last_id.mut(), "_id", -1, &it);
+      continue;
+    }
+    if (!BSON_ITER_HOLDS_NUMBER(&it)) continue;
+    const int64_t n = bson_iter_as_int64(&it);
+    if (key == "rank") cp.rank = n;
+    else if (key == "version") cp.version = n;
+    else if (key == "command") cp.command = static_cast<int>(n);
+    else if (key == "done") cp.done = n;
+    else if (key == "total") cp.total = n;
+    else if (key == "batches") cp.batches = n;
+    else if (key == "matched") cp.matched = n;
+    else if (key == "modified") cp.modified = n;
+    else if (key == "deleted") cp.deleted = n;
+  }
+  return cp;
+}
+
 }  // namespace
 
 bson::Document entry_to_document(const model::HistoryEntry& e) {
@@ -163,6 +207,7 @@ bson::Document entry_to_document(const model::HistoryEntry& e) {
   if (e.from) append_from(b, *e.from);
   if (e.created) append_created(b, *e.created);
   if (e.derived) BSON_APPEND_BOOL(b, "derived", true);
+  if (e.checkpoint) append_checkpoint(b, *e.checkpoint);
   return d;
 }
 
@@ -191,6 +236,7 @@ model::HistoryEntry entry_from_document(const bson::Document& doc) {
     else if (key == "from" && BSON_ITER_HOLDS_DOCUMENT(&it)) e.from = from_from(it);
     else if (key == "created" && BSON_ITER_HOLDS_DOCUMENT(&it)) e.created = created_from(it);
     else if (key == "derived") e.derived = bson_iter_as_bool(&it);
+    else if (key == "checkpoint" && BSON_ITER_HOLDS_DOCUMENT(&it)) e.checkpoint = checkpoint_from(it);
   }
   return e;
 }
@@ -221,6 +267,17 @@ bson::Document run_to_document(const model::RunRecord& run) {
     bson_append_document_end(&steps, &step);
   }
   bson_append_array_end(b, &steps);
+  if (run.checkpoint) append_checkpoint(b, *run.checkpoint);
+  return d;
+}
+
+bson::Document checkpoint_field(const std::optional<model::Checkpoint>& checkpoint) {
+  bson::Document d;
+  if (checkpoint) {
+    append_checkpoint(d.mut(), *checkpoint);
+  } else {
+    BSON_APPEND_NULL(d.mut(), "checkpoint");
+  }
   return d;
 }
 
@@ -252,6 +309,8 @@ model::RunRecord run_from_document(const bson::Document& doc) {
         }
         run.steps.push_back(std::move(step));
       }
+    } else if (key == "checkpoint" && BSON_ITER_HOLDS_DOCUMENT(&it)) {
+      run.checkpoint = checkpoint_from(it);
     }
   }
   return run;

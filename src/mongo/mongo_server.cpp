@@ -115,6 +115,13 @@ void MongoServer::record_run(const model::RunRecord& run) {
   m_client->run_write(m_database, upsert_replace_command(m_lock, id_filter(-run.lease), run_to_document(run)));
 }
 
+// An update of the one field, not an upsert: a record another process has
+// deleted (taking the run over) is never made again.
+bool MongoServer::record_checkpoint(int64_t lease, const std::optional<model::Checkpoint>& checkpoint) {
+  return matched_one(
+      m_client->run_write(m_database, update_set_command(m_lock, id_filter(-lease), checkpoint_field(checkpoint))));
+}
+
 void MongoServer::end_run(int64_t lease) {
   m_client->run_write(m_database, delete_many_command(m_lock, id_filter(-lease)));
 }

@@ -36,6 +36,7 @@ class MongoServer final : public port::Server {
   void append(const model::HistoryEntry& entry) override;
   void mark_repaired(const std::vector<int64_t>& ranks) override;
   void record_run(const model::RunRecord& run) override;
+  bool record_checkpoint(int64_t lease, const std::optional<model::Checkpoint>& checkpoint) override;
   void end_run(int64_t lease) override;
 
   std::optional<port::Lease> newest_lease() override;

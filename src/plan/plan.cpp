@@ -31,16 +31,31 @@ bool counts_as_applied(State state) {
          state == State::baseline;
 }
 
+// A resumable version is finished by the command that was running it.
+std::string resume_elsewhere(const VersionStatus& v) {
+  const bool undo = v.resume_direction == Direction::undo;
+  return fmt::format("the {} of version {} was cut at {} of its command {}; finish it with `mongoway {}` (it "
+                     "resumes from there), or check the data and run `mongoway repair`",
+                     undo ? "undo" : "migration", v.version, model::describe_progress(*v.resume), v.resume->command,
+                     undo ? "undo" : "migrate");
+}
+
+// Where a resumable version goes on from (the engine checks the file).
+Resume resumed_from(const VersionStatus& v) { return Resume{*v.resume, v.cut ? v.cut->checksum : ""}; }
+
 // Failed versions block until `repair`. A version another live process is
 // running does not: the caller waits for the lock and plans again from the
 // history it then reads, where that version is applied or failed.
-void refuse_failed(const Status& status, const char* action) {
+void refuse_failed(const Status& status, Direction direction) {
+  const char* action = direction == Direction::migrate ? "migrate" : "undo";
   std::vector<Diagnostic> diags;
   for (const auto& v : status.versions) {
     if (v.state == State::failed) {
       diags.push_back(error(v.script, fmt::format("version {} is failed{}; check the data, then run "
                                                   "`mongoway repair`",
                                                   v.version, v.last_error.empty() ? "" : ": " + v.last_error)));
+    } else if (v.state == State::resumable && v.resume_direction != direction) {
+      diags.push_back(error(v.script, resume_elsewhere(v)));
     }
   }
   if (!diags.empty()) {
@@ -145,13 +160,20 @@ void apply_entry(Track& t, const HistoryEntry& e, std::optional<int64_t> live_le
   }
   t.seen = true;
   s.cut.reset();
+  s.resume.reset();
   if (!e.finished) {
-    s.state = (live_lease && e.lease == *live_lease) ? State::running : State::failed;
     s.installed_on = e.installed_on;
     s.execution_time_ms.reset();
-    if (s.state == State::failed) {
-      s.last_error = model::describe_cut(e);
-      s.cut = e;
+    if (live_lease && e.lease == *live_lease) {
+      s.state = State::running;
+      return;
+    }
+    s.last_error = model::describe_cut(e);
+    s.cut = e;
+    s.state = e.checkpoint ? State::resumable : State::failed;
+    if (e.checkpoint) {
+      s.resume = e.checkpoint;
+      s.resume_direction = e.type == EntryType::undo ? Direction::undo : Direction::migrate;
     }
     return;
   }
@@ -175,7 +197,8 @@ int64_t current_version_of(std::map<int64_t, Track>& tracks, const std::vector<c
   for (const HistoryEntry* e : entries) {
     if (e->repaired || e->type != EntryType::undo) continue;
     auto& t = tracks[e->version];
-    if (t.status.state == State::failed || t.status.state == State::running) {
+    const State state = t.status.state;
+    if (state == State::failed || state == State::running || state == State::resumable) {
       current = std::max(current, e->version);
     }
   }
@@ -257,7 +280,7 @@ Status compute_status(const std::vector<FileVersion>& files, const std::vector<H
 
 Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps,
                   bool out_of_order) {
-  refuse_failed(status, "migrate");
+  refuse_failed(status, Direction::migrate);
   Plan plan;
   plan.from_version = status.current_version;
   plan.to_version = status.current_version;
@@ -281,10 +304,12 @@ Plan plan_migrate(const Status& status, std::optional<int64_t> target, std::opti
 
   std::vector<Diagnostic> ignored;
   for (const auto& v : status.versions) {
-    const bool runnable = v.has_file && (v.state == State::pending || v.state == State::undone ||
-                                         v.state == State::ignored || v.state == State::running);
+    const bool runnable = v.has_file &&
+                          (v.state == State::pending || v.state == State::undone || v.state == State::ignored ||
+                           v.state == State::running || v.state == State::resumable);
     if (!runnable) continue;
     if (target && v.version > *target) continue;
+    if (v.state == State::resumable) plan.resume[v.version] = resumed_from(v);
     if (v.version < status.current_version && !out_of_order) {
       ignored.push_back(error(v.script, fmt::format("version {} is pending but below the current version "
                                                     "{} (out of order); apply it with `mongoway migrate "
@@ -338,7 +363,7 @@ void refuse_what_cannot_be_undone(const std::vector<const VersionStatus*>& candi
 }  // namespace
 
 Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optional<int64_t> steps) {
-  refuse_failed(status, "undo");
+  refuse_failed(status, Direction::undo);
   Plan plan;
   plan.direction = Direction::undo;
   plan.from_version = status.current_version;
@@ -356,7 +381,7 @@ Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optiona
   for (auto it = status.versions.rbegin(); it != status.versions.rend(); ++it) {
     const auto& v = *it;
     if (v.version <= floor) break;
-    if (counts_as_applied(v.state)) {
+    if (counts_as_applied(v.state) || (v.state == State::resumable && v.resume_direction == Direction::undo)) {
       if (static_cast<int64_t>(candidates.size()) >= steps_wanted) break;
       candidates.push_back(&v);
     }
@@ -365,6 +390,7 @@ Plan plan_undo(const Status& status, std::optional<int64_t> target, std::optiona
   for (const auto* v : candidates) {
     plan.versions.push_back(v->version);
     if (v->undo == UndoKind::derived) plan.derived[v->version] = v->created.value_or(model::Created{});
+    if (v->state == State::resumable) plan.resume[v->version] = resumed_from(*v);
   }
 
   // The current version once these are undone: the highest applied version left.
@@ -407,7 +433,7 @@ std::string version_list(const std::vector<int64_t>& versions) {
 }
 
 Plan plan_goto_down(const Status& status, int64_t target, bool allow_undo) {
-  refuse_failed(status, "undo");
+  refuse_failed(status, Direction::undo);
   if (!allow_undo) {
     const auto versions = applied_above(status, target);
     throw Error(ExitCode::usage, fmt::format("goto {} would undo version{} {} (the current version is {}); add "
@@ -519,6 +545,9 @@ std::vector<int64_t> plan_remove(const Status& status, std::optional<int64_t> ve
 std::vector<Diagnostic> check_running(const Status& status) {
   std::vector<Diagnostic> out;
   for (const auto& v : status.versions) {
+    if (v.state == State::resumable) {
+      out.push_back(error(v.script, fmt::format("version {} is resumable: {}", v.version, resume_elsewhere(v))));
+    }
     if (v.state != State::running) continue;
     out.push_back(error(v.script, fmt::format("version {} is running (the process holding the lock runs it); wait "
                                               "for it to end; if that process is gone, the version shows as failed "

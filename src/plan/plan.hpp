@@ -52,6 +52,10 @@ struct VersionStatus {
   // A version cut short (its last action unfinished, its run over): that
   // entry, with its cut.
   std::optional<model::HistoryEntry> cut;
+  // resumable: where its batched command got to, and which way it was going
+  // (a migrate resumes with migrate, an undo with undo).
+  std::optional<model::Checkpoint> resume;
+  Direction resume_direction = Direction::migrate;
 };
 
 struct Status {
@@ -66,9 +70,18 @@ struct Status {
 
 // `files` ascending by version; `history` in any order. `live_lease` is the
 // lease of the lock if a live process holds it: an unfinished entry written
-// under that lease is `running`, any other unfinished entry is `failed`.
+// under that lease is `running`, any other unfinished entry is `resumable`
+// when it has a checkpoint (its run was cut inside a batched command) and
+// `failed` otherwise.
 Status compute_status(const std::vector<FileVersion>& files, const std::vector<model::HistoryEntry>& history,
                       std::optional<int64_t> live_lease);
+
+// A version that goes on from its checkpoint, and the checksum of the file
+// that ran up to it: only that file may go on.
+struct Resume {
+  model::Checkpoint from;
+  std::string checksum;
+};
 
 struct Plan {
   std::vector<int64_t> versions;  // in the order to run
@@ -77,6 +90,9 @@ struct Plan {
   Direction direction = Direction::migrate;
   // An undo: the versions undone by a derived undo, with what they created.
   std::map<int64_t, model::Created> derived;
+  // The versions that continue from the checkpoint of a run cut inside
+  // their batched command (state resumable), rather than from their start.
+  std::map<int64_t, Resume> resume;
 };
 
 // Throws Error: usage (target below current, unknown target), invalid (failed

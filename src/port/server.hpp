@@ -116,6 +116,10 @@ class Server {
   virtual void mark_repaired(const std::vector<int64_t>& ranks) = 0;
   // Writes the record of run.lease, replacing the one there.
   virtual void record_run(const model::RunRecord& run) = 0;
+  // Sets the checkpoint of `lease`'s run record (nullopt: clears it) without
+  // rewriting the rest, and never makes a record: false when the record is
+  // gone (another process took the run over, so this one lost its lease).
+  virtual bool record_checkpoint(int64_t lease, const std::optional<model::Checkpoint>& checkpoint) = 0;
   // Deletes the record of `lease`'s run (none there: nothing happens).
   virtual void end_run(int64_t lease) = 0;
 

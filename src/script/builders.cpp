@@ -101,6 +101,23 @@ bson::Document create_indexes_command(const BuildInput& in, const std::vector<bs
 }
 
 // The single statement of an update command.
+// "batchSize" (validated: updateMany and deleteMany only) makes the command
+// batched; neither it nor "pauseMs" is sent.
+ServerCommand batched_if_asked(const BuildInput& in, ServerCommand out, const char* statements) {
+  bson_iter_t size;
+  if (!bson::find_field(in.spec, "batchSize", &size) || !BSON_ITER_HOLDS_NUMBER(&size)) return out;
+  Batching batching;
+  batching.batch_size = static_cast<int>(bson_iter_as_int64(&size));
+  if (bson_iter_t pause; bson::find_field(in.spec, "pauseMs", &pause) && BSON_ITER_HOLDS_NUMBER(&pause)) {
+    batching.pause_ms = bson_iter_as_int64(&pause);
+  }
+  batching.collection = first_string(in.spec);
+  batching.statements = statements;
+  if (bson_iter_t filter; bson::find_field(in.spec, "filter", &filter)) batching.filter = bson::iter_document(filter);
+  out.batching = std::move(batching);
+  return out;
+}
+
 std::vector<ServerCommand> update_command(const BuildInput& in, std::string_view u_field, bool multi) {
   bson::Document statement;
   copy_field(in.spec, statement, "filter", "q");
@@ -117,7 +134,7 @@ std::vector<ServerCommand> update_command(const BuildInput& in, std::string_view
   bson::append_array(command, "updates", {statement});
   bson::append_bool(command, "ordered", true);
   copy_listed(in.spec, command, kWriteOptions);
-  return one(make(in.context.database, std::move(command), ReplyKind::write));
+  return one(batched_if_asked(in, make(in.context.database, std::move(command), ReplyKind::write), "updates"));
 }
 
 }  // namespace
@@ -234,7 +251,7 @@ std::vector<ServerCommand> remove(const BuildInput& in) {
   bson::append_array(command, "deletes", {statement});
   bson::append_bool(command, "ordered", true);
   copy_listed(in.spec, command, kWriteOptions);
-  return one(make(in.context.database, std::move(command), ReplyKind::write));
+  return one(batched_if_asked(in, make(in.context.database, std::move(command), ReplyKind::write), "deletes"));
 }
 
 std::vector<ServerCommand> aggregate(const BuildInput& in) {

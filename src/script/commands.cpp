@@ -72,7 +72,8 @@ std::vector<FieldSpec> update_command_fields(bool replacement, bool one) {
   }
   out.insert(out.end(), {{"upsert", boolean}, collation_field(), hint_field()});
   if (one) out.emplace_back("sort", document);
-  return with(out, write_command_fields(true));
+  out = with(out, write_command_fields(true));
+  return one ? out : with(out, {{"batchSize", number}, {"pauseMs", number}});
 }
 
 std::vector<FieldSpec> delete_command_fields() {
@@ -152,7 +153,8 @@ std::vector<CommandSpec> data_specs() {
       {"replaceOne", "collection", update_command_fields(true, true), {}, false, builders::replace_one,
        {kOrderedOneStatement}},
       {"deleteOne", "collection", delete_command_fields(), {}, false, builders::remove, {kOrderedOneStatement}},
-      {"deleteMany", "collection", delete_command_fields(), {}, false, builders::remove, {kOrderedOneStatement}},
+      {"deleteMany", "collection", with(delete_command_fields(), {{"batchSize", number}, {"pauseMs", number}}), {}, false,
+       builders::remove, {kOrderedOneStatement}},
       {"aggregate", "collection",
        {{"pipeline", array, true, Check::pipeline}, collation_field(), hint_field(), {"let", document},
         {"allowDiskUse", boolean}, {"cursor", document}, max_time_field(), bypass_validation_field(),

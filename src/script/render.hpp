@@ -23,6 +23,17 @@ enum class ReplyKind {
   aggregate,  // run, then drain the cursor
 };
 
+// An updateMany or deleteMany with "batchSize": sent batch by batch
+// (exec/batched_walk.hpp), never whole. The command's one statement is sent
+// with its filter narrowed to each batch's `_id`s.
+struct Batching {
+  int batch_size = 0;
+  int64_t pause_ms = 0;
+  std::string collection;
+  std::string statements;  // the command's array of statements: "updates" or "deletes"
+  bson::Document filter;   // the statement's filter, as rendered
+};
+
 struct ServerCommand {
   std::string database;    // where to run it: the target database, or "admin"
   bson::Document command;  // the complete command document sent to the server
@@ -33,6 +44,7 @@ struct ServerCommand {
   bool is_insert = false;
   std::vector<bson::Document> documents;
   std::optional<std::string> documents_file;
+  std::optional<Batching> batching;
 };
 
 // Throws mongoway::Error(ExitCode::invalid), its message "file:line:column:

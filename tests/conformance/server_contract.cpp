@@ -104,6 +104,37 @@ RunRecord run_of(int64_t lease, int64_t first_rank = 1) {
   return run;
 }
 
+// A checkpoint whose last _id is an int64: its BSON type must come back as written.
+model::Checkpoint checkpoint_of(int64_t rank) {
+  model::Checkpoint c;
+  c.rank = rank;
+  c.version = 3;
+  c.command = 2;
+  BSON_APPEND_INT64(c.last_id.mut(), "_id", 1200);
+  c.done = 1200;
+  c.total = 3000;
+  c.batches = 12;
+  c.matched = 1190;
+  c.modified = 1180;
+  c.deleted = 7;
+  return c;
+}
+
+void expect_same(const std::optional<model::Checkpoint>& got, const std::optional<model::Checkpoint>& want) {
+  ASSERT_EQ(got.has_value(), want.has_value());
+  if (!want) return;
+  EXPECT_EQ(got->rank, want->rank);
+  EXPECT_EQ(got->version, want->version);
+  EXPECT_EQ(got->command, want->command);
+  EXPECT_EQ(got->last_id.to_json(bson::JsonMode::canonical), want->last_id.to_json(bson::JsonMode::canonical));
+  EXPECT_EQ(got->done, want->done);
+  EXPECT_EQ(got->total, want->total);
+  EXPECT_EQ(got->batches, want->batches);
+  EXPECT_EQ(got->matched, want->matched);
+  EXPECT_EQ(got->modified, want->modified);
+  EXPECT_EQ(got->deleted, want->deleted);
+}
+
 port::Lease lease(int64_t id, std::string token = "token") {
   port::Lease l;
   l.id = id;
@@ -130,6 +161,7 @@ void expect_same(const HistoryEntry& got, const HistoryEntry& want) {
   EXPECT_EQ(got.repaired, want.repaired);
   EXPECT_EQ(got.lease, want.lease);
   EXPECT_EQ(got.error, want.error);
+  expect_same(got.checkpoint, want.checkpoint);
   ASSERT_EQ(got.from.has_value(), want.from.has_value());
   if (want.from) {
     EXPECT_EQ(got.from->tool, want.from->tool);
@@ -153,6 +185,7 @@ void expect_same(const RunRecord& got, const RunRecord& want) {
   EXPECT_EQ(got.type, want.type);
   EXPECT_EQ(got.installed_by, want.installed_by);
   EXPECT_EQ(got.started, want.started);
+  expect_same(got.checkpoint, want.checkpoint);
   ASSERT_EQ(got.steps.size(), want.steps.size());
   for (size_t i = 0; i < got.steps.size(); ++i) {
     EXPECT_EQ(got.steps[i].version, want.steps[i].version) << "step " << i;
@@ -295,6 +328,44 @@ TEST_P(ServerContract, ARunRecordRoundTripsEveryField) {
   const auto runs = server().read_runs();
   ASSERT_EQ(runs.size(), 1u);
   expect_same(runs[0], run_of(4, 12));
+}
+
+TEST_P(ServerContract, ARunRecordKeepsItsCheckpoint) {
+  auto run = run_of(4, 12);
+  run.checkpoint = checkpoint_of(12);
+  server().record_run(run);
+  const auto runs = server().read_runs();
+  ASSERT_EQ(runs.size(), 1u);
+  expect_same(runs[0], run);
+}
+
+TEST_P(ServerContract, AnUnfinishedEntryKeepsItsCheckpoint) {
+  auto e = entry(5);
+  e.success = e.finished = false;
+  e.checkpoint = checkpoint_of(5);
+  bson_reinit(e.checkpoint->last_id.mut());
+  BSON_APPEND_UTF8(e.checkpoint->last_id.mut(), "_id", "user-0042");
+  server().append(e);
+  const auto log = server().read_log();
+  ASSERT_EQ(log.size(), 1u);
+  expect_same(log[0], e);
+}
+
+TEST_P(ServerContract, RecordingACheckpointSetsOnlyThatFieldAndClearsIt) {
+  const auto run = run_of(4, 12);
+  server().record_run(run);
+  EXPECT_TRUE(server().record_checkpoint(4, checkpoint_of(12)));
+  auto want = run;
+  want.checkpoint = checkpoint_of(12);
+  expect_same(server().read_runs().at(0), want);
+  EXPECT_TRUE(server().record_checkpoint(4, std::nullopt));
+  expect_same(server().read_runs().at(0), run);
+}
+
+TEST_P(ServerContract, RecordingACheckpointNeverMakesARecord) {
+  server().record_run(run_of(6));
+  EXPECT_FALSE(server().record_checkpoint(4, checkpoint_of(1)));
+  EXPECT_EQ(leases_of(server().read_runs()), (std::vector<int64_t>{6}));
 }
 
 TEST_P(ServerContract, RecordingARunReplacesTheRecordOfItsLease) {

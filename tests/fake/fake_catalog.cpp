@@ -8,6 +8,7 @@
 #include <set>
 
 #include "bson/bson_util.hpp"
+#include "fake_query.hpp"
 #include "port/server.hpp"
 
 namespace mongoway::testing {
@@ -83,45 +84,12 @@ bson::Document with_field(const bson::Document& doc, std::string_view key, const
   return out;
 }
 
-// BSON's order of types for sorting (MongoDB's comparison order).
-int type_rank(bson_type_t type) {
-  switch (type) {
-    case BSON_TYPE_MINKEY: return 0;
-    case BSON_TYPE_NULL: return 1;
-    case BSON_TYPE_INT32:
-    case BSON_TYPE_INT64:
-    case BSON_TYPE_DOUBLE:
-    case BSON_TYPE_DECIMAL128: return 2;
-    case BSON_TYPE_UTF8:
-    case BSON_TYPE_SYMBOL: return 3;
-    case BSON_TYPE_DOCUMENT: return 4;
-    case BSON_TYPE_ARRAY: return 5;
-    case BSON_TYPE_BINARY: return 6;
-    case BSON_TYPE_OID: return 7;
-    case BSON_TYPE_BOOL: return 8;
-    case BSON_TYPE_DATE_TIME: return 9;
-    case BSON_TYPE_TIMESTAMP: return 10;
-    case BSON_TYPE_REGEX: return 11;
-    case BSON_TYPE_MAXKEY: return 13;
-    default: return 12;
-  }
-}
-
-// Whether a's _id sorts before b's: types first, then values (numbers as
-// numbers, strings and ObjectIds by their bytes, the rest by their text).
+// Whether a's _id sorts before b's, in MongoDB's order.
 bool id_less(const bson::Document& a, const bson::Document& b) {
   bson_iter_t x, y;
   const bool has_x = bson::find_field(a, "_id", &x), has_y = bson::find_field(b, "_id", &y);
   if (!has_x || !has_y) return has_x < has_y;
-  const int rx = type_rank(bson_iter_type(&x)), ry = type_rank(bson_iter_type(&y));
-  if (rx != ry) return rx < ry;
-  if (rx == 2) return bson_iter_as_double(&x) < bson_iter_as_double(&y);
-  if (rx == 3) return bson::iter_string(x) < bson::iter_string(y);
-  if (rx == 7) return bson_oid_compare(bson_iter_oid(&x), bson_iter_oid(&y)) < 0;
-  bson::Document vx, vy;
-  bson::append_value(vx, "v", x);
-  bson::append_value(vy, "v", y);
-  return vx.to_json(bson::JsonMode::canonical) < vy.to_json(bson::JsonMode::canonical);
+  return compare_values(x, y) < 0;
 }
 
 // A document as the server stores it: an ObjectId _id first when it has none.
@@ -295,61 +263,102 @@ void FakeCatalog::insert(const std::string& database, const bson::Document& comm
 
 namespace {
 
-// The _id values of a filter {_id: {$in: [...]}}, each as {_id: value}'s
-// canonical text; nullopt for any other filter.
-std::optional<std::set<std::string>> ids_in(const bson::Document& filter) {
-  bson_iter_t it, in;
-  if (!bson::find_field(filter, "_id", &it) || !BSON_ITER_HOLDS_DOCUMENT(&it)) return std::nullopt;
-  if (!bson_iter_recurse(&it, &in) || !bson_iter_find(&in, "$in") || !BSON_ITER_HOLDS_ARRAY(&in)) return std::nullopt;
-  std::set<std::string> ids;
-  bson_iter_t value;
-  bson_iter_recurse(&in, &value);
-  while (bson_iter_next(&value)) {
-    bson::Document id;
-    bson::append_value(id, "_id", value);
-    ids.insert(id.to_json(bson::JsonMode::canonical));
+// The statements of a write command ("updates", "deletes"), with their filter.
+struct Statement {
+  bson::Document q;
+  bson::Document rest;  // the statement whole
+};
+
+std::vector<Statement> statements_of(const bson::Document& command, const char* key) {
+  std::vector<Statement> out;
+  bson_iter_t it;
+  if (!bson::find_field(command, key, &it)) return out;
+  for (auto& statement : bson::iter_documents(it)) {
+    bson_iter_t q;
+    Statement s;
+    if (bson::find_field(statement, "q", &q) && BSON_ITER_HOLDS_DOCUMENT(&q)) s.q = bson::iter_document(q);
+    s.rest = std::move(statement);
+    out.push_back(std::move(s));
   }
-  return ids;
+  return out;
 }
 
-std::string id_text(const bson::Document& document) {
-  bson_iter_t it;
-  bson::Document id;
-  if (bson::find_field(document, "_id", &it)) bson::append_value(id, "_id", it);
-  return id.to_json(bson::JsonMode::canonical);
+// Whether every document's match is known; `matched` gets their places.
+bool match_all(const std::vector<bson::Document>& docs, const bson::Document& filter, std::vector<size_t>& matched) {
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const auto result = matches(docs[i], filter);
+    if (!result) return false;
+    if (*result) matched.push_back(i);
+  }
+  return true;
 }
 
 }  // namespace
 
-void FakeCatalog::delete_by_ids(const std::string& database, const bson::Document& command) {
+std::optional<int64_t> FakeCatalog::delete_matching(const std::string& database, const bson::Document& command) {
   FakeCollection* collection = find(database, first_string(command));
-  bson_iter_t it;
-  if (collection == nullptr || !bson::find_field(command, "deletes", &it)) return;
-  for (const auto& statement : bson::iter_documents(it)) {
-    bson_iter_t q;
-    if (!bson::find_field(statement, "q", &q) || !BSON_ITER_HOLDS_DOCUMENT(&q)) continue;
-    const auto ids = ids_in(bson::iter_document(q));
-    if (!ids) continue;
+  if (collection == nullptr) return 0;
+  int64_t n = 0;
+  for (const auto& statement : statements_of(command, "deletes")) {
+    std::vector<size_t> matched;
     auto& docs = collection->documents;
-    docs.erase(std::remove_if(docs.begin(), docs.end(),
-                              [&](const bson::Document& each) { return ids->count(id_text(each)) > 0; }),
-               docs.end());
+    if (!match_all(docs, statement.q, matched)) return std::nullopt;
+    bson_iter_t limit;
+    if (bson::find_field(statement.rest, "limit", &limit) && bson_iter_as_int64(&limit) == 1 && matched.size() > 1) {
+      matched.resize(1);
+    }
+    for (auto it = matched.rbegin(); it != matched.rend(); ++it) docs.erase(docs.begin() + static_cast<long>(*it));
+    n += static_cast<int64_t>(matched.size());
   }
+  return n;
+}
+
+std::optional<std::pair<int64_t, int64_t>> FakeCatalog::update_matching(const std::string& database,
+                                                                        const bson::Document& command) {
+  FakeCollection* collection = find(database, first_string(command));
+  if (collection == nullptr || collection->documents.empty()) return std::nullopt;
+  std::vector<bson::Document> docs = collection->documents;
+  int64_t n = 0, modified = 0;
+  for (const auto& statement : statements_of(command, "updates")) {
+    std::vector<size_t> matched;
+    bson_iter_t u;
+    if (!match_all(docs, statement.q, matched) || !bson::find_field(statement.rest, "u", &u) ||
+        !BSON_ITER_HOLDS_DOCUMENT(&u)) {
+      return std::nullopt;
+    }
+    for (size_t i : matched) {
+      auto after = updated(docs[i], bson::iter_document(u));
+      if (!after) return std::nullopt;
+      if (!(*after == docs[i])) ++modified;
+      docs[i] = std::move(*after);
+    }
+    n += static_cast<int64_t>(matched.size());
+  }
+  collection->documents = std::move(docs);
+  return std::make_pair(n, modified);
+}
+
+std::vector<bson::Document> FakeCatalog::ids_matching(const std::string& database, const std::string& name,
+                                                      const bson::Document& filter) const {
+  std::vector<bson::Document> out;
+  for (const auto& doc : documents_by_id(database, name)) {
+    const auto result = matches(doc, filter);
+    if (!result) throw port::ServerError(2, "the fake server cannot evaluate this filter");
+    bson_iter_t id;
+    if (*result && bson::find_field(doc, "_id", &id)) {
+      bson::Document only;
+      bson::append_value(only, "_id", id);
+      out.push_back(std::move(only));
+    }
+  }
+  return out;
 }
 
 int64_t FakeCatalog::count(const std::string& database, const bson::Document& command) const {
-  auto db = m_databases.find(database);
-  if (db == m_databases.end()) return 0;
-  auto found = db->second.find(first_string(command));
-  if (found == db->second.end()) return 0;
-  const auto& docs = found->second.documents;
   bson_iter_t q;
-  if (!bson::find_field(command, "query", &q) || !BSON_ITER_HOLDS_DOCUMENT(&q))
-    return static_cast<int64_t>(docs.size());
-  const auto ids = ids_in(bson::iter_document(q));
-  if (!ids) return static_cast<int64_t>(docs.size());
-  return std::count_if(docs.begin(), docs.end(),
-                       [&](const bson::Document& each) { return ids->count(id_text(each)) > 0; });
+  bson::Document filter;
+  if (bson::find_field(command, "query", &q) && BSON_ITER_HOLDS_DOCUMENT(&q)) filter = bson::iter_document(q);
+  return static_cast<int64_t>(ids_matching(database, first_string(command), filter).size());
 }
 
 void FakeCatalog::put(const std::string& database, const std::string& name, const bson::Document& document) {

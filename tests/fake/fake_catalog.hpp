@@ -2,13 +2,15 @@
 // What the fake server keeps of its databases: each collection and view with
 // the options it was created with, its indexes and the documents inserted
 // into it, as the commands it receives make them. Enough for the engine's
-// tests and the schema fingerprint; updates leave the documents as they
-// are, and a delete removes only those its filter names by `_id` ($in).
+// tests and the schema fingerprint; updates and deletes change the documents
+// their filters match, for the filters and updates fake_query.hpp evaluates.
 // Not thread-safe: FakeServer holds its lock around every call.
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bson/document.hpp"
@@ -45,11 +47,20 @@ class FakeCatalog {
   void drop_indexes(const std::string& database, const bson::Document& command);
   void coll_mod(const std::string& database, const bson::Document& command);
   void insert(const std::string& database, const bson::Document& command);
-  // delete: the statements whose filter is {_id: {$in: [...]}} (what a
-  // derived undo sends) remove those documents; any other filter removes none.
-  void delete_by_ids(const std::string& database, const bson::Document& command);
-  // count: every document, or those whose _id is in the query's {_id: {$in: [...]}}.
+  // delete: the documents its statements' filters match (fake_query.hpp);
+  // nullopt, and nothing removed, for a filter the fake cannot evaluate.
+  std::optional<int64_t> delete_matching(const std::string& database, const bson::Document& command);
+  // update: {n, nModified}, its statements applied to the documents their
+  // filters match; nullopt, and nothing changed, for a filter or an update
+  // the fake cannot evaluate, or a collection without documents.
+  std::optional<std::pair<int64_t, int64_t>> update_matching(const std::string& database,
+                                                             const bson::Document& command);
+  // count: the documents its query matches (every one without a query).
   int64_t count(const std::string& database, const bson::Document& command) const;
+  // {_id: …} of each document `filter` matches, ascending by _id (a find's
+  // `_id`s); refused for a filter the fake cannot evaluate.
+  std::vector<bson::Document> ids_matching(const std::string& database, const std::string& name,
+                                           const bson::Document& filter) const;
   // One document put in as it is (a test writing another tool's record).
   void put(const std::string& database, const std::string& name, const bson::Document& document);
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -56,6 +57,9 @@ struct FakeServer::State {
   std::map<std::string, int> failing_ops;                                    // op -> how many more fail
   int64_t write_count = 0;
   std::vector<int> transaction_attempts;
+  // Open cursors of `find`s: the `_id`s still to hand out, by cursor id.
+  std::map<int64_t, std::deque<bson::Document>> cursors;
+  int64_t next_cursor = 7001;
 
   void create_collection(const std::string& database, const std::string& name) { catalog.ensure(database, name); }
   // Dropping the history or the lock collection takes its documents with it.
@@ -247,6 +251,15 @@ void FakeServer::record_run(const model::RunRecord& run) {
   });
 }
 
+bool FakeServer::record_checkpoint(int64_t lease, const std::optional<model::Checkpoint>& checkpoint) {
+  return request("record_checkpoint", [&] {
+    const auto it = m_state->runs.find(lease);
+    if (it == m_state->runs.end()) return false;
+    it->second.checkpoint = checkpoint;
+    return true;
+  });
+}
+
 void FakeServer::end_run(int64_t lease) {
   request("end_run", [&] { m_state->runs.erase(lease); });
 }
@@ -415,6 +428,52 @@ std::pair<std::string, std::string> split_namespace(const std::string& ns) {
 
 }  // namespace
 
+// find (its filter, sorted by _id, projected to _id: what a batched command
+// reads), getMore and killCursors, over the fake's own cursors.
+bson::Document FakeServer::answer_cursor(const std::string& database, const bson::Document& command) {
+  State& s = *m_state;
+  const std::string name = first_key(command);
+  bson_iter_t it;
+  if (name == "killCursors") {
+    if (bson::find_field(command, "cursors", &it)) {
+      bson_iter_t each;
+      bson_iter_recurse(&it, &each);
+      while (bson_iter_next(&each)) s.cursors.erase(bson_iter_as_int64(&each));
+    }
+    return {};
+  }
+  int64_t id = 0;
+  std::string collection = string_field(command, name == "find" ? "find" : "collection");
+  if (name == "find") {
+    bson::Document filter;
+    if (bson::find_field(command, "filter", &it)) filter = bson::iter_document(it);
+    const auto ids = s.catalog.ids_matching(database, collection, filter);
+    id = s.next_cursor++;
+    s.cursors[id] = std::deque<bson::Document>(ids.begin(), ids.end());
+  } else {
+    id = bson::find_field(command, "getMore", &it) ? bson_iter_as_int64(&it) : 0;
+    if (s.cursors.count(id) == 0) throw port::ServerError(43, fmt::format("cursor id {} not found", id));
+  }
+  const int64_t batch = bson::find_field(command, "batchSize", &it) ? bson_iter_as_int64(&it) : 101;
+  auto& left = s.cursors[id];
+  std::vector<bson::Document> out;
+  while (!left.empty() && static_cast<int64_t>(out.size()) < batch) {
+    out.push_back(std::move(left.front()));
+    left.pop_front();
+  }
+  if (left.empty()) {
+    s.cursors.erase(id);
+    id = 0;
+  }
+  bson::Document cursor;
+  BSON_APPEND_INT64(cursor.mut(), "id", id);
+  bson::append_string(cursor, "ns", database + "." + collection);
+  bson::append_array(cursor, name == "find" ? "firstBatch" : "nextBatch", out);
+  bson::Document reply;
+  bson::append_document(reply, "cursor", cursor);
+  return reply;
+}
+
 // What a command does to the collections (as MongoDB: an update or a
 // findAndModify creates its collection only when it may upsert; a delete never).
 bson::Document FakeServer::apply_command(const std::string& database, const bson::Document& command) {
@@ -427,7 +486,14 @@ bson::Document FakeServer::apply_command(const std::string& database, const bson
   } else if (name == "createIndexes") {
     reply = s.catalog.create_indexes(database, command);
   } else if (name == "delete") {
-    s.catalog.delete_by_ids(database, command);
+    if (const auto n = s.catalog.delete_matching(database, command)) BSON_APPEND_INT64(reply.mut(), "n", *n);
+  } else if (name == "update" && !upserts(command)) {
+    if (const auto n = s.catalog.update_matching(database, command)) {
+      BSON_APPEND_INT64(reply.mut(), "n", n->first);
+      BSON_APPEND_INT64(reply.mut(), "nModified", n->second);
+    }
+  } else if (name == "find" || name == "getMore" || name == "killCursors") {
+    reply = answer_cursor(database, command);
   } else if (name == "count") {
     bson::append_int32(reply, "n", static_cast<int32_t>(s.catalog.count(database, command)));
   } else if (name == "dropIndexes") {
@@ -455,7 +521,8 @@ bson::Document FakeServer::apply_command(const std::string& database, const bson
 bson::Document FakeServer::reply_to(const bson::Document& command, port::Reply reply, bson::Document out) const {
   if (reply == port::Reply::cursor) return {};
   const std::string name = first_key(command);
-  if (reply == port::Reply::write) {
+  bson_iter_t counted;
+  if (reply == port::Reply::write && !bson_iter_init_find(&counted, out.get(), "n")) {
     const int64_t n = name == "insert" ? array_length(command, "documents") : m_state->write_count;
     BSON_APPEND_INT32(out.mut(), "n", static_cast<int32_t>(n));
     if (name == "update") BSON_APPEND_INT32(out.mut(), "nModified", static_cast<int32_t>(n));

@@ -79,6 +79,7 @@ class FakeServer final : public port::Server {
   void append(const model::HistoryEntry& entry) override;
   void mark_repaired(const std::vector<int64_t>& ranks) override;
   void record_run(const model::RunRecord& run) override;
+  bool record_checkpoint(int64_t lease, const std::optional<model::Checkpoint>& checkpoint) override;
   void end_run(int64_t lease) override;
   std::optional<port::Lease> newest_lease() override;
   bool insert_lease(const port::Lease& lease) override;
@@ -163,6 +164,7 @@ class FakeServer final : public port::Server {
   void check_faults(int64_t k, const std::string& op);
   void after_effect(int64_t k, const std::string& op);
   // What the command does, and the fields of its reply that say so.
+  bson::Document answer_cursor(const std::string& database, const bson::Document& command);
   bson::Document apply_command(const std::string& database, const bson::Document& command);
   bson::Document reply_to(const bson::Document& command, port::Reply reply, bson::Document out) const;
   bool run_transaction_attempt(const std::function<void()>& body, size_t index);

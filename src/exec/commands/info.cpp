@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "bson/bson_util.hpp"
 #include "exec/commands.hpp"
 #include "exec/lease_state.hpp"
 
@@ -31,6 +32,18 @@ CutInfo cut_info(const model::HistoryEntry& e) {
   return out;
 }
 
+ResumePoint resume_point(const model::Checkpoint& c, Direction direction) {
+  ResumePoint out;
+  out.direction = direction == Direction::undo ? "undo" : "migrate";
+  out.command = c.command;
+  out.done = c.done;
+  out.total = std::max(c.total, c.done);
+  out.batches = c.batches;
+  if (c.has_last_id()) out.last_id = bson::value_json(c.last_id, "_id");
+  out.message = "resumable at " + model::describe_progress(c);
+  return out;
+}
+
 VersionInfo version_info(const plan::VersionStatus& v) {
   VersionInfo info;
   info.version = v.version;
@@ -44,7 +57,8 @@ VersionInfo version_info(const plan::VersionStatus& v) {
   info.undo = plan::to_string(v.undo);
   info.undo_reason = v.no_undo;
   if (v.state == State::failed) info.error = v.last_error;
-  if (v.state == State::failed && v.cut) info.cut = cut_info(*v.cut);
+  if ((v.state == State::failed || v.state == State::resumable) && v.cut) info.cut = cut_info(*v.cut);
+  if (v.state == State::resumable && v.resume) info.resume = resume_point(*v.resume, v.resume_direction);
   return info;
 }
 
