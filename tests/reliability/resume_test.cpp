@@ -255,7 +255,7 @@ class Resume : public Reliability {
 
 TEST_F(Resume, SigkillDuringABatchedBackfill) {
   Scenario s("kill -9 during a batched backfill");
-  s.report(run_trials(s, backfill(true), trials(2, 20)));
+  s.report(run_trials(s, backfill(true), trials(1, 20)));
 }
 
 TEST_F(Resume, SigkillDuringABatchedBackfillWithTheRepeatVisible) {
