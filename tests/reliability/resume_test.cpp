@@ -72,7 +72,9 @@ class Resume : public Reliability {
     return dir;
   }
 
-  void seed(const std::string& database, int docs) {
+  void seed(const std::string& database, int docs) { seed_on(client(), database, docs); }
+
+  static void seed_on(mongo::Client& c, const std::string& database, int docs) {
     constexpr int per_insert = 10000;
     for (int first = 0; first < docs; first += per_insert) {
       std::string documents;
@@ -80,7 +82,7 @@ class Resume : public Reliability {
         documents += fmt::format(R"({}{{"_id": {}, "pad": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}})",
                                  i == first ? "" : ",", i);
       }
-      client().run_write(database, json(R"({"insert": "items", "documents": [)" + documents + "]}"));
+      c.run_write(database, json(R"({"insert": "items", "documents": [)" + documents + "]}"));
     }
   }
 
@@ -252,6 +254,86 @@ class Resume : public Reliability {
         format_seconds(slowest), finished, behind, most_behind, repeated, most_twice);
   }
 };
+
+// The holder is frozen (SIGSTOP) inside the walk for longer than its lease
+// (3 s), another migrate takes the run over and finishes the version from
+// its checkpoint, and the frozen holder, resumed (SIGCONT), sends nothing
+// more: it exits 4, and the data is as one run would leave it but for the
+// batch in flight when it froze, updated at most twice.
+TEST_F(Resume, AHolderFrozenPastItsLeaseSendsNothingMoreAndAnotherGoesOn) {
+  Scenario s("a batched backfill whose holder is frozen past its lease");
+  const Backfill b = backfill(false);
+  const auto dir = write_version(b);
+  const int n = trials(1, 5);
+  int lost = 0;
+  for (int i = 0; i < n; ++i) {
+    s.trial();
+    Trial t;
+    const auto database = trial_db();
+    seed(database, b.docs);
+    Process frozen(cli(database, dir, {"--lock-ttl", "3", "migrate"}));
+    while (frozen.running() && count_docs(client(), database, "items", R"({"done": true})") < 2 * b.batch) {
+      std::this_thread::sleep_for(20ms);
+    }
+    frozen.signal(SIGSTOP);
+    std::this_thread::sleep_for(8s);  // past the 3 s lease, renewals included
+    auto other = run_mongoway(cli(database, dir, {"--lock-ttl", "30", "migrate"}), Seconds(600));
+    if (other.exit_code != 0) s.fail("the migrate that took over: " + other.describe());
+    frozen.signal(SIGCONT);
+    auto o = frozen.wait(Seconds(120));
+    if (o.exit_code == 4) {
+      ++lost;
+    } else if (o.exit_code != 0) {  // 0: it had finished before it froze
+      s.fail("the frozen holder, resumed: " + o.describe());
+    }
+    check_documents(s, b, database, t);
+    check_history(s, database);
+    drop_database(client(), database);
+  }
+  s.report(fmt::format("{} documents in batches of {}; {} of {} frozen holders lost their lease and sent nothing "
+                       "more once resumed, another migrate going on from the checkpoint without repair; every "
+                       "document updated, at most one batch twice",
+                       b.docs, b.batch, lost, n));
+}
+
+// The server is killed (SIGKILL) inside the walk, on a server of the
+// scenario's own: mongoway exits 5, and once the server is started again on
+// the same data, the version is resumable and a plain migrate finishes it.
+TEST_F(Resume, TheServerLostInsideTheWalkAndStartedAgain) {
+  Scenario s("a batched backfill whose server is lost and started again");
+  PrivateServer server;
+  const Backfill b = backfill(true);
+  const auto dir = write_version(b);
+  const int n = trials(1, 5);
+  for (int i = 0; i < n; ++i) {
+    s.trial();
+    const std::string database = fmt::format("resume_loss_{}", i);
+    auto own = std::make_unique<mongo::Client>(client_options(server.uri()));
+    seed_on(*own, database, b.docs);
+    Process p(cli(server.uri(), database, dir, {"--lock-ttl", std::to_string(kLockTtl), "migrate"}));
+    while (p.running() && count_docs(*own, database, "items", R"({"done": true})") < 2 * b.batch) {
+      std::this_thread::sleep_for(20ms);
+    }
+    server.kill_hard();
+    auto o = p.wait(Seconds(120));
+    if (o.exit_code != 5) s.fail("expected exit 5 once the server was lost: " + o.describe());
+    server.start();
+    own = std::make_unique<mongo::Client>(client_options(server.uri()));
+    auto info = run_mongoway(cli(server.uri(), database, dir, {"info", "--output", "json"}), Seconds(60));
+    if (states_from_info_json(info.out)[1] != "resumable") s.fail("V1 after the restart: " + info.out);
+    auto resumed = run_mongoway(cli(server.uri(), database, dir, {"migrate"}), Seconds(600));
+    if (resumed.exit_code != 0) s.fail("migrate after the restart: " + resumed.describe());
+    const int64_t done = count_docs(*own, database, "items", R"({"done": true, "times": 1})");
+    if (done != b.docs) s.fail(fmt::format("{} of {} documents updated exactly once", done, b.docs));
+    int applied = 0;
+    for (const auto& e : history_of(*own, database)) applied += e.success && !e.repaired ? 1 : 0;
+    if (applied != 1) s.fail(fmt::format("V1 recorded as applied {} times", applied));
+    drop_database(*own, database);
+  }
+  s.report(fmt::format("{} documents in batches of {}; {} runs cut by the server's loss exited 5, showed resumable "
+                       "after the restart and were finished by migrate without repair ({} server)",
+                       b.docs, b.batch, n, server.kind()));
+}
 
 TEST_F(Resume, SigkillDuringABatchedBackfill) {
   Scenario s("kill -9 during a batched backfill");
