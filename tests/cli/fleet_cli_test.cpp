@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../support/exposition.hpp"
 #include "server_fixture.hpp"
 
 namespace mongoway::cli_test {
@@ -165,6 +166,29 @@ TEST_F(FleetCli, OneDatabaseFailingLeavesTheOthersMigratedAndTheSummaryNamesIt) 
   EXPECT_EQ(again.exit_code, 3) << again.out;
   EXPECT_TRUE(contains(again.out, tenant("a") + "  3 -> 3  up to date")) << again.out;
   EXPECT_TRUE(contains(again.out, "3 databases: 0 migrated, 2 up to date, 1 failed, 0 skipped\n")) << again.out;
+}
+
+// One metrics file for the whole fleet: every database's samples, read back
+// by the exposition-format parser, the failed one's failure included.
+TEST_F(FleetCli, TheMetricsFileHoldsEveryDatabaseOfTheFleet) {
+  make_tenants({"a", "b", "c"});
+  make_duplicates("b");
+  const auto run = mw({"migrate", "--databases", pattern(), "--jobs", "2", "--metrics-file", "fleet.prom"});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  const auto read = mongoway::testing::parse_exposition(read_file(m_dir / "fleet.prom"));
+  ASSERT_TRUE(read.errors.empty()) << read.errors.front();
+  EXPECT_EQ(read.samples.size(), 18u) << "six metrics for each of three databases";
+  std::string cluster = m_uri.substr(m_uri.find("://") + 3);
+  cluster = cluster.substr(0, cluster.find_first_of("/?"));
+  for (const std::string name : {"a", "c"}) {
+    const std::map<std::string, std::string> labels{{"cluster", cluster}, {"database", tenant(name)}};
+    EXPECT_EQ(read.value("mongoway_current_version", labels), 3) << name;
+    EXPECT_EQ(read.value("mongoway_last_run_success", labels), 1) << name;
+  }
+  const std::map<std::string, std::string> b{{"cluster", cluster}, {"database", tenant("b")}};
+  EXPECT_EQ(read.value("mongoway_current_version", b), 1);
+  EXPECT_EQ(read.value("mongoway_failed_versions", b), 1);
+  EXPECT_EQ(read.value("mongoway_last_run_success", b), 0);
 }
 
 TEST_F(FleetCli, FailFastStartsNoDatabaseAfterTheFirstFailure) {
