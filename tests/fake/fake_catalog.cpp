@@ -65,25 +65,6 @@ bson::Document stored_index(const bson::Document& spec) {
   return out;
 }
 
-// The document with `key` set to the value at `value` (added last when absent).
-bson::Document with_field(const bson::Document& doc, std::string_view key, const bson_iter_t& value) {
-  bson::Document out;
-  bool replaced = false;
-  bson_iter_t it;
-  if (bson_iter_init(&it, doc.get())) {
-    while (bson_iter_next(&it)) {
-      if (bson::iter_key(it) == key) {
-        bson::append_value(out, key, value);
-        replaced = true;
-      } else {
-        bson::append_value(out, bson::iter_key(it), it);
-      }
-    }
-  }
-  if (!replaced) bson::append_value(out, key, value);
-  return out;
-}
-
 // Whether a's _id sorts before b's, in MongoDB's order.
 bool id_less(const bson::Document& a, const bson::Document& b) {
   bson_iter_t x, y;

@@ -196,6 +196,35 @@ std::optional<bool> matches(const bson::Document& doc, const bson::Document& fil
   return true;
 }
 
+bson::Document with_field(const bson::Document& doc, std::string_view key, const bson_iter_t& value) {
+  bson::Document out;
+  bool replaced = false;
+  bson_iter_t it;
+  if (bson_iter_init(&it, doc.get())) {
+    while (bson_iter_next(&it)) {
+      if (bson::iter_key(it) == key) {
+        bson::append_value(out, key, value);
+        replaced = true;
+      } else {
+        bson::append_value(out, bson::iter_key(it), it);
+      }
+    }
+  }
+  if (!replaced) bson::append_value(out, key, value);
+  return out;
+}
+
+bson::Document without_field(const bson::Document& doc, std::string_view key) {
+  bson::Document out;
+  bson_iter_t it;
+  if (bson_iter_init(&it, doc.get())) {
+    while (bson_iter_next(&it)) {
+      if (bson::iter_key(it) != key) bson::append_value(out, bson::iter_key(it), it);
+    }
+  }
+  return out;
+}
+
 std::optional<bson::Document> updated(const bson::Document& doc, const bson::Document& update) {
   bson_iter_t op, field;
   if (!bson_iter_init(&op, update.get())) return std::nullopt;
@@ -204,31 +233,19 @@ std::optional<bson::Document> updated(const bson::Document& doc, const bson::Doc
     const std::string_view name = bson::iter_key(op);
     if ((name != "$set" && name != "$unset" && name != "$inc") || !bson_iter_recurse(&op, &field)) return std::nullopt;
     while (bson_iter_next(&field)) {
-      const std::string key(bson::iter_key(field));
-      bson::Document value;
-      if (name == "$set") {
-        bson::append_value(value, "v", field);
-      } else if (name == "$inc") {
-        bson_iter_t now;
+      const std::string_view key = bson::iter_key(field);
+      if (name == "$unset") {
+        out = without_field(out, key);
+      } else if (name == "$set") {
+        out = with_field(out, key, field);
+      } else {
+        bson_iter_t now, sum;
         const int64_t before = bson::find_field(out, key, &now) ? bson_iter_as_int64(&now) : 0;
-        BSON_APPEND_INT64(value.mut(), "v", before + bson_iter_as_int64(&field));
+        bson::Document total;
+        BSON_APPEND_INT64(total.mut(), "v", before + bson_iter_as_int64(&field));
+        bson_iter_init_find(&sum, total.get(), "v");
+        out = with_field(out, key, sum);
       }
-      bson::Document next;
-      bson_iter_t it;
-      bool replaced = false;
-      bson_iter_init(&it, out.get());
-      while (bson_iter_next(&it)) {
-        if (bson::iter_key(it) != key) {
-          bson::append_value(next, bson::iter_key(it), it);
-          continue;
-        }
-        replaced = true;
-        bson_iter_t v;
-        if (name != "$unset" && bson_iter_init_find(&v, value.get(), "v")) bson::append_value(next, key, v);
-      }
-      bson_iter_t v;
-      if (!replaced && name != "$unset" && bson_iter_init_find(&v, value.get(), "v")) bson::append_value(next, key, v);
-      out = std::move(next);
     }
   }
   return out;

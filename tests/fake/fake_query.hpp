@@ -7,6 +7,7 @@
 #include <bson/bson.h>
 
 #include <optional>
+#include <string_view>
 
 #include "bson/document.hpp"
 
@@ -20,6 +21,11 @@ int compare_values(const bson_iter_t& a, const bson_iter_t& b);
 // (within one bracket, as MongoDB), $in, $nin, $exists, $type (aliases and
 // "number"), $and, $or, $nor.
 std::optional<bool> matches(const bson::Document& doc, const bson::Document& filter);
+
+// `doc` with `key` set to the value at `value`, in its place (added last
+// when absent); `doc` without `key`.
+bson::Document with_field(const bson::Document& doc, std::string_view key, const bson_iter_t& value);
+bson::Document without_field(const bson::Document& doc, std::string_view key);
 
 // `doc` after an update document of $set, $unset and $inc; nullopt for any
 // other operator, a replacement or a pipeline.
