@@ -203,7 +203,10 @@ class Resume : public Reliability {
       s.fail("the killed run: " + killed.describe());
     }
     const auto state = state_after_kill(s, args(database, dir, {"info", "--output", "json"}), t.resumed_from);
-    if (state != (t.finished_first ? "applied" : "resumable")) {
+    // A kill seen only once every document was updated may land after the
+    // run recorded V1 (between its history entry and its exit): applied then.
+    const bool recorded_maybe = t.finished_first || t.done_at_kill >= b.docs;
+    if (state != "resumable" && !(state == "applied" && recorded_maybe)) {
       s.fail(fmt::format("V1 shows as '{}' after the kill ({} documents done then)", state, t.done_at_kill));
     }
     // The checkpoint is behind the data by at most the batch in flight: the
