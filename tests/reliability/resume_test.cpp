@@ -275,7 +275,8 @@ TEST_F(Resume, AHolderFrozenPastItsLeaseSendsNothingMoreAndAnotherGoesOn) {
     const auto database = trial_db();
     seed(database, b.docs);
     Process frozen(cli(database, dir, {"--lock-ttl", "3", "migrate"}));
-    while (frozen.running() && count_docs(client(), database, "items", R"({"done": true})") < 2 * b.batch) {
+    while (frozen.running() &&
+           count_docs(client(), database, "items", R"({"done": true})") < 2 * static_cast<int64_t>(b.batch)) {
       std::this_thread::sleep_for(20ms);
     }
     frozen.signal(SIGSTOP);
@@ -314,7 +315,8 @@ TEST_F(Resume, TheServerLostInsideTheWalkAndStartedAgain) {
     auto own = std::make_unique<mongo::Client>(client_options(server.uri()));
     seed_on(*own, database, b.docs);
     Process p(cli(server.uri(), database, dir, {"--lock-ttl", std::to_string(kLockTtl), "migrate"}));
-    while (p.running() && count_docs(*own, database, "items", R"({"done": true})") < 2 * b.batch) {
+    while (p.running() &&
+           count_docs(*own, database, "items", R"({"done": true})") < 2 * static_cast<int64_t>(b.batch)) {
       std::this_thread::sleep_for(20ms);
     }
     server.kill_hard();
